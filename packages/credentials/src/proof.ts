@@ -1,0 +1,159 @@
+/**
+ * Checking the proofs of credentials, presentations and signed documents. Untrusted input never
+ * throws out of these functions: they return an outcome that says which proof failed and why,
+ * in words a person reads, with stable codes where cofl knows the cause.
+ *
+ * Unlike jsonld-signatures' own rule (one verified proof is enough), every proof of a proof set
+ * must verify here: an extra proof that cannot be checked, or that fails, fails the document.
+ */
+import * as vc from '@digitalbazaar/vc'
+import jsigs from 'jsonld-signatures'
+import type { DocumentLoader } from './loader.js'
+import type { DataIntegrityProof } from './model.js'
+import { fragmentKeyMethod, isSupportedProof, signingLoader, verificationSuites, withFragmentKeys } from './suites.js'
+
+export interface ProofOutcome {
+  verified: boolean
+  /** One reason per failure, for a person. */
+  errors: string[]
+  /** Stable codes of the failures (COFL_ERR_*), where known. */
+  codes: string[]
+  /** What a person should know although the proof verified. */
+  warnings: string[]
+  /** The verification methods of the proofs that verified. */
+  verificationMethods: string[]
+}
+
+export interface ProofOptions {
+  /** Default: bundled contexts and offline did:key resolution. */
+  documentLoader?: DocumentLoader
+  /**
+   * Accept http(s) verification methods whose fragment is the key itself (the OB 3.0
+   * implementation guide's form); a warning says that such a key is self-asserted. Default true.
+   */
+  keyFromFragment?: boolean
+}
+
+export const PROOF_CODES = {
+  noProof: 'COFL_ERR_NO_PROOF',
+  unsupportedProof: 'COFL_ERR_PROOF_UNSUPPORTED',
+  invalidSignature: 'COFL_ERR_INVALID_SIGNATURE',
+  undefinedTerm: 'COFL_ERR_UNDEFINED_TERM',
+  proofPurpose: 'COFL_ERR_PROOF_PURPOSE',
+  proofInvalid: 'COFL_ERR_PROOF_INVALID'
+} as const
+
+interface Reason { message: string, code: string }
+
+function errorTree (err: unknown, depth = 0): unknown[] {
+  if (err == null || typeof err !== 'object' || depth > 6) return []
+  const e = err as { errors?: unknown[], cause?: unknown, error?: unknown }
+  const out: unknown[] = [err]
+  for (const child of [...(Array.isArray(e.errors) ? e.errors : []), e.cause, e.error]) out.push(...errorTree(child, depth + 1))
+  return out
+}
+
+/** A person-readable reason for a verification error from the signing libraries. */
+export function explainProofError (err: unknown): Reason {
+  const all = errorTree(err)
+  const coded = all.find((e) => typeof (e as { code?: unknown }).code === 'string' && ((e as { code: string }).code).startsWith('COFL_ERR_')) as { code: string, message: string } | undefined
+  if (coded != null) return { message: coded.message, code: coded.code }
+  for (const e of all) {
+    const event = (e as { details?: { event?: { code?: string, details?: Record<string, unknown> } } }).details?.event
+    if (event?.code != null) {
+      const d = event.details ?? {}
+      const what = d.property ?? d.type ?? d.value ?? d.term
+      return {
+        code: PROOF_CODES.undefinedTerm,
+        message: what != null
+          ? `"${String(what)}" is not defined by the document's JSON-LD contexts (${event.code}), so the document cannot be canonicalised safely`
+          : `the document cannot be canonicalised safely: ${event.code}`
+      }
+    }
+  }
+  const messages = all.map((e) => (e as { message?: string }).message).filter((m): m is string => typeof m === 'string')
+  const message = messages.find((m) => !m.startsWith('Verification error')) ?? messages[0] ?? String(err)
+  if (/^Invalid signature\.?$/.test(message)) {
+    return { code: PROOF_CODES.invalidSignature, message: 'the signature does not match: the document was changed after it was signed, or another key signed it' }
+  }
+  if (/must match the verification method controller|challenge|domain|not authorized by controller|proof purpose|proofPurpose/i.test(message)) {
+    return { code: PROOF_CODES.proofPurpose, message }
+  }
+  return { code: PROOF_CODES.proofInvalid, message }
+}
+
+function proofsOf (document: unknown): DataIntegrityProof[] {
+  const proof = (document as { proof?: unknown })?.proof
+  if (proof == null) return []
+  return (Array.isArray(proof) ? proof : [proof]) as DataIntegrityProof[]
+}
+
+async function verifyProofSet (document: unknown, purpose: object, options: ProofOptions): Promise<ProofOutcome> {
+  const outcome: ProofOutcome = { verified: false, errors: [], codes: [], warnings: [], verificationMethods: [] }
+  const fail = (reason: Reason): ProofOutcome => { outcome.errors.push(reason.message); outcome.codes.push(reason.code); return outcome }
+  if (document == null || typeof document !== 'object' || Array.isArray(document)) {
+    return fail({ code: PROOF_CODES.proofInvalid, message: 'not a JSON object' })
+  }
+  const proofs = proofsOf(document)
+  if (proofs.length === 0) return fail({ code: PROOF_CODES.noProof, message: 'the document has no proof' })
+  proofs.forEach((proof, i) => {
+    if (proof == null || typeof proof !== 'object') {
+      fail({ code: PROOF_CODES.proofInvalid, message: `proof ${i + 1} is not an object` })
+    } else if (!isSupportedProof(proof)) {
+      const name = [proof.type, proof.cryptosuite].filter((x) => x != null).map(String).join(' / ')
+      fail({ code: PROOF_CODES.unsupportedProof, message: `proof ${i + 1} of ${proofs.length} is a ${name || 'proof without a type'}, which this verifier does not support (it checks DataIntegrityProof / eddsa-rdfc-2022 and Ed25519Signature2020)` })
+    }
+  })
+  const supported = proofs.filter((p) => p != null && typeof p === 'object' && isSupportedProof(p))
+  if (supported.length === 0) return outcome
+
+  const base = options.documentLoader ?? signingLoader()
+  const keyFromFragment = options.keyFromFragment ?? true
+  const documentLoader = keyFromFragment ? withFragmentKeys(base) : base
+  let result: Awaited<ReturnType<typeof jsigs.verify>>
+  try {
+    result = await jsigs.verify(document, { suite: verificationSuites(), purpose, documentLoader })
+  } catch (err) {
+    return fail(explainProofError(err))
+  }
+  const results = result.results ?? []
+  for (const r of results) {
+    if (r.verified) {
+      const vm = r.verificationMethod?.id ?? String((r.proof as { verificationMethod?: unknown }).verificationMethod)
+      outcome.verificationMethods.push(vm)
+      if (fragmentKeyMethod(vm) != null) {
+        outcome.warnings.push(`the signing key is named in the verification method URL itself (${vm}); without a DID document nothing offline binds it to ${vm.split('#')[0] ?? vm}`)
+      }
+    } else {
+      fail(explainProofError(r.error))
+    }
+  }
+  if (results.length < supported.length && outcome.errors.length === 0) {
+    fail(result.error != null ? explainProofError(result.error) : { code: PROOF_CODES.proofPurpose, message: `${supported.length - results.length} of ${supported.length} proofs match no accepted suite and proof purpose` })
+  }
+  outcome.verified = outcome.errors.length === 0 && results.length === supported.length && results.every((r) => r.verified)
+  return outcome
+}
+
+/** Checks the proof(s) of a credential: signature, proofPurpose assertionMethod, issuer = key controller. */
+export async function verifyCredentialProof (credential: unknown, options: ProofOptions = {}): Promise<ProofOutcome> {
+  return await verifyProofSet(credential, new vc.CredentialIssuancePurpose(), options)
+}
+
+export interface PresentationProofOptions extends ProofOptions {
+  /** The challenge the verifier gave the holder; required: a presentation without one can be replayed. */
+  challenge: string
+  domain?: string
+}
+
+/** Checks the holder's proof on a presentation: signature, proofPurpose authentication, challenge, domain. */
+export async function verifyPresentationProof (presentation: unknown, options: PresentationProofOptions): Promise<ProofOutcome> {
+  if (typeof options?.challenge !== 'string') throw new TypeError('challenge must be a string')
+  const purpose = new jsigs.purposes.AuthenticationProofPurpose({ challenge: options.challenge, ...(options.domain != null ? { domain: options.domain } : {}) })
+  return await verifyProofSet(presentation, purpose, options)
+}
+
+/** Checks the proof of a signed document that is not a credential (an Achievement or a Profile). */
+export async function verifyDocumentProof (document: unknown, options: ProofOptions = {}): Promise<ProofOutcome> {
+  return await verifyProofSet(document, new jsigs.purposes.AssertionProofPurpose(), options)
+}

@@ -1,0 +1,25 @@
+/**
+ * @packageDocumentation
+ *
+ * Identities of cofl: Ed25519 Multikey key pairs, did:key DIDs, offline DID resolution
+ * (did-resolver + key-did-resolver, adapted to Multikey verification methods) and the key file
+ * with the secret key encrypted at rest.
+ *
+ * @example
+ * ```ts
+ * import { generateKeyPair, writeKeyFile, loadKeyFile, createDidResolver } from '@cofl/identity'
+ *
+ * const key = await generateKeyPair()
+ * await writeKeyFile('issuer.key', key, { passphrase: 'correct horse battery staple' })
+ * const again = await loadKeyFile('issuer.key', { passphrase: 'correct horse battery staple' })
+ * const doc = await createDidResolver().resolve(again.did) // Multikey verification methods
+ * ```
+ */
+export * from './constants.js'
+export * from './errors.js'
+export { generateKeyPair, keyPairFromMultibase } from './keys.js'
+export type { KeyPair, Multikey } from './keys.js'
+export { createDidResolver, didKeyFromPublicKeyMultibase, didMethod, publicKeyFromMultibase, publicKeyToMultibase } from './did.js'
+export type { DidDocument, DidResolver, VerificationMethod } from './did.js'
+export { decodeKeyFile, encodeKeyFile, keyFileIsEncrypted, loadKeyFile, parseKeyFile, readKeyFile, writeKeyFile } from './keyfile.js'
+export type { EncryptedSecret, KeyFile, KeyProtection } from './keyfile.js'

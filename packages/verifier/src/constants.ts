@@ -1,0 +1,13 @@
+/** Named defaults of @cofl/verifier. */
+
+/** How far clocks may disagree when validFrom / validUntil are compared with now (as @digitalbazaar/vc). */
+export const DEFAULT_MAX_CLOCK_SKEW_SECONDS = 300
+
+/** Refuse status lists shorter than the W3C minimum of 131,072 entries. */
+export const DEFAULT_STRICT_STATUS_LIST_LENGTH = true
+
+/** How many documents a batch verification sends to a worker in one message. */
+export const DEFAULT_BATCH_CHUNK = 16
+
+/** Largest input the verifier reads, in bytes (a credential is a few KiB; a presentation of many, more). */
+export const MAX_INPUT_BYTES = 8 * 1024 * 1024

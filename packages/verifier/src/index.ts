@@ -1,0 +1,26 @@
+/**
+ * @packageDocumentation
+ *
+ * The cofl verification pipeline (offline): JSON Schema -> proof -> status -> validFrom /
+ * validUntil for credentials; holder signature, challenge, domain, holder binding and every
+ * credential inside for presentations. It never throws on bad input: it returns a report with
+ * every check, its outcome and a reason a person understands.
+ *
+ * @example
+ * ```ts
+ * import { createVerifier, formatReport, verifyMany } from '@cofl/verifier'
+ *
+ * const verifier = createVerifier({ statusLists: [signedListCredential] })
+ * const report = await verifier.verify(credential)
+ * console.log(report.verified, formatReport(report))
+ * const reports = await verifyMany(manyCredentials, { workers: 2 }) // a worker pool over the cores
+ * ```
+ */
+export * from './constants.js'
+export * from './errors.js'
+export { CHECK_TITLES, formatReport } from './report.js'
+export type { Check, CheckId, CheckOutcome, VerificationReport } from './report.js'
+export { createVerifier } from './verifier.js'
+export type { Verifier, VerifierInit, VerifyPresentationOptions } from './verifier.js'
+export { createVerifierPool, verifyMany } from './pool.js'
+export type { PoolInit, VerifierPool } from './pool.js'

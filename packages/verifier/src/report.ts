@@ -1,0 +1,76 @@
+/**
+ * The verification report: every check, its outcome and a reason a person understands.
+ */
+
+export type CheckOutcome = 'passed' | 'failed' | 'skipped'
+
+export type CheckId =
+  | 'format' // a JSON object that is a credential / presentation under the VC data model
+  | 'schema' // the official OB 3.0 JSON Schema
+  | 'proof' // the issuer's (or, for a presentation, the holder's) signature
+  | 'status' // Bitstring Status List: revoked, suspended
+  | 'validity' // validFrom / validUntil
+  | 'holder' // presentation: the holder signed, and is the subject of every credential
+  | 'credentials' // presentation: every credential inside verifies
+
+export interface Check {
+  id: CheckId
+  /** A short title for the check. */
+  title: string
+  outcome: CheckOutcome
+  /** Why, in words a person understands. */
+  reason: string
+  /** A stable code (COFL_ERR_*) when the check failed for a known cause. */
+  code?: string
+}
+
+export interface VerificationReport {
+  /** True when no check failed. */
+  verified: boolean
+  kind: 'credential' | 'presentation' | 'unknown'
+  /** The credential's or presentation's id. */
+  id?: string
+  /** Credential types (without VerifiableCredential). */
+  types?: string[]
+  issuer?: { id: string, name?: string }
+  /** The credential's subject (the learner's DID), when it has one. */
+  subject?: string
+  achievement?: { id?: string, name?: string }
+  /** Presentation: its holder. */
+  holder?: string
+  checks: Check[]
+  /** What a careful reader wants to know although it did not fail a check. */
+  warnings: string[]
+  /** Presentation: the report of each credential inside. */
+  credentials?: VerificationReport[]
+}
+
+export const CHECK_TITLES: Record<CheckId, string> = {
+  format: 'Data model',
+  schema: 'OB 3.0 JSON Schema',
+  proof: 'Signature',
+  status: 'Revocation and suspension',
+  validity: 'Validity dates',
+  holder: 'Holder',
+  credentials: 'Credentials inside'
+}
+
+const MARK: Record<CheckOutcome, string> = { passed: 'ok  ', failed: 'FAIL', skipped: 'skip' }
+
+/** The report as text for a terminal. */
+export function formatReport (report: VerificationReport, indent = ''): string {
+  const lines: string[] = []
+  const what = report.kind === 'unknown' ? 'input' : report.kind
+  lines.push(`${indent}${report.verified ? 'VALID' : 'INVALID'} ${what}${report.id != null ? ` ${report.id}` : ''}`)
+  if (report.types != null && report.types.length > 0) lines.push(`${indent}  type:        ${report.types.join(', ')}`)
+  if (report.issuer != null) lines.push(`${indent}  issuer:      ${report.issuer.name != null ? `${report.issuer.name} (${report.issuer.id})` : report.issuer.id}`)
+  if (report.achievement?.name != null) lines.push(`${indent}  achievement: ${report.achievement.name}`)
+  if (report.subject != null) lines.push(`${indent}  subject:     ${report.subject}`)
+  if (report.holder != null) lines.push(`${indent}  holder:      ${report.holder}`)
+  for (const check of report.checks) {
+    lines.push(`${indent}  [${MARK[check.outcome]}] ${check.title}: ${check.reason}`)
+  }
+  for (const warning of report.warnings) lines.push(`${indent}  warning: ${warning}`)
+  for (const inner of report.credentials ?? []) lines.push(formatReport(inner, `${indent}    `))
+  return lines.join('\n')
+}

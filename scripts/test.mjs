@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// Runs every uvu test file of the workspace, one child process per package (and one for the
+// cross-package tests under test/), and ends with the line `N passed, N failed` that CI reads.
+//
+//   npm test                       all of them
+//   npm test -- packages/status    only the groups whose folder starts with that path
+import { spawn } from 'node:child_process'
+import { readdirSync, statSync } from 'node:fs'
+import { join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)))
+const GROUP_TIMEOUT_MS = 10 * 60 * 1000
+
+function testFiles (dir) {
+  const out = []
+  let entries
+  try { entries = readdirSync(dir) } catch { return out }
+  for (const name of entries.sort()) {
+    if (name === 'node_modules' || name === 'vectors' || name === 'fixtures' || name === 'dist') continue
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) out.push(...testFiles(path))
+    else if (name.endsWith('.test.ts')) out.push(path)
+  }
+  return out
+}
+
+const groups = [
+  ...readdirSync(join(root, 'packages')).sort().map((p) => join('packages', p, 'test')),
+  join('node', 'test'),
+  'test'
+]
+const only = process.argv.slice(2)
+const selected = groups.filter((g) => only.length === 0 || only.some((o) => g.startsWith(o.replace(/\/$/, ''))))
+
+// eslint-disable-next-line no-control-regex
+const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '')
+let passed = 0
+let failed = 0
+let skipped = 0
+
+for (const group of selected) {
+  const files = testFiles(join(root, group))
+  if (files.length === 0) continue
+  const result = await new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [
+      '--conditions=cofl-source', '--import', 'tsx', '--import', 'cofl/node20',
+      join(root, 'scripts', 'uvu-run.mjs'), ...files
+    ], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FORCE_COLOR: '0' } })
+    let out = ''
+    child.stdout.on('data', (d) => { out += d; process.stdout.write(d) })
+    const timer = setTimeout(() => { process.stdout.write(`\n${group}: timed out after ${GROUP_TIMEOUT_MS / 1000} s\n`); child.kill('SIGKILL') }, GROUP_TIMEOUT_MS)
+    child.on('close', (code) => { clearTimeout(timer); resolvePromise({ code, out: strip(out) }) })
+  })
+  const total = Number(/Total:\s+(\d+)/.exec(result.out)?.[1] ?? NaN)
+  const ok = Number(/Passed:\s+(\d+)/.exec(result.out)?.[1] ?? NaN)
+  const skip = Number(/Skipped:\s+(\d+)/.exec(result.out)?.[1] ?? 0)
+  if (Number.isNaN(total) || Number.isNaN(ok)) {
+    process.stdout.write(`\n${relative(root, join(root, group))}: the run ended (code ${result.code}) before uvu printed its totals\n`)
+    failed += 1
+    continue
+  }
+  passed += ok
+  skipped += skip
+  failed += total - ok - skip
+  if (result.code !== 0 && total - ok - skip === 0) failed += 1 // crashed after its totals
+}
+
+process.stdout.write(`\n${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`)
+process.exitCode = failed > 0 ? 1 : 0
