@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// The `cofl` command. Runs the compiled CLI (npm ci builds it); with --conditions=cofl-source
+// and tsx loaded, the TypeScript sources instead (the tests do that).
+await import('cofl/node20')
+const { runCli } = await import('cofl')
+process.exitCode = await runCli(process.argv.slice(2))

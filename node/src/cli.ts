@@ -1,0 +1,290 @@
+/**
+ * The `cofl` command line. Exit codes: 0 valid / done, 1 verified invalid, 2 bad usage or
+ * unreadable input (one line on stderr, no stack trace), 70 an internal error (a bug: its
+ * stack is printed with DEBUG=cofl:*).
+ */
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import type { ParseArgsConfig } from 'node:util'
+import { generateKeyPair, writeKeyFile } from '@cofl/identity'
+import { signCredential } from '@cofl/credentials'
+import { openStatusRegistry, STATUS_PURPOSES, statusEntries } from '@cofl/status'
+import type { StatusPurpose, StatusRegistry } from '@cofl/status'
+import { createVerifier, formatReport } from '@cofl/verifier'
+import { InputError, UsageError } from './errors.js'
+import { openKey, passphrase, readJson, readJsonObject, writeFileAtomic } from './io.js'
+import { issueCredential, signAchievement } from './issue.js'
+
+export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 70 } as const
+
+export interface CliIo {
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+}
+
+const defaultIo: CliIo = {
+  stdout: (text) => { process.stdout.write(text) },
+  stderr: (text) => { process.stderr.write(text) }
+}
+
+interface Command {
+  summary: string
+  usage: string
+  help: string
+  options: NonNullable<ParseArgsConfig['options']>
+  positionals: [min: number, max: number]
+  run: (values: Record<string, string | boolean | Array<string | boolean> | undefined>, positionals: string[], io: CliIo) => Promise<number>
+}
+
+const passphraseOption = { 'passphrase-file': { type: 'string' } } as const
+
+function str (value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined
+}
+
+function required (values: Record<string, unknown>, name: string): string {
+  const value = str(values[name])
+  if (value == null || value.length === 0) throw new UsageError(`--${name} is required`)
+  return value
+}
+
+function json (value: unknown): string {
+  return JSON.stringify(value, null, 2) + '\n'
+}
+
+async function withRegistry<T> (directory: string, issuer: string, fn: (registry: StatusRegistry) => Promise<T>): Promise<T> {
+  await mkdir(directory, { recursive: true })
+  const registry = await openStatusRegistry({ directory: join(directory, 'registry'), issuer })
+  try {
+    return await fn(registry)
+  } finally {
+    await registry.close()
+  }
+}
+
+async function changeStatus (purpose: StatusPurpose, value: boolean, values: Record<string, unknown>, positionals: string[], io: CliIo): Promise<number> {
+  const key = await openKey(required(values, 'key'), str(values['passphrase-file']))
+  const credential = await readJsonObject(positionals[0] as string, 'a credential')
+  const entry = statusEntries(credential).find((e) => e.statusPurpose === purpose)
+  if (entry == null) throw new InputError(`the credential has no ${purpose} status entry, so it cannot be ${purpose === 'revocation' ? 'revoked' : 'suspended'} (it was issued ${statusEntries(credential).length === 0 ? 'without --status' : `with --status-purpose ${String(statusEntries(credential)[0]?.statusPurpose)}`})`)
+  return await withRegistry(required(values, 'status'), key.did, async (registry) => {
+    const change = await registry.setStatus(entry as never, value)
+    const verb = purpose === 'revocation' ? 'revoked' : value ? 'suspended' : 'unsuspended'
+    io.stdout(`${change.changed ? verb : `already ${verb}`}: ${String(credential.id)} (${purpose} list ${change.listNumber}, index ${change.index}); run \`cofl status publish\` to publish the new list\n`)
+    return EXIT.ok
+  })
+}
+
+const COMMANDS: Record<string, Command> = {
+  'keys new': {
+    summary: 'create an Ed25519 key and its did:key; prints the DID',
+    usage: 'cofl keys new --out FILE [--unencrypted] [--passphrase-file FILE]',
+    help: 'The private key is encrypted with a passphrase (scrypt + AES-256-GCM) taken from\n$COFL_PASSPHRASE, --passphrase-file, or asked for on a terminal. --unencrypted writes it in\nclear, for tests only. The file is written with mode 0600 and never overwritten.',
+    options: { out: { type: 'string' }, unencrypted: { type: 'boolean' }, ...passphraseOption },
+    positionals: [0, 0],
+    async run (values, _positionals, io) {
+      const out = required(values, 'out')
+      const key = await generateKeyPair()
+      if (values.unencrypted === true) {
+        await writeKeyFile(out, key, { unencrypted: true })
+      } else {
+        const secret = await passphrase({ passphraseFile: str(values['passphrase-file']), confirm: true })
+        if (secret == null) throw new UsageError('a passphrase is needed: set COFL_PASSPHRASE, give --passphrase-file, or --unencrypted (tests only)')
+        await writeKeyFile(out, key, { passphrase: secret })
+      }
+      io.stdout(`${key.did}\n`)
+      return EXIT.ok
+    }
+  },
+  'keys show': {
+    summary: 'print the DID of a key file',
+    usage: 'cofl keys show --key FILE [--passphrase-file FILE]',
+    help: 'Opens the key (asking for its passphrase when encrypted) and prints its DID.',
+    options: { key: { type: 'string' }, ...passphraseOption },
+    positionals: [0, 0],
+    async run (values, _positionals, io) {
+      io.stdout(`${(await openKey(required(values, 'key'), str(values['passphrase-file']))).did}\n`)
+      return EXIT.ok
+    }
+  },
+  'achievement sign': {
+    summary: 'sign an achievement (badge class); prints the signed Achievement',
+    usage: 'cofl achievement sign --key FILE [--issuer-name NAME] ACHIEVEMENT.json',
+    help: 'ACHIEVEMENT.json holds the fields of an OB 3.0 Achievement: "name", "description",\n"criteria" (a narrative string or {"narrative"}), and optionally "id", "image", "alignment",\n"achievementType", "tag". The key\'s DID becomes its creator. - reads standard input.',
+    options: { key: { type: 'string' }, 'issuer-name': { type: 'string' }, ...passphraseOption },
+    positionals: [1, 1],
+    async run (values, positionals, io) {
+      const fields = await readJsonObject(positionals[0] as string, 'the fields of an achievement')
+      const key = await openKey(required(values, 'key'), str(values['passphrase-file']))
+      io.stdout(json(await signAchievement(key, fields, str(values['issuer-name']))))
+      return EXIT.ok
+    }
+  },
+  issue: {
+    summary: 'issue an OpenBadgeCredential to a learner\'s DID; prints it',
+    usage: 'cofl issue --key FILE --achievement FILE --subject DID [--status DIR [--status-purpose revocation|suspension]] [--issuer-name NAME] [--valid-until DATE]',
+    help: 'With --status, the credential gets an entry in the issuer\'s status lists kept in DIR\n(created on first use): the revocation list, or with --status-purpose suspension the\nsuspension list (the OB 3.0 schema allows one status entry per credential). The index is\nstored before the credential is signed and is never handed out twice.',
+    options: { key: { type: 'string' }, achievement: { type: 'string' }, subject: { type: 'string' }, status: { type: 'string' }, 'status-purpose': { type: 'string' }, 'issuer-name': { type: 'string' }, 'valid-until': { type: 'string' }, ...passphraseOption },
+    positionals: [0, 0],
+    async run (values, _positionals, io) {
+      const achievement = await readJsonObject(required(values, 'achievement'), 'an achievement')
+      const subject = required(values, 'subject')
+      let validUntil: Date | undefined
+      const until = str(values['valid-until'])
+      if (until != null) {
+        validUntil = new Date(until)
+        if (Number.isNaN(validUntil.getTime())) throw new UsageError(`--valid-until ${JSON.stringify(until)} is not a date (e.g. 2027-06-30 or 2027-06-30T12:00:00Z)`)
+      }
+      const key = await openKey(required(values, 'key'), str(values['passphrase-file']))
+      const init = { key, achievement, subject, ...(str(values['issuer-name']) != null ? { issuerName: str(values['issuer-name']) as string } : {}), ...(validUntil != null ? { validUntil } : {}) }
+      const status = str(values.status)
+      const statusPurpose = str(values['status-purpose']) ?? 'revocation'
+      if (!(STATUS_PURPOSES as readonly string[]).includes(statusPurpose)) throw new UsageError(`--status-purpose must be ${STATUS_PURPOSES.join(' or ')}`)
+      if (status == null && values['status-purpose'] != null) throw new UsageError('--status-purpose goes with --status')
+      const credential = status == null
+        ? await issueCredential(init)
+        : await withRegistry(status, key.did, async (registry) => await issueCredential({ ...init, registry, statusPurpose: statusPurpose as StatusPurpose }))
+      io.stdout(json(credential))
+      return EXIT.ok
+    }
+  },
+  revoke: {
+    summary: 'revoke a credential issued with --status',
+    usage: 'cofl revoke --status DIR --key FILE CREDENTIAL.json',
+    help: 'Sets the credential\'s bit in the revocation list kept in DIR. Revocation is final.\nPublish the new list with `cofl status publish`.',
+    options: { status: { type: 'string' }, key: { type: 'string' }, ...passphraseOption },
+    positionals: [1, 1],
+    run: async (values, positionals, io) => await changeStatus('revocation', true, values, positionals, io)
+  },
+  suspend: {
+    summary: 'suspend a credential issued with --status',
+    usage: 'cofl suspend --status DIR --key FILE CREDENTIAL.json',
+    help: 'Sets the credential\'s bit in the suspension list; `cofl unsuspend` clears it.\nPublish the new list with `cofl status publish`.',
+    options: { status: { type: 'string' }, key: { type: 'string' }, ...passphraseOption },
+    positionals: [1, 1],
+    run: async (values, positionals, io) => await changeStatus('suspension', true, values, positionals, io)
+  },
+  unsuspend: {
+    summary: 'lift the suspension of a credential',
+    usage: 'cofl unsuspend --status DIR --key FILE CREDENTIAL.json',
+    help: 'Clears the credential\'s bit in the suspension list. Publish with `cofl status publish`.',
+    options: { status: { type: 'string' }, key: { type: 'string' }, ...passphraseOption },
+    positionals: [1, 1],
+    run: async (values, positionals, io) => await changeStatus('suspension', false, values, positionals, io)
+  },
+  'status publish': {
+    summary: 'sign a new version of every status list; writes them to DIR/published/',
+    usage: 'cofl status publish --status DIR --key FILE',
+    help: 'Writes one signed BitstringStatusListCredential per list and purpose, each with a\nsequence number higher than any version before it, to DIR/published/<purpose>-<n>.json,\nand prints their paths. Verifiers take them with `cofl verify --status-list FILE`.',
+    options: { status: { type: 'string' }, key: { type: 'string' }, ...passphraseOption },
+    positionals: [0, 0],
+    async run (values, _positionals, io) {
+      const directory = required(values, 'status')
+      const key = await openKey(required(values, 'key'), str(values['passphrase-file']))
+      return await withRegistry(directory, key.did, async (registry) => {
+        const out = join(directory, 'published')
+        await mkdir(out, { recursive: true })
+        for (let listNumber = 0; listNumber <= registry.cursor().listNumber; listNumber++) {
+          for (const purpose of STATUS_PURPOSES) {
+            const signed = await signCredential(await registry.buildListCredential(purpose, listNumber), { key })
+            const path = join(out, `${purpose}-${listNumber}.json`)
+            await writeFileAtomic(path, json(signed))
+            io.stdout(`${path}\n`)
+          }
+        }
+        return EXIT.ok
+      })
+    }
+  },
+  verify: {
+    summary: 'verify a credential or a presentation; prints the report',
+    usage: 'cofl verify FILE [--status-list FILE]... [--challenge C [--domain D]] [--json]',
+    help: 'FILE is a credential, a presentation, or - for standard input. Checks, in order: the data\nmodel, the OB 3.0 JSON Schema, the signature, revocation and suspension (against the signed\nstatus lists given with --status-list), and the validity dates. A presentation is checked\nagainst the challenge (and domain) you gave its holder, and every credential inside it.\nExit 0 when valid, 1 when not. --json prints the report as one JSON object.',
+    options: { 'status-list': { type: 'string', multiple: true }, challenge: { type: 'string' }, domain: { type: 'string' }, json: { type: 'boolean' } },
+    positionals: [1, 1],
+    async run (values, positionals, io) {
+      const input = await readJson(positionals[0] as string, 'a credential or presentation')
+      const lists: unknown[] = []
+      for (const path of (values['status-list'] as string[] | undefined) ?? []) lists.push(await readJsonObject(path, 'a status list credential'))
+      const domain = str(values.domain)
+      const challenge = str(values.challenge)
+      if (domain != null && challenge == null) throw new UsageError('--domain goes with --challenge')
+      const report = await createVerifier({ statusLists: lists }).verify(input, { ...(challenge != null ? { challenge } : {}), ...(domain != null ? { domain } : {}) })
+      io.stdout(values.json === true ? JSON.stringify(report) + '\n' : formatReport(report) + '\n')
+      return report.verified ? EXIT.ok : EXIT.invalid
+    }
+  }
+}
+
+const GROUPS = ['keys', 'achievement', 'status']
+
+function commandHelp (name: string, command: Command): string {
+  return `${command.usage}\n\n${command.summary[0]?.toUpperCase()}${command.summary.slice(1)}.\n\n${command.help}\n`
+}
+
+export function mainHelp (): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length))
+  return [
+    'cofl: a federated, decentralised Open Badges network for Cities of Learning',
+    '',
+    'Usage: cofl <command> [options]    (cofl <command> --help for a command\'s options)',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Exit codes: 0 valid / done, 1 verified invalid, 2 bad usage or unreadable input.',
+    ''
+  ].join('\n')
+}
+
+function describe (err: unknown): string {
+  const e = err as { message?: string }
+  return (e?.message ?? String(err)).split('\n')[0] as string
+}
+
+/** Runs the CLI with `argv` (without node and the script); returns the exit code. */
+export async function runCli (argv: string[], io: CliIo = defaultIo): Promise<number> {
+  const [first, second] = argv
+  if (first == null || first === '--help' || first === '-h' || first === 'help') {
+    io.stdout(mainHelp())
+    return first == null ? EXIT.usage : EXIT.ok
+  }
+  const grouped = GROUPS.includes(first)
+  const name = grouped ? `${first} ${second ?? ''}`.trim() : first
+  const command = COMMANDS[name]
+  if (command == null) {
+    if (grouped && (second == null || second === '--help' || second === '-h')) {
+      const sub = Object.entries(COMMANDS).filter(([n]) => n.startsWith(`${first} `))
+      io.stdout(`Usage:\n${sub.map(([, c]) => `  ${c.usage}`).join('\n')}\n`)
+      return second == null ? EXIT.usage : EXIT.ok
+    }
+    io.stderr(`cofl: unknown command "${name}" (cofl --help lists the commands)\n`)
+    return EXIT.usage
+  }
+  const args = argv.slice(grouped ? 2 : 1)
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout(commandHelp(name, command))
+    return EXIT.ok
+  }
+  try {
+    let parsed
+    try {
+      parsed = parseArgs({ args, options: command.options, allowPositionals: true, strict: true })
+    } catch (err) {
+      throw new UsageError(`${describe(err).replace(/\. To specify a positional argument.*$/, '')} (cofl ${name} --help)`)
+    }
+    const [min, max] = command.positionals
+    if (parsed.positionals.length < min) throw new UsageError(`missing argument (usage: ${command.usage})`)
+    if (parsed.positionals.length > max) throw new UsageError(`unexpected argument "${parsed.positionals[max] ?? ''}" (usage: ${command.usage})`)
+    return await command.run(parsed.values, parsed.positionals, io)
+  } catch (err) {
+    const code = (err as { code?: unknown }).code
+    if (typeof code === 'string' && code.startsWith('COFL_ERR_')) {
+      io.stderr(`cofl: ${(err as Error).message}\n`)
+      return EXIT.usage
+    }
+    io.stderr(`cofl: internal error: ${describe(err)}${process.env.DEBUG?.includes('cofl') === true ? `\n${(err as Error).stack ?? ''}` : ' (run with DEBUG=cofl:* for details)'}\n`)
+    return EXIT.internal
+  }
+}

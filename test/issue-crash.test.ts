@@ -1,0 +1,70 @@
+// A crash in the middle of issuing (kill -9 between the status index allocation and the signing)
+// leaves no index handed out twice: the next credentials get other, distinct indexes.
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { runCli } from 'cofl'
+
+const CHILD = fileURLToPath(new URL('./fixtures/issue-then-hang.ts', import.meta.url))
+const LEARNER = 'did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2'
+
+async function cli (...argv: string[]): Promise<string> {
+  let out = ''
+  let err = ''
+  const code = await runCli(argv, { stdout: (t) => { out += t }, stderr: (t) => { err += t } })
+  assert.is(code, 0, err)
+  return out
+}
+
+/** Runs the child until it reports its allocated index, then kills it with SIGKILL. */
+async function allocateThenKill (args: string[]): Promise<number> {
+  const proc = spawn(process.execPath, ['--conditions=cofl-source', '--import', 'tsx', CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      let out = ''
+      let err = ''
+      const timer = setTimeout(() => { reject(new Error(`child did not allocate in time: ${err}`)) }, 60_000)
+      proc.stdout.on('data', (d) => {
+        out += d
+        const match = /allocated (\d+)\n/.exec(out)
+        if (match != null) { clearTimeout(timer); resolve(Number(match[1])) }
+      })
+      proc.stderr.on('data', (d) => { err += d })
+      proc.on('close', (code) => { clearTimeout(timer); reject(new Error(`child exited (${String(code)}) before allocating: ${err}`)) })
+    })
+  } finally {
+    proc.kill('SIGKILL')
+    await new Promise((resolve) => { if (proc.exitCode != null || proc.signalCode != null) resolve(null); else proc.once('close', resolve) })
+  }
+}
+
+test('kill -9 between allocation and signing: no status index is handed out twice', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'cofl-crash-'))
+  try {
+    const key = join(dir, 'issuer.key')
+    await cli('keys', 'new', '--out', key, '--unencrypted')
+    await writeFile(join(dir, 'a.json'), JSON.stringify({ name: 'First Aid', description: 'Basic first aid', criteria: 'Pass the course' }))
+    await writeFile(join(dir, 'achievement.json'), await cli('achievement', 'sign', '--key', key, join(dir, 'a.json')))
+    const issue = async (): Promise<number> => {
+      const credential = JSON.parse(await cli('issue', '--key', key, '--achievement', join(dir, 'achievement.json'), '--subject', LEARNER, '--status', join(dir, 'status')))
+      return Number(credential.credentialStatus.statusListIndex)
+    }
+    const handedOut = [await issue()]
+    const lost: number[] = []
+    for (let round = 0; round < 2; round++) {
+      lost.push(await allocateThenKill([key, join(dir, 'status', 'registry'), join(dir, 'achievement.json'), LEARNER]))
+      handedOut.push(await issue(), await issue())
+    }
+    const all = [...handedOut, ...lost]
+    assert.is(new Set(all).size, all.length, `an index was handed out twice: issued ${handedOut.join(',')}, killed after ${lost.join(',')}`)
+    for (const index of lost) assert.not.ok(handedOut.includes(index))
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+})
+
+test.run()
