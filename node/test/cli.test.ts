@@ -5,7 +5,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { validateSchema } from '@cofl/credentials'
+import { buildPresentation, signPresentation, validateSchema } from '@cofl/credentials'
+import { generateKeyPair } from '@cofl/identity'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { runCli } from '../src/index.js'
@@ -161,6 +162,29 @@ test('bad usage and unreadable input: exit 2 with one line on stderr', async () 
   const t = await cli('issue', '--key', path('issuer.key'), '--achievement', path('tampered-achievement.json'), '--subject', LEARNER)
   assert.is(t.code, 2)
   assert.match(t.stderr, /achievement's signature does not verify/)
+})
+
+test('verify a presentation: challenge and domain must be the ones the verifier gave', async () => {
+  const learner = await generateKeyPair()
+  await writeFile(path('learner-achievement.json'), await readFile(path('achievement.signed.json')))
+  const issued = await cli('issue', '--key', path('issuer.key'), '--achievement', path('learner-achievement.json'), '--subject', learner.did)
+  assert.is(issued.code, 0, issued.stderr)
+  const presentation = await signPresentation(buildPresentation({ holder: learner.did, verifiableCredential: JSON.parse(issued.stdout) }), { key: learner, challenge: 'c-81f2', domain: 'jobs.example.org' })
+  await writeFile(path('presentation.json'), JSON.stringify(presentation))
+  const ok = await cli('verify', path('presentation.json'), '--challenge', 'c-81f2', '--domain', 'jobs.example.org', '--json')
+  assert.is(ok.code, 0, ok.stdout)
+  assert.equal(JSON.parse(ok.stdout).checks.map((c: { id: string, outcome: string }) => `${c.id}:${c.outcome}`), ['format:passed', 'proof:passed', 'holder:passed', 'credentials:passed'])
+  for (const [args, reason] of [
+    [['--challenge', 'another'], /challenge/],
+    [['--challenge', 'c-81f2', '--domain', 'other.example.org'], /domain/],
+    [[], /no challenge was given/]
+  ] as Array<[string[], RegExp]>) {
+    const r = await cli('verify', path('presentation.json'), ...args, '--json')
+    assert.is(r.code, 1, args.join(' '))
+    const proof = JSON.parse(r.stdout).checks.find((c: { id: string }) => c.id === 'proof')
+    assert.is(proof.outcome, 'failed')
+    assert.match(proof.reason, reason)
+  }
 })
 
 test('every command has --help', async () => {
