@@ -18,10 +18,12 @@ function result (fn: () => void): DataModelResult {
 
 /** Checks the data model of a credential. */
 export function checkCredentialDataModel (credential: object): DataModelResult {
+  if (!('@context' in credential)) return { valid: false, reason: 'the credential has no @context' }
   return result(() => { vc._checkCredential({ credential, mode: 'issue' }) })
 }
 
 /** Checks the data model of a presentation. */
 export function checkPresentationDataModel (presentation: object): DataModelResult {
+  if (!('@context' in presentation)) return { valid: false, reason: 'the presentation has no @context' }
   return result(() => { vc._checkPresentation(presentation) })
 }

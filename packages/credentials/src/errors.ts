@@ -25,8 +25,8 @@ export class ContextNotBundledError extends CredentialsError {
   constructor (url: string, options?: ErrorOptions) {
     super(
       ContextNotBundledError.code,
-      `${JSON.stringify(url)} is not a bundled JSON-LD context and no resolver answered it; ` +
-        'cofl never fetches contexts from the web',
+      `${JSON.stringify(url)} cannot be loaded offline: it is not a bundled JSON-LD context nor a ` +
+        'document cofl resolves itself (did:key), and cofl never fetches from the web',
       options
     )
     this.url = url

@@ -43,6 +43,17 @@ function workerUrl (): URL {
   return new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url)
 }
 
+function startWorker (workerData: WorkerInit): Worker {
+  const url = workerUrl()
+  if (url.pathname.endsWith('.ts')) {
+    // From source only: Node 20 does not carry tsx's loader hooks into worker threads, so the
+    // worker registers them before it imports worker.ts.
+    const bootstrap = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(url.href)}) })`
+    return new Worker(bootstrap, { eval: true, workerData })
+  }
+  return new Worker(url, { workerData })
+}
+
 export function createVerifierPool (init: PoolInit = {}): VerifierPool {
   const count = init.workers ?? availableParallelism()
   if (!Number.isInteger(count) || count < 0) throw new TypeError('workers must be a whole number >= 0')
@@ -91,7 +102,7 @@ export function createVerifierPool (init: PoolInit = {}): VerifierPool {
 
   const workers: Worker[] = []
   for (let i = 0; i < count; i++) {
-    const worker = new Worker(workerUrl(), { workerData: workerInit })
+    const worker = startWorker(workerInit)
     worker.on('message', (message: { id: number, reports?: VerificationReport[], error?: string }) => {
       const job = busy.get(worker)
       busy.delete(worker)

@@ -90,6 +90,16 @@ function firstContext (document: Json): unknown {
   return values(document['@context'])[0]
 }
 
+/** A copy of `value` in which every `proof` object, at any depth, is a one-element array. */
+function proofsAsArrays (value: unknown, depth = 0): unknown {
+  if (depth > 64) return value
+  if (Array.isArray(value)) return value.map((v) => proofsAsArrays(v, depth + 1))
+  if (!isObject(value)) return value
+  const out: Json = {}
+  for (const [key, v] of Object.entries(value)) out[key] = key === 'proof' && isObject(v) ? [proofsAsArrays(v, depth + 1)] : proofsAsArrays(v, depth + 1)
+  return out
+}
+
 function schemaKind (types: string[]): SchemaKind | undefined {
   if (types.includes('OpenBadgeCredential') || types.includes('AchievementCredential')) return 'AchievementCredential'
   if (types.includes('EndorsementCredential')) return 'EndorsementCredential'
@@ -255,10 +265,9 @@ export function createVerifier (init: VerifierInit = {}): Verifier {
       report.warnings.push('outdated context: the credential uses VC 1.1 (https://www.w3.org/2018/credentials/v1)')
     } else {
       // A single proof object is valid VC 2.0; the official schema's demand for an array is
-      // 1EdTech spec issue 473. Validate with the proof as an array.
-      const proof = credential.proof
-      const subjectOfSchema = proof != null && !Array.isArray(proof) ? { ...credential, proof: [proof] } : credential
-      const result = validateSchema(kind, subjectOfSchema)
+      // 1EdTech spec issue 473. Validate with every proof as an array, also those of embedded
+      // credentials (endorsements of the issuer or of the achievement).
+      const result = validateSchema(kind, proofsAsArrays(credential))
       report.checks.push(result.valid
         ? check('schema', 'passed', `valid ${kind}`)
         : check('schema', 'failed', `not a valid ${kind}: ${result.errors.slice(0, 5).join('; ')}${result.errors.length > 5 ? ` (and ${result.errors.length - 5} more)` : ''}`, 'COFL_ERR_SCHEMA'))
