@@ -15,6 +15,8 @@ export interface RemoteDocument {
   contextUrl: null
   documentUrl: string
   document: object
+  /** `static`: jsonld.js may keep the resolved context (and contexts processed from it) for the life of the process. */
+  tag?: 'static'
 }
 
 /** A jsonld.js document loader. */
@@ -46,7 +48,9 @@ export function createDocumentLoader (options: DocumentLoaderOptions = {}): Docu
 
   return async function documentLoader (url: string): Promise<RemoteDocument> {
     if (typeof url !== 'string') throw new TypeError('documentLoader: url must be a string')
-    const document = BUNDLED_CONTEXTS.get(url) ?? extra.get(url) ?? (await resolve?.(url))
+    const bundled = BUNDLED_CONTEXTS.get(url)
+    if (bundled !== undefined) return { contextUrl: null, documentUrl: url, document: bundled, tag: 'static' }
+    const document = extra.get(url) ?? (await resolve?.(url))
     if (document === undefined || document === null) throw new ContextNotBundledError(url)
     return { contextUrl: null, documentUrl: url, document }
   }

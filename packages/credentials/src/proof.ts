@@ -32,6 +32,12 @@ export interface ProofOptions {
    * implementation guide's form); a warning says that such a key is self-asserted. Default true.
    */
   keyFromFragment?: boolean
+  /**
+   * Verify eddsa-rdfc-2022 proofs with the faster JSON-LD expansion and cached key objects
+   * (fastverify.ts; same algorithm, same verdicts). `false`: the libraries exactly as published.
+   * Default true.
+   */
+  fast?: boolean
 }
 
 export const PROOF_CODES = {
@@ -47,9 +53,10 @@ interface Reason { message: string, code: string }
 
 function errorTree (err: unknown, depth = 0): unknown[] {
   if (err == null || typeof err !== 'object' || depth > 6) return []
-  const e = err as { errors?: unknown[], cause?: unknown, error?: unknown }
+  const e = err as { errors?: unknown[], cause?: unknown, error?: unknown, details?: { cause?: unknown } }
   const out: unknown[] = [err]
-  for (const child of [...(Array.isArray(e.errors) ? e.errors : []), e.cause, e.error]) out.push(...errorTree(child, depth + 1))
+  // jsonld.js keeps the document loader's error as details.cause ("loading remote context failed").
+  for (const child of [...(Array.isArray(e.errors) ? e.errors : []), e.cause, e.error, e.details?.cause]) out.push(...errorTree(child, depth + 1))
   return out
 }
 
@@ -112,7 +119,7 @@ async function verifyProofSet (document: unknown, purpose: object, options: Proo
   const documentLoader = keyFromFragment ? withFragmentKeys(base) : base
   let result: Awaited<ReturnType<typeof jsigs.verify>>
   try {
-    result = await jsigs.verify(document, { suite: verificationSuites(), purpose, documentLoader })
+    result = await jsigs.verify(document, { suite: verificationSuites({ fast: options.fast ?? true }), purpose, documentLoader })
   } catch (err) {
     return fail(explainProofError(err))
   }

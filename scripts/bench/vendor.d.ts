@@ -1,0 +1,13 @@
+// Minimal types for the untyped libraries the plain pipeline of the benchmark uses.
+declare module '@digitalbazaar/ed25519-multikey' {
+  export function from (key: object): Promise<{ export(options: { publicKey: boolean, includeContext?: boolean }): Promise<object> }>
+}
+declare module '@digitalbazaar/data-integrity' {
+  export class DataIntegrityProof { constructor (options: { cryptosuite: object }) }
+}
+declare module '@digitalbazaar/eddsa-rdfc-2022-cryptosuite' {
+  export const cryptosuite: object
+}
+declare module '@digitalbazaar/vc' {
+  export function verifyCredential (options: { credential: object, suite: object, documentLoader: (url: string) => Promise<object> }): Promise<{ verified: boolean }>
+}
