@@ -2,7 +2,7 @@
  * Reading input and passphrases, writing output files: the CLI's contact with the file system.
  */
 import { createInterface } from 'node:readline'
-import { readFile, rename, writeFile, open } from 'node:fs/promises'
+import { rename, writeFile, open } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { loadKeyFile, readKeyFile, keyFileIsEncrypted } from '@cofl/identity'
 import type { KeyPair } from '@cofl/identity'
@@ -99,13 +99,4 @@ export async function writeFileAtomic (path: string, data: string, mode = 0o644)
   const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`
   await writeFile(tmp, data, { mode, flush: true })
   await rename(tmp, path)
-}
-
-/** Reads a file that must exist, as text. */
-export async function readText (path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8')
-  } catch (err) {
-    throw new InputError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err })
-  }
 }

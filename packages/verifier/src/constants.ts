@@ -8,6 +8,3 @@ export const DEFAULT_STRICT_STATUS_LIST_LENGTH = true
 
 /** How many documents a batch verification sends to a worker in one message. */
 export const DEFAULT_BATCH_CHUNK = 16
-
-/** Largest input the verifier reads, in bytes (a credential is a few KiB; a presentation of many, more). */
-export const MAX_INPUT_BYTES = 8 * 1024 * 1024
