@@ -19,7 +19,7 @@
 export * from './constants.js'
 export * from './errors.js'
 export { CHECK_TITLES, formatReport } from './report.js'
-export type { Check, CheckId, CheckOutcome, VerificationReport } from './report.js'
+export type { Check, CheckId, CheckOutcome, TrustResult, VerificationReport } from './report.js'
 export { createVerifier } from './verifier.js'
 export type { Verifier, VerifierInit, VerifyPresentationOptions } from './verifier.js'
 export { createVerifierPool, verifyMany } from './pool.js'

@@ -4,6 +4,18 @@
 
 export type CheckOutcome = 'passed' | 'failed' | 'skipped'
 
+/** What a trust function says of an issuer. */
+export interface TrustResult {
+  trusted: boolean
+  issuer: string
+  /** The DIDs that endorsed the issuer (directly). */
+  endorsedBy: string[]
+  /** The chain from the issuer to a trust root, when there is one. */
+  chain: string[]
+  /** In words a person understands. */
+  reason: string
+}
+
 export type CheckId =
   | 'format' // a JSON object that is a credential / presentation under the VC data model
   | 'schema' // the official OB 3.0 JSON Schema
@@ -38,6 +50,13 @@ export interface VerificationReport {
   achievement?: { id?: string, name?: string }
   /** Presentation: its holder. */
   holder?: string
+  /**
+   * Whether the issuer is trusted by this verifier: endorsed, through a chain of endorsements,
+   * by a trust root (a city) that this verifier's configuration names. Only when the verifier was
+   * given a trust function. Separate from `verified`: a valid credential from an issuer outside
+   * the verifier's network is valid, and not trusted.
+   */
+  trust?: TrustResult
   checks: Check[]
   /** What a careful reader wants to know although it did not fail a check. */
   warnings: string[]
@@ -67,6 +86,7 @@ export function formatReport (report: VerificationReport, indent = ''): string {
   if (report.achievement?.name != null) lines.push(`${indent}  achievement: ${report.achievement.name}`)
   if (report.subject != null) lines.push(`${indent}  subject:     ${report.subject}`)
   if (report.holder != null) lines.push(`${indent}  holder:      ${report.holder}`)
+  if (report.trust != null) lines.push(`${indent}  trust:       ${report.trust.trusted ? 'trusted' : 'NOT trusted'}: ${report.trust.reason}`)
   for (const check of report.checks) {
     lines.push(`${indent}  [${MARK[check.outcome]}] ${check.title}: ${check.reason}`)
   }

@@ -13,7 +13,7 @@ import type { DocumentLoader, ProofOutcome, SchemaKind } from '@cofl/credentials
 import { checkStatusEntry } from '@cofl/status'
 import { DEFAULT_MAX_CLOCK_SKEW_SECONDS, DEFAULT_STRICT_STATUS_LIST_LENGTH } from './constants.js'
 import { CHECK_TITLES } from './report.js'
-import type { Check, CheckId, CheckOutcome, VerificationReport } from './report.js'
+import type { Check, CheckId, CheckOutcome, TrustResult, VerificationReport } from './report.js'
 
 type Json = Record<string, unknown>
 
@@ -28,6 +28,11 @@ export interface VerifierInit {
   keyFromFragment?: boolean
   /** Refuse status lists shorter than 131,072 entries. Default true. */
   strictStatusListLength?: boolean
+  /**
+   * Says whether an issuer is trusted (a chain of endorsements to a trust root). When given, the
+   * report of every credential whose signature holds carries its answer as `trust`.
+   */
+  trust?: (issuer: string) => Promise<TrustResult>
   /** The time to verify at (tests). Default: the clock. */
   now?: () => Date
   maxClockSkewSeconds?: number
@@ -287,6 +292,15 @@ export function createVerifier (init: VerifierInit = {}): Verifier {
 
     // 5. Dates.
     report.checks.push(dateCheck(credential, at))
+
+    // The issuer's trust, for a credential whose signature holds (reported apart from validity).
+    if (init.trust != null && proof.verified && issuer != null) {
+      try {
+        report.trust = await init.trust(issuer)
+      } catch (err) {
+        report.trust = { trusted: false, issuer, endorsedBy: [], chain: [], reason: `the issuer's trust could not be determined: ${(err as Error)?.message ?? String(err)}` }
+      }
+    }
     report.verified = report.checks.every((c) => c.outcome !== 'failed')
     return report
   }
