@@ -1,6 +1,6 @@
 // docs/errors.md and the sources agree: every COFL_ERR_* code used in a package's sources is
 // documented there, every documented code is used, and every error class carries a documented code.
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as credentials from '@cofl/credentials'
@@ -21,7 +21,7 @@ function sources (dir: string): string[] {
   })
 }
 
-const srcDirs = [...readdirSync(join(ROOT, 'packages')).map((p) => join(ROOT, 'packages', p, 'src')), join(ROOT, 'node', 'src')]
+const srcDirs = [...readdirSync(join(ROOT, 'packages')).map((p) => join(ROOT, 'packages', p, 'src')), join(ROOT, 'node', 'src')].filter((dir) => existsSync(dir))
 const used = new Set(srcDirs.flatMap(sources).flatMap((file) => readFileSync(file, 'utf8').match(CODE) ?? []))
 const doc = readFileSync(join(ROOT, 'docs', 'errors.md'), 'utf8')
 const documented = new Set([...doc.matchAll(/^\| `(COFL_ERR_[A-Z0-9_]+)` \|/gm)].map((m) => m[1] as string))
