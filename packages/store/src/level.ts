@@ -1,0 +1,119 @@
+/**
+ * The store on level: one sublevel per collection, keys in cofl's key encoding (see encodeKey),
+ * values as JSON text, every write synced.
+ */
+import { Level } from 'level'
+import { COLLECTION_NAMES } from './constants.js'
+import { decodeKey, encodeKey } from './codec.js'
+import { StoreError, StoreErrorCode } from './errors.js'
+import { applySchema, DEFAULT_SCHEMA } from './migrations.js'
+import { createStore } from './store.js'
+import type { Bounds } from './codec.js'
+import type { CollectionName } from './constants.js'
+import type { SchemaOptions } from './migrations.js'
+import type { Backend, BatchOp } from './store.js'
+import type { LevelStoreInit, Store } from './types.js'
+
+type Db = Level<Uint8Array, string>
+const ENCODINGS = { keyEncoding: 'view', valueEncoding: 'utf8' } as const
+// eslint-disable-next-line @typescript-eslint/explicit-function-return-type
+const makeSublevel = (db: Db, name: string) => db.sublevel<Uint8Array, string>(name, ENCODINGS)
+type Sublevel = ReturnType<typeof makeSublevel>
+
+const SYNC = { sync: true } as const
+
+function isLockError (err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if ((e as { code?: unknown }).code === 'LEVEL_LOCKED') return true
+  }
+  return false
+}
+
+function rangeOptions (bounds: Bounds): { gte: Uint8Array, lt?: Uint8Array, limit: number, reverse: boolean } {
+  return {
+    gte: encodeKey(bounds.lower),
+    ...(bounds.upper === undefined ? {} : { lt: encodeKey(bounds.upper) }),
+    limit: bounds.limit === Infinity ? -1 : bounds.limit,
+    reverse: bounds.reverse
+  }
+}
+
+/**
+ * Opens (or creates) the store in `init.directory`.
+ *
+ * Throws StoreError: COFL_ERR_STORE_LOCKED when another process (or another open store in this
+ * one) holds the directory; COFL_ERR_STORE_VERSION when its schema version is newer than this
+ * code's, it is no cofl store, or a migration failed; COFL_ERR_STORE_IO when level fails.
+ */
+export async function openLevelStore (init: LevelStoreInit): Promise<Store> {
+  return await openLevelStoreWith(init, DEFAULT_SCHEMA)
+}
+
+/** openLevelStore with another schema version and migration list: for tests of migrations. */
+export async function openLevelStoreWith (init: LevelStoreInit, schema: SchemaOptions): Promise<Store> {
+  if (typeof init !== 'object' || init === null) throw new TypeError('openLevelStore(init): init must be an object')
+  const { directory } = init
+  if (typeof directory !== 'string' || directory === '') throw new TypeError('openLevelStore: init.directory must be a non-empty string')
+  const label = `the store in ${directory}`
+
+  const db: Db = new Level<Uint8Array, string>(directory, ENCODINGS)
+  try {
+    await db.open()
+  } catch (err) {
+    if (isLockError(err)) {
+      throw new StoreError(StoreErrorCode.LOCKED, `${label} is in use by another process (or is already open in this one)`, { cause: err })
+    }
+    throw new StoreError(StoreErrorCode.IO, `cannot open ${label}`, { cause: err })
+  }
+
+  const sublevels = {} as Record<CollectionName, Sublevel>
+  for (const [name, prefix] of Object.entries(COLLECTION_NAMES) as Array<[CollectionName, string]>) {
+    sublevels[name] = makeSublevel(db, prefix)
+  }
+
+  const backend: Backend = {
+    get: async (name, key) => await sublevels[name].get(encodeKey(key)),
+    has: async (name, key) => await sublevels[name].has(encodeKey(key)),
+    batch: async (ops: BatchOp[]) => {
+      await db.batch(ops.map((op) => op.type === 'put'
+        ? { type: 'put' as const, sublevel: sublevels[op.collection], key: encodeKey(op.key), value: op.value }
+        : { type: 'del' as const, sublevel: sublevels[op.collection], key: encodeKey(op.key) }), SYNC)
+    },
+    iterate: async function * (name, bounds) {
+      // A level iterator reads from the snapshot taken when it is created.
+      const iterator = sublevels[name].iterator(rangeOptions(bounds))
+      try {
+        for await (const [key, value] of iterator) yield [decodeKey(key), value]
+      } finally {
+        await iterator.close()
+      }
+    },
+    count: async (name, bounds) => {
+      let n = 0
+      const iterator = sublevels[name].keys(rangeOptions(bounds))
+      try {
+        for (;;) {
+          const keys = await iterator.nextv(1000)
+          if (keys.length === 0) return n
+          n += keys.length
+        }
+      } finally {
+        await iterator.close()
+      }
+    },
+    close: async () => { await db.close() }
+  }
+
+  const store = createStore(backend, label)
+  try {
+    await applySchema(store, label, schema, async () => {
+      const first = await db.keys({ limit: 1 }).all()
+      return first.length === 0
+    })
+  } catch (err) {
+    await store.close().catch(() => {})
+    if (err instanceof StoreError) throw err
+    throw new StoreError(StoreErrorCode.IO, `cannot read ${label}`, { cause: err })
+  }
+  return store
+}

@@ -1,0 +1,343 @@
+// The compliance suite of the Store interface: every implementation runs the same tests
+// (level.test.ts, memory.test.ts), as libp2p's interface-compliance-tests do.
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { SCHEMA_VERSION, SCHEMA_VERSION_KEY, StoreError } from '../src/index.js'
+import type { Collection, Store, StoredDocument } from '../src/index.js'
+
+/** A store under test and how to get rid of it (close it if open, remove its files). */
+export interface Harness {
+  store: Store
+  dispose: () => Promise<void>
+}
+
+/** Keys that a naive sublevel or encoding would get wrong. */
+export const AWKWARD_KEYS: readonly string[] = [
+  '', '!', '!!', 'a!b', '!achievements!x', '!meta!schema-version', '"', '~', '\u0000', '\u007f', '\u0080', 'é', 'e\u0301',
+  '\u00ff', '\u0800', '日本語', '😀', '\ud800', '\udfff', 'x\ud83d', '\uffff', '\uffff\uffff', 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
+  'https://city.example/achievements/1?x=1&y=2#frag', 'urn:uuid:8a6b9c7e-1a2b-4c3d-9e8f-0123456789ab', ' ', 'A', 'a', 'a\u0000', 'ab'
+]
+
+export function doc (id: string, n = 1): StoredDocument {
+  return {
+    kind: 'achievement',
+    id,
+    issuer: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
+    sequence: n,
+    cid: 'bagaaierasords4njcts6vs7qvdjfcvgnume4hqohf65zsfguprqphs3icwea',
+    document: { id, name: `Achievement ${n}`, tags: ['a', 'b'], nested: { deep: [1, 2, { x: 'é' }] } },
+    receivedAt: '2025-01-01T00:00:00Z'
+  }
+}
+
+async function collect<T> (iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = []
+  for await (const item of iterable) out.push(item)
+  return out
+}
+
+async function keys (collection: Collection<unknown>, options?: Parameters<Collection<unknown>['entries']>[0]): Promise<string[]> {
+  return (await collect(collection.entries(options))).map(([key]) => key)
+}
+
+async function rejects (promise: Promise<unknown>, check: (err: unknown) => boolean, what: string): Promise<unknown> {
+  try {
+    await promise
+  } catch (err) {
+    assert.ok(check(err), `${what}: unexpected error ${String(err)}`)
+    return err
+  }
+  assert.unreachable(`${what}: did not reject`)
+}
+
+const isType = (err: unknown): boolean => err instanceof TypeError
+const isCode = (code: string) => (err: unknown): boolean => err instanceof StoreError && err.code === code
+
+/**
+ * Registers the compliance tests for the stores that `open` makes (a fresh, empty store each
+ * time) in a new uvu suite called `name`, and returns it: call `.run()` on it.
+ */
+export function storeCompliance (name: string, open: () => Promise<Harness>): ReturnType<typeof suite> {
+  const test = suite(name)
+  const withStore = (title: string, fn: (store: Store) => Promise<void>): void => {
+    test(title, async () => {
+      const harness = await open()
+      try {
+        await fn(harness.store)
+      } finally {
+        await harness.dispose()
+      }
+    })
+  }
+
+  withStore('a new store is empty but for its schema version', async (store) => {
+    for (const c of [store.achievements, store.profiles, store.endorsements, store.statusLists, store.issuance, store.peers]) {
+      assert.is(await c.count(), 0)
+    }
+    assert.is(await store.meta.get(SCHEMA_VERSION_KEY), SCHEMA_VERSION)
+    assert.is(await store.meta.count(), 1)
+  })
+
+  withStore('get, put, has, del', async (store) => {
+    const c = store.achievements
+    assert.is(await c.get('x'), undefined)
+    assert.is(await c.has('x'), false)
+    await c.put('x', doc('x'))
+    assert.equal(await c.get('x'), doc('x'))
+    assert.is(await c.has('x'), true)
+    await c.put('x', doc('x', 2))
+    assert.is((await c.get('x'))?.sequence, 2, 'put overwrites')
+    assert.is(await c.count(), 1)
+    await c.del('x')
+    assert.is(await c.get('x'), undefined)
+    assert.is(await c.has('x'), false)
+    await c.del('x') // deleting a missing key is no error
+    await store.meta.put('zero', 0)
+    await store.meta.put('null', null)
+    await store.meta.put('false', false)
+    await store.meta.put('text', '')
+    assert.is(await store.meta.get('zero'), 0)
+    assert.is(await store.meta.get('null'), null)
+    assert.is(await store.meta.has('null'), true)
+    assert.is(await store.meta.get('false'), false)
+    assert.is(await store.meta.get('text'), '')
+  })
+
+  withStore('collections are separate', async (store) => {
+    await store.achievements.put('k', doc('a'))
+    await store.profiles.put('k', { ...doc('p'), kind: 'profile' })
+    await store.peers.put('k', { peerId: 'k', multiaddrs: [], lastSeen: '2025-01-01T00:00:00Z' })
+    assert.is((await store.achievements.get('k'))?.id, 'a')
+    assert.is((await store.profiles.get('k'))?.id, 'p')
+    await store.achievements.del('k')
+    assert.is((await store.profiles.get('k'))?.id, 'p')
+    assert.is(await store.peers.count(), 1)
+    assert.is(await store.endorsements.count(), 0)
+  })
+
+  withStore('any string is a key: separators, unicode, lone surrogates, the empty string', async (store) => {
+    for (const [i, key] of AWKWARD_KEYS.entries()) await store.achievements.put(key, doc(key, i))
+    for (const [i, key] of AWKWARD_KEYS.entries()) {
+      const got = await store.achievements.get(key)
+      assert.is(got?.id, key, `get(${JSON.stringify(key)})`)
+      assert.is(got?.sequence, i)
+      assert.ok(await store.achievements.has(key))
+    }
+    const sorted = [...new Set(AWKWARD_KEYS)].sort()
+    assert.equal(await keys(store.achievements), sorted, 'keys iterate in JavaScript string order')
+    assert.is(await store.achievements.count(), sorted.length)
+    // Nothing leaked into the other collections, whatever the keys looked like.
+    assert.is(await store.meta.count(), 1)
+    assert.is(await store.meta.get(SCHEMA_VERSION_KEY), SCHEMA_VERSION)
+    assert.is(await store.profiles.count(), 0)
+    assert.is(await store.statusLists.count(), 0)
+    for (const key of AWKWARD_KEYS) {
+      await store.profiles.put(key, { ...doc(key), kind: 'profile' })
+      assert.equal(await keys(store.achievements, { prefix: key }), sorted.filter((k) => k.startsWith(key)), `prefix ${JSON.stringify(key)}`)
+    }
+    assert.is(await store.profiles.count(), sorted.length)
+    for (const key of AWKWARD_KEYS) await store.achievements.del(key)
+    assert.is(await store.achievements.count(), 0)
+    assert.is(await store.profiles.count(), sorted.length)
+  })
+
+  withStore('entries and values: order, gte / lt, reverse, limit', async (store) => {
+    const c = store.meta
+    await c.del(SCHEMA_VERSION_KEY) // leave only our keys (the version is re-checked only on open)
+    const all = ['a', 'b', 'ba', 'bb', 'c', 'd', 'e']
+    for (const key of [...all].reverse()) await c.put(key, key.toUpperCase())
+    assert.equal(await keys(c), all)
+    assert.equal(await collect(c.entries()), all.map((k) => [k, k.toUpperCase()]))
+    assert.equal(await collect(c.values()), all.map((k) => k.toUpperCase()))
+    assert.equal(await keys(c, { gte: 'b' }), ['b', 'ba', 'bb', 'c', 'd', 'e'])
+    assert.equal(await keys(c, { gte: 'b0' }), ['ba', 'bb', 'c', 'd', 'e'])
+    assert.equal(await keys(c, { lt: 'c' }), ['a', 'b', 'ba', 'bb'])
+    assert.equal(await keys(c, { gte: 'b', lt: 'c' }), ['b', 'ba', 'bb'])
+    assert.equal(await keys(c, { gte: 'c', lt: 'c' }), [])
+    assert.equal(await keys(c, { gte: 'd', lt: 'b' }), [])
+    assert.equal(await keys(c, { reverse: true }), [...all].reverse())
+    assert.equal(await keys(c, { gte: 'b', lt: 'd', reverse: true }), ['c', 'bb', 'ba', 'b'])
+    assert.equal(await keys(c, { limit: 2 }), ['a', 'b'])
+    assert.equal(await keys(c, { limit: 2, reverse: true }), ['e', 'd'])
+    assert.equal(await keys(c, { gte: 'b', lt: 'd', limit: 2, reverse: true }), ['c', 'bb'])
+    assert.equal(await keys(c, { limit: 0 }), [])
+    assert.equal(await keys(c, { limit: 100 }), all)
+    assert.equal(await keys(c, { limit: Infinity }), all)
+    assert.equal(await collect(c.values({ gte: 'b', lt: 'c', reverse: true })), ['BB', 'BA', 'B'])
+    for (const bad of [{ limit: -1 }, { limit: 1.5 }, { gte: 1 }, { prefix: null }, { reverse: 'yes' }]) {
+      await rejects(collect(c.entries(bad as never)), isType, `entries(${JSON.stringify(bad)})`)
+    }
+  })
+
+  withStore('prefix, alone and with gte / lt / limit / reverse', async (store) => {
+    const c = store.endorsements
+    const ids = ['did:key:a', 'did:key:a!1', 'did:key:a/1', 'did:key:a/2', 'did:key:a/3', 'did:key:b', 'did:web:a', 'did\uffff', 'did\uffffx', 'dia', 'die']
+    for (const id of ids) await c.put(id, { ...doc(id), kind: 'endorsement' })
+    assert.equal(await keys(c, { prefix: 'did:key:a/' }), ['did:key:a/1', 'did:key:a/2', 'did:key:a/3'])
+    assert.equal(await keys(c, { prefix: 'did:key:' }), ['did:key:a', 'did:key:a!1', 'did:key:a/1', 'did:key:a/2', 'did:key:a/3', 'did:key:b'])
+    assert.equal(await keys(c, { prefix: 'did:key:a/', reverse: true, limit: 2 }), ['did:key:a/3', 'did:key:a/2'])
+    assert.equal(await keys(c, { prefix: 'did:key:a/', gte: 'did:key:a/2' }), ['did:key:a/2', 'did:key:a/3'])
+    assert.equal(await keys(c, { prefix: 'did:key:a/', gte: 'a' }), ['did:key:a/1', 'did:key:a/2', 'did:key:a/3'], 'a lower gte does not widen the prefix')
+    assert.equal(await keys(c, { prefix: 'did:key:a/', lt: 'did:key:a/3' }), ['did:key:a/1', 'did:key:a/2'])
+    assert.equal(await keys(c, { prefix: 'did:key:a/', lt: 'z' }), ['did:key:a/1', 'did:key:a/2', 'did:key:a/3'], 'a higher lt does not widen the prefix')
+    assert.equal(await keys(c, { prefix: 'did\uffff' }), ['did\uffff', 'did\uffffx'])
+    assert.equal(await keys(c, { prefix: 'did\uffff', reverse: true }), ['did\uffffx', 'did\uffff'])
+    assert.equal(await keys(c, { prefix: 'did:x' }), [])
+    assert.equal(await keys(c, { prefix: '' }), [...ids].sort())
+    assert.equal(await keys(c, { prefix: 'did:key:a!' }), ['did:key:a!1'])
+    assert.is(await c.count({ prefix: 'did:key:' }), 6)
+    assert.is(await c.count({ prefix: 'did:key:a' }), 5)
+    assert.is(await c.count({ prefix: 'did\uffff' }), 2)
+    assert.is(await c.count({ prefix: 'nothing' }), 0)
+    assert.is(await c.count({}), ids.length)
+    assert.is(await c.count(), ids.length)
+  })
+
+  withStore('breaking out of an iteration is clean', async (store) => {
+    for (let i = 0; i < 50; i++) await store.peers.put(`p${String(i).padStart(2, '0')}`, { peerId: `p${i}`, multiaddrs: [], lastSeen: '' })
+    let seen = 0
+    for await (const [key] of store.peers.entries()) {
+      if (++seen === 3) { assert.is(key, 'p02'); break }
+    }
+    assert.is(await store.peers.count(), 50)
+  })
+
+  withStore('an iteration reads a snapshot: writes made meanwhile do not show', async (store) => {
+    for (const key of ['a', 'b', 'c']) await store.meta.put(key, key)
+    const seen: string[] = []
+    for await (const [key] of store.meta.entries({ lt: 'd' })) {
+      seen.push(key)
+      if (key === 'a') { await store.meta.put('bb', 'new'); await store.meta.del('c') }
+    }
+    assert.equal(seen, ['a', 'b', 'c'])
+    assert.equal(await keys(store.meta, { lt: 'd' }), ['a', 'b', 'bb'])
+  })
+
+  withStore('batch: atomic across collections', async (store) => {
+    await store.peers.put('gone', { peerId: 'gone', multiaddrs: [], lastSeen: '' })
+    const b = store.batch()
+    assert.is(b.put(store.achievements, 'a1', doc('a1')), b, 'put chains')
+    b.put(store.profiles, 'did:key:x', { ...doc('did:key:x'), kind: 'profile' })
+      .put(store.issuance, 'urn:c:1', { credentialId: 'urn:c:1', achievementId: 'a1', subject: 'did:key:s', issuedAt: '2025-01-01T00:00:00Z', credential: {} })
+      .put(store.meta, 'counter', 7)
+      .del(store.peers, 'gone')
+      .put(store.achievements, 'a2', doc('a2'))
+      .del(store.achievements, 'a2')
+    await b.write()
+    assert.equal(await store.achievements.get('a1'), doc('a1'))
+    assert.is(await store.achievements.has('a2'), false, 'operations apply in order')
+    assert.is((await store.profiles.get('did:key:x'))?.kind, 'profile')
+    assert.is((await store.issuance.get('urn:c:1'))?.achievementId, 'a1')
+    assert.is(await store.meta.get('counter'), 7)
+    assert.is(await store.peers.has('gone'), false)
+    await rejects(b.write(), isType, 'a batch written twice')
+    await store.batch().write() // an empty batch is fine
+  })
+
+  withStore('batch: an invalid operation writes nothing', async (store) => {
+    await store.peers.put('stay', { peerId: 'stay', multiaddrs: [], lastSeen: '' })
+    const cyclic: Record<string, unknown> = {}
+    cyclic.self = cyclic
+    const other = createOtherCollection()
+    const invalid: Array<[string, (b: ReturnType<Store['batch']>) => void]> = [
+      ['a BigInt value', (b) => b.put(store.meta, 'big', 10n)],
+      ['a cyclic value', (b) => b.put(store.meta, 'cyclic', cyclic)],
+      ['an undefined value', (b) => b.put(store.meta, 'undefined', undefined)],
+      ['a number as key', (b) => b.put(store.meta, 1 as unknown as string, 1)],
+      ['a collection of another store', (b) => b.put(other, 'x', 1)]
+    ]
+    for (const [what, addInvalid] of invalid) {
+      const b = store.batch()
+        .put(store.achievements, 'a1', doc('a1'))
+        .put(store.meta, 'counter', 1)
+        .del(store.peers, 'stay')
+      addInvalid(b)
+      b.put(store.profiles, 'after', { ...doc('after'), kind: 'profile' })
+      await rejects(b.write(), isType, what)
+      assert.is(await store.achievements.count(), 0, what)
+      assert.is(await store.meta.has('counter'), false, what)
+      assert.is(await store.profiles.count(), 0, what)
+      assert.is(await store.peers.has('stay'), true, what)
+    }
+  })
+
+  withStore('put refuses what JSON cannot represent, and stores nothing', async (store) => {
+    const err = await rejects(store.meta.put('big', 10n), isType, 'a BigInt')
+    assert.match(String(err), /JSON/)
+    await rejects(store.meta.put('u', undefined), isType, 'undefined')
+    await rejects(store.meta.put('f', () => 1), isType, 'a function')
+    await rejects(store.meta.put(5 as unknown as string, 1), isType, 'a number as key')
+    await rejects(store.meta.get(undefined as unknown as string), isType, 'get without a key')
+    assert.is(await store.meta.count(), 1)
+    // Values go through JSON, in both stores alike.
+    await store.meta.put('json', { date: new Date('2025-01-01T00:00:00Z'), nan: NaN, skip: undefined, list: [undefined] })
+    assert.equal(await store.meta.get('json'), { date: '2025-01-01T00:00:00.000Z', nan: null, list: [null] })
+  })
+
+  withStore('isolation: changing a value given or returned does not change the store', async (store) => {
+    const value = doc('a')
+    await store.achievements.put('a', value)
+    value.sequence = 99
+    value.document.name = 'changed'
+    assert.equal(await store.achievements.get('a'), doc('a'))
+    const got = await store.achievements.get('a') as StoredDocument
+    got.sequence = 42;
+    (got.document.nested as { deep: unknown[] }).deep.push('x')
+    assert.equal(await store.achievements.get('a'), doc('a'))
+    for await (const [, v] of store.achievements.entries()) v.id = 'mutated'
+    for await (const v of store.achievements.values()) v.issuer = 'mutated'
+    assert.equal(await store.achievements.get('a'), doc('a'))
+    const later = doc('b')
+    const b = store.batch().put(store.achievements, 'b', later)
+    later.id = 'changed before write'
+    await b.write()
+    assert.equal(await store.achievements.get('b'), doc('b'))
+    assert.is.not(await store.achievements.get('a'), await store.achievements.get('a'))
+  })
+
+  withStore('concurrent writes all land', async (store) => {
+    await Promise.all(Array.from({ length: 100 }, async (_, i) => { await store.peers.put(`p${i}`, { peerId: `p${i}`, multiaddrs: [`/ip4/127.0.0.1/tcp/${i}`], lastSeen: '' }) }))
+    assert.is(await store.peers.count(), 100)
+    assert.equal((await store.peers.get('p42'))?.multiaddrs, ['/ip4/127.0.0.1/tcp/42'])
+  })
+
+  withStore('after close every call rejects with COFL_ERR_STORE_CLOSED', async (store) => {
+    await store.achievements.put('a', doc('a'))
+    const pending = store.achievements.put('b', doc('b')) // under way while closing
+    const iteration = store.achievements.entries()[Symbol.asyncIterator]()
+    assert.is((await iteration.next()).value?.[0], 'a')
+    await store.close()
+    await pending
+    await store.close() // idempotent
+    const closed = isCode('COFL_ERR_STORE_CLOSED')
+    const c = store.achievements
+    await rejects(c.get('a'), closed, 'get')
+    await rejects(c.has('a'), closed, 'has')
+    await rejects(c.put('a', doc('a')), closed, 'put')
+    await rejects(c.del('a'), closed, 'del')
+    await rejects(c.count(), closed, 'count')
+    await rejects(collect(c.entries()), closed, 'entries')
+    await rejects(collect(c.values({ prefix: 'a' })), closed, 'values')
+    await rejects(iteration.next(), closed, 'an iteration begun before close')
+    await rejects(store.batch().put(c, 'x', doc('x')).write(), closed, 'batch.write')
+    await rejects(store.batch().write(), closed, 'empty batch.write')
+    const err = await rejects(store.meta.get(SCHEMA_VERSION_KEY), closed, 'meta.get') as StoreError
+    assert.is(err.name, 'StoreError')
+    assert.match(err.message, /closed/)
+  })
+
+  return test
+}
+
+/** A collection that belongs to no store under test (for the batch test). */
+function createOtherCollection (): Collection<unknown> {
+  return {
+    get: async () => undefined,
+    has: async () => false,
+    put: async () => {},
+    del: async () => {},
+    entries: async function * () {},
+    values: async function * () {},
+    count: async () => 0
+  }
+}
