@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as credentials from '@cofl/credentials'
+import * as federation from '@cofl/federation'
 import * as identity from '@cofl/identity'
 import * as status from '@cofl/status'
 import * as store from '@cofl/store'
@@ -37,7 +38,7 @@ test('every documented code is used by the sources', () => {
 
 test('every exported error class carries a documented code and its own name', () => {
   let classes = 0
-  for (const mod of [identity, credentials, status, store, verifier, node]) {
+  for (const mod of [identity, credentials, status, store, federation, verifier, node]) {
     for (const [name, value] of Object.entries(mod)) {
       if (typeof value !== 'function' || !(value.prototype instanceof Error)) continue
       classes++

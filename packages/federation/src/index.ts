@@ -1,0 +1,41 @@
+/**
+ * @packageDocumentation
+ *
+ * @cofl/federation: the network between cofl nodes. One libp2p + Helia node per city (TCP, noise,
+ * yamux, identify, ping, gossipsub, bitswap; no public bootstrap, mdns, DHT or gateways). Public
+ * documents (achievements, profiles, endorsements, status lists) go into Helia as dag-json blocks
+ * and are announced on gossipsub with small headers signed by the issuer's did:key. Every node
+ * checks a header (signature, size, kind, newer sequence) before it relays it, fetches the block,
+ * checks the document's own Data Integrity proof, pins and stores it. An anti-entropy sync
+ * protocol (`/cofl/sync/1.0.0`) brings nodes that were offline up to date. `trust(issuer)` follows
+ * endorsements from the node's trust roots.
+ *
+ * @example
+ * ```ts
+ * import { createFederation } from '@cofl/federation'
+ * import { createMemoryStore } from '@cofl/store'
+ * import { buildAchievementDocument, signDocument } from '@cofl/credentials'
+ * import { generateKeyPair } from '@cofl/identity'
+ *
+ * const key = await generateKeyPair()
+ * const federation = await createFederation({ key, store: createMemoryStore(), bootstrap: ['/ip4/127.0.0.1/tcp/4001/p2p/12D3Koo...'] })
+ * const achievement = await signDocument(buildAchievementDocument({ name: 'Coding Club', description: '10 sessions', criteria: 'Attend 10 sessions', creator: { id: key.did, type: ['Profile'] } }), { key })
+ * const { cid, sequence } = await federation.publish('achievement', achievement)
+ * federation.addEventListener('document', (event) => { console.info('replicated', event.detail.kind, event.detail.id) })
+ * await federation.stop()
+ * ```
+ */
+export * from './constants.js'
+export * from './errors.js'
+export { createFederation } from './federation.js'
+export type { Federation, FederationInit, SyncSummary } from './federation.js'
+export {
+  decodeAnnouncement, encodeAnnouncement, encodeUnsignedAnnouncement, signAnnouncement, topicOf, verifyAnnouncement
+} from './announcement.js'
+export type { Announcement, DecodeAnnouncementResult, UnsignedAnnouncement } from './announcement.js'
+export { validateHeader } from './validate.js'
+export type { HeaderValidationContext, HeaderVerdict, HeldVersion, Verdict } from './validate.js'
+export { blockMatches, checkDocument, decodeDocument, documentBlock, documentFacts } from './documents.js'
+export type { DocumentBlock, DocumentCheck, DocumentFacts } from './documents.js'
+export { evaluateTrust } from './trust.js'
+export type { TrustResult } from './trust.js'

@@ -1,0 +1,160 @@
+/**
+ * The federation on loopback, all nodes in this one process:
+ *
+ *   npm run bench:federation -- [--nodes 10,30] [--revocations 20] [--catalogue 10000]
+ *
+ * 1. For each N: N nodes, each dialling 2-3 random earlier ones (a connected, random-ish graph).
+ *    One issuer node publishes `--revocations` status list versions (a real registry, each
+ *    revoking one more index, signed); the time from publish() until every node holds that
+ *    version is measured (p50, p95, max). Memory: the process's RSS and heap, and per node.
+ * 2. A catalogue of `--catalogue` signed achievements is written straight into one node's store
+ *    and level blockstore (not gossiped); a fresh node dials it and is timed until its store holds
+ *    every achievement (sync alone: heads pages, get batches, every proof checked).
+ * Targets: revocation everywhere < 1 s at p95 for N = 30; 10,000 achievements synced < 60 s.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { buildAchievementDocument, buildProfile, signCredential, signDocument } from '@cofl/credentials'
+import { createFederation, documentBlock } from '@cofl/federation'
+import type { Federation } from '@cofl/federation'
+import { generateKeyPair } from '@cofl/identity'
+import type { KeyPair } from '@cofl/identity'
+import { openStatusRegistry } from '@cofl/status'
+import { createMemoryStore } from '@cofl/store'
+import type { Store } from '@cofl/store'
+import { LevelBlockstore } from 'blockstore-level'
+import { CID } from 'multiformats/cid'
+
+function arg (name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`)
+  return i >= 0 ? process.argv[i + 1] ?? fallback : fallback
+}
+
+const SIZES = arg('nodes', '10,30').split(',').map(Number).filter((n) => n > 0)
+const REVOCATIONS = Number(arg('revocations', '20'))
+const CATALOGUE = Number(arg('catalogue', '10000'))
+
+function quantile (sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN
+}
+
+const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1)
+
+async function sleep (ms: number): Promise<void> { await new Promise((resolve) => setTimeout(resolve, ms)) }
+
+async function waitUntil (condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`)
+    await sleep(5)
+  }
+}
+
+interface RevocationResult { n: number, p50: number, p95: number, max: number, rss: number, heap: number, connections: number }
+
+async function revocations (n: number): Promise<RevocationResult> {
+  const issuer = await generateKeyPair()
+  const dir = await mkdtemp(join(tmpdir(), 'cofl-bench-status-'))
+  const registry = await openStatusRegistry({ directory: dir, issuer: issuer.did })
+  const nodes: Federation[] = []
+  try {
+    for (let i = 0; i < n; i++) {
+      const peers = [...nodes].sort(() => Math.random() - 0.5).slice(0, 2 + Math.floor(Math.random() * 2))
+      nodes.push(await createFederation({
+        key: i === 0 ? issuer : await generateKeyPair(),
+        store: createMemoryStore(),
+        syncIntervalMs: 0,
+        bootstrap: peers.map((p) => p.multiaddrs()[0] as string)
+      }))
+    }
+    await waitUntil(() => nodes.every((f) => f.peers().length >= 1), 30_000, 'every node connected')
+    await sleep(1500) // meshes form
+    const arrivals = nodes.map(() => new Map<number, number>())
+    nodes.forEach((f, i) => {
+      f.addEventListener('document', (event) => {
+        if (event.detail.kind === 'status-list') arrivals[i]!.set(event.detail.sequence, performance.now())
+      })
+    })
+    const times: number[] = []
+    for (let r = 0; r < REVOCATIONS; r++) {
+      const { entries } = await registry.allocate()
+      await registry.setStatus(entries[0]!, true)
+      const list = await signCredential(await registry.buildListCredential('revocation', 0), { key: issuer }) as unknown as Record<string, unknown>
+      const sequence = list.sequence as number
+      const t0 = performance.now()
+      await nodes[0]!.publish('status-list', list)
+      arrivals[0]!.set(sequence, performance.now())
+      try {
+        await waitUntil(() => arrivals.every((a) => a.has(sequence)), 10_000, `revocation ${sequence} everywhere`)
+      } catch (err) {
+        const missing = arrivals.flatMap((a, i) => a.has(sequence) ? [] : [`node ${i} (${nodes[i]!.peers().length} peers, holds ${[...a.keys()].join(',')})`])
+        throw new Error(`${(err as Error).message}: missing at ${missing.join('; ')}`)
+      }
+      times.push(Math.max(...arrivals.map((a) => a.get(sequence) as number)) - t0)
+      await sleep(50)
+    }
+    times.sort((a, b) => a - b)
+    const memory = process.memoryUsage()
+    const connections = nodes.reduce((sum, f) => sum + f.peers().length, 0) / n
+    return { n, p50: quantile(times, 0.5), p95: quantile(times, 0.95), max: times[times.length - 1] as number, rss: memory.rss, heap: memory.heapUsed, connections }
+  } finally {
+    await Promise.allSettled(nodes.map(async (f) => { await f.stop() }))
+    await registry.close()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+async function prepareCatalogue (key: KeyPair, count: number, store: Store, directory: string): Promise<number> {
+  const t0 = performance.now()
+  const blockstore = new LevelBlockstore(join(directory, 'blocks'))
+  await blockstore.open()
+  const creator = buildProfile({ id: key.did, name: 'A big city' })
+  try {
+    for (let i = 0; i < count; i++) {
+      const doc = await signDocument(buildAchievementDocument({ name: `Achievement ${i}`, description: `Catalogue entry ${i}`, criteria: 'Do the thing', creator }), { key }) as unknown as Record<string, unknown>
+      const { cid, bytes } = await documentBlock(doc)
+      await blockstore.put(CID.parse(cid.toString()) as unknown as Parameters<LevelBlockstore['put']>[0], bytes)
+      await store.achievements.put(doc.id as string, { kind: 'achievement', id: doc.id as string, issuer: key.did, sequence: 1, cid: cid.toString(), document: doc, receivedAt: new Date().toISOString() })
+    }
+  } finally {
+    await blockstore.close()
+  }
+  return performance.now() - t0
+}
+
+async function catalogue (count: number): Promise<{ prepareMs: number, syncMs: number, rss: number }> {
+  const key = await generateKeyPair()
+  const dir = await mkdtemp(join(tmpdir(), 'cofl-bench-catalogue-'))
+  const store = createMemoryStore()
+  let source: Federation | undefined
+  let fresh: Federation | undefined
+  try {
+    const prepareMs = await prepareCatalogue(key, count, store, dir)
+    source = await createFederation({ key, store, directory: dir, syncIntervalMs: 0 })
+    const freshStore = createMemoryStore()
+    const t0 = performance.now()
+    fresh = await createFederation({ key: await generateKeyPair(), store: freshStore, syncIntervalMs: 0, bootstrap: source.multiaddrs() })
+    await waitUntil(async () => (await freshStore.achievements.count()) === count, 600_000, 'the catalogue synced')
+    const syncMs = performance.now() - t0
+    return { prepareMs, syncMs, rss: process.memoryUsage().rss }
+  } finally {
+    await fresh?.stop()
+    await source?.stop()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+const rows: string[] = []
+for (const n of SIZES) {
+  const r = await revocations(n)
+  rows.push(`| revocation everywhere, N=${n} (${r.connections.toFixed(1)} peers/node) | p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms over ${REVOCATIONS} | RSS ${mb(r.rss)} MB, heap ${mb(r.heap)} MB (process); ~${mb(r.rss / n)} MB RSS, ~${mb(r.heap / n)} MB heap per node |`)
+  process.stdout.write(rows[rows.length - 1] + '\n')
+}
+if (CATALOGUE > 0) {
+  const c = await catalogue(CATALOGUE)
+  rows.push(`| ${CATALOGUE} achievements to a fresh node by sync | ${(c.syncMs / 1000).toFixed(1)} s (${(CATALOGUE / (c.syncMs / 1000)).toFixed(0)}/s; preparing them took ${(c.prepareMs / 1000).toFixed(1)} s) | RSS ${mb(c.rss)} MB (process, 2 nodes) |`)
+}
+process.stdout.write(`\nnode ${process.version}, all nodes in one process on 127.0.0.1\n\n| what | time | memory |\n|---|---|---|\n${rows.join('\n')}\n`)
+process.exit(0)
