@@ -6,52 +6,28 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import type { ParseArgsConfig } from 'node:util'
 import { generateKeyPair, writeKeyFile } from '@cofl/identity'
 import { signCredential } from '@cofl/credentials'
 import { openStatusRegistry, STATUS_PURPOSES, statusEntries } from '@cofl/status'
 import type { StatusPurpose, StatusRegistry } from '@cofl/status'
 import { createVerifier, formatReport } from '@cofl/verifier'
+import { EXIT } from './constants.js'
 import { InputError, UsageError } from './errors.js'
 import { openKey, passphrase, readJson, readJsonObject, writeFileAtomic } from './io.js'
 import { issueCredential, signAchievement } from './issue.js'
+import { NODE_COMMANDS, verifyOnNode } from './commands/node.js'
+import { json, required, str } from './commands/types.js'
+import type { CliIo, Command } from './commands/types.js'
 
-export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 70 } as const
-
-export interface CliIo {
-  stdout: (text: string) => void
-  stderr: (text: string) => void
-}
+export { EXIT }
+export type { CliIo }
 
 const defaultIo: CliIo = {
   stdout: (text) => { process.stdout.write(text) },
   stderr: (text) => { process.stderr.write(text) }
 }
 
-interface Command {
-  summary: string
-  usage: string
-  help: string
-  options: NonNullable<ParseArgsConfig['options']>
-  positionals: [min: number, max: number]
-  run: (values: Record<string, string | boolean | Array<string | boolean> | undefined>, positionals: string[], io: CliIo) => Promise<number>
-}
-
 const passphraseOption = { 'passphrase-file': { type: 'string' } } as const
-
-function str (value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined
-}
-
-function required (values: Record<string, unknown>, name: string): string {
-  const value = str(values[name])
-  if (value == null || value.length === 0) throw new UsageError(`--${name} is required`)
-  return value
-}
-
-function json (value: unknown): string {
-  return JSON.stringify(value, null, 2) + '\n'
-}
 
 async function withRegistry<T> (directory: string, issuer: string, fn: (registry: StatusRegistry) => Promise<T>): Promise<T> {
   await mkdir(directory, { recursive: true })
@@ -199,25 +175,31 @@ const COMMANDS: Record<string, Command> = {
   },
   verify: {
     summary: 'verify a credential or a presentation; prints the report',
-    usage: 'cofl verify FILE [--status-list FILE]... [--challenge C [--domain D]] [--json]',
-    help: 'FILE is a credential, a presentation, or - for standard input. Checks, in order: the data\nmodel, the OB 3.0 JSON Schema, the signature, revocation and suspension (against the signed\nstatus lists given with --status-list), and the validity dates. A presentation is checked\nagainst the challenge (and domain) you gave its holder, and every credential inside it.\nExit 0 when valid, 1 when not. --json prints the report as one JSON object.',
-    options: { 'status-list': { type: 'string', multiple: true }, challenge: { type: 'string' }, domain: { type: 'string' }, json: { type: 'boolean' } },
+    usage: 'cofl verify FILE [--status-list FILE]... [--challenge C [--domain D]] [--json]\n       cofl verify --node URL FILE [--challenge C [--domain D]] [--json]',
+    help: 'FILE is a credential, a presentation, or - for standard input. Checks, in order: the data\nmodel, the OB 3.0 JSON Schema, the signature, revocation and suspension (against the signed\nstatus lists given with --status-list), and the validity dates. A presentation is checked\nagainst the challenge (and domain) you gave its holder, and every credential inside it.\nWith --node URL (or --data DIR of a running node), the node verifies it (POST /api/verify)\nwith the status lists of its replica and the issuer\'s trust.\nExit 0 when valid, 1 when not. --json prints the report as one JSON object.',
+    options: { 'status-list': { type: 'string', multiple: true }, challenge: { type: 'string' }, domain: { type: 'string' }, json: { type: 'boolean' }, node: { type: 'string' }, data: { type: 'string' } },
     positionals: [1, 1],
     async run (values, positionals, io) {
       const input = await readJson(positionals[0] as string, 'a credential or presentation')
-      const lists: unknown[] = []
-      for (const path of (values['status-list'] as string[] | undefined) ?? []) lists.push(await readJsonObject(path, 'a status list credential'))
       const domain = str(values.domain)
       const challenge = str(values.challenge)
       if (domain != null && challenge == null) throw new UsageError('--domain goes with --challenge')
-      const report = await createVerifier({ statusLists: lists }).verify(input, { ...(challenge != null ? { challenge } : {}), ...(domain != null ? { domain } : {}) })
+      const options = { ...(challenge != null ? { challenge } : {}), ...(domain != null ? { domain } : {}) }
+      if (values.node != null || values.data != null) {
+        if (values['status-list'] != null) throw new UsageError('--status-list goes without --node: the node uses its own replica of the lists')
+        return await verifyOnNode(values, input, options, io)
+      }
+      const lists: unknown[] = []
+      for (const path of (values['status-list'] as string[] | undefined) ?? []) lists.push(await readJsonObject(path, 'a status list credential'))
+      const report = await createVerifier({ statusLists: lists }).verify(input, options)
       io.stdout(values.json === true ? JSON.stringify(report) + '\n' : formatReport(report) + '\n')
       return report.verified ? EXIT.ok : EXIT.invalid
     }
-  }
+  },
+  ...NODE_COMMANDS
 }
 
-const GROUPS = ['keys', 'achievement', 'status']
+const GROUPS = ['keys', 'achievement', 'status', 'node', 'credential']
 
 function commandHelp (name: string, command: Command): string {
   return `${command.usage}\n\n${command.summary[0]?.toUpperCase()}${command.summary.slice(1)}.\n\n${command.help}\n`
@@ -233,7 +215,7 @@ export function mainHelp (): string {
     'Commands:',
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
-    'Exit codes: 0 valid / done, 1 verified invalid, 2 bad usage or unreadable input.',
+    'Exit codes: 0 valid / done, 1 verified invalid, 2 bad usage, unreadable input or refused by the node.',
     ''
   ].join('\n')
 }

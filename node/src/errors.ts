@@ -24,3 +24,86 @@ export class InputError extends NodeError {
     super(InputError.code, message, options)
   }
 }
+
+function shown (value: unknown): string {
+  if (value === undefined) return 'missing'
+  const text = JSON.stringify(value) ?? String(value)
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text
+}
+
+/** What is wrong with a configuration value. */
+export interface ConfigProblem {
+  /** The dotted key, such as `http.port`. */
+  key: string
+  value: unknown
+  /** Where the value came from: a file, an environment variable, a flag, the defaults. */
+  source: string
+  /** What the key must be, in words. */
+  expected: string
+}
+
+/** An invalid configuration: names the key, its value, where it came from and what was expected. */
+export class ConfigError extends NodeError {
+  static readonly code = 'COFL_ERR_CONFIG'
+  readonly key: string
+  readonly value: unknown
+  readonly source: string
+  readonly expected: string
+  constructor (problem: ConfigProblem, options?: ErrorOptions) {
+    super(ConfigError.code, `invalid configuration: ${problem.key} is ${shown(problem.value)} (from ${problem.source}); expected ${problem.expected}`, options)
+    this.key = problem.key
+    this.value = problem.value
+    this.source = problem.source
+    this.expected = problem.expected
+  }
+}
+
+/** The codes of the HTTP API's errors and their HTTP status. */
+export const ApiErrorCode = {
+  BAD_JSON: 'COFL_ERR_BAD_JSON',
+  BAD_REQUEST: 'COFL_ERR_BAD_REQUEST',
+  UNAUTHORIZED: 'COFL_ERR_UNAUTHORIZED',
+  FORBIDDEN: 'COFL_ERR_FORBIDDEN',
+  NOT_FOUND: 'COFL_ERR_NOT_FOUND',
+  CONFLICT: 'COFL_ERR_CONFLICT',
+  BODY_TOO_LARGE: 'COFL_ERR_BODY_TOO_LARGE',
+  URI_TOO_LONG: 'COFL_ERR_URI_TOO_LONG',
+  UNSUPPORTED_MEDIA_TYPE: 'COFL_ERR_UNSUPPORTED_MEDIA_TYPE',
+  INTERNAL: 'COFL_ERR_INTERNAL',
+  UNAVAILABLE: 'COFL_ERR_UNAVAILABLE'
+} as const
+
+export const API_ERROR_STATUS: Readonly<Record<string, number>> = {
+  COFL_ERR_BAD_JSON: 400,
+  COFL_ERR_BAD_REQUEST: 400,
+  COFL_ERR_INPUT: 400,
+  COFL_ERR_UNAUTHORIZED: 401,
+  COFL_ERR_FORBIDDEN: 403,
+  COFL_ERR_NOT_FOUND: 404,
+  COFL_ERR_CONFLICT: 409,
+  COFL_ERR_BODY_TOO_LARGE: 413,
+  COFL_ERR_URI_TOO_LONG: 414,
+  COFL_ERR_UNSUPPORTED_MEDIA_TYPE: 415,
+  COFL_ERR_INTERNAL: 500,
+  COFL_ERR_UNAVAILABLE: 503
+}
+
+/**
+ * An error of the HTTP API, `{"error": {"code", "message"}}` with `status`. Thrown by route
+ * handlers, and by the CLI's client when a node answers with one.
+ */
+export class ApiError extends NodeError {
+  readonly status: number
+  constructor (code: string, message: string, options?: ErrorOptions & { status?: number }) {
+    super(code, message, options)
+    this.status = options?.status ?? API_ERROR_STATUS[code] ?? 500
+  }
+}
+
+/** The CLI could not reach a node (not running, wrong URL, no node.json in the data directory). */
+export class NodeUnreachableError extends NodeError {
+  static readonly code = 'COFL_ERR_NODE_UNREACHABLE'
+  constructor (message: string, options?: ErrorOptions) {
+    super(NodeUnreachableError.code, message, options)
+  }
+}

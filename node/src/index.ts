@@ -1,17 +1,29 @@
 /**
  * @packageDocumentation
  *
- * The cofl peer node and its command line (`cofl`). For now: keys, achievements, issuing,
- * status lists and verification from the CLI; the networked node comes next.
+ * The cofl peer node and its command line (`cofl`): a city node (`createCityNode`: its data
+ * directory, store, status registry, federation and HTTP API), its configuration, and the CLI
+ * for keys, achievements, issuing, status lists and verification, offline or on a running node.
  *
  * @example
  * ```ts
- * import { runCli } from 'cofl'
- * process.exitCode = await runCli(['verify', 'badge.json', '--json'])
+ * import { createCityNode } from 'cofl'
+ *
+ * const node = createCityNode({ config: { data: './city', http: { host: '127.0.0.1', port: 0 } } })
+ * await node.start()                       // prints nothing; node.info() says where it listens
+ * const health = await (await fetch(`${node.url}/api/health`)).json()
+ * await node.stop()
  * ```
  */
 export { EXIT, mainHelp, runCli } from './cli.js'
 export type { CliIo } from './cli.js'
+export { createCityNode } from './city.js'
+export type { CityNode, CityNodeInit } from './city.js'
+export { CONFIG_ENV, defaultConfig, loadConfig, readConfigFile, resolveConfig, envLayer } from './config.js'
+export type { ConfigInput, HttpConfig, LimitsConfig, LoadConfigOptions, NodeConfig } from './config.js'
+export * from './constants.js'
+export type { NodeInfo } from './datadir.js'
+export { readNodeInfo } from './datadir.js'
 export * from './errors.js'
 export { achievementFromJson, issueCredential, signAchievement } from './issue.js'
 export type { IssueInit } from './issue.js'

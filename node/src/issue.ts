@@ -7,7 +7,7 @@ import { buildAchievementDocument, buildOpenBadgeCredential, buildProfile, signC
 import type { Achievement, AchievementInit, OpenBadgeCredential, Profile } from '@cofl/credentials'
 import { didMethod } from '@cofl/identity'
 import type { KeyPair } from '@cofl/identity'
-import type { StatusPurpose, StatusRegistry } from '@cofl/status'
+import type { Allocation, StatusPurpose, StatusRegistry } from '@cofl/status'
 import { InputError } from './errors.js'
 
 type Json = Record<string, unknown>
@@ -27,8 +27,8 @@ export interface IssueInit {
    * allows one credentialStatus object, so a credential is either revocable or suspendable.
    */
   statusPurpose?: StatusPurpose
-  /** For tests of crash safety: runs after the status index is persisted, before signing. */
-  afterAllocate?: (index: number) => Promise<void>
+  /** Runs after the status index is persisted, before signing (the node records it; crash tests stop there). */
+  afterAllocate?: (index: number, allocation: Allocation) => Promise<void>
 }
 
 function issuerProfile (key: KeyPair, name?: string): Profile {
@@ -85,7 +85,7 @@ export async function issueCredential (init: IssueInit): Promise<OpenBadgeCreden
   if (init.registry != null) {
     if (init.registry.issuer !== init.key.did) throw new InputError(`the status directory belongs to ${init.registry.issuer}, not to ${init.key.did}`)
     const allocation = await init.registry.allocate()
-    await init.afterAllocate?.(allocation.index)
+    await init.afterAllocate?.(allocation.index, allocation)
     const purpose = init.statusPurpose ?? 'revocation'
     credentialStatus = allocation.entries.find((e) => e.statusPurpose === purpose)
     if (credentialStatus == null) throw new InputError(`no ${purpose} status entry was allocated`)

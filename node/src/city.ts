@@ -1,0 +1,168 @@
+/**
+ * The city node: its data directory (issuer key, admin token), store, status registry, network
+ * (the federation) and HTTP API, started and stopped together. `cofl node start` runs one.
+ */
+import { join } from 'node:path'
+import { defaultListId, openStatusRegistry } from '@cofl/status'
+import type { StatusPurpose, StatusRegistry } from '@cofl/status'
+import { openLevelStore } from '@cofl/store'
+import type { Store } from '@cofl/store'
+import type { FastifyInstance } from 'fastify'
+import { resolveConfig } from './config.js'
+import type { ConfigInput, NodeConfig } from './config.js'
+import { DATA_FILES, META_STATUS_LIST_BASE } from './constants.js'
+import { ensureDataDir, openAdminToken, openIssuerKey, removeNodeInfo, writeNodeInfo } from './datadir.js'
+import type { NodeInfo } from './datadir.js'
+import { ConfigError } from './errors.js'
+import { buildApi } from './http.js'
+import { openNetwork } from './network.js'
+import type { Network } from './network.js'
+import { createCityService } from './service.js'
+
+export interface CityNodeInit {
+  /**
+   * The configuration, merged over the embedded defaults (config/default.json) and validated
+   * when the node is created (ConfigError). `loadConfig` gives one from a file, env and flags.
+   */
+  config?: ConfigInput | NodeConfig
+  /** Encrypts a new issuer key / opens an encrypted one. Default: $COFL_PASSPHRASE. */
+  passphrase?: string
+  /** Where the node's few lines go (warnings, errors of requests). Default: nowhere. */
+  log?: (line: string) => void
+  /** False: run without the federation (nothing on the wire). Default true. */
+  federation?: boolean
+  /** Resolves a relative data directory. Default process.cwd(). */
+  cwd?: string
+}
+
+export interface CityNode {
+  readonly config: NodeConfig
+  /** The city's DID (after start). */
+  readonly did: string
+  /** The HTTP API's base URL, such as http://127.0.0.1:43817 (after start). */
+  readonly url: string
+  /** The admin token (after start). */
+  readonly adminToken: string
+  /** What DIR/node.json says (after start). */
+  info: () => NodeInfo
+  start: () => Promise<void>
+  /** Graceful: the HTTP server stops taking requests and finishes those under way, then the network, registry and store close. */
+  stop: () => Promise<void>
+}
+
+function listIdFunction (did: string, publicBaseUrl: string | null): (purpose: StatusPurpose, listNumber: number) => string {
+  if (publicBaseUrl == null) return (purpose, listNumber) => defaultListId(did, purpose, listNumber)
+  return (purpose, listNumber) => `${publicBaseUrl}/api/status/${encodeURIComponent(defaultListId(did, purpose, listNumber))}`
+}
+
+function httpUrl (address: string | { address: string, port: number } | null, host: string): string {
+  if (address == null || typeof address === 'string') throw new Error('the HTTP server has no TCP address')
+  const h = address.address.includes(':') ? `[${address.address}]` : address.address
+  return `http://${h === '0.0.0.0' || h === '[::]' ? host : h}:${address.port}`
+}
+
+/** Creates a city node (validating its configuration); `start()` opens and runs it. */
+export function createCityNode (init: CityNodeInit = {}): CityNode {
+  const config = resolveConfig(init.config != null ? [{ values: init.config as ConfigInput, source: 'createCityNode(init.config)' }] : [], init.cwd)
+  const log = init.log ?? (() => {})
+  const dir = config.data
+
+  let state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new'
+  let did = ''
+  let url = ''
+  let adminToken = ''
+  let info: NodeInfo | undefined
+  // What is open, closed in reverse order by stop() (also after a failed start).
+  let store: Store | undefined
+  let registry: StatusRegistry | undefined
+  let network: Network | undefined
+  let app: FastifyInstance | undefined
+
+  let closing = false
+  async function close (): Promise<void> {
+    closing = true
+    const errors: unknown[] = []
+    const attempt = async (fn: () => Promise<unknown>): Promise<void> => { try { await fn() } catch (err) { errors.push(err) } }
+    if (app != null) { const a = app; await attempt(async () => { await a.close() }) }
+    if (network != null) { const n = network; await attempt(async () => { await n.stop() }) }
+    if (registry != null) { const r = registry; await attempt(async () => { await r.close() }) }
+    if (store != null) { const s = store; await attempt(async () => { await s.close() }) }
+    app = undefined
+    network = undefined
+    registry = undefined
+    store = undefined
+    // Only a node.json this node wrote: a second node refused on the same directory leaves the first one's.
+    if (info != null) await attempt(async () => { await removeNodeInfo(dir) })
+    if (errors.length > 0) throw new AggregateError(errors, `stopping the node left ${errors.length} error(s): ${errors.map((e) => (e as Error).message).join('; ')}`)
+  }
+
+  return {
+    config,
+    get did () { return did },
+    get url () { return url },
+    get adminToken () { return adminToken },
+    info () {
+      if (info == null) throw new Error('the node is not started')
+      return info
+    },
+
+    async start () {
+      if (state !== 'new') throw new Error(`start(): the node is ${state}`)
+      state = 'starting'
+      try {
+        await ensureDataDir(dir)
+        const { key } = await openIssuerKey(dir, { passphrase: init.passphrase ?? process.env.COFL_PASSPHRASE, warn: log })
+        did = key.did
+        adminToken = await openAdminToken(dir)
+        store = await openLevelStore({ directory: join(dir, DATA_FILES.store) })
+
+        // Status list ids are fixed by the first start: credentials name them for good.
+        const recorded = await store.meta.get(META_STATUS_LIST_BASE)
+        if (recorded === undefined) await store.meta.put(META_STATUS_LIST_BASE, config.publicBaseUrl)
+        else if (recorded !== config.publicBaseUrl) {
+          throw new ConfigError({
+            key: 'publicBaseUrl',
+            value: config.publicBaseUrl,
+            source: 'the configuration',
+            expected: `${JSON.stringify(recorded)}, the value this node's status lists were created with (the ids of issued credentials' status lists cannot change)`
+          })
+        }
+        registry = await openStatusRegistry({ directory: join(dir, DATA_FILES.status), issuer: did, listId: listIdFunction(did, config.publicBaseUrl) })
+        network = await openNetwork({
+          key,
+          store,
+          directory: join(dir, DATA_FILES.federation),
+          listen: config.listen,
+          bootstrap: config.bootstrap,
+          trustRoots: config.trustRoots,
+          federation: init.federation ?? true
+        })
+        await network.start()
+        const service = createCityService({ key, name: config.name, store, registry, network, log })
+        await service.prepare()
+        app = buildApi({ service, adminToken, bodyLimit: config.limits.bodyBytes, closing: () => closing })
+        await app.listen({ host: config.http.host, port: config.http.port })
+        url = httpUrl(app.server.address(), config.http.host)
+        info = { did, peerId: network.peerId, multiaddrs: network.multiaddrs(), http: url, pid: process.pid, startedAt: new Date().toISOString() }
+        await writeNodeInfo(dir, info)
+        state = 'running'
+      } catch (err) {
+        state = 'stopping'
+        await close().catch(() => {})
+        state = 'stopped'
+        throw err
+      }
+    },
+
+    async stop () {
+      if (state === 'stopped' || state === 'new') { state = 'stopped'; return }
+      if (state === 'stopping') return
+      state = 'stopping'
+      try {
+        await close()
+      } finally {
+        state = 'stopped'
+      }
+    }
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The shape of a `cofl` command and the helpers that commands share.
+ */
+import type { ParseArgsConfig } from 'node:util'
+import { UsageError } from '../errors.js'
+
+export interface CliIo {
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+}
+
+export type Values = Record<string, string | boolean | Array<string | boolean> | undefined>
+
+export interface Command {
+  summary: string
+  usage: string
+  help: string
+  options: NonNullable<ParseArgsConfig['options']>
+  positionals: [min: number, max: number]
+  run: (values: Values, positionals: string[], io: CliIo) => Promise<number>
+}
+
+export function str (value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined
+}
+
+export function strings (value: unknown): string[] | undefined {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : undefined
+}
+
+export function required (values: Record<string, unknown>, name: string): string {
+  const value = str(values[name])
+  if (value == null || value.length === 0) throw new UsageError(`--${name} is required`)
+  return value
+}
+
+export function json (value: unknown): string {
+  return JSON.stringify(value, null, 2) + '\n'
+}

@@ -1,0 +1,141 @@
+/**
+ * The node's data directory: the city's issuer key, the admin token, node.json (see
+ * docs/operations.md, "Data directory"). The private key never leaves it.
+ */
+import { randomBytes } from 'node:crypto'
+import { constants } from 'node:fs'
+import { link, mkdir, open, readFile, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { generateKeyPair, keyFileIsEncrypted, loadKeyFile, readKeyFile, writeKeyFile } from '@cofl/identity'
+import type { KeyPair } from '@cofl/identity'
+import { ADMIN_TOKEN_BYTES, DATA_FILES } from './constants.js'
+import { InputError, NodeUnreachableError } from './errors.js'
+import { writeFileAtomic } from './io.js'
+
+/** What DIR/node.json says: written once the node is ready, removed on a graceful stop. */
+export interface NodeInfo {
+  did: string
+  /** The libp2p peer id (null when the node runs without the federation). */
+  peerId: string | null
+  multiaddrs: string[]
+  /** The HTTP API's base URL, such as http://127.0.0.1:43817. */
+  http: string
+  /** The process that wrote it. */
+  pid: number
+  startedAt: string
+}
+
+async function exists (path: string): Promise<boolean> {
+  try {
+    await stat(path)
+    return true
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw err
+  }
+}
+
+/** Creates the data directory (mode 0700) when missing. */
+export async function ensureDataDir (dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 })
+}
+
+export interface IssuerKeyOptions {
+  /** Encrypts a new key with it, opens an encrypted one. Default: $COFL_PASSPHRASE. */
+  passphrase?: string | undefined
+  /** Where warnings go (an unencrypted key). */
+  warn?: (line: string) => void
+}
+
+/**
+ * Opens the city's issuer key in DIR/issuer.key, creating it on first start: encrypted with the
+ * passphrase when there is one, else in clear (mode 0600) with a warning.
+ */
+export async function openIssuerKey (dir: string, options: IssuerKeyOptions = {}): Promise<{ key: KeyPair, created: boolean }> {
+  const path = join(dir, DATA_FILES.key)
+  const passphrase = options.passphrase
+  if (!(await exists(path))) {
+    const key = await generateKeyPair()
+    try {
+      await writeKeyFile(path, key, passphrase != null && passphrase !== '' ? { passphrase } : { unencrypted: true })
+    } catch (err) {
+      // Another process created it first: open that one instead.
+      if (!(await exists(path))) throw err
+      return { key: await openIssuerKey(dir, options).then((r) => r.key), created: false }
+    }
+    if (passphrase == null || passphrase === '') {
+      options.warn?.(`warning: the issuer key ${path} is stored unencrypted (mode 0600); set COFL_PASSPHRASE before the first start to encrypt it`)
+    }
+    return { key, created: true }
+  }
+  const file = await readKeyFile(path)
+  if (keyFileIsEncrypted(file)) {
+    if (passphrase == null || passphrase === '') throw new InputError(`the issuer key ${path} is encrypted: set COFL_PASSPHRASE`)
+    return { key: await loadKeyFile(path, { passphrase }), created: false }
+  }
+  return { key: await loadKeyFile(path), created: false }
+}
+
+/** Reads DIR/admin-token, creating it (32 random bytes, base64url, mode 0600) on first start. */
+export async function openAdminToken (dir: string): Promise<string> {
+  const path = join(dir, DATA_FILES.adminToken)
+  if (!(await exists(path))) {
+    const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
+    try {
+      const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600)
+      try {
+        await handle.writeFile(randomBytes(ADMIN_TOKEN_BYTES).toString('base64url') + '\n')
+        await handle.sync()
+      } finally {
+        await handle.close()
+      }
+      // link() never replaces: a token that exists (another process was first) wins.
+      await link(tmp, path).catch((err: NodeJS.ErrnoException) => { if (err.code !== 'EEXIST') throw err })
+    } finally {
+      await rm(tmp, { force: true })
+    }
+  }
+  return await readAdminToken(path)
+}
+
+/** Reads an admin token file. */
+export async function readAdminToken (path: string): Promise<string> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    throw new InputError(`cannot read the admin token ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err })
+  }
+  const token = text.trim()
+  if (token.length === 0) throw new InputError(`the admin token file ${path} is empty`)
+  return token
+}
+
+/** Writes DIR/node.json atomically. */
+export async function writeNodeInfo (dir: string, info: NodeInfo): Promise<void> {
+  await writeFileAtomic(join(dir, DATA_FILES.nodeInfo), JSON.stringify(info, null, 2) + '\n')
+}
+
+/** Removes DIR/node.json (a graceful stop). */
+export async function removeNodeInfo (dir: string): Promise<void> {
+  await rm(join(dir, DATA_FILES.nodeInfo), { force: true })
+}
+
+/** Reads DIR/node.json: where a running node listens. */
+export async function readNodeInfo (dir: string): Promise<NodeInfo> {
+  const path = join(dir, DATA_FILES.nodeInfo)
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NodeUnreachableError(`no node is running on ${dir} (${path} does not exist; start one with \`cofl node start --data ${dir}\`)`, { cause: err })
+    throw new NodeUnreachableError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err })
+  }
+  try {
+    const info = JSON.parse(text) as NodeInfo
+    if (typeof info.http !== 'string') throw new Error('no "http" URL')
+    return info
+  } catch (err) {
+    throw new NodeUnreachableError(`${path} is not a node.json written by cofl: ${(err as Error).message}`, { cause: err })
+  }
+}

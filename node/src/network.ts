@@ -1,0 +1,127 @@
+/**
+ * THE SEAM between the node and the federation: the one place where the node meets
+ * @cofl/federation. Everything else in node/ talks to a `Network`.
+ *
+ * `openNetwork` creates the federation (libp2p + gossipsub + Helia) over the node's store. With
+ * `federation: false` it returns a local network: `publish` indexes the document in the store
+ * only, nothing goes on the wire (a node of one, for tools and tests).
+ */
+import { createHash } from 'node:crypto'
+import { createFederation } from '@cofl/federation'
+import type { KeyPair } from '@cofl/identity'
+import type { Store, StoredDocument } from '@cofl/store'
+
+export type Kind = 'achievement' | 'profile' | 'endorsement' | 'status-list'
+
+/** What the federation says of an issuer's trust (see @cofl/federation). */
+export interface TrustResult {
+  trusted: boolean
+  issuer: string
+  endorsedBy: string[]
+  chain: string[]
+  reason: string
+}
+
+export interface Network {
+  /** The libp2p peer id; null for a local network. */
+  readonly peerId: string | null
+  multiaddrs: () => string[]
+  peers: () => string[]
+  start: () => Promise<void>
+  stop: () => Promise<void>
+  /** `document` is signed already: stores it, adds it to Helia, announces it. */
+  publish: (kind: Kind, document: Record<string, unknown>) => Promise<{ cid: string, sequence: number }>
+  /** The newest status list credential with this id that this node holds (or fetched from a peer). */
+  getStatusList: (id: string) => Promise<Record<string, unknown> | undefined>
+  /** The issuer's trust chain; absent on a local network. */
+  trust?: (issuer: string) => Promise<TrustResult>
+  /** Called for every document accepted from the network (or published here). */
+  onDocument: (listener: (document: StoredDocument) => void) => void
+}
+
+export interface NetworkInit {
+  key: KeyPair
+  store: Store
+  /** The federation's directory (libp2p peer key, blockstore, datastore). */
+  directory: string
+  listen: string[]
+  bootstrap: string[]
+  trustRoots: string[]
+  /** False: a local network (nothing on the wire). */
+  federation?: boolean
+}
+
+const COLLECTION: Record<Kind, keyof Pick<Store, 'achievements' | 'profiles' | 'endorsements' | 'statusLists'>> = {
+  achievement: 'achievements',
+  profile: 'profiles',
+  endorsement: 'endorsements',
+  'status-list': 'statusLists'
+}
+
+function idOf (value: unknown): string | undefined {
+  if (typeof value === 'string') return value
+  if (value != null && typeof value === 'object' && typeof (value as { id?: unknown }).id === 'string') return (value as { id: string }).id
+  return undefined
+}
+
+/** Creates the node's network (not started). */
+export async function openNetwork (init: NetworkInit): Promise<Network> {
+  if (init.federation === false) return localNetwork(init)
+  const federation = await createFederation({
+    key: init.key,
+    store: init.store,
+    directory: init.directory,
+    listen: init.listen,
+    bootstrap: init.bootstrap,
+    trustRoots: init.trustRoots,
+    start: false
+  })
+  return {
+    get peerId () { return federation.isStarted() ? federation.peerId : null },
+    multiaddrs: () => federation.isStarted() ? federation.multiaddrs() : [],
+    peers: () => federation.isStarted() ? federation.peers() : [],
+    start: async () => { await federation.start() },
+    stop: async () => { await federation.stop() },
+    publish: async (kind, document) => await federation.publish(kind, document),
+    getStatusList: async (id) => await federation.getStatusList(id),
+    trust: async (issuer) => await federation.trust(issuer),
+    onDocument: (listener) => { federation.addEventListener('document', (event) => { listener(event.detail) }) }
+  }
+}
+
+/** A network of one: publish indexes in the store, nothing is announced. */
+export function localNetwork (init: NetworkInit): Network {
+  const { store, key } = init
+  const listeners: Array<(document: StoredDocument) => void> = []
+  // One publication at a time per document id, so that sequence numbers only grow.
+  let tail: Promise<unknown> = Promise.resolve()
+  return {
+    peerId: null,
+    multiaddrs: () => [],
+    peers: () => [],
+    start: async () => {},
+    stop: async () => { await tail },
+    async publish (kind, document) {
+      const run = tail.then(async () => {
+        const id = idOf(document.id)
+        if (id == null) throw new TypeError('publish(kind, document): document.id must be a string')
+        const collection = store[COLLECTION[kind]]
+        const previous = await collection.get(kind === 'profile' ? key.did : id)
+        const sequence = kind === 'status-list' ? Number(document.sequence) : (previous?.sequence ?? 0) + 1
+        if (previous != null && kind === 'status-list' && previous.sequence >= sequence) return { cid: previous.cid, sequence: previous.sequence }
+        const cid = `local:sha256:${createHash('sha256').update(JSON.stringify(document)).digest('hex')}`
+        const issuer = kind === 'profile' ? id : kind === 'achievement' ? idOf(document.creator) ?? key.did : idOf(document.issuer) ?? key.did
+        const stored: StoredDocument = { kind, id, issuer, sequence, cid, document, receivedAt: new Date().toISOString() }
+        await collection.put(kind === 'profile' ? id : id, stored)
+        for (const listener of listeners) listener(stored)
+        return { cid, sequence }
+      })
+      tail = run.catch(() => {})
+      return await run
+    },
+    async getStatusList (id) {
+      return (await store.statusLists.get(id))?.document
+    },
+    onDocument (listener) { listeners.push(listener) }
+  }
+}

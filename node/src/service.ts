@@ -1,0 +1,225 @@
+/**
+ * What a city node does, apart from HTTP: define achievements, issue, revoke / suspend, endorse,
+ * verify, serve status lists. Every write that a caller is told about is durable (synced) before
+ * the promise resolves.
+ */
+import { buildEndorsementCredential, buildProfile, buildProfileDocument, signCredential, signDocument } from '@cofl/credentials'
+import type { KeyPair } from '@cofl/identity'
+import { STATUS_PURPOSES } from '@cofl/status'
+import type { StatusPurpose, StatusRegistry } from '@cofl/status'
+import type { IssuanceRecord, Store, StoredDocument } from '@cofl/store'
+import { createVerifier } from '@cofl/verifier'
+import type { VerificationReport, Verifier, VerifierInit, VerifyPresentationOptions } from '@cofl/verifier'
+import { ApiError, ApiErrorCode } from './errors.js'
+import { issueCredential, signAchievement } from './issue.js'
+import type { Network } from './network.js'
+
+export type StatusAction = 'revoke' | 'suspend' | 'unsuspend'
+
+export interface CityServiceInit {
+  key: KeyPair
+  name: string | null
+  store: Store
+  registry: StatusRegistry
+  network: Network
+  log: (line: string) => void
+}
+
+export interface StatusChangeResult {
+  credentialId: string
+  purpose: StatusPurpose
+  /** The bit's value now (true: revoked / suspended). */
+  value: boolean
+  /** False when it had that value already. */
+  changed: boolean
+  listId: string
+  /** The sequence of the list version published. */
+  sequence: number
+  cid: string
+}
+
+/** The meta key that marks a list whose bits changed and whose new version is not yet published. */
+function dirtyKey (purpose: StatusPurpose, listNumber: number): string {
+  return `node:list-dirty:${purpose}:${listNumber}`
+}
+
+/** Alias of a list id under /api/status/<segment>: its last path segment, decoded (https ids). */
+function statusPathAlias (id: string): string | undefined {
+  const match = /^https?:\/\/[^/]+\/(?:.*\/)?api\/status\/([^/?#]+)$/.exec(id)
+  if (match == null) return undefined
+  try {
+    return decodeURIComponent(match[1] as string)
+  } catch {
+    return undefined
+  }
+}
+
+async function * keys (collection: Store['statusLists']): AsyncIterable<string> {
+  for await (const [key] of collection.entries()) yield key
+}
+
+export interface CityService {
+  readonly did: string
+  readonly peerId: string | null
+  readonly store: Store
+  peers: () => string[]
+  log: (line: string) => void
+  /** Publishes the city's Profile and every status list not yet published (first start, after a crash). */
+  prepare: () => Promise<void>
+  createAchievement: (fields: Record<string, unknown>) => Promise<{ id: string, cid: string, achievement: Record<string, unknown> }>
+  issue: (request: { achievementId: string, subject: string, statusPurpose?: StatusPurpose, validUntil?: string }) => Promise<Record<string, unknown>>
+  changeStatus: (action: StatusAction, credentialId: string) => Promise<StatusChangeResult>
+  verify: (input: unknown, options: VerifyPresentationOptions) => Promise<VerificationReport>
+  statusList: (idOrAlias: string) => Promise<Record<string, unknown> | undefined>
+  endorse: (request: { issuer: string, comment?: string, name?: string }) => Promise<{ id: string, cid: string, endorsement: Record<string, unknown> }>
+}
+
+export function createCityService (init: CityServiceInit): CityService {
+  const { key, store, registry, network } = init
+  const issuerName = init.name ?? undefined
+  const profile = buildProfile({ id: key.did, ...(issuerName != null ? { name: issuerName } : {}) })
+
+  // Status list versions are built, signed and published one at a time per list, in order.
+  const listTails = new Map<string, Promise<unknown>>()
+  function perList<T> (listId: string, task: () => Promise<T>): Promise<T> {
+    const run = (listTails.get(listId) ?? Promise.resolve()).then(task, task)
+    const tail = run.catch(() => {})
+    listTails.set(listId, tail)
+    void tail.then(() => { if (listTails.get(listId) === tail) listTails.delete(listId) })
+    return run
+  }
+
+  async function publishList (purpose: StatusPurpose, listNumber: number): Promise<{ listId: string, sequence: number, cid: string }> {
+    const listId = registry.listId(purpose, listNumber)
+    return await perList(listId, async () => {
+      const signed = await signCredential(await registry.buildListCredential(purpose, listNumber), { key })
+      const { cid, sequence } = await network.publish('status-list', signed as unknown as Record<string, unknown>)
+      await store.meta.del(dirtyKey(purpose, listNumber))
+      remember(listId)
+      return { listId, sequence, cid }
+    })
+  }
+
+  /** Aliases of https list ids (see docs/api.md, GET /api/status/:listId). */
+  const aliases = new Map<string, string>()
+  const remember = (id: string): void => {
+    const alias = statusPathAlias(id)
+    if (alias != null) aliases.set(alias, id)
+  }
+  network.onDocument((document: StoredDocument) => { if (document.kind === 'status-list') remember(document.id) })
+
+  const trust = network.trust
+  const verifierInit: VerifierInit = {
+    // Status from this node's replica (the federation fetches a list it lacks from a peer).
+    getStatusList: async (id: string) => await network.getStatusList(id),
+    // The issuer's trust chain from the federation's trust graph (absent on a local network).
+    ...(trust != null ? { trust: async (issuer: string) => await trust(issuer) } : {})
+  }
+  const verifier: Verifier = createVerifier(verifierInit)
+
+  return {
+    did: key.did,
+    get peerId () { return network.peerId },
+    store,
+    peers: () => network.peers(),
+    log: init.log,
+
+    async prepare () {
+      for await (const id of keys(store.statusLists)) remember(id)
+      const held = await store.profiles.get(key.did)
+      if (held == null || (held.document.name ?? null) !== (issuerName ?? null)) {
+        const signed = await signDocument(buildProfileDocument({ id: key.did, ...(issuerName != null ? { name: issuerName } : {}) }), { key })
+        await network.publish('profile', signed as unknown as Record<string, unknown>)
+      }
+      for (let listNumber = 0; listNumber <= registry.cursor().listNumber; listNumber++) {
+        for (const purpose of STATUS_PURPOSES) {
+          const published = await store.statusLists.has(registry.listId(purpose, listNumber))
+          if (!published || await store.meta.has(dirtyKey(purpose, listNumber))) await publishList(purpose, listNumber)
+        }
+      }
+    },
+
+    async createAchievement (fields) {
+      if (typeof fields.id === 'string' && await store.achievements.has(fields.id)) {
+        throw new ApiError(ApiErrorCode.CONFLICT, `an achievement with id ${fields.id} exists already (achievements are not replaced)`)
+      }
+      const achievement = await signAchievement(key, fields, issuerName)
+      const { cid } = await network.publish('achievement', achievement)
+      return { id: achievement.id as string, cid, achievement }
+    },
+
+    async issue (request) {
+      const stored = await store.achievements.get(request.achievementId)
+      if (stored == null) throw new ApiError(ApiErrorCode.NOT_FOUND, `this node holds no achievement ${request.achievementId} (GET /api/achievements lists them)`)
+      const purpose = request.statusPurpose ?? 'revocation'
+      let allocated: { listNumber: number, index: number } | undefined
+      const credential = await issueCredential({
+        key,
+        achievement: stored.document,
+        subject: request.subject,
+        ...(issuerName != null ? { issuerName } : {}),
+        ...(request.validUntil != null ? { validUntil: new Date(request.validUntil) } : {}),
+        registry,
+        statusPurpose: purpose,
+        afterAllocate: async (index, allocation) => { allocated = { listNumber: allocation.listNumber, index } }
+      }) as unknown as Record<string, unknown>
+      if (allocated == null) throw new Error('issueCredential did not allocate a status index')
+      const listId = registry.listId(purpose, allocated.listNumber)
+      const record: IssuanceRecord = {
+        credentialId: credential.id as string,
+        achievementId: request.achievementId,
+        subject: request.subject,
+        issuedAt: credential.validFrom as string,
+        status: { purpose, listId, listNumber: allocated.listNumber, index: allocated.index },
+        credential
+      }
+      // Durable before the response: a credential handed out is always in the issuance log.
+      await store.issuance.put(record.credentialId, record)
+      // A list is published once before its first credential is handed out (its bits start clear).
+      if (!(await store.statusLists.has(listId))) await publishList(purpose, allocated.listNumber)
+      return credential
+    },
+
+    async changeStatus (action, credentialId) {
+      const record = await store.issuance.get(credentialId)
+      if (record == null) throw new ApiError(ApiErrorCode.NOT_FOUND, `this node issued no credential ${credentialId}`)
+      const status = record.status
+      const purpose: StatusPurpose = action === 'revoke' ? 'revocation' : 'suspension'
+      if (status == null) throw new ApiError(ApiErrorCode.CONFLICT, `credential ${credentialId} has no status entry`)
+      if (status.purpose !== purpose) {
+        throw new ApiError(ApiErrorCode.CONFLICT, `credential ${credentialId} was issued with a ${status.purpose} entry: it can be ${status.purpose === 'revocation' ? 'revoked' : 'suspended and unsuspended'}, not ${action === 'revoke' ? 'revoked' : action === 'suspend' ? 'suspended' : 'unsuspended'}`)
+      }
+      const value = action !== 'unsuspend'
+      await store.meta.put(dirtyKey(purpose, status.listNumber), true)
+      const change = await registry.setStatus({ purpose, listNumber: status.listNumber, index: status.index }, value)
+      const published = await publishList(purpose, status.listNumber)
+      const updated: IssuanceRecord = { ...record, ...(purpose === 'revocation' ? { revoked: value } : { suspended: value }) }
+      await store.issuance.put(credentialId, updated)
+      return { credentialId, purpose, value, changed: change.changed, listId: published.listId, sequence: published.sequence, cid: published.cid }
+    },
+
+    async verify (input, options) {
+      return await verifier.verify(input, options)
+    },
+
+    async statusList (idOrAlias) {
+      // Only what this node holds: a request for an unknown id never goes to the network.
+      const direct = await store.statusLists.get(idOrAlias)
+      if (direct != null) return direct.document
+      const id = aliases.get(idOrAlias)
+      return id == null ? undefined : (await store.statusLists.get(id))?.document
+    },
+
+    async endorse (request) {
+      if (request.issuer === key.did) throw new ApiError(ApiErrorCode.CONFLICT, 'a city does not endorse itself (it is trusted by its own node already)')
+      const endorsement = await signCredential(buildEndorsementCredential({
+        issuer: profile,
+        subject: request.issuer,
+        ...(request.name != null ? { name: request.name } : {}),
+        ...(request.comment != null ? { comment: request.comment } : {})
+      }), { key }) as unknown as Record<string, unknown>
+      const { cid } = await network.publish('endorsement', endorsement)
+      return { id: endorsement.id as string, cid, endorsement }
+    }
+  }
+}
