@@ -8,19 +8,11 @@
  */
 import { createHash } from 'node:crypto'
 import { createFederation } from '@cofl/federation'
+import type { Kind, TrustResult } from '@cofl/federation'
 import type { KeyPair } from '@cofl/identity'
 import type { Store, StoredDocument } from '@cofl/store'
 
-export type Kind = 'achievement' | 'profile' | 'endorsement' | 'status-list'
-
-/** What the federation says of an issuer's trust (see @cofl/federation). */
-export interface TrustResult {
-  trusted: boolean
-  issuer: string
-  endorsedBy: string[]
-  chain: string[]
-  reason: string
-}
+export type { Kind, TrustResult }
 
 export interface Network {
   /** The libp2p peer id; null for a local network. */
