@@ -20,6 +20,16 @@ export interface ApiInit {
   closing: () => boolean
 }
 
+/** What a module of routes (offers and claims, the OB 3.0 API, ...) gets to register itself. */
+export interface RouteContext {
+  service: CityService
+  /** The onRequest hook of admin routes (Authorization: Bearer <admin token>). */
+  admin: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+}
+
+/** The route modules beyond the core API, registered in this order by buildApi. */
+const ROUTE_MODULES: Array<(app: FastifyInstance, context: RouteContext) => void> = []
+
 const DID = '^did:[a-z0-9]+:\\S+$'
 
 const achievementBody = {
@@ -300,5 +310,6 @@ export function buildApi (init: ApiInit): FastifyInstance {
     return await reply.status(201).send(await service.endorse(request.body))
   })
 
+  for (const register of ROUTE_MODULES) register(app, { service, admin })
   return app
 }

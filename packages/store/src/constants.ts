@@ -23,6 +23,9 @@ export const COLLECTION_NAMES = {
   statusLists: 'status-lists',
   issuance: 'issuance',
   peers: 'peers',
+  offers: 'offers',
+  oauth: 'oauth',
+  held: 'held',
   meta: 'meta'
 } as const
 

@@ -72,6 +72,12 @@ export interface Store {
   readonly issuance: Collection<IssuanceRecord>
   /** key: peer id */
   readonly peers: Collection<PeerRecord>
+  /** key: offer id. Offers of credentials to learners, with their names and emails (private: never replicated). */
+  readonly offers: Collection<Record<string, unknown>>
+  /** key: a prefixed id (clients, authorisation codes, tokens) of the OB 3.0 API (private). */
+  readonly oauth: Collection<Record<string, unknown>>
+  /** key: credential id. A learner's wallet: the credentials it holds (private to the learner). */
+  readonly held: Collection<Record<string, unknown>>
   /** Small named values (schema version, counters). */
   readonly meta: Collection<unknown>
   batch(): Batch
