@@ -9,6 +9,7 @@ import * as identity from '@cofl/identity'
 import * as status from '@cofl/status'
 import * as store from '@cofl/store'
 import * as verifier from '@cofl/verifier'
+import * as wallet from '@cofl/wallet'
 import * as node from 'cofl'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -38,7 +39,7 @@ test('every documented code is used by the sources', () => {
 
 test('every exported error class carries a documented code and its own name', () => {
   let classes = 0
-  for (const mod of [identity, credentials, status, store, federation, verifier, node]) {
+  for (const mod of [identity, credentials, status, store, federation, verifier, wallet, node]) {
     for (const [name, value] of Object.entries(mod)) {
       if (typeof value !== 'function' || !(value.prototype instanceof Error)) continue
       classes++

@@ -10,7 +10,7 @@ import type { Store } from '@cofl/store'
 import type { FastifyInstance } from 'fastify'
 import { resolveConfig } from './config.js'
 import type { ConfigInput, NodeConfig } from './config.js'
-import { DATA_FILES, META_STATUS_LIST_BASE } from './constants.js'
+import { DATA_FILES, DEFAULT_SIGNING_WORKERS, META_STATUS_LIST_BASE } from './constants.js'
 import { ensureDataDir, openAdminToken, openIssuerKey, removeNodeInfo, writeNodeInfo } from './datadir.js'
 import type { NodeInfo } from './datadir.js'
 import { ConfigError } from './errors.js'
@@ -18,6 +18,8 @@ import { buildApi } from './http.js'
 import { openNetwork } from './network.js'
 import type { Network } from './network.js'
 import { createCityService } from './service.js'
+import { createSigningPool } from './sign-pool.js'
+import type { SigningPool } from './sign-pool.js'
 
 export interface CityNodeInit {
   /**
@@ -31,6 +33,8 @@ export interface CityNodeInit {
   log?: (line: string) => void
   /** False: run without the federation (nothing on the wire). Default true. */
   federation?: boolean
+  /** Worker threads that sign issued credentials; 0 signs on the main thread. Default: one per core. */
+  signingWorkers?: number
   /** Resolves a relative data directory. Default process.cwd(). */
   cwd?: string
 }
@@ -77,6 +81,7 @@ export function createCityNode (init: CityNodeInit = {}): CityNode {
   let registry: StatusRegistry | undefined
   let network: Network | undefined
   let app: FastifyInstance | undefined
+  let signing: SigningPool | undefined
 
   let closing = false
   async function close (): Promise<void> {
@@ -84,10 +89,12 @@ export function createCityNode (init: CityNodeInit = {}): CityNode {
     const errors: unknown[] = []
     const attempt = async (fn: () => Promise<unknown>): Promise<void> => { try { await fn() } catch (err) { errors.push(err) } }
     if (app != null) { const a = app; await attempt(async () => { await a.close() }) }
+    if (signing != null) { const p = signing; await attempt(async () => { await p.close() }) }
     if (network != null) { const n = network; await attempt(async () => { await n.stop() }) }
     if (registry != null) { const r = registry; await attempt(async () => { await r.close() }) }
     if (store != null) { const s = store; await attempt(async () => { await s.close() }) }
     app = undefined
+    signing = undefined
     network = undefined
     registry = undefined
     store = undefined
@@ -138,7 +145,8 @@ export function createCityNode (init: CityNodeInit = {}): CityNode {
           federation: init.federation ?? true
         })
         await network.start()
-        const service = createCityService({ key, name: config.name, store, registry, network, log })
+        signing = createSigningPool({ key, workers: init.signingWorkers ?? DEFAULT_SIGNING_WORKERS() })
+        const service = createCityService({ key, name: config.name, store, registry, network, log, publicBaseUrl: config.publicBaseUrl, sign: signing.sign })
         await service.prepare()
         app = buildApi({ service, adminToken, bodyLimit: config.limits.bodyBytes, closing: () => closing })
         await app.listen({ host: config.http.host, port: config.http.port })

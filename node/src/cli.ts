@@ -11,11 +11,15 @@ import { signCredential } from '@cofl/credentials'
 import { openStatusRegistry, STATUS_PURPOSES, statusEntries } from '@cofl/status'
 import type { StatusPurpose, StatusRegistry } from '@cofl/status'
 import { createVerifier, formatReport } from '@cofl/verifier'
+import type { VerificationReport } from '@cofl/verifier'
+import { detectBadgeFormat, extractCredential, vcJwtReport } from '@cofl/wallet'
 import { EXIT } from './constants.js'
 import { InputError, UsageError } from './errors.js'
-import { openKey, passphrase, readJson, readJsonObject, writeFileAtomic } from './io.js'
+import { openKey, parseJson, passphrase, readInput, readJsonObject, writeFileAtomic } from './io.js'
 import { issueCredential, signAchievement } from './issue.js'
 import { NODE_COMMANDS, verifyOnNode } from './commands/node.js'
+import { WALLET_COMMANDS } from './commands/wallet.js'
+import { OFFER_COMMANDS } from './commands/offers.js'
 import { json, required, str } from './commands/types.js'
 import type { CliIo, Command } from './commands/types.js'
 
@@ -24,7 +28,8 @@ export type { CliIo }
 
 const defaultIo: CliIo = {
   stdout: (text) => { process.stdout.write(text) },
-  stderr: (text) => { process.stderr.write(text) }
+  stderr: (text) => { process.stderr.write(text) },
+  stderrIsTTY: process.stderr.isTTY === true
 }
 
 const passphraseOption = { 'passphrase-file': { type: 'string' } } as const
@@ -174,13 +179,28 @@ const COMMANDS: Record<string, Command> = {
     }
   },
   verify: {
-    summary: 'verify a credential or a presentation; prints the report',
+    summary: 'verify a credential, a presentation or a baked badge image; prints the report',
     usage: 'cofl verify FILE [--status-list FILE]... [--challenge C [--domain D]] [--json]\n       cofl verify --node URL FILE [--challenge C [--domain D]] [--json]',
-    help: 'FILE is a credential, a presentation, or - for standard input. Checks, in order: the data\nmodel, the OB 3.0 JSON Schema, the signature, revocation and suspension (against the signed\nstatus lists given with --status-list), and the validity dates. A presentation is checked\nagainst the challenge (and domain) you gave its holder, and every credential inside it.\nWith --node URL (or --data DIR of a running node), the node verifies it (POST /api/verify)\nwith the status lists of its replica and the issuer\'s trust.\nExit 0 when valid, 1 when not. --json prints the report as one JSON object.',
+    help: 'FILE is a credential, a presentation, a baked badge image (PNG or SVG: the credential baked\ninto it is verified; a VC-JWT is reported as not supported), or - for standard input.\nChecks, in order: the data model, the OB 3.0 JSON Schema, the signature, revocation and\nsuspension (against the signed status lists given with --status-list), and the validity dates.\nA presentation is checked against the challenge (and domain) you gave its holder, and every\ncredential inside it.\nWith --node URL (or --data DIR of a running node), the node verifies it (POST /api/verify)\nwith the status lists of its replica and the issuer\'s trust.\nExit 0 when valid, 1 when not. --json prints the report as one JSON object.',
     options: { 'status-list': { type: 'string', multiple: true }, challenge: { type: 'string' }, domain: { type: 'string' }, json: { type: 'boolean' }, node: { type: 'string' }, data: { type: 'string' } },
     positionals: [1, 1],
     async run (values, positionals, io) {
-      const input = await readJson(positionals[0] as string, 'a credential or presentation')
+      const file = positionals[0] as string
+      const print = (report: VerificationReport): number => {
+        io.stdout(values.json === true ? JSON.stringify(report) + '\n' : formatReport(report) + '\n')
+        return report.verified ? EXIT.ok : EXIT.invalid
+      }
+      const bytes = await readInput(file)
+      const format = detectBadgeFormat(bytes)
+      let input: unknown
+      if (format !== undefined) {
+        const baked = extractCredential(bytes) // a damaged image: COFL_ERR_BAKE_MALFORMED, exit 2
+        if (baked === undefined) throw new InputError(`${file === '-' ? 'standard input' : file} is ${format === 'png' ? 'a PNG' : 'an SVG'} image with no baked credential (${format === 'png' ? 'no iTXt chunk "openbadgecredential"' : 'no <openbadges:credential> element'})`)
+        if (typeof baked.value === 'string') return print(vcJwtReport(baked.value))
+        input = baked.value
+      } else {
+        input = parseJson(bytes, file, 'a credential or presentation')
+      }
       const domain = str(values.domain)
       const challenge = str(values.challenge)
       if (domain != null && challenge == null) throw new UsageError('--domain goes with --challenge')
@@ -191,15 +211,15 @@ const COMMANDS: Record<string, Command> = {
       }
       const lists: unknown[] = []
       for (const path of (values['status-list'] as string[] | undefined) ?? []) lists.push(await readJsonObject(path, 'a status list credential'))
-      const report = await createVerifier({ statusLists: lists }).verify(input, options)
-      io.stdout(values.json === true ? JSON.stringify(report) + '\n' : formatReport(report) + '\n')
-      return report.verified ? EXIT.ok : EXIT.invalid
+      return print(await createVerifier({ statusLists: lists }).verify(input, options))
     }
   },
-  ...NODE_COMMANDS
+  ...NODE_COMMANDS,
+  ...OFFER_COMMANDS,
+  ...WALLET_COMMANDS
 }
 
-const GROUPS = ['keys', 'achievement', 'status', 'node', 'credential']
+const GROUPS = ['keys', 'achievement', 'status', 'node', 'credential', 'wallet']
 
 function commandHelp (name: string, command: Command): string {
   return `${command.usage}\n\n${command.summary[0]?.toUpperCase()}${command.summary.slice(1)}.\n\n${command.help}\n`

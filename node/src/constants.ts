@@ -2,6 +2,7 @@
  * Named defaults and limits of the cofl node. The node's configurable defaults are in
  * config/default.json (embedded); these are the fixed ones.
  */
+import { availableParallelism } from 'node:os'
 
 /** Files and directories inside a node's data directory (docs/operations.md, "Data directory"). */
 export const DATA_FILES = {
@@ -45,6 +46,36 @@ export const CLIENT_TIMEOUT_MS = 60_000
 
 /** Meta key (store.meta) recording the status list id scheme fixed on first start. */
 export const META_STATUS_LIST_BASE = 'node:status-list-base'
+
+/** How long an offer can be claimed when its creator does not say (30 days). */
+export const DEFAULT_OFFER_TTL_HOURS = 720
+
+/** The longest validity of an offer (one year). */
+export const MAX_OFFER_TTL_HOURS = 8760
+
+/** Random bytes of a claim code (base64url in the claim URL; the node keeps only its SHA-256). */
+export const OFFER_CODE_BYTES = 32
+
+/** Random bytes of a claim challenge. */
+export const CLAIM_CHALLENGE_BYTES = 32
+
+/** How long the challenge of GET /api/claims/:code can be signed over (one at a time per offer). */
+export const CLAIM_CHALLENGE_TTL_MS = 10 * 60 * 1000
+
+/** Most rows of one POST /api/offers/bulk. */
+export const MAX_BULK_OFFER_ROWS = 1000
+
+/** Rows per request of `cofl offer --csv`. */
+export const BULK_OFFER_CHUNK = 500
+
+/** Longest learner name of an offer (characters). */
+export const MAX_OFFER_NAME_LENGTH = 500
+
+/** Longest email address of an offer (RFC 5321's path limit). */
+export const MAX_EMAIL_LENGTH = 254
+
+/** Worker threads that sign issued credentials (default of CityNodeInit.signingWorkers): one per core. */
+export const DEFAULT_SIGNING_WORKERS = (): number => availableParallelism()
 
 /** Exit codes of the `cofl` command: 0 valid / done, 1 verified invalid, 2 bad usage or input, 70 a bug. */
 export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 70 } as const

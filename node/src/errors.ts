@@ -70,7 +70,15 @@ export const ApiErrorCode = {
   URI_TOO_LONG: 'COFL_ERR_URI_TOO_LONG',
   UNSUPPORTED_MEDIA_TYPE: 'COFL_ERR_UNSUPPORTED_MEDIA_TYPE',
   INTERNAL: 'COFL_ERR_INTERNAL',
-  UNAVAILABLE: 'COFL_ERR_UNAVAILABLE'
+  UNAVAILABLE: 'COFL_ERR_UNAVAILABLE',
+  /** No offer has this claim code (a wrong code; codes are never listed). */
+  OFFER_NOT_FOUND: 'COFL_ERR_OFFER_NOT_FOUND',
+  /** The offer was claimed already: a code works once. */
+  OFFER_CLAIMED: 'COFL_ERR_OFFER_CLAIMED',
+  /** The offer's time ran out before it was claimed. */
+  OFFER_EXPIRED: 'COFL_ERR_OFFER_EXPIRED',
+  /** The claim's presentation does not prove control of its holder DID over the offer's challenge and domain. */
+  CLAIM_PROOF: 'COFL_ERR_CLAIM_PROOF'
 } as const
 
 export const API_ERROR_STATUS: Readonly<Record<string, number>> = {
@@ -85,7 +93,11 @@ export const API_ERROR_STATUS: Readonly<Record<string, number>> = {
   COFL_ERR_URI_TOO_LONG: 414,
   COFL_ERR_UNSUPPORTED_MEDIA_TYPE: 415,
   COFL_ERR_INTERNAL: 500,
-  COFL_ERR_UNAVAILABLE: 503
+  COFL_ERR_UNAVAILABLE: 503,
+  COFL_ERR_OFFER_NOT_FOUND: 404,
+  COFL_ERR_OFFER_CLAIMED: 409,
+  COFL_ERR_OFFER_EXPIRED: 410,
+  COFL_ERR_CLAIM_PROOF: 400
 }
 
 /**
@@ -105,5 +117,39 @@ export class NodeUnreachableError extends NodeError {
   static readonly code = 'COFL_ERR_NODE_UNREACHABLE'
   constructor (message: string, options?: ErrorOptions) {
     super(NodeUnreachableError.code, message, options)
+  }
+}
+
+/**
+ * The codes of the Open Badges 3.0 API's errors (node/src/ob3, docs/ob3-api.md). Its OAuth
+ * endpoints answer `{"error", "error_description", "code"}` (RFC 6749 section 5.2); its resource
+ * endpoints answer an Imsx_StatusInfo whose `imsx_description` starts with the code.
+ */
+export const Ob3ErrorCode = {
+  /** Registration metadata refused; an unknown client or unregistered redirect_uri at /authorize; client authentication failed. */
+  CLIENT: 'COFL_ERR_OB3_CLIENT',
+  /** A malformed OAuth request: a missing or repeated parameter, an unsupported response or grant type, no PKCE S256, an unknown scope. */
+  REQUEST: 'COFL_ERR_OB3_REQUEST',
+  /** An authorisation code or refresh token that is unknown, used, expired, another client's, for another redirect_uri, or whose PKCE verifier does not match. */
+  GRANT: 'COFL_ERR_OB3_GRANT',
+  /** The resource owner was not authenticated: the presentation does not prove control of the DID claimed, or the request to authorise expired. */
+  LEARNER: 'COFL_ERR_OB3_LEARNER',
+  /** A missing, unknown, expired or revoked access token. */
+  TOKEN: 'COFL_ERR_OB3_TOKEN',
+  /** The access token lacks the scope the endpoint needs. */
+  SCOPE: 'COFL_ERR_OB3_SCOPE',
+  /** An upserted credential that does not verify, or is about someone other than the learner. */
+  CREDENTIAL: 'COFL_ERR_OB3_CREDENTIAL',
+  /** A profile that does not validate against the OB 3.0 Profile schema, or is not the learner's. */
+  PROFILE: 'COFL_ERR_OB3_PROFILE'
+} as const
+
+/** An error of the OB 3.0 API: its COFL_ERR code, HTTP status and the OAuth 2.0 error code it maps to. */
+export class Ob3Error extends ApiError {
+  /** RFC 6749 / 6750 error code: invalid_request, invalid_client, invalid_grant, invalid_token, insufficient_scope, ... */
+  readonly oauthError: string
+  constructor (code: string, message: string, options: ErrorOptions & { status: number, oauthError: string }) {
+    super(code, message, options)
+    this.oauthError = options.oauthError
   }
 }

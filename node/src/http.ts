@@ -7,10 +7,15 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import Fastify from 'fastify'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { IssuanceRecord, StoredDocument } from '@cofl/store'
+import type { VerificationReport } from '@cofl/verifier'
+import { BakeError, detectBadgeFormat, extractCredential, vcJwtReport } from '@cofl/wallet'
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, MAX_PARAM_LENGTH, MAX_QUERY_LENGTH, REQUEST_TIMEOUT_MS } from './constants.js'
 import { ApiError, ApiErrorCode, API_ERROR_STATUS } from './errors.js'
 import type { StatusAction } from './service.js'
 import type { CityService } from './service.js'
+import { offerRoutes } from './routes/offers.js'
+import { ob3Routes } from './ob3/routes.js'
+import { pageQuery } from './schemas.js'
 
 export interface ApiInit {
   service: CityService
@@ -28,7 +33,7 @@ export interface RouteContext {
 }
 
 /** The route modules beyond the core API, registered in this order by buildApi. */
-const ROUTE_MODULES: Array<(app: FastifyInstance, context: RouteContext) => void> = []
+const ROUTE_MODULES: Array<(app: FastifyInstance, context: RouteContext) => void> = [offerRoutes, ob3Routes]
 
 const DID = '^did:[a-z0-9]+:\\S+$'
 
@@ -91,6 +96,14 @@ const verifyBody = {
   dependencies: { domain: ['challenge'] }
 } as const
 
+/** The media types the API parses as JSON (the default parser and the JSON-LD ones below). */
+const JSON_MEDIA_TYPES = ['application/json', 'application/ld+json', 'application/vc+ld+json', 'application/vp+ld+json'] as const
+/** Baked badge images, which only POST /api/verify takes. */
+const IMAGE_MEDIA_TYPES = ['image/png', 'image/svg+xml']
+
+/** The verify body's schema for each JSON media type; an image body (a Buffer) is read by the route. */
+const verifyBodyByType = { content: Object.fromEntries(JSON_MEDIA_TYPES.map((type) => [type, { schema: verifyBody }])) }
+
 const endorsementBody = {
   type: 'object',
   additionalProperties: false,
@@ -102,14 +115,6 @@ const endorsementBody = {
   }
 } as const
 
-const pageQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    limit: { type: 'string', pattern: '^[0-9]{1,6}$' },
-    cursor: { type: 'string', maxLength: 2000 }
-  }
-} as const
 
 const catalogueQuery = {
   type: 'object',
@@ -294,11 +299,38 @@ export function buildApi (init: ApiInit): FastifyInstance {
     })
   }
 
-  app.post<{ Body: { verifiableCredential?: unknown, verifiablePresentation?: unknown, challenge?: string, domain?: string } }>(
-    '/api/verify', { schema: { body: verifyBody } }, async (request) => {
-      const { verifiableCredential, verifiablePresentation, challenge, domain } = request.body
-      return await service.verify(verifiableCredential ?? verifiablePresentation, { ...(challenge != null ? { challenge } : {}), ...(domain != null ? { domain } : {}) })
-    })
+  // POST /api/verify also takes a baked badge image (image/png, image/svg+xml), read as bytes
+  // within the body limit; only this route parses images (fastify encapsulation).
+  void app.register(async (scope) => {
+    scope.addContentTypeParser(IMAGE_MEDIA_TYPES, { parseAs: 'buffer' }, (_request, body, done) => { done(null, body) })
+    scope.post<{ Body: { verifiableCredential?: unknown, verifiablePresentation?: unknown, challenge?: string, domain?: string } | Buffer | undefined }>(
+      '/api/verify', { schema: { body: verifyBodyByType } }, async (request) => {
+        const body = request.body
+        if (Buffer.isBuffer(body)) return await verifyBakedImage(body, request.mediaType ?? '')
+        if (body == null) throw new ApiError(ApiErrorCode.BAD_REQUEST, 'body must be object')
+        const { verifiableCredential, verifiablePresentation, challenge, domain } = body
+        return await service.verify(verifiableCredential ?? verifiablePresentation, { ...(challenge != null ? { challenge } : {}), ...(domain != null ? { domain } : {}) })
+      })
+  })
+
+  /** The report on the credential baked into an image; 400 for an image that holds none or cannot be read. */
+  async function verifyBakedImage (image: Buffer, mediaType: string): Promise<VerificationReport> {
+    let baked
+    try {
+      baked = extractCredential(image)
+    } catch (err) {
+      if (err instanceof BakeError) throw new ApiError(ApiErrorCode.BAD_REQUEST, `${err.message} (${err.code})`, { cause: err })
+      throw err
+    }
+    if (baked === undefined) {
+      const format = detectBadgeFormat(image)
+      throw new ApiError(ApiErrorCode.BAD_REQUEST, format === undefined
+        ? `the body is not a PNG or SVG image although its content type is ${mediaType}`
+        : `the ${format.toUpperCase()} image holds no baked credential (${format === 'png' ? 'no iTXt chunk "openbadgecredential"' : 'no <openbadges:credential> element'})`)
+    }
+    if (typeof baked.value === 'string') return vcJwtReport(baked.value)
+    return await service.verify(baked.value, {})
+  }
 
   app.get<{ Params: { listId: string } }>('/api/status/:listId', { schema: { params: { type: 'object', required: ['listId'], properties: { listId: { type: 'string', minLength: 1, maxLength: 4000 } } } } }, async (request, reply) => {
     const list = await service.statusList(request.params.listId)

@@ -40,14 +40,19 @@ export async function readInput (path: string, stdin: NodeJS.ReadableStream = pr
   }
 }
 
-/** Reads and parses a JSON file (or `-`), saying which file is not JSON. */
-export async function readJson (path: string, what = 'input'): Promise<unknown> {
-  const text = (await readInput(path)).toString('utf8')
+/** Parses the bytes of a JSON file (or `-`, read with readInput), saying which file is not JSON. */
+export function parseJson (bytes: Buffer, path: string, what = 'input'): unknown {
+  const text = bytes.toString('utf8')
   try {
     return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
   } catch (err) {
     throw new InputError(`${path === '-' ? 'standard input' : path} is not JSON (${what}): ${(err as Error).message}`, { cause: err })
   }
+}
+
+/** Reads and parses a JSON file (or `-`), saying which file is not JSON. */
+export async function readJson (path: string, what = 'input'): Promise<unknown> {
+  return parseJson(await readInput(path), path, what)
 }
 
 /** Reads a JSON object file; refuses arrays and scalars. */

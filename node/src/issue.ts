@@ -29,6 +29,8 @@ export interface IssueInit {
   statusPurpose?: StatusPurpose
   /** Runs after the status index is persisted, before signing (the node records it; crash tests stop there). */
   afterAllocate?: (index: number, allocation: Allocation) => Promise<void>
+  /** Signs the built credential with `key` (default: signCredential on this thread; the node uses a pool of worker threads). */
+  sign?: (credential: OpenBadgeCredential) => Promise<OpenBadgeCredential>
 }
 
 function issuerProfile (key: KeyPair, name?: string): Profile {
@@ -97,5 +99,5 @@ export async function issueCredential (init: IssueInit): Promise<OpenBadgeCreden
     ...(init.validUntil != null ? { validUntil: init.validUntil } : {}),
     ...(credentialStatus != null ? { credentialStatus } : {})
   })
-  return await signCredential(credential, { key: init.key })
+  return init.sign != null ? await init.sign(credential) : await signCredential(credential, { key: init.key })
 }

@@ -7,7 +7,7 @@ import { buildEndorsementCredential, buildProfile, buildProfileDocument, signCre
 import type { KeyPair } from '@cofl/identity'
 import { STATUS_PURPOSES } from '@cofl/status'
 import type { StatusPurpose, StatusRegistry } from '@cofl/status'
-import type { IssuanceRecord, Store, StoredDocument } from '@cofl/store'
+import type { Batch, IssuanceRecord, Store, StoredDocument } from '@cofl/store'
 import { createVerifier } from '@cofl/verifier'
 import type { VerificationReport, Verifier, VerifierInit, VerifyPresentationOptions } from '@cofl/verifier'
 import { ApiError, ApiErrorCode } from './errors.js'
@@ -23,6 +23,18 @@ export interface CityServiceInit {
   registry: StatusRegistry
   network: Network
   log: (line: string) => void
+  /** The node's public base URL (config publicBaseUrl), when it has one. */
+  publicBaseUrl?: string | null
+  /** Signs issued credentials with `key` (a pool of worker threads); default: on this thread. */
+  sign?: <T extends object>(credential: T) => Promise<T>
+}
+
+export interface IssueOptions {
+  /**
+   * Adds writes to the batch that records the credential in the issuance log, so that they land
+   * with it or not at all (a claimed offer is marked claimed in the same batch).
+   */
+  alsoWrite?: (batch: Batch, record: IssuanceRecord) => void
 }
 
 export interface StatusChangeResult {
@@ -54,6 +66,11 @@ function statusPathAlias (id: string): string | undefined {
   }
 }
 
+function withoutProof (document: Record<string, unknown>): Record<string, unknown> {
+  const { proof: _proof, ...rest } = document
+  return rest
+}
+
 async function * keys (collection: Store['statusLists']): AsyncIterable<string> {
   for await (const [key] of collection.entries()) yield key
 }
@@ -62,12 +79,16 @@ export interface CityService {
   readonly did: string
   readonly peerId: string | null
   readonly store: Store
+  /** The city's name (config name), or null. */
+  readonly name: string | null
+  /** The node's public base URL (config publicBaseUrl), or null. */
+  readonly publicBaseUrl: string | null
   peers: () => string[]
   log: (line: string) => void
   /** Publishes the city's Profile and every status list not yet published (first start, after a crash). */
   prepare: () => Promise<void>
   createAchievement: (fields: Record<string, unknown>) => Promise<{ id: string, cid: string, achievement: Record<string, unknown> }>
-  issue: (request: { achievementId: string, subject: string, statusPurpose?: StatusPurpose, validUntil?: string }) => Promise<Record<string, unknown>>
+  issue: (request: { achievementId: string, subject: string, statusPurpose?: StatusPurpose, validUntil?: string }, options?: IssueOptions) => Promise<Record<string, unknown>>
   changeStatus: (action: StatusAction, credentialId: string) => Promise<StatusChangeResult>
   verify: (input: unknown, options: VerifyPresentationOptions) => Promise<VerificationReport>
   statusList: (idOrAlias: string) => Promise<Record<string, unknown> | undefined>
@@ -121,6 +142,8 @@ export function createCityService (init: CityServiceInit): CityService {
     did: key.did,
     get peerId () { return network.peerId },
     store,
+    name: issuerName ?? null,
+    publicBaseUrl: init.publicBaseUrl ?? null,
     peers: () => network.peers(),
     log: init.log,
 
@@ -148,19 +171,22 @@ export function createCityService (init: CityServiceInit): CityService {
       return { id: achievement.id as string, cid, achievement }
     },
 
-    async issue (request) {
+    async issue (request, options = {}) {
       const stored = await store.achievements.get(request.achievementId)
       if (stored == null) throw new ApiError(ApiErrorCode.NOT_FOUND, `this node holds no achievement ${request.achievementId} (GET /api/achievements lists them)`)
       const purpose = request.statusPurpose ?? 'revocation'
       let allocated: { listNumber: number, index: number } | undefined
       const credential = await issueCredential({
         key,
-        achievement: stored.document,
+        // The store holds only achievements whose proof was checked on the way in (signed here, or
+        // validated by the federation before it stored them): not checked again per credential.
+        achievement: withoutProof(stored.document),
         subject: request.subject,
         ...(issuerName != null ? { issuerName } : {}),
         ...(request.validUntil != null ? { validUntil: new Date(request.validUntil) } : {}),
         registry,
         statusPurpose: purpose,
+        ...(init.sign != null ? { sign: init.sign } : {}),
         afterAllocate: async (index, allocation) => { allocated = { listNumber: allocation.listNumber, index } }
       }) as unknown as Record<string, unknown>
       if (allocated == null) throw new Error('issueCredential did not allocate a status index')
@@ -174,7 +200,9 @@ export function createCityService (init: CityServiceInit): CityService {
         credential
       }
       // Durable before the response: a credential handed out is always in the issuance log.
-      await store.issuance.put(record.credentialId, record)
+      const batch = store.batch().put(store.issuance, record.credentialId, record)
+      options.alsoWrite?.(batch, record)
+      await batch.write()
       // A list is published once before its first credential is handed out (its bits start clear).
       if (!(await store.statusLists.has(listId))) await publishList(purpose, allocated.listNumber)
       return credential

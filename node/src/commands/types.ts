@@ -7,6 +7,8 @@ import { UsageError } from '../errors.js'
 export interface CliIo {
   stdout: (text: string) => void
   stderr: (text: string) => void
+  /** Whether stderr is a terminal (progress bars); default false. */
+  stderrIsTTY?: boolean
 }
 
 export type Values = Record<string, string | boolean | Array<string | boolean> | undefined>

@@ -1,0 +1,96 @@
+/**
+ * Errors of @cofl/wallet, each with a stable `code` (docs/errors.md lists them). A programmer's
+ * mistake (a missing argument, a wrong type) is a TypeError without a code. Errors of the packages
+ * below pass through with their own codes: a wrong passphrase is @cofl/identity's
+ * KeyPassphraseError (COFL_ERR_KEY_PASSPHRASE), a wallet open in another process is @cofl/store's
+ * COFL_ERR_STORE_LOCKED.
+ */
+import type { VerificationReport } from '@cofl/verifier'
+
+export class WalletError extends Error {
+  readonly code: string
+  constructor (code: string, message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.code = code
+    this.name = new.target.name
+  }
+}
+
+/** The directory holds no wallet (no holder key): `cofl wallet init` first. */
+export class WalletNotInitialisedError extends WalletError {
+  static readonly code = 'COFL_ERR_WALLET_NOT_INITIALISED'
+  constructor (message: string, options?: ErrorOptions) {
+    super(WalletNotInitialisedError.code, message, options)
+  }
+}
+
+/** `init` on a directory that holds a wallet already: a holder key is never replaced. */
+export class WalletExistsError extends WalletError {
+  static readonly code = 'COFL_ERR_WALLET_EXISTS'
+  constructor (message: string, options?: ErrorOptions) {
+    super(WalletExistsError.code, message, options)
+  }
+}
+
+/**
+ * A credential the wallet refuses: not a verifiable credential, fails its OB 3.0 JSON Schema or
+ * its signature, or has no id. `report` is the verifier's report when there is one.
+ */
+export class CredentialRefusedError extends WalletError {
+  static readonly code = 'COFL_ERR_WALLET_CREDENTIAL_INVALID'
+  readonly report: VerificationReport | undefined
+  constructor (message: string, options?: ErrorOptions & { report?: VerificationReport }) {
+    super(CredentialRefusedError.code, message, options)
+    this.report = options?.report
+  }
+}
+
+/** A credential about someone other than this wallet's holder (accepted only with `force`). */
+export class NotHolderError extends WalletError {
+  static readonly code = 'COFL_ERR_WALLET_NOT_HOLDER'
+  constructor (message: string, options?: ErrorOptions) {
+    super(NotHolderError.code, message, options)
+  }
+}
+
+/** Another credential with the same id is held already (a credential id names one credential). */
+export class CredentialConflictError extends WalletError {
+  static readonly code = 'COFL_ERR_WALLET_CONFLICT'
+  constructor (message: string, options?: ErrorOptions) {
+    super(CredentialConflictError.code, message, options)
+  }
+}
+
+/** No credential with that id is held. */
+export class CredentialNotFoundError extends WalletError {
+  static readonly code = 'COFL_ERR_WALLET_NOT_FOUND'
+  constructor (message: string, options?: ErrorOptions) {
+    super(CredentialNotFoundError.code, message, options)
+  }
+}
+
+/** Import input that is none of: a wallet backup, a credential, an array of credentials, a baked image. */
+export class ImportFormatError extends WalletError {
+  static readonly code = 'COFL_ERR_WALLET_IMPORT'
+  constructor (message: string, options?: ErrorOptions) {
+    super(ImportFormatError.code, message, options)
+  }
+}
+
+/**
+ * A claim that did not give a credential: the node did not answer, refused (`nodeCode` and
+ * `status` carry its answer, such as a used or expired offer), or answered with something that
+ * is not the protocol's.
+ */
+export class ClaimError extends WalletError {
+  static readonly code = 'COFL_ERR_WALLET_CLAIM'
+  /** The node's error code, when it refused. */
+  readonly nodeCode: string | undefined
+  /** The HTTP status of the node's answer, when it answered. */
+  readonly status: number | undefined
+  constructor (message: string, options?: ErrorOptions & { nodeCode?: string, status?: number }) {
+    super(ClaimError.code, message, options)
+    this.nodeCode = options?.nodeCode
+    this.status = options?.status
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * @packageDocumentation
+ *
+ * @cofl/wallet: the learner's wallet. A holder key (did:key, encrypted at rest with a passphrase)
+ * and the credentials it holds, in a directory the learner owns; nothing leaves it unless the
+ * learner presents or exports it. It claims offers from a node (a presentation over the node's
+ * challenge), verifies every credential before it keeps it, presents chosen credentials to a
+ * verifier, exports and imports backups (idempotently, each credential synced to disk as it is
+ * written), and refreshes the status of what it holds from any node.
+ *
+ * @example
+ * ```ts
+ * import { createWallet, nodeStatusLists } from '@cofl/wallet'
+ *
+ * const wallet = createWallet({ directory: '/home/ana/.cofl/wallet', passphrase })
+ * const did = await wallet.init()                                  // once: the holder key
+ * const { id } = await wallet.claim('https://city.example/api/claims/3q2-7w...')
+ * console.log(await wallet.list())                                 // name, issuer, status
+ * const vp = await wallet.present([id], { challenge, domain: 'jobs.example' })
+ * await wallet.refreshStatus({ getStatusList: nodeStatusLists('https://city.example') })
+ * await wallet.close()
+ * ```
+ */
+export * from './constants.js'
+export * from './errors.js'
+export { createWallet, openWallet } from './wallet.js'
+export { claimUrl, nodeBaseUrl, nodeStatusLists } from './claim.js'
+export { imageFormat, parseImport } from './import.js'
+export type { ParsedImport } from './import.js'
+export type {
+  AddOptions, AddResult, ClaimOffer, ClaimOptions, ClaimResult, ExportOptions, GetStatusList, HeldCredential, HeldStatus,
+  HeldStatusState, HeldSummary, ImportItem, ImportOptions, ImportResult, InitOptions, PresentOptions, RefreshItem,
+  RefreshOptions, Wallet, WalletBackup, WalletInit
+} from './types.js'
+export {
+  bakePng, bakeSvg, defaultBadgePng, defaultBadgeSvg, detectBadgeFormat, extractCredential, MAX_BAKED_TEXT_BYTES,
+  OB3_PNG_KEYWORD, OB3_SVG_ELEMENT, OB3_SVG_NAMESPACE, parseBakedCredential, unbakePng, unbakeSvg, vcJwtReport
+} from './bake.js'
+export type { BadgeFormat, BakedCredential } from './bake.js'
+export { BakeError, BakeErrorCode } from './bake-errors.js'

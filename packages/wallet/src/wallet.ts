@@ -1,0 +1,327 @@
+/**
+ * The wallet: a holder key (did:key) in DIR/holder.key and the credentials it holds in a level
+ * store in DIR/store (collection `held`, key = credential id). Every write is synced before its
+ * promise resolves; a credential's id is its key, so the same credential is never held twice.
+ */
+import { randomUUID } from 'node:crypto'
+import { access, mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { CREDENTIALS_V2_CONTEXT, buildPresentation, signPresentation } from '@cofl/credentials'
+import type { VerifiableCredential, VerifiablePresentation } from '@cofl/credentials'
+import { decodeKeyFile, encodeKeyFile, generateKeyPair, KeyFileError, loadKeyFile, parseKeyFile, readKeyFile, writeKeyFile } from '@cofl/identity'
+import type { KeyPair, KeyProtection } from '@cofl/identity'
+import { openLevelStore } from '@cofl/store'
+import type { Collection, Store } from '@cofl/store'
+import { createVerifier } from '@cofl/verifier'
+import type { Verifier } from '@cofl/verifier'
+import { callJson, claimUrl, credentialOf, nodeStatusLists, parseOffer } from './claim.js'
+import { BACKUP_TYPE, BACKUP_VERSION, CLAIM_PATH, DEFAULT_CLAIM_TIMEOUT_MS, HOLDER_KEY_FILE, STORE_DIRECTORY } from './constants.js'
+import {
+  ClaimError, CredentialConflictError, CredentialNotFoundError, CredentialRefusedError, NotHolderError, WalletExistsError, WalletNotInitialisedError
+} from './errors.js'
+import { parseImport } from './import.js'
+import { canonicalJson, heldRecord, isObject, statusFromReport, subjectIds, summary } from './records.js'
+import type {
+  AddOptions, AddResult, ClaimOptions, ClaimResult, ExportOptions, GetStatusList, HeldCredential, HeldSummary, ImportItem,
+  ImportOptions, ImportResult, InitOptions, PresentOptions, RefreshItem, RefreshOptions, Wallet, WalletBackup, WalletInit
+} from './types.js'
+
+type Json = Record<string, unknown>
+
+/** The checks a credential must pass to enter the wallet; status and dates are recorded, not required. */
+const REQUIRED_CHECKS = new Set(['format', 'schema', 'proof'])
+
+async function fileExists (path: string): Promise<boolean> {
+  try {
+    await access(path)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Creates a wallet on `init.directory`. Touches nothing on disk until it is used. */
+export function createWallet (init: WalletInit): Wallet {
+  if (typeof init !== 'object' || init === null) throw new TypeError('createWallet(init): init must be an object')
+  const { directory } = init
+  if (typeof directory !== 'string' || directory === '') throw new TypeError('createWallet: init.directory must be a non-empty string')
+  if (init.passphrase != null && (typeof init.passphrase !== 'string' || init.passphrase === '')) throw new TypeError('createWallet: init.passphrase must be a non-empty string')
+  const keyPath = join(directory, HOLDER_KEY_FILE)
+  const now = init.now ?? (() => new Date())
+  const fetch = init.fetch ?? globalThis.fetch
+
+  let opening: Promise<Store> | undefined
+  let holderDid: string | undefined
+  let holderKey: KeyPair | undefined
+  let offlineVerifier: Verifier | undefined
+  // Writes that read a record first (add, remove, refresh) run one at a time per id.
+  const locks = new Map<string, Promise<unknown>>()
+
+  async function serialise<T> (id: string, fn: () => Promise<T>): Promise<T> {
+    const before = locks.get(id) ?? Promise.resolve()
+    const run = before.then(fn, fn)
+    const tail = run.catch(() => {})
+    locks.set(id, tail)
+    try {
+      return await run
+    } finally {
+      if (locks.get(id) === tail) locks.delete(id)
+    }
+  }
+
+  async function exists (): Promise<boolean> {
+    return await fileExists(keyPath)
+  }
+
+  async function did (): Promise<string> {
+    if (holderDid != null) return holderDid
+    if (!await exists()) throw new WalletNotInitialisedError(`${directory} holds no wallet (no ${HOLDER_KEY_FILE}): run \`cofl wallet init\` first`)
+    holderDid = (await readKeyFile(keyPath)).did
+    return holderDid
+  }
+
+  async function store (): Promise<Store> {
+    if (opening == null) {
+      opening = (async () => {
+        await did()
+        return await openLevelStore({ directory: join(directory, STORE_DIRECTORY) })
+      })()
+      opening.catch(() => { opening = undefined })
+    }
+    return await opening
+  }
+
+  async function held (): Promise<Collection<HeldCredential>> {
+    return (await store()).held as unknown as Collection<HeldCredential>
+  }
+
+  async function key (): Promise<KeyPair> {
+    if (holderKey == null) {
+      await did()
+      holderKey = await loadKeyFile(keyPath, init.passphrase != null ? { passphrase: init.passphrase } : {})
+    }
+    return holderKey
+  }
+
+  function verifier (getStatusList?: GetStatusList): Verifier {
+    if (getStatusList != null) return createVerifier({ getStatusList, now })
+    offlineVerifier ??= createVerifier({ now })
+    return offlineVerifier
+  }
+
+  async function add (credential: unknown, options: AddOptions = {}): Promise<AddResult> {
+    if (!isObject(credential)) {
+      throw new CredentialRefusedError(`not a credential: expected a JSON object, got ${Array.isArray(credential) ? 'an array' : credential === null ? 'null' : typeof credential}`)
+    }
+    const collection = await held()
+    const holder = await did()
+    const id = credential.id
+    const addOne = async (): Promise<AddResult> => {
+      const existing = typeof id === 'string' ? await collection.get(id) : undefined
+      // The very same credential: it was verified when it was stored.
+      if (existing != null && canonicalJson(existing.credential) === canonicalJson(credential)) return { id: id as string, added: false, held: existing }
+      const report = await verifier(options.getStatusList).verifyCredential(credential)
+      const failed = report.checks.filter((c) => c.outcome === 'failed' && REQUIRED_CHECKS.has(c.id))
+      if (failed.length > 0) {
+        throw new CredentialRefusedError(`refused${typeof id === 'string' ? ` ${id}` : ''}: ${failed.map((c) => `${c.title}: ${c.reason}`).join('; ')}`, { report })
+      }
+      if (typeof id !== 'string' || id === '') throw new CredentialRefusedError('refused: the credential has no id, so the wallet cannot tell it from others', { report })
+      if (existing != null) throw new CredentialConflictError(`the wallet holds another credential with the id ${id} already (remove it first to replace it)`)
+      const subjects = subjectIds(credential)
+      const forced = !subjects.includes(holder)
+      if (forced && options.force !== true) {
+        throw new NotHolderError(`refused ${id}: it is about ${subjects.length > 0 ? subjects.join(', ') : 'no one named'}, not about this wallet's holder ${holder} (force keeps it anyway)`)
+      }
+      const record = heldRecord({ id, credential, report, source: options.source ?? 'added', at: now(), forced })
+      await collection.put(id, record)
+      return { id, added: true, held: record, report }
+    }
+    return typeof id === 'string' ? await serialise(id, addOne) : await addOne()
+  }
+
+  async function list (): Promise<HeldSummary[]> {
+    const at = now()
+    const out: HeldSummary[] = []
+    for await (const record of (await held()).values()) out.push(summary(record, at))
+    return out
+  }
+
+  async function get (id: string): Promise<HeldCredential | undefined> {
+    if (typeof id !== 'string') throw new TypeError('id must be a string')
+    return await (await held()).get(id)
+  }
+
+  async function remove (id: string): Promise<boolean> {
+    if (typeof id !== 'string') throw new TypeError('id must be a string')
+    const collection = await held()
+    return await serialise(id, async () => {
+      if (!await collection.has(id)) return false
+      await collection.del(id)
+      return true
+    })
+  }
+
+  async function present (ids: string[], options: PresentOptions): Promise<Json> {
+    if (!Array.isArray(ids) || ids.length === 0 || ids.some((id) => typeof id !== 'string')) throw new TypeError('ids must be a non-empty array of credential ids')
+    if (typeof options?.challenge !== 'string' || options.challenge === '') throw new TypeError('options.challenge must be a non-empty string')
+    const collection = await held()
+    const credentials: VerifiableCredential[] = []
+    for (const id of new Set(ids)) {
+      const record = await collection.get(id)
+      if (record == null) throw new CredentialNotFoundError(`the wallet holds no credential ${id}`)
+      credentials.push(record.credential as VerifiableCredential)
+    }
+    const signer = await key()
+    const presentation = buildPresentation({ holder: signer.did, verifiableCredential: credentials })
+    return await signPresentation(presentation, { key: signer, challenge: options.challenge, ...(options.domain != null ? { domain: options.domain } : {}) }) as unknown as Json
+  }
+
+  async function exportBackup (options: ExportOptions = {}): Promise<WalletBackup> {
+    const backup: WalletBackup = { type: BACKUP_TYPE, version: BACKUP_VERSION, did: await did(), createdAt: now().toISOString(), credentials: [] }
+    for await (const record of (await held()).values()) backup.credentials.push(record.credential)
+    if (options.includeKey === true) {
+      const passphrase = options.keyPassphrase ?? init.passphrase
+      if (passphrase == null || passphrase === '') throw new TypeError('export({ includeKey }): a passphrase to encrypt the holder key with is needed (keyPassphrase, or the wallet\'s passphrase)')
+      backup.holderKey = await encodeKeyFile(await key(), { passphrase })
+    }
+    return backup
+  }
+
+  async function importInput (input: unknown, options: ImportOptions = {}): Promise<ImportResult> {
+    const parsed = parseImport(input)
+    const result: ImportResult = { added: 0, unchanged: 0, refused: [], items: [] }
+    const source = options.source ?? (parsed.kind === 'backup' ? 'backup' : 'import')
+    for (const [index, credential] of parsed.credentials.entries()) {
+      options.signal?.throwIfAborted()
+      const id = isObject(credential) && typeof credential.id === 'string' ? credential.id : undefined
+      let item: ImportItem
+      try {
+        const added = await add(credential, { source, ...(options.force != null ? { force: options.force } : {}) })
+        item = { index, id: added.id, outcome: added.added ? 'added' : 'unchanged' }
+        if (added.added) result.added++
+        else result.unchanged++
+      } catch (err) {
+        const code = (err as { code?: unknown }).code
+        // Refusals of untrusted input are results; anything else (the store failing) stops the import.
+        if (!(err instanceof CredentialRefusedError || err instanceof NotHolderError || err instanceof CredentialConflictError)) throw err
+        item = { index, ...(id != null ? { id } : {}), outcome: 'refused', reason: err.message, code: code as string }
+        result.refused.push(item)
+      }
+      result.items.push(item)
+      options.onItem?.(item)
+    }
+    return result
+  }
+
+  async function refreshStatus (options: RefreshOptions): Promise<RefreshItem[]> {
+    if (typeof options?.getStatusList !== 'function') throw new TypeError('refreshStatus: options.getStatusList must be a function')
+    const lists = new Map<string, Promise<unknown>>()
+    const getStatusList: GetStatusList = async (id) => {
+      let pending = lists.get(id)
+      if (pending == null) {
+        pending = options.getStatusList(id)
+        lists.set(id, pending)
+      }
+      return await pending
+    }
+    const check = createVerifier({ getStatusList, now })
+    const collection = await held()
+    const items: RefreshItem[] = []
+    for await (const [id, snapshot] of collection.entries()) {
+      const report = await check.verifyCredential(snapshot.credential)
+      const status = statusFromReport(report, now())
+      const item = await serialise(id, async (): Promise<RefreshItem | undefined> => {
+        const record = await collection.get(id)
+        if (record == null) return undefined // removed meanwhile
+        const previous = record.status.state
+        if (status.state === 'unknown' && previous !== 'unknown') {
+          return { id, previous, status: record.status, changed: false, unavailable: status.reason }
+        }
+        await collection.put(id, { ...record, status })
+        return { id, previous, status, changed: status.state !== previous, ...(status.state === 'unknown' ? { unavailable: status.reason } : {}) }
+      })
+      if (item != null) items.push(item)
+    }
+    return items
+  }
+
+  async function claim (urlOrCode: string, options: ClaimOptions = {}): Promise<ClaimResult> {
+    const url = claimUrl(urlOrCode, options.node)
+    const timeoutMs = options.timeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS
+    const signer = await key()
+    await store()
+    const offer = parseOffer(await callJson(fetch, url, { method: 'GET', timeoutMs }))
+    const presentation: VerifiablePresentation = { '@context': [CREDENTIALS_V2_CONTEXT], id: `urn:uuid:${randomUUID()}`, type: ['VerifiablePresentation'], holder: signer.did }
+    const signed = await signPresentation(presentation, { key: signer, challenge: offer.challenge, domain: offer.domain })
+    const credential = credentialOf(await callJson(fetch, url, { method: 'POST', body: { presentation: signed }, timeoutMs }))
+    const base = url.pathname.includes(CLAIM_PATH) ? `${url.origin}${url.pathname.slice(0, url.pathname.indexOf(CLAIM_PATH))}` : url.origin
+    try {
+      const added = await add(credential, { source: `claim:${base}`, getStatusList: nodeStatusLists(base, { fetch, timeoutMs }) })
+      return { ...added, offer }
+    } catch (err) {
+      if (err instanceof CredentialRefusedError || err instanceof NotHolderError || err instanceof CredentialConflictError) {
+        throw new ClaimError(`the node issued a credential that the wallet refuses: ${err.message}`, { cause: err })
+      }
+      throw err
+    }
+  }
+
+  async function initWallet (options: InitOptions = {}): Promise<string> {
+    if (await exists()) throw new WalletExistsError(`${directory} holds a wallet already (${HOLDER_KEY_FILE}); its key is never replaced`)
+    let protection: KeyProtection
+    if (init.unencrypted === true) protection = { unencrypted: true }
+    else if (init.passphrase != null) protection = { passphrase: init.passphrase }
+    else throw new TypeError('init: the wallet needs a passphrase to encrypt its holder key (or unencrypted: true, for tests)')
+    let keyPair: KeyPair
+    if (options.restore != null) {
+      const backup = parseImport(options.restore)
+      if (backup.kind !== 'backup' || backup.backup.holderKey == null) throw new TypeError('init({ restore }): the backup holds no holder key (export it with includeKey)')
+      const passphrase = options.backupPassphrase ?? init.passphrase
+      keyPair = await decodeKeyFile(parseKeyFile(backup.backup.holderKey), passphrase != null ? { passphrase } : {})
+    } else {
+      keyPair = await generateKeyPair()
+    }
+    await mkdir(directory, { recursive: true, mode: 0o700 })
+    try {
+      await writeKeyFile(keyPath, keyPair, protection)
+    } catch (err) {
+      if (err instanceof KeyFileError && await exists()) throw new WalletExistsError(`${directory} holds a wallet already (${HOLDER_KEY_FILE}); its key is never replaced`, { cause: err })
+      throw err
+    }
+    holderDid = keyPair.did
+    holderKey = keyPair
+    await store()
+    return keyPair.did
+  }
+
+  async function close (): Promise<void> {
+    const pending = opening
+    opening = undefined
+    if (pending != null) await (await pending.catch(() => undefined))?.close()
+  }
+
+  return {
+    directory,
+    init: initWallet,
+    async open () { await store() },
+    exists,
+    did,
+    add,
+    list,
+    get,
+    remove,
+    present,
+    export: exportBackup,
+    import: importInput,
+    refreshStatus,
+    claim,
+    close
+  }
+}
+
+/** Opens the wallet in `init.directory`; throws WalletNotInitialisedError when there is none. */
+export async function openWallet (init: WalletInit): Promise<Wallet> {
+  const wallet = createWallet(init)
+  await wallet.open()
+  return wallet
+}

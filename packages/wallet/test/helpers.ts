@@ -1,0 +1,116 @@
+// Shared by the wallet's tests: temp directories, an issuer that signs real credentials (with a
+// status list when asked), and a stub node that speaks the claim protocol.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { buildAchievement, buildOpenBadgeCredential, buildProfile, signCredential, verifyPresentationProof } from '@cofl/credentials'
+import type { VerifiableCredential } from '@cofl/credentials'
+import { generateKeyPair } from '@cofl/identity'
+import type { KeyPair } from '@cofl/identity'
+import { openStatusRegistry } from '@cofl/status'
+import type { BitstringStatusListEntry, StatusRegistry } from '@cofl/status'
+
+/** A fresh temp directory; `remove` deletes it. */
+export async function tempDir (prefix = 'cofl-wallet-'): Promise<{ path: string, remove: () => Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), prefix))
+  return { path, remove: async () => { await rm(path, { recursive: true, force: true }) } }
+}
+
+export interface TestIssuer {
+  key: KeyPair
+  did: string
+  /** A signed OpenBadgeCredential for `subject`; with `status`, it carries a revocation entry. */
+  issue: (subject: string, options?: { status?: boolean, name?: string }) => Promise<VerifiableCredential>
+  /** The signed revocation list, as of now. */
+  statusList: () => Promise<VerifiableCredential>
+  /** Revokes a credential issued with `status`. */
+  revoke: (credential: VerifiableCredential) => Promise<void>
+  close: () => Promise<void>
+}
+
+export async function createIssuer (directory: string, name = 'Plymouth City of Learning'): Promise<TestIssuer> {
+  const key = await generateKeyPair()
+  const issuer = buildProfile({ id: key.did, name })
+  const achievement = buildAchievement({ name: 'Coding Club', description: 'Ten sessions of the coding club', criteria: 'Attend ten sessions', creator: issuer })
+  let registry: StatusRegistry | undefined
+  const open = async (): Promise<StatusRegistry> => {
+    registry ??= await openStatusRegistry({ directory: join(directory, 'status'), issuer: key.did })
+    return registry
+  }
+  return {
+    key,
+    did: key.did,
+    issue: async (subject, options = {}) => {
+      const credentialStatus = options.status === true ? (await (await open()).allocate()).entries[0] : undefined
+      const credential = buildOpenBadgeCredential({
+        issuer,
+        achievement: options.name != null ? { ...achievement, name: options.name } : achievement,
+        subject,
+        ...(credentialStatus != null ? { credentialStatus } : {})
+      })
+      return await signCredential(credential, { key }) as unknown as VerifiableCredential
+    },
+    statusList: async () => await signCredential(await (await open()).buildListCredential('revocation', 0), { key }) as unknown as VerifiableCredential,
+    revoke: async (credential) => { await (await open()).setStatus(credential.credentialStatus as BitstringStatusListEntry, true) },
+    close: async () => { await registry?.close() }
+  }
+}
+
+/** A deep copy with one change, to tamper with signed data. */
+export function tampered<T> (document: T, change: (copy: Record<string, any>) => void): T {
+  const copy = structuredClone(document) as Record<string, any>
+  change(copy)
+  return copy as T
+}
+
+export interface StubNode {
+  fetch: typeof globalThis.fetch
+  /** Requests seen, as "METHOD path". */
+  calls: string[]
+  /** Offers by code: `used` after a successful claim. */
+  offers: Map<string, { used: boolean, expired?: boolean }>
+}
+
+/**
+ * A node that speaks the claim protocol of docs/plans/issue-4-protocol.md, as a fetch function:
+ * GET /api/claims/:code gives a fresh challenge, POST checks the presentation and issues.
+ */
+export function stubNode (origin: string, issuer: TestIssuer, options: { issueTo?: (holder: string) => string } = {}): StubNode {
+  const calls: string[] = []
+  const offers = new Map<string, { used: boolean, expired?: boolean }>()
+  const challenges = new Map<string, string>()
+  const domain = new URL(origin).host
+  const answer = (status: number, body: unknown): Response => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+  const error = (status: number, code: string, message: string): Response => answer(status, { error: { code, message } })
+  const fetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url)
+    const method = init.method ?? 'GET'
+    calls.push(`${method} ${url.pathname}`)
+    if (url.origin !== origin) throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })
+    const status = /^\/api\/status\/(.+)$/.exec(url.pathname)
+    if (status != null) return answer(200, await issuer.statusList())
+    const match = /^\/api\/claims\/([^/]+)$/.exec(url.pathname)
+    if (match == null) return error(404, 'COFL_ERR_NOT_FOUND', 'no route')
+    const code = decodeURIComponent(match[1] as string)
+    const offer = offers.get(code)
+    if (offer == null) return error(404, 'COFL_ERR_OFFER_NOT_FOUND', 'no such offer')
+    if (offer.used) return error(409, 'COFL_ERR_OFFER_CLAIMED', 'the offer was claimed already')
+    if (offer.expired === true) return error(410, 'COFL_ERR_OFFER_EXPIRED', 'the offer expired')
+    if (method === 'GET') {
+      const challenge = crypto.randomUUID()
+      challenges.set(code, challenge)
+      return answer(200, { offerId: `offer-${code}`, achievement: { id: 'urn:a', name: 'Coding Club' }, issuer: { id: issuer.did, name: 'Plymouth' }, challenge, domain, expiresAt: '2099-01-01T00:00:00Z' })
+    }
+    const body = JSON.parse(String(init.body)) as { presentation?: Record<string, unknown> }
+    const challenge = challenges.get(code)
+    if (challenge == null || body.presentation == null) return error(400, 'COFL_ERR_CLAIM_PROOF', 'no challenge')
+    const proof = await verifyPresentationProof(body.presentation, { challenge, domain })
+    const signer = proof.verificationMethods[0]?.split('#')[0]
+    if (!proof.verified || signer !== body.presentation.holder) return error(400, 'COFL_ERR_CLAIM_PROOF', `the presentation does not verify: ${proof.errors.join('; ')}`)
+    challenges.delete(code)
+    offer.used = true
+    const holder = body.presentation.holder as string
+    return answer(201, { credential: await issuer.issue(options.issueTo?.(holder) ?? holder, { status: true }) })
+  }
+  return { fetch: fetch as typeof globalThis.fetch, calls, offers }
+}
