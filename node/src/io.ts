@@ -100,7 +100,7 @@ export async function openKey (path: string, passphraseFile?: string): Promise<K
 }
 
 /** Writes a file atomically (temp file + rename) so that a crash never leaves half a file. */
-export async function writeFileAtomic (path: string, data: string, mode = 0o644): Promise<void> {
+export async function writeFileAtomic (path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
   const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`
   await writeFile(tmp, data, { mode, flush: true })
   await rename(tmp, path)

@@ -102,6 +102,28 @@ test('wallet list and show (the wallet from $COFL_WALLET)', async () => {
   }
 })
 
+test('wallet bake: PNG and SVG that `cofl verify` reads back; a tampered one fails', async () => {
+  for (const ext of ['png', 'svg']) {
+    const file = path(`badge.${ext}`)
+    assert.is(await ok('wallet', 'bake', '--wallet', path('wallet'), ids[0] as string, '--out', file), `baked ${String(ids[0])} into ${file}\n`)
+    const report = await cli('verify', file, '--json')
+    assert.is(report.code, 0, report.stdout + report.stderr)
+    assert.is(JSON.parse(report.stdout).id, ids[0])
+    // the baked text, changed: the signature no longer holds
+    const bytes = await readFile(file)
+    const text = bytes.toString('latin1').split('Coding Club').join('Coding Klub')
+    if (ext === 'svg') {
+      await writeFile(path(`tampered.${ext}`), text, 'latin1')
+      const bad = await cli('verify', path(`tampered.${ext}`), '--json')
+      assert.is(bad.code, 1)
+      assert.is(JSON.parse(bad.stdout).checks.find((c: { id: string }) => c.id === 'proof').code, 'COFL_ERR_INVALID_SIGNATURE')
+    }
+  }
+  const wrong = await cli('wallet', 'bake', '--wallet', path('wallet'), ids[0] as string, '--out', path('badge.gif'))
+  assert.is(wrong.code, 2)
+  assert.match(wrong.stderr, /must end in \.png or \.svg/)
+})
+
 test('wallet present: a presentation that `cofl verify` accepts with its challenge and domain only', async () => {
   const out = await ok('wallet', 'present', '--wallet', path('wallet'), ...ids, '--challenge', 'c-42', '--domain', 'jobs.example', '--out', path('vp.json'))
   assert.is(out, `${path('vp.json')}\n`)

@@ -5,7 +5,7 @@
 import { homedir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import { keyFileIsEncrypted, readKeyFile } from '@cofl/identity'
-import { CredentialNotFoundError, HOLDER_KEY_FILE, createWallet, nodeStatusLists, openWallet } from '@cofl/wallet'
+import { bakePng, bakeSvg, CredentialNotFoundError, defaultBadgePng, defaultBadgeSvg, detectBadgeFormat, HOLDER_KEY_FILE, createWallet, nodeStatusLists, openWallet } from '@cofl/wallet'
 import type { HeldStatus, HeldSummary, Wallet, WalletBackup } from '@cofl/wallet'
 import { resolveTarget } from '../client.js'
 import { EXIT } from '../constants.js'
@@ -161,6 +161,34 @@ export const WALLET_COMMANDS: Record<string, Command> = {
           await writeFileAtomic(out, json(presentation))
           io.stdout(`${out}\n`)
         }
+        return EXIT.ok
+      })
+    }
+  },
+  'wallet bake': {
+    summary: 'bake a credential into a badge image (PNG or SVG) to share it',
+    usage: 'cofl wallet bake ID --out badge.png|badge.svg [--image FILE] [--wallet DIR]',
+    help: `Writes the credential into the image as Open Badges 3.0 prescribes (PNG: an iTXt chunk\n"openbadgecredential"; SVG: an <openbadges:credential> element). The image is --image FILE (a PNG\nor SVG, e.g. the achievement's), else a plain badge; the format follows the --out file's ending.\nAnyone can check the image with \`cofl verify badge.png\`.\n\n${WALLET_HELP}`,
+    options: { ...walletOption, out: { type: 'string' }, image: { type: 'string' } },
+    positionals: [1, 1],
+    async run (values, positionals, io) {
+      const out = required(values, 'out')
+      const format = /\.png$/i.test(out) ? 'png' : /\.svg$/i.test(out) ? 'svg' : undefined
+      if (format == null) throw new UsageError('--out must end in .png or .svg')
+      const imagePath = str(values.image)
+      const image = imagePath != null ? await readInput(imagePath) : undefined
+      if (image != null && detectBadgeFormat(image) !== format) throw new UsageError(`--image ${String(imagePath)} is not a ${format.toUpperCase()} image (the format follows --out)`)
+      return await withWallet(values, { key: false }, async (wallet) => {
+        const id = positionals[0] as string
+        const held = await wallet.get(id)
+        if (held == null) throw new CredentialNotFoundError(`the wallet holds no credential ${id} (cofl wallet list)`)
+        const credential = held.credential
+        const name = String((credential.name as string | undefined) ?? 'Open Badge')
+        const baked: Uint8Array = format === 'png'
+          ? bakePng(image ?? defaultBadgePng(), credential)
+          : Buffer.from(bakeSvg(image != null ? Buffer.from(image).toString('utf8') : defaultBadgeSvg(name), credential), 'utf8')
+        await writeFileAtomic(out, Buffer.from(baked))
+        io.stdout(`baked ${id} into ${out}\n`)
         return EXIT.ok
       })
     }
