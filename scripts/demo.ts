@@ -31,7 +31,7 @@ const STOP_GRACE_MS = 10_000
 
 interface NodeInfo { did: string, peerId: string, multiaddrs: string[], http: string }
 interface Node { name: string, dir: string, proc: ChildProcess, info: NodeInfo, token: string }
-interface Check { id: string, outcome: string, reason: string }
+interface Check { id: string, title: string, outcome: string, reason: string }
 interface Trust { trusted: boolean, endorsedBy: string[], chain: string[], reason: string }
 interface Report {
   verified: boolean
@@ -143,22 +143,19 @@ try {
   say('cofl demo: a badge\'s journey from a museum in Plymouth to an employer in Bristol.')
   say('Every node, wallet and command below is a separate process on this machine.\n')
 
-  // 1. The three nodes.
+  // 1. The three nodes: the museum and Bristol dial Plymouth (and start side by side).
   const plymouth = await startNode('Plymouth', root, [])
   nodes.push(plymouth)
-  const bootstrap = plymouth.info.multiaddrs.slice(0, 1)
-  const museum = await startNode('Plymouth Science Museum', root, ['--bootstrap', bootstrap[0] ?? ''])
-  nodes.push(museum)
-  const bristol = await startNode('Bristol', root, [
-    ...[...bootstrap, ...museum.info.multiaddrs.slice(0, 1)].flatMap((b) => ['--bootstrap', b]),
-    '--trust-root', plymouth.info.did
+  const bootstrap = ['--bootstrap', plymouth.info.multiaddrs[0] ?? '']
+  const [museum, bristol] = await Promise.all([
+    startNode('Plymouth Science Museum', root, bootstrap).then((n) => { nodes.push(n); return n }),
+    startNode('Bristol', root, [...bootstrap, '--trust-root', plymouth.info.did]).then((n) => { nodes.push(n); return n })
   ])
-  nodes.push(bristol)
   await waitFor('the nodes to connect', async () => {
-    const [a, b] = await Promise.all([api<{ peers: number }>(bristol, 'GET', '/api/health'), api<{ peers: number }>(museum, 'GET', '/api/health')])
-    return a.peers >= 2 && b.peers >= 1 ? true : undefined
+    const health = await api<{ peers: number }>(plymouth, 'GET', '/api/health')
+    return health.peers >= 2 ? true : undefined
   })
-  say('1. Three nodes start and connect over libp2p (no central server):')
+  say('1. Three nodes start and connect over libp2p (no central server), each with its own key:')
   say(`   - Plymouth, a city of learning:                    ${plymouth.info.did}`)
   say(`   - the Plymouth Science Museum, a Plymouth partner:  ${museum.info.did}`)
   say(`   - Bristol, another city, which trusts Plymouth:    ${bristol.info.did}`)
@@ -209,33 +206,35 @@ try {
   say('   sends each learner their link; names and emails stay on the museum\'s node, never published.')
   if (links.size !== 3) throw new Error(`expected 3 claim links, got ${links.size}:\n${offer.stdout}${offer.stderr}`)
 
-  // 5, 6. Two learners claim with their own wallets.
-  const held = new Map<string, { wallet: string, did: string, id: string }>()
-  for (const [step, name, their] of [[5, 'Amara Okafor', 'her'], [6, 'Ben Carter', 'his']] as const) {
-    const first = name.split(' ')[0] ?? name
-    const wallet = join(root, `wallet-${first.toLowerCase()}`)
+  // 5, 6. Two learners claim with their own wallets (side by side: each is a separate person).
+  const learners = [{ step: 5, name: 'Amara Okafor', their: 'her' }, { step: 6, name: 'Ben Carter', their: 'his' }] as const
+  const wallets = await Promise.all(learners.map(async ({ name }) => {
+    const wallet = join(root, `wallet-${name.split(' ')[0]?.toLowerCase() ?? ''}`)
     const did = (await cofl(['wallet', 'init', '--wallet', wallet, '--unencrypted'])).stdout.trim()
     const claim = await cofl(['wallet', 'claim', links.get(name) ?? '', '--wallet', wallet, '--json'])
     const { id } = JSON.parse(claim.stdout) as { id: string }
     const list = (await cofl(['wallet', 'list', '--wallet', wallet])).stdout.trim()
-    held.set(name, { wallet, did, id })
-    say(`${step}. ${first} creates a wallet (\`cofl wallet init\`): ${their} own key, DID ${short(did)}.`)
-    say(`   \`cofl wallet claim <link>\`: the wallet proves to the museum's node that it holds that DID, and`)
+    return { wallet, did, id, list }
+  }))
+  const [amara, ben] = wallets
+  if (amara == null || ben == null) throw new Error('the claims did not happen')
+  for (const [i, { step, name, their }] of learners.entries()) {
+    const { did, list } = wallets[i] ?? amara
+    say(`${step}. ${name.split(' ')[0] ?? ''} creates a wallet (\`cofl wallet init\`), with ${their} own key: DID ${short(did)}.`)
+    say('   `cofl wallet claim <link>`: the wallet proves to the museum\'s node that it holds that DID, and')
     say('   the museum signs the badge to it. `cofl wallet list` now shows:')
     say(`     ${list}`)
   }
   say('   (Chloe has not claimed hers yet: her link works once, within 30 days.)')
 
   // 7, 8. An employer in Bristol checks Amara's badge.
-  const amara = held.get('Amara Okafor')
-  const ben = held.get('Ben Carter')
-  if (amara == null || ben == null) throw new Error('the claims did not happen')
   const domain = 'jobs.bristol.example'
   const challenge = randomBytes(16).toString('hex')
   const presentation = JSON.parse((await cofl(['wallet', 'present', amara.id, '--challenge', challenge, '--domain', domain, '--wallet', amara.wallet])).stdout) as unknown
-  say(`7. Amara applies for a job at a Bristol engineering firm. The employer gives her a challenge`)
-  say(`   (${challenge}) and its domain (${domain}); her wallet signs a presentation of`)
-  say('   her badge over both (`cofl wallet present`), so it cannot be replayed elsewhere.')
+  say('7. Amara applies for a job at a Bristol engineering firm. The employer gives her a random')
+  say(`   challenge (${challenge}) and its domain (${domain});`)
+  say('   her wallet signs a presentation of her badge over both (`cofl wallet present`), so that it')
+  say('   cannot be replayed to anyone else.')
   // The endorsement travels by gossip: let it reach Bristol before the check (bounded; the report says what Bristol knows).
   await waitFor('Plymouth\'s endorsement to reach Bristol', async () => {
     const report = await api<Report>(bristol, 'POST', '/api/verify', { verifiablePresentation: presentation, challenge, domain })
@@ -243,10 +242,11 @@ try {
   }).catch(() => undefined)
   const valid = await api<Report>(bristol, 'POST', '/api/verify', { verifiablePresentation: presentation, challenge, domain })
   const trust = trustOf(valid)
-  const inner = valid.credentials?.[0]
+  const badge = valid.credentials?.[0]
   say(`8. The employer checks it at Bristol's node (POST /api/verify): ${valid.verified ? 'VALID' : 'NOT VALID'}`)
-  say(`   - "${inner?.achievement?.name ?? '?'}", issued by ${inner?.issuer?.name ?? inner?.issuer?.id ?? '?'}, to the holder of the wallet that signed`)
-  for (const check of valid.checks) say(`   - ${check.id}: ${check.outcome}: ${check.reason}`)
+  say(`   - the presentation: ${valid.checks.find((c) => c.id === 'holder')?.reason ?? 'no holder check'}`)
+  say(`   - the badge: "${badge?.achievement?.name ?? '?'}" from ${badge?.issuer?.name ?? badge?.issuer?.id ?? '?'}`)
+  say(`     ${(badge?.checks ?? []).map((c) => `${c.title} ${c.outcome}`).join(', ')}`)
   say(`   - status: ${statusOf(valid)?.reason ?? 'not reported'}`)
   if (trust == null) say('   - trust: the report says nothing about trust')
   else if (trust.trusted && trust.endorsedBy.includes(plymouth.info.did)) say(`   - trust: the museum is trusted because Plymouth endorsed it (${trust.reason})`)
@@ -268,12 +268,14 @@ try {
   const revoked = await api<Report>(bristol, 'POST', '/api/verify', { verifiablePresentation: presentation2, challenge: challenge2, domain })
   say(`11. Ben presents his badge to the same employer, who checks it at Bristol: ${revoked.verified ? 'VALID' : 'NOT VALID'}`)
   say(`   - status: ${statusOf(revoked)?.reason ?? 'not reported'}`)
-  for (const check of revoked.checks.filter((c) => c.outcome !== 'passed')) say(`   - ${check.id}: ${check.outcome}: ${check.reason}`)
+  const revokedBadge = revoked.credentials?.[0]
+  say(`   - the badge: ${(revokedBadge?.checks ?? []).map((c) => `${c.title} ${c.outcome}`).join(', ')}`)
 
   say('\nThat is cofl: no central platform; a city vouches for its partners, learners hold their own')
   say('badges, and an employer anywhere in the federation can check them, revocations included.')
 } finally {
-  await Promise.all([...nodes.map((n) => stop(n.proc)), ...[...children].map(stop)])
+  // Each process once: a second SIGTERM would cut a node's graceful stop short.
+  await Promise.all([...new Set([...nodes.map((n) => n.proc), ...children])].map(stop))
   await rm(root, { recursive: true, force: true })
   say(`(All nodes stopped and ${root} removed, after ${((Date.now() - started) / 1000).toFixed(1)} s.)`)
 }

@@ -3,7 +3,6 @@
  */
 import { formatReport } from '@cofl/verifier'
 import type { VerificationReport } from '@cofl/verifier'
-import { createCityNode } from '../city.js'
 import { callNode, resolveTarget } from '../client.js'
 import type { NodeTarget } from '../client.js'
 import { loadConfig } from '../config.js'
@@ -115,6 +114,9 @@ export const NODE_COMMANDS: Record<string, Command> = {
     positionals: [0, 0],
     async run (values, _positionals, io) {
       const config = await loadConfig({ flags: flagsOf(values), ...(str(values.config) != null ? { file: str(values.config) as string } : {}) })
+      // Loaded here, not at the top: libp2p, Helia and fastify take seconds to load, and the other
+      // commands of the CLI need none of them.
+      const { createCityNode } = await import('../city.js')
       const node = createCityNode({ config, log: (line) => { io.stderr(`${line}\n`) } })
       const stopped = signals()
       try {
