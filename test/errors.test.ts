@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import * as credentials from '@cofl/credentials'
 import * as federation from '@cofl/federation'
 import * as identity from '@cofl/identity'
+import * as pathways from '@cofl/pathways'
 import * as status from '@cofl/status'
 import * as store from '@cofl/store'
 import * as verifier from '@cofl/verifier'
@@ -39,7 +40,7 @@ test('every documented code is used by the sources', () => {
 
 test('every exported error class carries a documented code and its own name', () => {
   let classes = 0
-  for (const mod of [identity, credentials, status, store, federation, verifier, wallet, node]) {
+  for (const mod of [identity, credentials, status, store, federation, pathways, verifier, wallet, node]) {
     for (const [name, value] of Object.entries(mod)) {
       if (typeof value !== 'function' || !(value.prototype instanceof Error)) continue
       classes++

@@ -14,6 +14,7 @@ import { ApiError, ApiErrorCode, API_ERROR_STATUS } from './errors.js'
 import type { StatusAction } from './service.js'
 import type { CityService } from './service.js'
 import { offerRoutes } from './routes/offers.js'
+import { analyticsRoutes } from './routes/analytics.js'
 import { ob3Routes } from './ob3/routes.js'
 import { pageQuery } from './schemas.js'
 
@@ -33,7 +34,7 @@ export interface RouteContext {
 }
 
 /** The route modules beyond the core API, registered in this order by buildApi. */
-const ROUTE_MODULES: Array<(app: FastifyInstance, context: RouteContext) => void> = [offerRoutes, ob3Routes]
+const ROUTE_MODULES: Array<(app: FastifyInstance, context: RouteContext) => void> = [offerRoutes, ob3Routes, analyticsRoutes]
 
 const DID = '^did:[a-z0-9]+:\\S+$'
 

@@ -1,0 +1,106 @@
+// GET /api/analytics and /api/analytics.csv on a node started in this process (127.0.0.1, port
+// 0): figures from the node's own issuance log and offers, small counts suppressed (primary and
+// secondary), admin only, and no learner DID, email or credential id in either answer.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { generateKeyPair } from '@cofl/identity'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { createCityNode } from 'cofl'
+import type { CityNode } from 'cofl'
+
+type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let dir = ''
+let node: CityNode
+
+async function call (path: string, token: string | null = node.adminToken): Promise<{ status: number, text: string, headers: Headers }> {
+  const response = await fetch(`${node.url}${path}`, { headers: token != null ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(30_000) })
+  return { status: response.status, text: await response.text(), headers: response.headers }
+}
+
+async function post (path: string, body: unknown): Promise<Json> {
+  const response = await fetch(`${node.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${node.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000)
+  })
+  const text = await response.text()
+  assert.ok(response.status < 300, `${path}: ${response.status} ${text}`)
+  return JSON.parse(text)
+}
+
+test.before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cofl-analytics-http-'))
+  node = createCityNode({ config: { data: join(dir, 'city'), name: 'Analytics City' } })
+  await node.start()
+})
+
+test.after(async () => {
+  await node?.stop()
+  await rm(dir, { recursive: true, force: true })
+})
+
+const S = { value: null, suppressed: true }
+const v = (value: number | null): Json => ({ value, suppressed: false })
+
+test('analytics of the node: known figures, suppressed, admin only, nothing personal', async () => {
+  const empty = JSON.parse((await call('/api/analytics')).text)
+  assert.equal(empty.totals.issued, v(0))
+
+  const one = await post('/api/achievements', { id: 'urn:example:analytics-one', name: 'One', description: 'd', criteria: 'c' })
+  const two = await post('/api/achievements', { id: 'urn:example:analytics-two', name: 'Two', description: 'd', criteria: 'c' })
+  const learners = await Promise.all(Array.from({ length: 6 }, async () => await generateKeyPair()))
+  const emails = Array.from({ length: 7 }, (_, i) => `person${i}@mail.example.net`)
+  const credentialIds: string[] = []
+  // One: issued to learners 0-5 (6), the one of learner 5 revoked; Two: to learners 0-1 (2); 7 offers of One.
+  for (const l of learners) credentialIds.push((await post('/api/credentials', { achievementId: one.id, subject: l.did })).credential.id)
+  for (const l of learners.slice(0, 2)) credentialIds.push((await post('/api/credentials', { achievementId: two.id, subject: l.did })).credential.id)
+  await post('/api/credentials/revoke', { credentialId: credentialIds[5] })
+  const bulk = await post('/api/offers/bulk', { achievementId: one.id, rows: emails.map((email, i) => ({ email, name: `Person Name${i}` })) })
+  assert.is(bulk.offered.length, 7)
+
+  const answer = await call('/api/analytics')
+  assert.is(answer.status, 200, answer.text)
+  assert.is(answer.headers.get('cache-control'), 'no-store')
+  const a = JSON.parse(answer.text)
+  assert.equal(a.totals, {
+    offered: v(7), claimed: v(0), claimRate: v(0), issued: v(8), revoked: S, learners: v(5), learnersWithMoreThanOne: S
+  })
+  assert.equal(a.byAchievement, [
+    // issued 6 is hidden beside Two's 2: the total 8 is shown (secondary suppression)
+    { key: one.id, label: 'One', offered: v(7), claimed: v(0), claimRate: v(0), issued: S, revoked: S },
+    { key: two.id, label: 'Two', offered: v(0), claimed: v(0), claimRate: v(null), issued: S, revoked: v(0) }
+  ])
+  assert.equal(a.byIssuer.map((r: Json) => r.key), [node.did])
+  assert.equal(a.byMonth.map((r: Json) => r.key), [new Date().toISOString().slice(0, 7)])
+  assert.equal(a.byArea.map((r: Json) => r.key), ['unknown'])
+  assert.equal(a.byPathway, [])
+
+  const csv = await call('/api/analytics.csv')
+  assert.is(csv.status, 200)
+  assert.match(csv.headers.get('content-type') ?? '', /^text\/csv/)
+  assert.match(csv.headers.get('content-disposition') ?? '', /attachment; filename="analytics.csv"/)
+  assert.ok(csv.text.startsWith('breakdown,key,label,measure,value,suppressed\r\n'))
+  assert.ok(csv.text.includes('totals,,,offered,7,false\r\n'))
+  assert.ok(csv.text.includes('totals,,,revoked,,true\r\n'))
+
+  for (const out of [answer.text, csv.text]) {
+    for (const l of learners) assert.not.ok(out.includes(l.did), l.did)
+    for (const id of credentialIds) assert.not.ok(out.includes(id), id)
+    for (const e of emails) assert.not.ok(out.includes(e), e)
+    for (const o of bulk.offered) assert.not.ok(out.includes(o.offerId) || out.includes(o.code), o.offerId)
+    assert.not.ok(out.includes('Person Name'))
+  }
+
+  for (const path of ['/api/analytics', '/api/analytics.csv']) {
+    const refused = await call(path, null)
+    assert.is(refused.status, 401)
+    assert.is(JSON.parse(refused.text).error.code, 'COFL_ERR_UNAUTHORIZED')
+    assert.is((await call(path, 'wrong')).status, 403)
+  }
+})
+
+test.run()
