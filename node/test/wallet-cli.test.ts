@@ -182,7 +182,7 @@ test('wallet refresh without a reachable node keeps the status; wallet remove', 
 })
 
 /**
- * A small HTTP server with a node's claim and status routes (docs/plans/issue-4-protocol.md):
+ * A small HTTP server with a node's claim and status routes (docs/api.md, "Offers and claims"):
  * one offer under `code`, status lists from a `cofl status publish` directory.
  */
 async function miniNode (code: string, published: string): Promise<{ url: string, server: Server }> {

@@ -1,5 +1,5 @@
 /**
- * The interfaces of @cofl/store (agreed in docs/plans/issue-3-interfaces.md).
+ * The interfaces of @cofl/store (the federation and the node use them).
  */
 
 /**

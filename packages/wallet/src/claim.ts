@@ -1,5 +1,5 @@
 /**
- * The wallet's side of the claim protocol (docs/plans/issue-4-protocol.md): GET the claim for its
+ * The wallet's side of the claim protocol (docs/api.md, "Offers and claims"): GET the claim for its
  * challenge and domain, answer with a presentation signed by the holder, POST it, take the
  * credential. And a status list lookup on a node (GET /api/status/<id>).
  */

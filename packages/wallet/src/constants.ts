@@ -18,7 +18,7 @@ export const DEFAULT_CLAIM_TIMEOUT_MS = 30_000
 /** The largest answer of a node that a claim reads (a credential is a few KiB). */
 export const MAX_CLAIM_RESPONSE_BYTES = 1024 * 1024
 
-/** The path of a node's claim route, followed by the claim code (docs/plans/issue-4-protocol.md). */
+/** The path of a node's claim route, followed by the claim code (docs/api.md, "Offers and claims"). */
 export const CLAIM_PATH = '/api/claims/'
 
 /** The path of a node's status list route, followed by the URL-encoded list id. */

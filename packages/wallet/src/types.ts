@@ -179,7 +179,7 @@ export interface ClaimOptions {
   timeoutMs?: number
 }
 
-/** The node's answer to GET /api/claims/:code (docs/plans/issue-4-protocol.md). */
+/** The node's answer to GET /api/claims/:code (docs/api.md, "Offers and claims"). */
 export interface ClaimOffer {
   offerId: string
   achievement: Json

@@ -72,7 +72,7 @@ export interface StubNode {
 }
 
 /**
- * A node that speaks the claim protocol of docs/plans/issue-4-protocol.md, as a fetch function:
+ * A node that speaks the claim protocol of docs/api.md, "Offers and claims", as a fetch function:
  * GET /api/claims/:code gives a fresh challenge, POST checks the presentation and issues.
  */
 export function stubNode (origin: string, issuer: TestIssuer, options: { issueTo?: (holder: string) => string } = {}): StubNode {
