@@ -17,7 +17,9 @@ function testFiles (dir) {
   let entries
   try { entries = readdirSync(dir) } catch { return out }
   for (const name of entries.sort()) {
-    if (name === 'node_modules' || name === 'vectors' || name === 'fixtures' || name === 'dist') continue
+    if (name === 'node_modules' || name === 'vectors' || name === 'fixtures' || name === 'dist' || name === 'screenshots') continue
+    // test/browser is a group of its own (below).
+    if (dir === join(root, 'test') && name === 'browser') continue
     const path = join(dir, name)
     if (statSync(path).isDirectory()) out.push(...testFiles(path))
     else if (name.endsWith('.test.ts')) out.push(path)
@@ -28,7 +30,8 @@ function testFiles (dir) {
 const groups = [
   ...readdirSync(join(root, 'packages')).sort().map((p) => join('packages', p, 'test')),
   join('node', 'test'),
-  'test'
+  'test',
+  join('test', 'browser')
 ]
 const only = process.argv.slice(2)
 const selected = groups.filter((g) => only.length === 0 || only.some((o) => g.startsWith(o.replace(/\/$/, ''))))

@@ -16,6 +16,7 @@ import type { CityService } from './service.js'
 import { offerRoutes } from './routes/offers.js'
 import { analyticsRoutes } from './routes/analytics.js'
 import { ob3Routes } from './ob3/routes.js'
+import { webRoutes } from './routes/web.js'
 import { pageQuery } from './schemas.js'
 
 export interface ApiInit {
@@ -34,7 +35,7 @@ export interface RouteContext {
 }
 
 /** The route modules beyond the core API, registered in this order by buildApi. */
-const ROUTE_MODULES: Array<(app: FastifyInstance, context: RouteContext) => void> = [offerRoutes, ob3Routes, analyticsRoutes]
+const ROUTE_MODULES: Array<(app: FastifyInstance, context: RouteContext) => void> = [offerRoutes, ob3Routes, analyticsRoutes, webRoutes]
 
 const DID = '^did:[a-z0-9]+:\\S+$'
 
@@ -244,7 +245,7 @@ export function buildApi (init: ApiInit): FastifyInstance {
     void reply.status(404).send({ error: { code: ApiErrorCode.NOT_FOUND, message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}` } })
   })
 
-  app.get('/api/health', async () => ({ ok: true, did: service.did, peerId: service.peerId, peers: service.peers().length }))
+  app.get('/api/health', async () => ({ ok: true, did: service.did, name: service.name, peerId: service.peerId, peers: service.peers().length }))
 
   app.get<{ Querystring: { q?: string, issuer?: string, limit?: string, cursor?: string } }>('/api/achievements', { schema: { querystring: catalogueQuery } }, async (request) => {
     const { q, issuer, cursor } = request.query

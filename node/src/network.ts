@@ -7,7 +7,7 @@
  * only, nothing goes on the wire (a node of one, for tools and tests).
  */
 import { createHash } from 'node:crypto'
-import { createFederation } from '@cofl/federation'
+import { createFederation, KIND_COLLECTIONS } from '@cofl/federation'
 import type { Kind, TrustResult } from '@cofl/federation'
 import type { KeyPair } from '@cofl/identity'
 import type { Store, StoredDocument } from '@cofl/store'
@@ -43,12 +43,7 @@ export interface NetworkInit {
   federation?: boolean
 }
 
-const COLLECTION: Record<Kind, keyof Pick<Store, 'achievements' | 'profiles' | 'endorsements' | 'statusLists'>> = {
-  achievement: 'achievements',
-  profile: 'profiles',
-  endorsement: 'endorsements',
-  'status-list': 'statusLists'
-}
+const COLLECTION = KIND_COLLECTIONS
 
 function idOf (value: unknown): string | undefined {
   if (typeof value === 'string') return value

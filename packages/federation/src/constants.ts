@@ -1,8 +1,33 @@
 /** Named defaults of @cofl/federation. */
 
 /** The kinds of public documents that the federation replicates. */
-export const KINDS = ['achievement', 'profile', 'endorsement', 'status-list'] as const
+export const KINDS = ['achievement', 'profile', 'endorsement', 'status-list', 'spine', 'pathway', 'opportunity', 'aggregate'] as const
 export type Kind = typeof KINDS[number]
+
+/**
+ * The kinds that are cofl documents rather than OB 3.0 ones: `{ '@context': [VC v2,
+ * undefined-terms v2], id, type: [<type>], issuer: <DID>, ...content, proof }`, signed as a
+ * standalone document (Data Integrity, eddsa-rdfc-2022). The JSON-LD type of each.
+ */
+export const DOCUMENT_TYPES = {
+  spine: 'CoflSkillsSpine',
+  pathway: 'CoflPathway',
+  opportunity: 'CoflOpportunity',
+  aggregate: 'CoflAggregate'
+} as const satisfies Partial<Record<Kind, string>>
+export type DocumentKind = keyof typeof DOCUMENT_TYPES
+
+/** The store collection that holds the documents of each kind. */
+export const KIND_COLLECTIONS = {
+  achievement: 'achievements',
+  profile: 'profiles',
+  endorsement: 'endorsements',
+  'status-list': 'statusLists',
+  spine: 'spines',
+  pathway: 'pathways',
+  opportunity: 'opportunities',
+  aggregate: 'aggregates'
+} as const satisfies Record<Kind, string>
 
 /** The version of the announcement format (`v` in every header). */
 export const ANNOUNCEMENT_VERSION = 1

@@ -6,6 +6,7 @@ import * as dagJson from '@ipld/dag-json'
 import { verifyCredentialProof, verifyDocumentProof } from '@cofl/credentials'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
+import { DOCUMENT_TYPES } from './constants.js'
 import type { Kind } from './constants.js'
 
 export interface DocumentBlock { cid: CID, bytes: Uint8Array }
@@ -79,6 +80,15 @@ export function documentFacts (kind: Kind, document: Record<string, unknown>): D
       const sequence = document.sequence
       if (typeof sequence !== 'number' || !Number.isSafeInteger(sequence) || sequence < 1) return { ok: false, reason: 'the status list has no positive integer sequence' }
       return { ok: true, id, issuer, sequence }
+    }
+    case 'spine':
+    case 'pathway':
+    case 'opportunity':
+    case 'aggregate': {
+      if (!t.includes(DOCUMENT_TYPES[kind])) return { ok: false, reason: `not a ${DOCUMENT_TYPES[kind]}` }
+      const issuer = idOf(document.issuer)
+      if (issuer == null) return { ok: false, reason: `the ${kind} has no issuer` }
+      return { ok: true, id, issuer }
     }
   }
 }

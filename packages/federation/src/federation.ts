@@ -35,7 +35,7 @@ import { decodeAnnouncement, encodeAnnouncement, signAnnouncement, topicOf } fro
 import {
   ANNOUNCEMENT_KEY_PREFIX, ANNOUNCEMENT_VERSION, BOOTSTRAP_BACKOFF_MAX_MS, BOOTSTRAP_BACKOFF_MIN_MS, BOOTSTRAP_CHECK_MS,
   DEFAULT_FETCH_TIMEOUT_MS, DIRECT_FETCH_TIMEOUT_MS, IP_COLOCATION_WHITELIST, DEFAULT_INBOUND_CONNECTION_THRESHOLD, DEFAULT_LISTEN, DEFAULT_MAX_DOCUMENT_BYTES,
-  DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SYNC_INTERVAL_MS, DIAL_PUBLISHER_AFTER_MS, KINDS, MAX_ANNOUNCEMENT_ADDRS,
+  DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SYNC_INTERVAL_MS, DIAL_PUBLISHER_AFTER_MS, KIND_COLLECTIONS, KINDS, MAX_ANNOUNCEMENT_ADDRS,
   MAX_CONCURRENT_VALIDATIONS, MAX_SYNC_MESSAGE_BYTES, MAX_SYNC_PAGES, MAX_TRUST_HOPS, SCORE_THRESHOLDS, SYNC_GET_BATCH,
   SYNC_HEADS_PAGE, SYNC_PROTOCOL, SYNC_REQUEST_TIMEOUT_MS, TOPIC_PREFIX, TOPIC_SCORE
 } from './constants.js'
@@ -209,12 +209,7 @@ function configure (init: FederationInit): Config {
   }
 }
 
-const COLLECTIONS = {
-  achievement: 'achievements',
-  profile: 'profiles',
-  endorsement: 'endorsements',
-  'status-list': 'statusLists'
-} as const satisfies Record<Kind, keyof Store>
+const COLLECTIONS = KIND_COLLECTIONS satisfies Record<Kind, keyof Store>
 
 function peerIdOf (ma: Multiaddr): string | undefined {
   return ma.getComponents().findLast((c) => c.name === 'p2p')?.value

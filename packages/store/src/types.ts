@@ -68,6 +68,14 @@ export interface Store {
   readonly endorsements: Collection<StoredDocument>
   /** key: status list credential id (newest version only) */
   readonly statusLists: Collection<StoredDocument>
+  /** key: skills spine id (public, replicated) */
+  readonly spines: Collection<StoredDocument>
+  /** key: pathway id (public, replicated) */
+  readonly pathways: Collection<StoredDocument>
+  /** key: opportunity id (public, replicated) */
+  readonly opportunities: Collection<StoredDocument>
+  /** key: aggregate id (a node's signed, suppressed analytics totals; public, replicated) */
+  readonly aggregates: Collection<StoredDocument>
   /** key: credential id (private: never replicated) */
   readonly issuance: Collection<IssuanceRecord>
   /** key: peer id */
@@ -86,7 +94,7 @@ export interface Store {
 }
 
 export interface StoredDocument {
-  kind: 'achievement' | 'profile' | 'endorsement' | 'status-list'
+  kind: 'achievement' | 'profile' | 'endorsement' | 'status-list' | 'spine' | 'pathway' | 'opportunity' | 'aggregate'
   /** The document's id. */
   id: string
   /** Issuer DID. */
