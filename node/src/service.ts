@@ -3,7 +3,9 @@
  * verify, serve status lists. Every write that a caller is told about is durable (synced) before
  * the promise resolves.
  */
-import { buildEndorsementCredential, buildProfile, buildProfileDocument, signCredential, signDocument } from '@cofl/credentials'
+import { buildEndorsementCredential, buildProfile, buildProfileDocument, CREDENTIALS_UNDEFINED_TERMS_V2_CONTEXT, CREDENTIALS_V2_CONTEXT, signCredential, signDocument } from '@cofl/credentials'
+import { DOCUMENT_TYPES } from '@cofl/federation'
+import type { DocumentKind } from '@cofl/federation'
 import type { KeyPair } from '@cofl/identity'
 import { STATUS_PURPOSES } from '@cofl/status'
 import type { StatusPurpose, StatusRegistry } from '@cofl/status'
@@ -93,7 +95,19 @@ export interface CityService {
   verify: (input: unknown, options: VerifyPresentationOptions) => Promise<VerificationReport>
   statusList: (idOrAlias: string) => Promise<Record<string, unknown> | undefined>
   endorse: (request: { issuer: string, comment?: string, name?: string }) => Promise<{ id: string, cid: string, endorsement: Record<string, unknown> }>
+  /**
+   * Signs and publishes a cofl document (a skills spine, pathway, opportunity or aggregate):
+   * `content` (its fields, with its `id`) inside `{ '@context': [VC v2, undefined-terms v2], id,
+   * type: [DOCUMENT_TYPES[kind]], issuer: <this node's DID>, ...content }`. A new version of an id
+   * this node published before replaces it (the sequence grows).
+   */
+  publishDocument: (kind: DocumentKind, content: Record<string, unknown> & { id: string }) => Promise<{ id: string, cid: string, sequence: number, document: Record<string, unknown> }>
+  /** Called for every document this node stores: accepted from the network or published here. */
+  onDocument: (listener: (document: StoredDocument) => void) => void
 }
+
+/** The JSON-LD contexts of cofl documents (spines, pathways, opportunities, aggregates). */
+export const COFL_DOCUMENT_CONTEXT: readonly string[] = [CREDENTIALS_V2_CONTEXT, CREDENTIALS_UNDEFINED_TERMS_V2_CONTEXT]
 
 export function createCityService (init: CityServiceInit): CityService {
   const { key, store, registry, network } = init
@@ -248,6 +262,17 @@ export function createCityService (init: CityServiceInit): CityService {
       }), { key }) as unknown as Record<string, unknown>
       const { cid } = await network.publish('endorsement', endorsement)
       return { id: endorsement.id as string, cid, endorsement }
+    },
+
+    async publishDocument (kind, content) {
+      const { '@context': _context, type: _type, issuer: _issuer, proof: _proof, id, ...fields } = content
+      const document = await signDocument({ '@context': [...COFL_DOCUMENT_CONTEXT], id, type: [DOCUMENT_TYPES[kind]], issuer: key.did, ...fields }, { key }) as unknown as Record<string, unknown>
+      const { cid, sequence } = await network.publish(kind, document)
+      return { id, cid, sequence, document }
+    },
+
+    onDocument (listener) {
+      network.onDocument(listener)
     }
   }
 }
