@@ -9,8 +9,11 @@
  * their own wallets (`cofl wallet init`, `cofl wallet claim`, `cofl wallet list`, as child
  * processes); an employer checks one learner's presentation at Bristol's node: valid, and the
  * museum is trusted because Plymouth endorsed it; the museum revokes the other learner's badge,
- * and once Bristol holds the new status list the employer sees it revoked. Everything is stopped
- * and removed at the end, also after an error.
+ * and once Bristol holds the new status list the employer sees it revoked. Then Plymouth publishes
+ * its City of Learning (scripts/demo-city.ts: a skills spine, providers' achievements placed on the
+ * map, two pathways, opportunities, twelve learners' claims), and Amara's wallet shows her progress
+ * and next steps. Everything is stopped and removed at the end, also after an error; with --keep
+ * the nodes run on (their web pages printed) until Ctrl-C.
  */
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
@@ -20,6 +23,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { fillCity } from './demo-city.js'
 
 const BIN = fileURLToPath(new URL('../node/bin/cofl.js', import.meta.url))
 /** How long one `cofl` command may take. */
@@ -136,6 +140,8 @@ const shortLink = (url: string): string => url.replace(/(\/api\/claims\/)([A-Za-
 const statusOf = (report: Report): Check | undefined => (report.credentials?.[0] ?? report).checks.find((c) => c.id === 'status')
 const trustOf = (report: Report): Trust | undefined => report.credentials?.[0]?.trust ?? report.trust
 
+/** `npm run demo -- --keep`: the nodes keep running at the end, with their web pages, until Ctrl-C. */
+const keep = process.argv.includes('--keep')
 const started = Date.now()
 const root = await mkdtemp(join(tmpdir(), 'cofl-demo-'))
 const nodes: Node[] = []
@@ -271,8 +277,29 @@ try {
   const revokedBadge = revoked.credentials?.[0]
   say(`   - the badge: ${(revokedBadge?.checks ?? []).map((c) => `${c.title} ${c.outcome}`).join(', ')}`)
 
+  // 12. Plymouth becomes a City of Learning: spine, providers' achievements, pathways, opportunities, learners.
+  say('12. Plymouth publishes its City of Learning (signed, replicated to the other nodes):')
+  const city = await fillCity({ url: plymouth.info.http, token: plymouth.token }, (line) => { say(`   - ${line}`) })
+
+  // 13. Amara earns a first badge of the Junior Developer pathway; her wallet works out what is next.
+  const python = city.achievements.python as string
+  const offerPython = await api<{ claimUrl: string }>(plymouth, 'POST', '/api/offers', { achievementId: python, name: 'Amara Okafor', email: 'amara@example.org' }, true)
+  await cofl(['wallet', 'claim', offerPython.claimUrl, '--wallet', amara.wallet, '--json'])
+  const progress = (await cofl(['wallet', 'progress', '--node', plymouth.info.http, '--wallet', amara.wallet, '--near', '50.3755,-4.1427', '--limit', '3'])).stdout.trimEnd()
+  say('13. Amara claims "Coding Club: Python Foundations" from Plymouth. `cofl wallet progress` reads the public')
+  say('    pathways and achievements and works out, in her wallet (the node never learns what she holds):')
+  for (const line of progress.split('\n')) say(`     ${line}`)
+
+  if (keep) {
+    say('\nThe nodes keep running (--keep). Their web pages:')
+    for (const n of nodes) say(`   ${n.name.padEnd(24)} ${n.info.http}/   (admin token: ${n.token})`)
+    say('Ctrl-C stops them all.')
+    await new Promise<void>((resolve) => { process.once('SIGINT', resolve); process.once('SIGTERM', resolve) })
+  }
+
   say('\nThat is cofl: no central platform; a city vouches for its partners, learners hold their own')
-  say('badges, and an employer anywhere in the federation can check them, revocations included.')
+  say('badges, see where they lead, and an employer anywhere in the federation can check them,')
+  say('revocations included.')
 } finally {
   // Each process once: a second SIGTERM would cut a node's graceful stop short.
   await Promise.all([...new Set([...nodes.map((n) => n.proc), ...children])].map(stop))

@@ -1,6 +1,8 @@
 // GET /api/analytics and /api/analytics.csv on a node started in this process (127.0.0.1, port
 // 0): figures from the node's own issuance log and offers, small counts suppressed (primary and
-// secondary), admin only, and no learner DID, email or credential id in either answer.
+// complementary), the pathway breakdown from the pathways the node publishes, admin only, and no
+// learner DID, email or credential id in either answer. Then the node's aggregate: published
+// (admin), replaced by a newer version, and summed by GET /api/analytics/federation (public).
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -61,6 +63,7 @@ test('analytics of the node: known figures, suppressed, admin only, nothing pers
   await post('/api/credentials/revoke', { credentialId: credentialIds[5] })
   const bulk = await post('/api/offers/bulk', { achievementId: one.id, rows: emails.map((email, i) => ({ email, name: `Person Name${i}` })) })
   assert.is(bulk.offered.length, 7)
+  const pathway = await post('/api/pathways', { id: 'urn:example:analytics-pathway', name: 'One and two', kind: 'destination', requirements: { allOf: [one.id, two.id] } })
 
   const answer = await call('/api/analytics')
   assert.is(answer.status, 200, answer.text)
@@ -77,7 +80,11 @@ test('analytics of the node: known figures, suppressed, admin only, nothing pers
   assert.equal(a.byIssuer.map((r: Json) => r.key), [node.did])
   assert.equal(a.byMonth.map((r: Json) => r.key), [new Date().toISOString().slice(0, 7)])
   assert.equal(a.byArea.map((r: Json) => r.key), ['unknown'])
-  assert.equal(a.byPathway, [])
+  // The pathway counts the records of One and Two (all of them: as the totals); completed by
+  // learners 0-1 (2), progressed by 2-4 (3; learner 5's One is revoked).
+  assert.equal(a.byPathway, [{
+    key: pathway.id, label: 'One and two', offered: v(7), claimed: v(0), claimRate: v(0), issued: v(8), revoked: S, completed: S, progressed: S
+  }])
 
   const csv = await call('/api/analytics.csv')
   assert.is(csv.status, 200)
@@ -101,6 +108,36 @@ test('analytics of the node: known figures, suppressed, admin only, nothing pers
     assert.is(JSON.parse(refused.text).error.code, 'COFL_ERR_UNAUTHORIZED')
     assert.is((await call(path, 'wrong')).status, 403)
   }
+})
+
+test('the node\'s aggregate: published (admin), a new version replaces the old, summed by the public federation route', async () => {
+  const refused = await fetch(`${node.url}/api/analytics/publish`, { method: 'POST', signal: AbortSignal.timeout(30_000) })
+  assert.is(refused.status, 401)
+  const first = await post('/api/analytics/publish', {})
+  assert.is(first.id, `urn:cofl:aggregate:${node.did}`)
+  assert.is(first.sequence, 1)
+  assert.type(first.cid, 'string')
+  assert.equal(first.document.type, ['CoflAggregate'])
+  assert.is(first.document.issuer, node.did)
+  assert.equal(first.document.totals, { offered: v(7), claimed: v(0), issued: v(8), learners: v(5), learnersWithMoreThanOne: S })
+  assert.ok(first.document.proof != null)
+  // Without a body, too; the sequence grows and the id stays.
+  const response = await fetch(`${node.url}/api/analytics/publish`, { method: 'POST', headers: { authorization: `Bearer ${node.adminToken}` }, signal: AbortSignal.timeout(30_000) })
+  assert.is(response.status, 201)
+  const second = await response.json() as Json
+  assert.is(second.id, first.id)
+  assert.is(second.sequence, 2)
+
+  const federation = await call('/api/analytics/federation', null) // public
+  assert.is(federation.status, 200, federation.text)
+  const f = JSON.parse(federation.text)
+  assert.is(f.nodes, 1)
+  assert.equal(f.rejected, [])
+  assert.equal(f.rows.map((r: Json) => [r.issuer, r.sequence, r.cid]), [[node.did, 2, second.cid]])
+  assert.equal(f.totals.issued, { value: 8, suppressed: false, lowerBound: false, suppressedIn: [] })
+  assert.equal(f.totals.learnersWithMoreThanOne, { value: 0, suppressed: false, lowerBound: true, suppressedIn: [node.did] })
+  assert.not.ok(/did:key:z6Mk[^"]*"/.test(federation.text.replaceAll(node.did, '')), 'no DID but the node\'s')
+  assert.not.ok(federation.text.includes('@mail') || federation.text.includes('Person Name'))
 })
 
 test.run()

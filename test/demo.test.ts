@@ -1,7 +1,8 @@
 // `npm run demo` tells the whole story: a city, an anchor organisation endorsed by it and another
 // city start; offers to three learners by CSV (one bad row refused), two claims by wallets, a
 // presentation checked by an employer at the other city (valid, the issuer trusted through the
-// endorsement), then a revocation seen there.
+// endorsement), then a revocation seen there; then Plymouth's City of Learning and a learner's
+// progress worked out in her wallet.
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { test } from 'uvu'
@@ -39,6 +40,14 @@ test('the demo: city, museum, offers by CSV, wallet claims, a presentation verif
   assert.match(out, /10\. Bristol's node receives the new status list/)
   assert.match(out, /11\. Ben presents his badge to the same employer, who checks it at Bristol: NOT VALID/)
   assert.match(out.slice(out.indexOf('11. Ben')), /- status: revoked by its issuer/)
+  // The city: spine, achievements, pathways, opportunities, learners; Amara's progress in her wallet.
+  assert.match(out, /12\. Plymouth publishes its City of Learning/)
+  assert.match(out, /skills spine "Plymouth City of Learning skills spine": 9 skills in four layers/)
+  assert.match(out, /two pathways: "Junior Developer"/)
+  assert.match(out, /12 learners: \d+ badges claimed with their own wallets/)
+  const progress = out.slice(out.indexOf('13. Amara'))
+  assert.match(progress, /Junior Developer: 2 more badges to go/)
+  assert.match(progress, /Next steps:\n\s+1\. /)
   assert.match(out, /All nodes stopped and \S+ removed/)
 })
 

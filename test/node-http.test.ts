@@ -70,9 +70,10 @@ test('start: node.json, the admin token (0600), the issuer key; health', async (
   assert.match(node.adminToken, /^[A-Za-z0-9_-]{43}$/)
   const health = await call('GET', '/api/health', { token: null })
   assert.is(health.status, 200)
-  assert.equal(Object.keys(health.body).sort(), ['did', 'ok', 'peerId', 'peers'])
+  assert.equal(Object.keys(health.body).sort(), ['did', 'name', 'ok', 'peerId', 'peers'])
   assert.is(health.body.ok, true)
   assert.is(health.body.did, node.did)
+  assert.is(health.body.name, 'Plymouth City of Learning')
   assert.is(typeof health.body.peers, 'number')
 })
 

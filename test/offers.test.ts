@@ -107,7 +107,8 @@ test('offer, claim by a signed presentation: the credential is about the learner
   const claimed = await claim(offer.code, vp)
   assert.is(claimed.status, 201, JSON.stringify(claimed.body))
   const credential = claimed.body.credential
-  assert.equal(Object.keys(claimed.body), ['credential'])
+  assert.equal(Object.keys(claimed.body), ['credential', 'awards'])
+  assert.equal(claimed.body.awards, [], 'no pathway of this node awards a badge')
   assert.is(credential.credentialSubject.id, learner.did)
   assert.is(credential.issuer.id, node.did)
   assert.is(credential.credentialSubject.achievement.id, achievementId)

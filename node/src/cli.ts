@@ -19,6 +19,7 @@ import { openKey, parseJson, passphrase, readInput, readJsonObject, writeFileAto
 import { issueCredential, signAchievement } from './issue.js'
 import { NODE_COMMANDS, verifyOnNode } from './commands/node.js'
 import { WALLET_COMMANDS } from './commands/wallet.js'
+import { PROGRESS_COMMANDS } from './commands/progress.js'
 import { OFFER_COMMANDS } from './commands/offers.js'
 import { json, required, str } from './commands/types.js'
 import type { CliIo, Command } from './commands/types.js'
@@ -216,7 +217,8 @@ const COMMANDS: Record<string, Command> = {
   },
   ...NODE_COMMANDS,
   ...OFFER_COMMANDS,
-  ...WALLET_COMMANDS
+  ...WALLET_COMMANDS,
+  ...PROGRESS_COMMANDS
 }
 
 const GROUPS = ['keys', 'achievement', 'status', 'node', 'credential', 'wallet']

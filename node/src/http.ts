@@ -15,8 +15,10 @@ import type { StatusAction } from './service.js'
 import type { CityService } from './service.js'
 import { offerRoutes } from './routes/offers.js'
 import { analyticsRoutes } from './routes/analytics.js'
+import { catalogueRoutes } from './routes/catalogue.js'
 import { ob3Routes } from './ob3/routes.js'
 import { webRoutes } from './routes/web.js'
+import { pathwayRoutes } from './routes/pathways.js'
 import { pageQuery } from './schemas.js'
 
 export interface ApiInit {
@@ -35,7 +37,7 @@ export interface RouteContext {
 }
 
 /** The route modules beyond the core API, registered in this order by buildApi. */
-const ROUTE_MODULES: Array<(app: FastifyInstance, context: RouteContext) => void> = [offerRoutes, ob3Routes, analyticsRoutes, webRoutes]
+const ROUTE_MODULES: Array<(app: FastifyInstance, context: RouteContext) => void> = [offerRoutes, ob3Routes, analyticsRoutes, webRoutes, pathwayRoutes, catalogueRoutes]
 
 const DID = '^did:[a-z0-9]+:\\S+$'
 
@@ -138,7 +140,8 @@ function digest (text: string): Buffer {
   return createHash('sha256').update(text).digest()
 }
 
-function limitOf (raw: string | undefined): number {
+/** The `limit` of a paged list route (pageQuery): DEFAULT_PAGE_LIMIT when absent, 400 outside 1..MAX_PAGE_LIMIT. */
+export function limitOf (raw: string | undefined): number {
   const n = raw == null ? DEFAULT_PAGE_LIMIT : Number(raw)
   if (n < 1 || n > MAX_PAGE_LIMIT) throw new ApiError(ApiErrorCode.BAD_REQUEST, `querystring/limit must be from 1 to ${MAX_PAGE_LIMIT}`)
   return n

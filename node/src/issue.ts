@@ -2,10 +2,18 @@
  * Issuing: an achievement to a learner's DID, with a status entry when the issuer keeps a status
  * registry. The status index is allocated and persisted before the credential is signed, so a
  * crash between the two loses an index but never hands one out twice.
+ *
+ * An achievement can say where it happens: `place` ({ name, address, area, lat, lon }, checked by
+ * @cofl/pathways' validatePlace). The OB 3.0 context does not define `place`, and signing is in
+ * JSON-LD safe mode, so an achievement with a place carries one more context, PLACE_CONTEXT: an
+ * embedded context object (VC 2.0 allows objects in `@context`, and so does the OB 3.0 JSON
+ * Schema) that maps `place` and its fields to schema.org, and nothing else. A credential issued
+ * from it carries the same context.
  */
-import { buildAchievementDocument, buildOpenBadgeCredential, buildProfile, signCredential, signDocument, verifyDocumentProof } from '@cofl/credentials'
-import type { Achievement, AchievementInit, OpenBadgeCredential, Profile } from '@cofl/credentials'
+import { buildAchievementDocument, buildOpenBadgeCredential, buildProfile, OB_CONTEXTS, signCredential, signDocument, validateSchema, verifyDocumentProof } from '@cofl/credentials'
+import type { Achievement, AchievementInit, JsonLdContext, OpenBadgeCredential, Profile } from '@cofl/credentials'
 import { didMethod } from '@cofl/identity'
+import { formatValidationError, validatePlace } from '@cofl/pathways'
 import type { KeyPair } from '@cofl/identity'
 import type { Allocation, StatusPurpose, StatusRegistry } from '@cofl/status'
 import { InputError } from './errors.js'
@@ -31,6 +39,105 @@ export interface IssueInit {
   afterAllocate?: (index: number, allocation: Allocation) => Promise<void>
   /** Signs the built credential with `key` (default: signCredential on this thread; the node uses a pool of worker threads). */
   sign?: (credential: OpenBadgeCredential) => Promise<OpenBadgeCredential>
+}
+
+const SCHEMA_ORG = 'https://schema.org/'
+const XSD_DOUBLE = 'http://www.w3.org/2001/XMLSchema#double'
+
+/**
+ * The JSON-LD context of an achievement's `place`, embedded in its `@context` (and in the
+ * `@context` of the credentials issued from it) after the VC v2 and OB 3.0 contexts. `place` is
+ * schema.org `location`; inside it `name` keeps the VC / OB meaning (schema.org `name`), `lat` and
+ * `lon` are schema.org `latitude` / `longitude` (xsd:double, WGS 84), `area` (a district of the
+ * city, as text) is schema.org `containedInPlace`, and `address` is a schema.org PostalAddress,
+ * whose field names are those of OB 3.0's Address. Only these terms are defined: any other field
+ * of an achievement still fails signing in safe mode. Protected, as the VC and OB contexts are.
+ */
+export const PLACE_CONTEXT: Readonly<Record<string, unknown>> = deepFreeze({
+  '@protected': true,
+  place: {
+    '@id': `${SCHEMA_ORG}location`,
+    '@context': {
+      '@protected': true,
+      area: { '@id': `${SCHEMA_ORG}containedInPlace` },
+      lat: { '@id': `${SCHEMA_ORG}latitude`, '@type': XSD_DOUBLE },
+      lon: { '@id': `${SCHEMA_ORG}longitude`, '@type': XSD_DOUBLE },
+      address: {
+        '@id': `${SCHEMA_ORG}address`,
+        '@context': {
+          '@protected': true,
+          streetAddress: { '@id': `${SCHEMA_ORG}streetAddress` },
+          postalCode: { '@id': `${SCHEMA_ORG}postalCode` },
+          addressLocality: { '@id': `${SCHEMA_ORG}addressLocality` },
+          addressRegion: { '@id': `${SCHEMA_ORG}addressRegion` },
+          addressCountry: { '@id': `${SCHEMA_ORG}addressCountry` }
+        }
+      }
+    }
+  }
+})
+
+/** The fields of a place and of its address that PLACE_CONTEXT defines. */
+const PLACE_KEYS = new Set(['name', 'address', 'area', 'lat', 'lon'])
+const ADDRESS_KEYS = new Set(['streetAddress', 'postalCode', 'addressLocality', 'addressRegion', 'addressCountry'])
+
+function deepFreeze<T> (value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v)
+    Object.freeze(value)
+  }
+  return value
+}
+
+/** `place` checked (validatePlace, and no field PLACE_CONTEXT does not define); InputError listing every error with its path. */
+function checkPlace (place: unknown): Json {
+  const errors: string[] = []
+  const result = validatePlace(place)
+  if (!result.valid) for (const e of result.errors) errors.push(formatValidationError({ ...e, path: e.path === '' ? 'place' : `place.${e.path}` }))
+  if (place != null && typeof place === 'object' && !Array.isArray(place)) {
+    for (const k of Object.keys(place)) if (!PLACE_KEYS.has(k)) errors.push(`place.${k}: unknown field (a place has ${[...PLACE_KEYS].join(', ')})`)
+    const address = (place as Json).address
+    if (address != null && typeof address === 'object' && !Array.isArray(address)) {
+      for (const k of Object.keys(address)) if (!ADDRESS_KEYS.has(k)) errors.push(`place.address.${k}: unknown field (an address has ${[...ADDRESS_KEYS].join(', ')})`)
+    }
+  }
+  if (errors.length > 0 || !result.valid) throw new InputError(`the achievement's place is not valid: ${errors.join('; ')}`)
+  return result.value as unknown as Json
+}
+
+/** `/alignment/0/targetUrl` -> `alignment[0].targetUrl`. */
+function pathOfPointer (pointer: string): string {
+  return pointer.split('/').filter((p) => p !== '').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, part) => /^\d+$/.test(part) ? `${path}[${part}]` : path === '' ? part : `${path}.${part}`, '')
+}
+
+/**
+ * The official OB 3.0 JSON Schema on a credential built from `achievement` (what a verifier will
+ * check of every credential issued from it): InputError with every error, at its path in the achievement.
+ */
+function checkAchievementSchema (achievement: Achievement, issuer: Profile): void {
+  const probe = buildOpenBadgeCredential({ issuer, achievement, subject: issuer.id })
+  const result = validateSchema('AchievementCredential', probe)
+  if (result.valid) return
+  const prefix = '/credentialSubject/achievement'
+  const errors = result.errors.map((e) => {
+    if (!e.startsWith(prefix)) return e
+    const [pointer = '', ...message] = e.slice(prefix.length).split(': ')
+    const path = pathOfPointer(pointer)
+    return path === '' ? message.join(': ') : `${path}: ${message.join(': ')}`
+  })
+  throw new InputError(`the achievement does not meet the OB 3.0 JSON Schema: ${errors.join('; ')}`)
+}
+
+/** The entries of an achievement's `@context` beyond the credential's (PLACE_CONTEXT, ...), in order. */
+function extraContexts (achievement: JsonLdContext | undefined, credential: JsonLdContext): Array<string | Record<string, unknown>> {
+  const have = new Set([credential].flat().map((c) => JSON.stringify(c)))
+  const out: Array<string | Record<string, unknown>> = []
+  for (const c of achievement == null ? [] : [achievement].flat()) {
+    const text = JSON.stringify(c)
+    if (!have.has(text)) { have.add(text); out.push(c) }
+  }
+  return out
 }
 
 function issuerProfile (key: KeyPair, name?: string): Profile {
@@ -63,20 +170,35 @@ export async function signAchievement (key: KeyPair, fields: Json, issuerName?: 
   }
   // The builder types what it knows (alignment, image, resultDescription ...); other OB fields
   // pass through, and a term that no context defines makes signing fail with its name.
-  const { id, name, description, criteria, achievementType, alignment, image, tag, resultDescription, ...extra } = rest as unknown as AchievementInit & Json
+  const { id, name, description, criteria, achievementType, alignment, image, tag, resultDescription, place, ...extra } = rest as unknown as AchievementInit & Json
   if (alignment != null && !Array.isArray(alignment)) throw new InputError('the achievement\'s "alignment" must be an array')
+  if (alignment?.some((a) => a == null || typeof a !== 'object' || Array.isArray(a)) === true) throw new InputError('the achievement\'s "alignment" must be an array of objects ({ targetName, targetUrl, ... })')
   if (image != null && typeof image !== 'string') throw new InputError('the achievement\'s "image" must be the URL of an image')
+  const checkedPlace = place === undefined ? undefined : checkPlace(place)
+  const creator = issuerProfile(key, issuerName)
   const init: AchievementInit = {
     ...(typeof id === 'string' ? { id } : {}),
-    name, description, criteria, creator: issuerProfile(key, issuerName),
+    name, description, criteria, creator,
     ...(achievementType != null ? { achievementType } : {}),
     ...(alignment != null ? { alignment } : {}),
     ...(image != null ? { image } : {}),
     ...(tag != null ? { tag } : {}),
     ...(resultDescription != null ? { resultDescription } : {})
   }
-  const document = { ...buildAchievementDocument(init), ...extra }
+  const built = buildAchievementDocument(init)
+  const document: Json = { ...built, ...extra }
+  if (checkedPlace != null) {
+    document['@context'] = [...built['@context'], structuredClone(PLACE_CONTEXT)]
+    document.place = checkedPlace
+  }
+  // Alignments (each needs a targetName and a targetUrl: a spine skill's id or a framework's URL), achievementType, ...
+  checkAchievementSchema(withoutContext(document) as unknown as Achievement, creator)
   return await signDocument(document, { key }) as unknown as Json
+}
+
+function withoutContext (document: Json): Json {
+  const { '@context': _context, ...rest } = document
+  return rest
 }
 
 /** Issues an OpenBadgeCredential to `subject`. */
@@ -99,5 +221,9 @@ export async function issueCredential (init: IssueInit): Promise<OpenBadgeCreden
     ...(init.validUntil != null ? { validUntil: init.validUntil } : {}),
     ...(credentialStatus != null ? { credentialStatus } : {})
   })
+  // The achievement's own contexts beyond VC v2 and OB 3.0 (PLACE_CONTEXT for its place) define
+  // its terms inside the credential too.
+  const extra = extraContexts(init.achievement['@context'] as JsonLdContext | undefined, OB_CONTEXTS as unknown as string[])
+  if (extra.length > 0) credential['@context'] = [...[credential['@context']].flat(), ...extra]
   return init.sign != null ? await init.sign(credential) : await signCredential(credential, { key: init.key })
 }

@@ -5,12 +5,16 @@
  * `openNetwork` creates the federation (libp2p + gossipsub + Helia) over the node's store. With
  * `federation: false` it returns a local network: `publish` indexes the document in the store
  * only, nothing goes on the wire (a node of one, for tools and tests).
+ *
+ * Both check the content of cofl documents (documents.ts) as every other node will on arrival:
+ * the federation refuses such a document from a peer, and neither publishes one.
  */
 import { createHash } from 'node:crypto'
-import { createFederation, KIND_COLLECTIONS } from '@cofl/federation'
+import { createFederation, KIND_COLLECTIONS, PublishError } from '@cofl/federation'
 import type { Kind, TrustResult } from '@cofl/federation'
 import type { KeyPair } from '@cofl/identity'
 import type { Store, StoredDocument } from '@cofl/store'
+import { validateCoflDocument } from './documents.js'
 
 export type { Kind, TrustResult }
 
@@ -61,6 +65,7 @@ export async function openNetwork (init: NetworkInit): Promise<Network> {
     listen: init.listen,
     bootstrap: init.bootstrap,
     trustRoots: init.trustRoots,
+    validateContent: validateCoflDocument,
     start: false
   })
   return {
@@ -92,6 +97,8 @@ export function localNetwork (init: NetworkInit): Network {
       const run = tail.then(async () => {
         const id = idOf(document.id)
         if (id == null) throw new TypeError('publish(kind, document): document.id must be a string')
+        const content = validateCoflDocument(kind, document)
+        if (!content.ok) throw new PublishError(`the ${kind} cannot be published: the ${kind}'s content is not valid: ${content.reason}`)
         const collection = store[COLLECTION[kind]]
         const previous = await collection.get(kind === 'profile' ? key.did : id)
         const sequence = kind === 'status-list' ? Number(document.sequence) : (previous?.sequence ?? 0) + 1

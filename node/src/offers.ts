@@ -15,18 +15,24 @@
  * Concurrency: offers are created one request at a time (the duplicate check and the writes of a
  * request see a settled store), and everything that changes an offer (a new challenge, a claim)
  * runs one at a time per offer, so of concurrent claims of one code exactly one wins.
+ *
+ * Pathway badges: a claim also issues the badges of this node's pathways that it completes
+ * (node/src/pathway-awards.ts decides), in the same batch as the claimed credential and the offer's
+ * mark. Claims by one learner DID run one at a time (after the presentation is checked), so two
+ * claims that each complete a pathway cannot both award its badge.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { verifyPresentationProof } from '@cofl/credentials'
 import { didMethod } from '@cofl/identity'
 import type { StatusPurpose } from '@cofl/status'
-import type { Batch, Collection } from '@cofl/store'
+import type { Batch, Collection, IssuanceRecord } from '@cofl/store'
 import {
   CLAIM_CHALLENGE_BYTES, CLAIM_CHALLENGE_TTL_MS, DEFAULT_OFFER_TTL_HOURS, MAX_EMAIL_LENGTH, MAX_OFFER_NAME_LENGTH,
   MAX_OFFER_TTL_HOURS, OFFER_CODE_BYTES
 } from './constants.js'
 import { ApiError, ApiErrorCode } from './errors.js'
-import type { CityService } from './service.js'
+import { pathwayAwardsOnClaim } from './pathway-awards.js'
+import type { CityService, IssueRequest } from './service.js'
 
 type Json = Record<string, unknown>
 
@@ -107,8 +113,15 @@ export interface ClaimInfo {
   challengeExpiresAt: string
 }
 
+/** What POST /api/claims/:code answers: the claimed credential and the pathway badges it earned. */
+export interface ClaimResult {
+  credential: Json
+  /** The pathway badges this claim completed, issued with the credential (empty when none). */
+  awards: Json[]
+}
+
 export interface OffersInit {
-  service: Pick<CityService, 'did' | 'name' | 'store' | 'issue'>
+  service: Pick<CityService, 'did' | 'name' | 'store' | 'issueMany'>
   /** The clock (ms since the epoch); tests move it. Default Date.now. */
   now?: () => number
 }
@@ -122,8 +135,11 @@ export interface OfferBook {
   get: (offerId: string) => Promise<OfferView | undefined>
   /** A fresh challenge for the offer of this code (replacing the one before), bound to `domain`. */
   open: (code: string, domain: string) => Promise<ClaimInfo>
-  /** Checks the presentation, then issues the credential to its holder and marks the offer claimed. */
-  claim: (code: string, presentation: unknown) => Promise<Json>
+  /**
+   * Checks the presentation, then issues the credential to its holder, with the pathway badges it
+   * completes, and marks the offer claimed: all in one synced batch.
+   */
+  claim: (code: string, presentation: unknown) => Promise<ClaimResult>
 }
 
 const OFFER = 'offer:'
@@ -249,6 +265,17 @@ export function createOfferBook (init: OffersInit): OfferBook {
     const tail = run.catch(() => {})
     tails.set(offerId, tail)
     void tail.then(() => { if (tails.get(offerId) === tail) tails.delete(offerId) })
+    return run
+  }
+
+  // Claims by one learner (subject DID) one at a time: the pathway badges due are decided on a
+  // settled issuance log.
+  const subjectTails = new Map<string, Promise<unknown>>()
+  function perSubject<T> (subject: string, task: () => Promise<T>): Promise<T> {
+    const run = (subjectTails.get(subject) ?? Promise.resolve()).then(task, task)
+    const tail = run.catch(() => {})
+    subjectTails.set(subject, tail)
+    void tail.then(() => { if (subjectTails.get(subject) === tail) subjectTails.delete(subject) })
     return run
   }
 
@@ -409,12 +436,21 @@ export function createOfferBook (init: OffersInit): OfferBook {
         // The offer may have expired while the proof was checked.
         assertClaimable(offer, now())
         const { challenge: _used, ...rest } = offer
-        return await service.issue({ achievementId: offer.achievementId, subject: holder, statusPurpose: offer.statusPurpose }, {
-          // The issuance record and the claimed offer land together (one synced batch).
-          alsoWrite: (batch, record) => {
-            const claimed: OfferRecord = { ...rest, claimedAt: isoMs(now()), credentialId: record.credentialId, subject: holder }
-            batch.put(offers, offerKey(offer.offerId), claimed as unknown as Json)
-          }
+        return await perSubject(holder, async () => {
+          const due = await pathwayAwardsOnClaim({ did: service.did, store: service.store }, holder, { achievementId: offer.achievementId, claimedAt: isoMs(now()) })
+          const requests: IssueRequest[] = [
+            { achievementId: offer.achievementId, subject: holder, statusPurpose: offer.statusPurpose },
+            ...due.map((award) => ({ achievementId: award.achievementId, subject: holder, pathwayId: award.pathwayId }))
+          ]
+          const [credential, ...awards] = await service.issueMany(requests, {
+            // The issuance records (the credential and its pathway badges) and the claimed offer
+            // land together (one synced batch).
+            alsoWrite: (batch, records) => {
+              const claimed: OfferRecord = { ...rest, claimedAt: isoMs(now()), credentialId: (records[0] as IssuanceRecord).credentialId, subject: holder }
+              batch.put(offers, offerKey(offer.offerId), claimed as unknown as Json)
+            }
+          })
+          return { credential: credential as Json, awards }
         })
       })
     }

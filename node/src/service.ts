@@ -4,7 +4,7 @@
  * the promise resolves.
  */
 import { buildEndorsementCredential, buildProfile, buildProfileDocument, CREDENTIALS_UNDEFINED_TERMS_V2_CONTEXT, CREDENTIALS_V2_CONTEXT, signCredential, signDocument } from '@cofl/credentials'
-import { DOCUMENT_TYPES } from '@cofl/federation'
+import { DOCUMENT_TYPES, KIND_COLLECTIONS } from '@cofl/federation'
 import type { DocumentKind } from '@cofl/federation'
 import type { KeyPair } from '@cofl/identity'
 import { STATUS_PURPOSES } from '@cofl/status'
@@ -12,6 +12,7 @@ import type { StatusPurpose, StatusRegistry } from '@cofl/status'
 import type { Batch, IssuanceRecord, Store, StoredDocument } from '@cofl/store'
 import { createVerifier } from '@cofl/verifier'
 import type { VerificationReport, Verifier, VerifierInit, VerifyPresentationOptions } from '@cofl/verifier'
+import { contentErrors } from './documents.js'
 import { ApiError, ApiErrorCode } from './errors.js'
 import { issueCredential, signAchievement } from './issue.js'
 import type { Network } from './network.js'
@@ -31,12 +32,28 @@ export interface CityServiceInit {
   sign?: <T extends object>(credential: T) => Promise<T>
 }
 
+/** One credential to issue. */
+export interface IssueRequest {
+  achievementId: string
+  /** The learner's DID. */
+  subject: string
+  statusPurpose?: StatusPurpose
+  validUntil?: string
+  /** The pathway whose completion this credential awards (a pathway badge): kept as the issuance record's `pathwayId`. */
+  pathwayId?: string
+}
+
 export interface IssueOptions {
   /**
    * Adds writes to the batch that records the credential in the issuance log, so that they land
    * with it or not at all (a claimed offer is marked claimed in the same batch).
    */
   alsoWrite?: (batch: Batch, record: IssuanceRecord) => void
+}
+
+export interface IssueManyOptions {
+  /** Adds writes to the one batch that records all the credentials (records in the order of the requests). */
+  alsoWrite?: (batch: Batch, records: IssuanceRecord[]) => void
 }
 
 export interface StatusChangeResult {
@@ -90,7 +107,13 @@ export interface CityService {
   /** Publishes the city's Profile and every status list not yet published (first start, after a crash). */
   prepare: () => Promise<void>
   createAchievement: (fields: Record<string, unknown>) => Promise<{ id: string, cid: string, achievement: Record<string, unknown> }>
-  issue: (request: { achievementId: string, subject: string, statusPurpose?: StatusPurpose, validUntil?: string }, options?: IssueOptions) => Promise<Record<string, unknown>>
+  issue: (request: IssueRequest, options?: IssueOptions) => Promise<Record<string, unknown>>
+  /**
+   * Issues several credentials at once: every status index is allocated (synced) and every
+   * credential signed first, then all issuance records (and `alsoWrite`'s writes) go into ONE
+   * synced batch: all of them are recorded and handed out, or none. Credentials in request order.
+   */
+  issueMany: (requests: readonly IssueRequest[], options?: IssueManyOptions) => Promise<Array<Record<string, unknown>>>
   changeStatus: (action: StatusAction, credentialId: string) => Promise<StatusChangeResult>
   verify: (input: unknown, options: VerifyPresentationOptions) => Promise<VerificationReport>
   statusList: (idOrAlias: string) => Promise<Record<string, unknown> | undefined>
@@ -99,7 +122,10 @@ export interface CityService {
    * Signs and publishes a cofl document (a skills spine, pathway, opportunity or aggregate):
    * `content` (its fields, with its `id`) inside `{ '@context': [VC v2, undefined-terms v2], id,
    * type: [DOCUMENT_TYPES[kind]], issuer: <this node's DID>, ...content }`. A new version of an id
-   * this node published before replaces it (the sequence grows).
+   * this node published before replaces it (the sequence grows). The content is checked first by
+   * the rules every node applies on arrival (documents.ts): ApiError BAD_REQUEST listing every
+   * error with its path; an `issuer` other than this node's DID is BAD_REQUEST; an id held as
+   * another issuer's document is CONFLICT.
    */
   publishDocument: (kind: DocumentKind, content: Record<string, unknown> & { id: string }) => Promise<{ id: string, cid: string, sequence: number, document: Record<string, unknown> }>
   /** Called for every document this node stores: accepted from the network or published here. */
@@ -152,6 +178,58 @@ export function createCityService (init: CityServiceInit): CityService {
   }
   const verifier: Verifier = createVerifier(verifierInit)
 
+  async function issueMany (requests: readonly IssueRequest[], options: IssueManyOptions = {}): Promise<Array<Record<string, unknown>>> {
+    if (!Array.isArray(requests) || requests.length === 0) throw new TypeError('requests must be a non-empty array of issue requests')
+    const achievements = await Promise.all(requests.map(async (request) => {
+      const stored = await store.achievements.get(request.achievementId)
+      if (stored == null) throw new ApiError(ApiErrorCode.NOT_FOUND, `this node holds no achievement ${request.achievementId} (GET /api/achievements lists them)`)
+      return stored
+    }))
+    // Each credential: its status index allocated (synced) before it is signed; signed on the
+    // pool in parallel. Nothing is recorded or handed out until all of them are signed.
+    const signed = await Promise.all(requests.map(async (request, i) => {
+      const purpose = request.statusPurpose ?? 'revocation'
+      let allocated: { listNumber: number, index: number } | undefined
+      const credential = await issueCredential({
+        key,
+        // The store holds only achievements whose proof was checked on the way in (signed here, or
+        // validated by the federation before it stored them): not checked again per credential.
+        achievement: withoutProof((achievements[i] as StoredDocument).document),
+        subject: request.subject,
+        ...(issuerName != null ? { issuerName } : {}),
+        ...(request.validUntil != null ? { validUntil: new Date(request.validUntil) } : {}),
+        registry,
+        statusPurpose: purpose,
+        ...(init.sign != null ? { sign: init.sign } : {}),
+        afterAllocate: async (index, allocation) => { allocated = { listNumber: allocation.listNumber, index } }
+      }) as unknown as Record<string, unknown>
+      if (allocated == null) throw new Error('issueCredential did not allocate a status index')
+      const record: IssuanceRecord = {
+        credentialId: credential.id as string,
+        achievementId: request.achievementId,
+        subject: request.subject,
+        issuedAt: credential.validFrom as string,
+        status: { purpose, listId: registry.listId(purpose, allocated.listNumber), listNumber: allocated.listNumber, index: allocated.index },
+        ...(request.pathwayId != null ? { pathwayId: request.pathwayId } : {}),
+        credential
+      }
+      return record
+    }))
+    // Durable before the response: a credential handed out is always in the issuance log, and
+    // the credentials of one call are recorded together or not at all.
+    const batch = store.batch()
+    for (const record of signed) batch.put(store.issuance, record.credentialId, record)
+    options.alsoWrite?.(batch, signed)
+    await batch.write()
+    // A list is published once before its first credential is handed out (its bits start clear).
+    const lists = new Map<string, { purpose: StatusPurpose, listNumber: number }>()
+    for (const { status } of signed) if (status != null) lists.set(status.listId, { purpose: status.purpose, listNumber: status.listNumber })
+    for (const [listId, { purpose, listNumber }] of lists) {
+      if (!(await store.statusLists.has(listId))) await publishList(purpose, listNumber)
+    }
+    return signed.map((record) => record.credential)
+  }
+
   return {
     did: key.did,
     get peerId () { return network.peerId },
@@ -186,41 +264,12 @@ export function createCityService (init: CityServiceInit): CityService {
     },
 
     async issue (request, options = {}) {
-      const stored = await store.achievements.get(request.achievementId)
-      if (stored == null) throw new ApiError(ApiErrorCode.NOT_FOUND, `this node holds no achievement ${request.achievementId} (GET /api/achievements lists them)`)
-      const purpose = request.statusPurpose ?? 'revocation'
-      let allocated: { listNumber: number, index: number } | undefined
-      const credential = await issueCredential({
-        key,
-        // The store holds only achievements whose proof was checked on the way in (signed here, or
-        // validated by the federation before it stored them): not checked again per credential.
-        achievement: withoutProof(stored.document),
-        subject: request.subject,
-        ...(issuerName != null ? { issuerName } : {}),
-        ...(request.validUntil != null ? { validUntil: new Date(request.validUntil) } : {}),
-        registry,
-        statusPurpose: purpose,
-        ...(init.sign != null ? { sign: init.sign } : {}),
-        afterAllocate: async (index, allocation) => { allocated = { listNumber: allocation.listNumber, index } }
-      }) as unknown as Record<string, unknown>
-      if (allocated == null) throw new Error('issueCredential did not allocate a status index')
-      const listId = registry.listId(purpose, allocated.listNumber)
-      const record: IssuanceRecord = {
-        credentialId: credential.id as string,
-        achievementId: request.achievementId,
-        subject: request.subject,
-        issuedAt: credential.validFrom as string,
-        status: { purpose, listId, listNumber: allocated.listNumber, index: allocated.index },
-        credential
-      }
-      // Durable before the response: a credential handed out is always in the issuance log.
-      const batch = store.batch().put(store.issuance, record.credentialId, record)
-      options.alsoWrite?.(batch, record)
-      await batch.write()
-      // A list is published once before its first credential is handed out (its bits start clear).
-      if (!(await store.statusLists.has(listId))) await publishList(purpose, allocated.listNumber)
-      return credential
+      const alsoWrite = options.alsoWrite
+      const [credential] = await issueMany([request], alsoWrite != null ? { alsoWrite: (batch, records) => { alsoWrite(batch, records[0] as IssuanceRecord) } } : {})
+      return credential as Record<string, unknown>
     },
+
+    issueMany,
 
     async changeStatus (action, credentialId) {
       const record = await store.issuance.get(credentialId)
@@ -265,8 +314,17 @@ export function createCityService (init: CityServiceInit): CityService {
     },
 
     async publishDocument (kind, content) {
-      const { '@context': _context, type: _type, issuer: _issuer, proof: _proof, id, ...fields } = content
-      const document = await signDocument({ '@context': [...COFL_DOCUMENT_CONTEXT], id, type: [DOCUMENT_TYPES[kind]], issuer: key.did, ...fields }, { key }) as unknown as Record<string, unknown>
+      const { '@context': _context, type, issuer, proof: _proof, id, ...fields } = content
+      // A node publishes its own documents only; the envelope of a document read back is accepted.
+      if (issuer !== undefined && issuer !== key.did) throw new ApiError(ApiErrorCode.BAD_REQUEST, `issuer: must be this node's DID ${key.did} (or left out)`)
+      if (type !== undefined && ![type].flat().includes(DOCUMENT_TYPES[kind])) throw new ApiError(ApiErrorCode.BAD_REQUEST, `type: a ${kind} is a ${DOCUMENT_TYPES[kind]}`)
+      const unsigned = { '@context': [...COFL_DOCUMENT_CONTEXT], id, type: [DOCUMENT_TYPES[kind]], issuer: key.did, ...fields }
+      // The rules every node checks on arrival (documents.ts), with every error and its path.
+      const errors = contentErrors(kind, unsigned)
+      if (errors.length > 0) throw new ApiError(ApiErrorCode.BAD_REQUEST, `the ${kind} is not valid: ${errors.join('; ')}`)
+      const held = await store[KIND_COLLECTIONS[kind]].get(id)
+      if (held != null && held.issuer !== key.did) throw new ApiError(ApiErrorCode.CONFLICT, `${id} is held as a ${kind} of ${held.issuer}: choose another id`)
+      const document = await signDocument(unsigned, { key }) as unknown as Record<string, unknown>
       const { cid, sequence } = await network.publish(kind, document)
       return { id, cid, sequence, document }
     },

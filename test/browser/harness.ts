@@ -54,10 +54,16 @@ export function chromiumUnavailable (): string | null {
   return null
 }
 
-/** Builds the page bundles when they are missing (npm ci builds them; a bare checkout may not have). */
+let webBuilt = false
+
+/**
+ * Builds the page bundles from their sources, once per process (esbuild takes a second or two), so
+ * that the pages under test are never older than the code beside them.
+ */
 export function ensureWebBuilt (): void {
-  if (existsSync(join(ROOT, 'node', 'web', 'dist', 'home.js'))) return
+  if (webBuilt) return
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-web.mjs')], { stdio: 'inherit', timeout: 120_000 })
+  webBuilt = true
 }
 
 export async function launchBrowser (): Promise<Browser> {

@@ -128,8 +128,9 @@ export const NODE_COMMANDS: Record<string, Command> = {
       const info = node.info()
       io.stdout([
         'cofl city node running',
+        `  home page  ${info.http}/   (verify, catalogue, wallet, city dashboard)`,
         `  city DID   ${info.did}`,
-        `  HTTP API   ${info.http}/api   (try ${info.http}/api/health; no web pages yet)`,
+        `  HTTP API   ${info.http}/api   (docs/api.md)`,
         ...(info.peerId != null ? [`  peer id    ${info.peerId}`] : []),
         ...info.multiaddrs.map((m, i) => `  ${i === 0 ? 'libp2p    ' : '          '} ${m}`),
         `  data       ${node.config.data} (admin token in ${DATA_FILES.adminToken}, node.json written)`,

@@ -22,8 +22,8 @@ export function defaultWalletDirectory (): string {
   return join(homedir(), '.cofl', 'wallet')
 }
 
-const walletOption = { wallet: { type: 'string' }, 'passphrase-file': { type: 'string' } } as const
-const WALLET_HELP = 'The wallet is the directory --wallet DIR, else $COFL_WALLET, else ~/.cofl/wallet. Its holder key\nis opened with the passphrase from $COFL_PASSPHRASE, --passphrase-file FILE, or a prompt.'
+export const walletOption = { wallet: { type: 'string' }, 'passphrase-file': { type: 'string' } } as const
+export const WALLET_HELP = 'The wallet is the directory --wallet DIR, else $COFL_WALLET, else ~/.cofl/wallet. Its holder key\nis opened with the passphrase from $COFL_PASSPHRASE, --passphrase-file FILE, or a prompt.'
 
 function walletDirectory (values: Values): string {
   const env = process.env[WALLET_ENV]
@@ -31,7 +31,7 @@ function walletDirectory (values: Values): string {
 }
 
 /** Opens the wallet; with `key`, asks for the holder key's passphrase when the key is encrypted. */
-async function withWallet<T> (values: Values, options: { key: boolean }, fn: (wallet: Wallet) => Promise<T>): Promise<T> {
+export async function withWallet<T> (values: Values, options: { key: boolean }, fn: (wallet: Wallet) => Promise<T>): Promise<T> {
   const directory = walletDirectory(values)
   let secret: string | undefined
   if (options.key) {
@@ -61,7 +61,7 @@ function listLine (h: HeldSummary): string {
 }
 
 /** The node's base URL for `refresh`: --node URL, else the node of --data DIR (or $COFL_DATA). */
-async function nodeUrl (values: Values): Promise<string> {
+export async function nodeUrl (values: Values): Promise<string> {
   return (await resolveTarget({ node: str(values.node), data: str(values.data), admin: false })).url
 }
 
@@ -100,7 +100,7 @@ export const WALLET_COMMANDS: Record<string, Command> = {
   'wallet claim': {
     summary: 'claim an offered badge with its claim link (or code and --node); stores the credential',
     usage: 'cofl wallet claim URL|CODE [--node URL] [--wallet DIR] [--passphrase-file FILE] [--json]',
-    help: `Asks the node for a fresh challenge, proves that this wallet holds its DID (a presentation signed\nby the holder key over the challenge), receives the credential, verifies it and keeps it. A claim\nworks once. --json prints the stored record.\n\n${WALLET_HELP}`,
+    help: `Asks the node for a fresh challenge, proves that this wallet holds its DID (a presentation signed\nby the holder key over the challenge), receives the credential, verifies it and keeps it. A claim\nworks once. When the claim completes a pathway of the node, the pathway badge comes with it: it is\nverified and kept too, and printed on a line "awarded: ..." of its own. Exit 1 when the wallet\nrefused a pathway badge (the claimed credential is kept). --json prints the stored record with\n"awards" (the records of the pathway badges) and "refusedAwards".\n\n${WALLET_HELP}`,
     options: { ...walletOption, node: { type: 'string' }, json: { type: 'boolean' } },
     positionals: [1, 1],
     async run (values, positionals, io) {
@@ -108,8 +108,11 @@ export const WALLET_COMMANDS: Record<string, Command> = {
         const node = str(values.node)
         const result = await wallet.claim(positionals[0] as string, node != null ? { node } : {})
         const { credential: _credential, ...held } = result.held
-        io.stdout(values.json === true ? json(held) : `claimed: ${listLine({ ...held, expired: false })}\n`)
-        return EXIT.ok
+        const awards = result.awards.map((award) => { const { credential: _c, ...rest } = award.held; return rest })
+        if (values.json === true) io.stdout(json({ ...held, awards, refusedAwards: result.refusedAwards }))
+        else io.stdout([held, ...awards].map((h, i) => `${i === 0 ? 'claimed' : 'awarded'}: ${listLine({ ...h, expired: false })}\n`).join(''))
+        for (const refused of result.refusedAwards) io.stderr(`award refused #${refused.index + 1}${refused.id != null ? ` ${refused.id}` : ''}: ${refused.reason}\n`)
+        return result.refusedAwards.length > 0 ? EXIT.invalid : EXIT.ok
       })
     }
   },

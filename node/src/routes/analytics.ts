@@ -1,15 +1,26 @@
 /**
- * The routes of city analytics (admin), documented in docs/api.md ("Analytics"); the figures are
- * computed by node/src/analytics.ts from this node's issuance log and offers alone, with small
- * counts suppressed. Here only the reading of the store: the node's own achievements (so that one
- * with nothing offered or issued shows as 0), and any other achievement its records name, with
- * the area of the achievement's `place` when it has one. Pathways are not stored on a node yet,
- * so the pathway breakdown is empty.
+ * The routes of city analytics, documented in docs/api.md ("Analytics"). The figures are computed
+ * by node/src/analytics.ts from this node's issuance log and offers alone, with small counts
+ * suppressed; aggregates (node/src/aggregates.ts) carry a node's totals to the federation.
+ *
+ *   GET  /api/analytics, /api/analytics.csv  (admin) this node's figures
+ *   POST /api/analytics/publish              (admin) sign and publish this node's aggregate
+ *   GET  /api/analytics/federation           (public) the totals of the aggregates this node holds
+ *
+ * Here only the reading of the store: the node's own achievements (so that one with nothing
+ * offered or issued shows as 0), and any other achievement its records name, with the area of the
+ * achievement's `place` when it has one; the pathways (store.pathways, validated as on arrival)
+ * that this node published, that count an achievement it offered or issued, or that a record's
+ * `pathwayId` names.
  */
 import type { FastifyInstance } from 'fastify'
+import { progress, requirementLeaves, validatePathway } from '@cofl/pathways'
+import type { Pathway } from '@cofl/pathways'
 import type { Store } from '@cofl/store'
 import { computeAnalytics, toCsv } from '../analytics.js'
-import type { Analytics, AnalyticsAchievement, AnalyticsIssuance, AnalyticsOffer } from '../analytics.js'
+import type { Analytics, AnalyticsAchievement, AnalyticsIssuance, AnalyticsOffer, AnalyticsPathway } from '../analytics.js'
+import { buildAggregate, federationTotals } from '../aggregates.js'
+import type { AggregateInput } from '../aggregates.js'
 import type { RouteContext } from '../http.js'
 
 function achievementOf (document: Record<string, unknown>, issuer: string): AnalyticsAchievement {
@@ -22,12 +33,34 @@ function achievementOf (document: Record<string, unknown>, issuer: string): Anal
   }
 }
 
+/**
+ * A pathway as analytics counts it: its requirement leaves (destination) or suggested achievements
+ * (interest) and its award; complete by @cofl/pathways' rules, or when its award is held.
+ */
+export function analyticsPathway (pathway: Pathway): AnalyticsPathway {
+  const award = pathway.awardAchievementId
+  const counted = pathway.kind === 'destination' ? requirementLeaves(pathway.requirements) : [...pathway.suggested]
+  if (award !== undefined) counted.push(award)
+  return {
+    name: pathway.name,
+    achievements: [...new Set(counted)],
+    complete: (held) => (award !== undefined && held.has(award)) || progress(pathway, held).complete
+  }
+}
+
 /** The analytics of the node whose DID and store these are, at `now`. */
 export async function nodeAnalytics (store: Store, did: string, now: number): Promise<Analytics> {
   // Only the fields analytics reads are kept: no names, emails, credentials.
   const issuance: AnalyticsIssuance[] = []
   for await (const r of store.issuance.values()) {
-    issuance.push({ achievementId: r.achievementId, subject: r.subject, issuedAt: r.issuedAt, ...(r.revoked === true ? { revoked: true } : {}) })
+    const pathwayId: unknown = r.pathwayId
+    issuance.push({
+      achievementId: r.achievementId,
+      subject: r.subject,
+      issuedAt: r.issuedAt,
+      ...(r.revoked === true ? { revoked: true } : {}),
+      ...(typeof pathwayId === 'string' ? { pathwayId } : {})
+    })
   }
   const offers: AnalyticsOffer[] = []
   for await (const o of store.offers.values({ prefix: 'offer:' })) {
@@ -38,12 +71,29 @@ export async function nodeAnalytics (store: Store, did: string, now: number): Pr
   for await (const stored of store.achievements.values()) {
     if (stored.issuer === did) achievements.set(stored.id, achievementOf(stored.document, stored.issuer))
   }
-  for (const id of new Set([...issuance.map((r) => r.achievementId), ...offers.map((o) => o.achievementId)])) {
+  const used = new Set([...issuance.map((r) => r.achievementId), ...offers.map((o) => o.achievementId)])
+  for (const id of used) {
     if (achievements.has(id)) continue
     const stored = await store.achievements.get(id)
     if (stored != null) achievements.set(id, achievementOf(stored.document, stored.issuer))
   }
-  return await computeAnalytics({ issuance, offers, achievements, now })
+  const named = new Set(issuance.flatMap((r) => r.pathwayId !== undefined ? [r.pathwayId] : []))
+  const pathways = new Map<string, AnalyticsPathway>()
+  for await (const stored of store.pathways.values()) {
+    if (stored.kind !== 'pathway') continue
+    const result = validatePathway(stored.document)
+    if (!result.valid) continue
+    const pathway = analyticsPathway(result.value)
+    if (stored.issuer === did || named.has(stored.id) || pathway.achievements.some((id) => used.has(id))) pathways.set(stored.id, pathway)
+  }
+  return await computeAnalytics({ issuance, offers, achievements, pathways, now })
+}
+
+/** The totals of the aggregates a store holds (GET /api/analytics/federation). */
+export async function storedFederationTotals (store: Store, now: number): Promise<ReturnType<typeof federationTotals>> {
+  const held: AggregateInput[] = []
+  for await (const stored of store.aggregates.values()) held.push(stored)
+  return federationTotals(held, { now })
 }
 
 export function analyticsRoutes (app: FastifyInstance, { service, admin }: RouteContext): void {
@@ -59,5 +109,17 @@ export function analyticsRoutes (app: FastifyInstance, { service, admin }: Route
       .header('content-disposition', 'attachment; filename="analytics.csv"')
       .type('text/csv; charset=utf-8')
       .send(csv)
+  })
+
+  // The body, if any, is not read: what is published is computed here.
+  app.post('/api/analytics/publish', { onRequest: admin }, async (_request, reply) => {
+    const analytics = await nodeAnalytics(service.store, service.did, Date.now())
+    const result = await service.publishDocument('aggregate', buildAggregate(analytics, { issuer: service.did }))
+    return await reply.status(201).header('cache-control', 'no-store').send(result)
+  })
+
+  app.get('/api/analytics/federation', async (_request, reply) => {
+    void reply.header('cache-control', 'no-store')
+    return await storedFederationTotals(service.store, Date.now())
   })
 }

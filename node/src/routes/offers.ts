@@ -105,7 +105,7 @@ export function offerRoutes (app: FastifyInstance, { service, admin }: RouteCont
   })
 
   app.post<{ Params: { code: string }, Body: { presentation: unknown } }>('/api/claims/:code', { schema: { params: codeParams, body: claimBody } }, async (request, reply) => {
-    const credential = await book.claim(request.params.code, request.body.presentation)
-    return await reply.status(201).header('cache-control', 'no-store').send({ credential })
+    const { credential, awards } = await book.claim(request.params.code, request.body.presentation)
+    return await reply.status(201).header('cache-control', 'no-store').send({ credential, awards })
   })
 }

@@ -75,7 +75,19 @@ export interface FederationInit {
   maxTrustHops?: number
   /** Start at once (default true), as createLibp2p does. */
   start?: boolean
+  /**
+   * Checks a document's content beyond its form and proof (the caller's rules for its kinds: the
+   * federation knows none). Run on every document that arrives, after its proof is checked: not
+   * ok is a Reject (nothing is stored; gossipsub penalises the peer that relayed it); and on
+   * `publish`, where not ok is a PublishError. It must not throw; if it does, the document is
+   * ignored (not stored, the peer not penalised for the caller's fault).
+   */
+  validateContent?: ContentValidator
 }
+
+/** What `FederationInit.validateContent` says of a document. */
+export type ContentVerdict = { ok: true } | { ok: false, reason: string }
+export type ContentValidator = (kind: Kind, document: Record<string, unknown>) => ContentVerdict
 
 /** What one sync round with peers brought in. */
 export interface SyncSummary {
@@ -138,6 +150,7 @@ interface Config {
   maxMessageBytes: number
   fetchTimeoutMs: number
   maxTrustHops: number
+  validateContent: ContentValidator | undefined
 }
 
 interface IngestOptions {
@@ -195,6 +208,7 @@ function configure (init: FederationInit): Config {
   })
   const roots = stringList('trustRoots', init.trustRoots, [])
   for (const did of roots) if (!did.startsWith('did:')) fail('trustRoots', did, 'DIDs')
+  if (init.validateContent != null && typeof init.validateContent !== 'function') fail('validateContent', typeof init.validateContent, 'a function (kind, document) => { ok, reason }')
   return {
     key,
     store,
@@ -205,7 +219,8 @@ function configure (init: FederationInit): Config {
     syncIntervalMs: positiveInteger('syncIntervalMs', init.syncIntervalMs, DEFAULT_SYNC_INTERVAL_MS, 0, 24 * 3600 * 1000),
     maxMessageBytes: positiveInteger('maxMessageBytes', init.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES, 1024, 1024 * 1024),
     fetchTimeoutMs: positiveInteger('fetchTimeoutMs', init.fetchTimeoutMs, DEFAULT_FETCH_TIMEOUT_MS, 10, 600_000),
-    maxTrustHops: positiveInteger('maxTrustHops', init.maxTrustHops, MAX_TRUST_HOPS, 1, 10)
+    maxTrustHops: positiveInteger('maxTrustHops', init.maxTrustHops, MAX_TRUST_HOPS, 1, 10),
+    validateContent: init.validateContent
   }
 }
 
@@ -506,8 +521,26 @@ class FederationNode implements Federation {
       if (document == null) return { verdict: 'reject', reason: 'the block is not a JSON object', announcement: a }
       const check = await checkDocument(a.kind, document, a)
       if (!check.ok) return { verdict: 'reject', reason: check.reason, announcement: a }
+      const content = this.checkContent(a.kind, document)
+      if (!content.ok) return { verdict: content.threw ? 'ignore' : 'reject', reason: content.reason, announcement: a }
       return await this.commit(a.kind, a.id, a.issuer, a.sequence, a.cid, bytes, block, document)
     })
+  }
+
+  /** The caller's content rules (FederationInit.validateContent), never throwing. */
+  private checkContent (kind: Kind, document: Record<string, unknown>): { ok: true } | { ok: false, reason: string, threw: boolean } {
+    const validate = this.config.validateContent
+    if (validate == null) return { ok: true }
+    let verdict: ContentVerdict
+    try {
+      verdict = validate(kind, document)
+    } catch (err) {
+      log.error('the content validator threw on a %s: %s', kind, (err as Error).message)
+      return { ok: false, reason: `the content validator failed: ${(err as Error).message}`, threw: true }
+    }
+    if (verdict?.ok === true) return { ok: true }
+    const reason = typeof verdict?.reason === 'string' && verdict.reason !== '' ? verdict.reason : 'refused by the content validator'
+    return { ok: false, reason: `the ${kind}'s content is not valid: ${reason}`, threw: false }
   }
 
   /** Stores a checked document unless a version as new is held meanwhile: block, pin, header, store. */
@@ -607,6 +640,9 @@ class FederationNode implements Federation {
     const facts = documentFacts(kind, document)
     if (!facts.ok) throw new PublishError(`not a ${kind}: ${facts.reason}`)
     if (facts.issuer !== this.did) throw new PublishError(`the ${kind}'s issuer is ${facts.issuer}, not this node's ${this.did}`)
+    // What every other node will check on arrival, checked before anything is stored or sent.
+    const content = this.checkContent(kind, document)
+    if (!content.ok) throw new PublishError(content.threw ? content.reason : `the ${kind} cannot be published: ${content.reason}`)
     const { cid, bytes: block } = await documentBlock(document)
     if (block.byteLength > DEFAULT_MAX_DOCUMENT_BYTES) throw new PublishError(`the ${kind} has ${block.byteLength} bytes, more than ${DEFAULT_MAX_DOCUMENT_BYTES}`)
     const held = await this.held(kind, facts.id)

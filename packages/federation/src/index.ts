@@ -28,7 +28,7 @@
 export * from './constants.js'
 export * from './errors.js'
 export { createFederation } from './federation.js'
-export type { Federation, FederationInit, SyncSummary } from './federation.js'
+export type { ContentValidator, ContentVerdict, Federation, FederationInit, SyncSummary } from './federation.js'
 export {
   decodeAnnouncement, encodeAnnouncement, encodeUnsignedAnnouncement, signAnnouncement, topicOf, verifyAnnouncement
 } from './announcement.js'

@@ -68,7 +68,7 @@ test('decodeAnnouncement refuses garbage and malformed headers without throwing'
   const cases: Array<[string, Uint8Array]> = [
     ['garbage', new Uint8Array([0xff, 0x00, 0x13, 0x37])],
     ['array', enc.encode('[1,2]')],
-    ['unknown kind', encodeAnnouncement({ ...signed, kind: 'pathway' as unknown as 'achievement' })],
+    ['unknown kind', encodeAnnouncement({ ...signed, kind: 'badge-class' as unknown as 'achievement' })],
     ['bad cid', encodeAnnouncement({ ...signed, cid: 'not-a-cid' })],
     ['zero sequence', encodeAnnouncement({ ...signed, sequence: 0 })],
     ['float sequence', encodeAnnouncement({ ...signed, sequence: 1.5 })],

@@ -117,6 +117,8 @@ export interface IssuanceRecord {
   status?: { purpose: 'revocation' | 'suspension', listId: string, listNumber: number, index: number }
   revoked?: boolean
   suspended?: boolean
+  /** For a pathway badge awarded on claim: the id of the pathway whose completion awarded it. */
+  pathwayId?: string
   credential: Record<string, unknown>
 }
 

@@ -9,11 +9,12 @@
  *   in its `verify` attribute instead). Only the root's start tag and the credential element are
  *   touched; the rest of the document stays as it was, comments and all.
  *
- * The PNG chunk codec is written here (node:zlib's crc32, deflate); the SVG is read with a small
- * XML scanner that knows comments, CDATA, processing instructions, DOCTYPE and quoted attributes,
- * and refuses a document that is not well-formed rather than guess.
+ * The PNG chunk codec is written here (crc32 and deflate from zlib.ts: node:zlib, or in a browser
+ * bundle its stand-in zlib-browser.ts); the SVG is read with a small XML scanner that knows
+ * comments, CDATA, processing instructions, DOCTYPE and quoted attributes, and refuses a document
+ * that is not well-formed rather than guess.
  */
-import { crc32, deflateSync, inflateSync } from 'node:zlib'
+import { crc32, deflateSync, inflateSync } from './zlib.js'
 import { CHECK_TITLES } from '@cofl/verifier'
 import type { Check, CheckId, VerificationReport } from '@cofl/verifier'
 import { BakeError, BakeErrorCode } from './bake-errors.js'
@@ -54,11 +55,16 @@ function malformed (message: string, options?: ErrorOptions): BakeError {
 
 interface CredentialText { text: string, jws: boolean }
 
+/** The UTF-8 text of a base64url string (atob and TextDecoder, not Buffer: this module runs in browsers too). */
+function base64urlText (value: string): string {
+  return new TextDecoder().decode(Uint8Array.from(atob(value.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)))
+}
+
 /** The compact JWS's protected header, when `text` is a compact JWS (a VC-JWT). */
 function jwsHeader (text: string): Record<string, unknown> | undefined {
   if (!COMPACT_JWS.test(text)) return undefined
   try {
-    const header: unknown = JSON.parse(Buffer.from(text.slice(0, text.indexOf('.')), 'base64url').toString('utf8'))
+    const header: unknown = JSON.parse(base64urlText(text.slice(0, text.indexOf('.'))))
     return typeof header === 'object' && header !== null && !Array.isArray(header) ? header as Record<string, unknown> : undefined
   } catch {
     return undefined
@@ -564,7 +570,7 @@ function decodeSvgBytes (bytes: Uint8Array): string {
   const [a, b] = bytes
   if (a === 0xff && b === 0xfe) return new TextDecoder('utf-16le').decode(bytes)
   if (a === 0xfe && b === 0xff) return new TextDecoder('utf-16be').decode(bytes)
-  const head = Buffer.from(bytes.subarray(0, 200)).toString('latin1')
+  const head = String.fromCharCode(...bytes.subarray(0, 200)) // latin1: the declaration is ASCII
   const label = /^(?:\uFEFF|\xEF\xBB\xBF)?<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1]
   let decoder = new TextDecoder('utf-8')
   if (label !== undefined) {

@@ -1,7 +1,8 @@
 /**
  * The wallet's side of the claim protocol (docs/api.md, "Offers and claims"): GET the claim for its
  * challenge and domain, answer with a presentation signed by the holder, POST it, take the
- * credential. And a status list lookup on a node (GET /api/status/<id>).
+ * credential and the pathway badges the claim earned. And a status list lookup on a node
+ * (GET /api/status/<id>).
  */
 import { CLAIM_PATH, DEFAULT_CLAIM_TIMEOUT_MS, MAX_CLAIM_RESPONSE_BYTES, STATUS_LIST_PATH } from './constants.js'
 import { ClaimError } from './errors.js'
@@ -116,6 +117,16 @@ export function parseOffer (value: unknown): ClaimOffer {
 export function credentialOf (value: unknown): Json {
   if (!isObject(value) || !isObject(value.credential)) throw new ClaimError('the node\'s answer to the claim holds no credential')
   return value.credential
+}
+
+/**
+ * The pathway badges in the node's answer to POST /api/claims/:code (`awards`; none from a node
+ * that predates them). Each is checked like the credential when the wallet keeps it.
+ */
+export function awardsOf (value: unknown): unknown[] {
+  if (!isObject(value) || value.awards === undefined) return []
+  if (!Array.isArray(value.awards)) throw new ClaimError('the node\'s answer to the claim has "awards" that is not an array')
+  return value.awards
 }
 
 /**

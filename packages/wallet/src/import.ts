@@ -22,7 +22,7 @@ function isObject (value: unknown): value is Json {
 /** 'png' or 'svg' when the bytes are an image, else undefined (then they should be JSON). */
 export function imageFormat (bytes: Uint8Array): 'png' | 'svg' | undefined {
   if (bytes.length >= PNG_MAGIC.length && PNG_MAGIC.every((b, i) => bytes[i] === b)) return 'png'
-  const head = Buffer.from(bytes.subarray(0, 4096)).toString('utf8').replace(/^\uFEFF/, '').trimStart()
+  const head = new TextDecoder().decode(bytes.subarray(0, 4096)).replace(/^\uFEFF/, '').trimStart()
   if (head.startsWith('<') && /<svg[\s>]/.test(head)) return 'svg'
   return undefined
 }
@@ -57,7 +57,7 @@ function parseBytes (bytes: Uint8Array): unknown {
     if (credential === undefined) throw new ImportFormatError(`the ${format.toUpperCase()} image holds no baked credential`)
     return credential
   }
-  const text = Buffer.from(bytes).toString('utf8')
+  const text = new TextDecoder().decode(bytes) // not Buffer: this module runs in browsers too
   try {
     return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
   } catch (err) {

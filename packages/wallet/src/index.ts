@@ -4,9 +4,10 @@
  * @cofl/wallet: the learner's wallet. A holder key (did:key, encrypted at rest with a passphrase)
  * and the credentials it holds, in a directory the learner owns; nothing leaves it unless the
  * learner presents or exports it. It claims offers from a node (a presentation over the node's
- * challenge), verifies every credential before it keeps it, presents chosen credentials to a
- * verifier, exports and imports backups (idempotently, each credential synced to disk as it is
- * written), and refreshes the status of what it holds from any node.
+ * challenge) with the pathway badges a claim earns, verifies every credential before it keeps it,
+ * presents chosen credentials to a verifier, exports and imports backups (idempotently, each
+ * credential synced to disk as it is written), and refreshes the status of what it holds from any
+ * node.
  *
  * @example
  * ```ts
@@ -30,7 +31,7 @@ export type { ParsedImport } from './import.js'
 export type {
   AddOptions, AddResult, ClaimOffer, ClaimOptions, ClaimResult, ExportOptions, GetStatusList, HeldCredential, HeldStatus,
   HeldStatusState, HeldSummary, ImportItem, ImportOptions, ImportResult, InitOptions, PresentOptions, RefreshItem,
-  RefreshOptions, Wallet, WalletBackup, WalletInit
+  RefreshOptions, RefusedAward, Wallet, WalletBackup, WalletInit
 } from './types.js'
 export {
   bakePng, bakeSvg, defaultBadgePng, defaultBadgeSvg, detectBadgeFormat, extractCredential, MAX_BAKED_TEXT_BYTES,

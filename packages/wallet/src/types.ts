@@ -189,8 +189,22 @@ export interface ClaimOffer {
   expiresAt: string
 }
 
+/** A pathway badge of a claim that the wallet did not keep, and why. */
+export interface RefusedAward {
+  /** 0-based position in the node's `awards`. */
+  index: number
+  id?: string
+  reason: string
+  code?: string
+}
+
+/** The claimed credential (as `add` returns it), with the pathway badges that came with it. */
 export interface ClaimResult extends AddResult {
   offer: ClaimOffer
+  /** The pathway badges the claim earned, verified and stored (in the node's order). */
+  awards: AddResult[]
+  /** The pathway badges the wallet refused (a bad signature, about someone else): not stored. */
+  refusedAwards: RefusedAward[]
 }
 
 /** The learner's wallet. Opens its store on first use; `close()` when done. */

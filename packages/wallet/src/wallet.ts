@@ -14,7 +14,7 @@ import { openLevelStore } from '@cofl/store'
 import type { Collection, Store } from '@cofl/store'
 import { createVerifier } from '@cofl/verifier'
 import type { Verifier } from '@cofl/verifier'
-import { callJson, claimUrl, credentialOf, nodeStatusLists, parseOffer } from './claim.js'
+import { awardsOf, callJson, claimUrl, credentialOf, nodeStatusLists, parseOffer } from './claim.js'
 import { BACKUP_TYPE, BACKUP_VERSION, CLAIM_PATH, DEFAULT_CLAIM_TIMEOUT_MS, HOLDER_KEY_FILE, STORE_DIRECTORY } from './constants.js'
 import {
   ClaimError, CredentialConflictError, CredentialNotFoundError, CredentialRefusedError, NotHolderError, WalletExistsError, WalletNotInitialisedError
@@ -23,7 +23,8 @@ import { parseImport } from './import.js'
 import { canonicalJson, heldRecord, isObject, statusFromReport, subjectIds, summary } from './records.js'
 import type {
   AddOptions, AddResult, ClaimOptions, ClaimResult, ExportOptions, GetStatusList, HeldCredential, HeldSummary, ImportItem,
-  ImportOptions, ImportResult, InitOptions, PresentOptions, RefreshItem, RefreshOptions, Wallet, WalletBackup, WalletInit
+  ImportOptions, ImportResult, InitOptions, PresentOptions, RefreshItem, RefreshOptions, RefusedAward, Wallet, WalletBackup,
+  WalletInit
 } from './types.js'
 
 type Json = Record<string, unknown>
@@ -109,6 +110,44 @@ export function createWallet (init: WalletInit): Wallet {
     return offlineVerifier
   }
 
+  /** Several ids' locks, taken in id order (so two callers never wait on each other). */
+  async function serialiseAll<T> (ids: readonly string[], fn: () => Promise<T>): Promise<T> {
+    const [first, ...rest] = [...new Set(ids)].sort()
+    return first == null ? await fn() : await serialise(first, async () => await serialiseAll(rest, fn))
+  }
+
+  /**
+   * What `add` decides, without writing: the credential held already (`added: false`), or the
+   * record to write (`added: true`); throws what `add` refuses. Runs under the id's lock.
+   */
+  async function check (collection: Collection<HeldCredential>, holder: string, credential: unknown, options: AddOptions): Promise<AddResult> {
+    if (!isObject(credential)) {
+      throw new CredentialRefusedError(`not a credential: expected a JSON object, got ${Array.isArray(credential) ? 'an array' : credential === null ? 'null' : typeof credential}`)
+    }
+    const id = credential.id
+    const existing = typeof id === 'string' ? await collection.get(id) : undefined
+    // The very same credential: it was verified when it was stored.
+    if (existing != null && canonicalJson(existing.credential) === canonicalJson(credential)) return { id: id as string, added: false, held: existing }
+    const report = await verifier(options.getStatusList).verifyCredential(credential)
+    const failed = report.checks.filter((c) => c.outcome === 'failed' && REQUIRED_CHECKS.has(c.id))
+    if (failed.length > 0) {
+      throw new CredentialRefusedError(`refused${typeof id === 'string' ? ` ${id}` : ''}: ${failed.map((c) => `${c.title}: ${c.reason}`).join('; ')}`, { report })
+    }
+    if (typeof id !== 'string' || id === '') throw new CredentialRefusedError('refused: the credential has no id, so the wallet cannot tell it from others', { report })
+    if (existing != null) throw new CredentialConflictError(`the wallet holds another credential with the id ${id} already (remove it first to replace it)`)
+    const subjects = subjectIds(credential)
+    const forced = !subjects.includes(holder)
+    if (forced && options.force !== true) {
+      throw new NotHolderError(`refused ${id}: it is about ${subjects.length > 0 ? subjects.join(', ') : 'no one named'}, not about this wallet's holder ${holder} (force keeps it anyway)`)
+    }
+    const record = heldRecord({ id, credential, report, source: options.source ?? 'added', at: now(), forced })
+    return { id, added: true, held: record, report }
+  }
+
+  /** A refusal of untrusted input (a result to report), as opposed to a failure of the wallet. */
+  const isRefusal = (err: unknown): err is CredentialRefusedError | NotHolderError | CredentialConflictError =>
+    err instanceof CredentialRefusedError || err instanceof NotHolderError || err instanceof CredentialConflictError
+
   async function add (credential: unknown, options: AddOptions = {}): Promise<AddResult> {
     if (!isObject(credential)) {
       throw new CredentialRefusedError(`not a credential: expected a JSON object, got ${Array.isArray(credential) ? 'an array' : credential === null ? 'null' : typeof credential}`)
@@ -117,24 +156,9 @@ export function createWallet (init: WalletInit): Wallet {
     const holder = await did()
     const id = credential.id
     const addOne = async (): Promise<AddResult> => {
-      const existing = typeof id === 'string' ? await collection.get(id) : undefined
-      // The very same credential: it was verified when it was stored.
-      if (existing != null && canonicalJson(existing.credential) === canonicalJson(credential)) return { id: id as string, added: false, held: existing }
-      const report = await verifier(options.getStatusList).verifyCredential(credential)
-      const failed = report.checks.filter((c) => c.outcome === 'failed' && REQUIRED_CHECKS.has(c.id))
-      if (failed.length > 0) {
-        throw new CredentialRefusedError(`refused${typeof id === 'string' ? ` ${id}` : ''}: ${failed.map((c) => `${c.title}: ${c.reason}`).join('; ')}`, { report })
-      }
-      if (typeof id !== 'string' || id === '') throw new CredentialRefusedError('refused: the credential has no id, so the wallet cannot tell it from others', { report })
-      if (existing != null) throw new CredentialConflictError(`the wallet holds another credential with the id ${id} already (remove it first to replace it)`)
-      const subjects = subjectIds(credential)
-      const forced = !subjects.includes(holder)
-      if (forced && options.force !== true) {
-        throw new NotHolderError(`refused ${id}: it is about ${subjects.length > 0 ? subjects.join(', ') : 'no one named'}, not about this wallet's holder ${holder} (force keeps it anyway)`)
-      }
-      const record = heldRecord({ id, credential, report, source: options.source ?? 'added', at: now(), forced })
-      await collection.put(id, record)
-      return { id, added: true, held: record, report }
+      const result = await check(collection, holder, credential, options)
+      if (result.added) await collection.put(result.id, result.held)
+      return result
     }
     return typeof id === 'string' ? await serialise(id, addOne) : await addOne()
   }
@@ -253,17 +277,49 @@ export function createWallet (init: WalletInit): Wallet {
     const offer = parseOffer(await callJson(fetch, url, { method: 'GET', timeoutMs }))
     const presentation: VerifiablePresentation = { '@context': [CREDENTIALS_V2_CONTEXT], id: `urn:uuid:${randomUUID()}`, type: ['VerifiablePresentation'], holder: signer.did }
     const signed = await signPresentation(presentation, { key: signer, challenge: offer.challenge, domain: offer.domain })
-    const credential = credentialOf(await callJson(fetch, url, { method: 'POST', body: { presentation: signed }, timeoutMs }))
+    const answer = await callJson(fetch, url, { method: 'POST', body: { presentation: signed }, timeoutMs })
+    const credential = credentialOf(answer)
+    const awards = awardsOf(answer)
     const base = url.pathname.includes(CLAIM_PATH) ? `${url.origin}${url.pathname.slice(0, url.pathname.indexOf(CLAIM_PATH))}` : url.origin
-    try {
-      const added = await add(credential, { source: `claim:${base}`, getStatusList: nodeStatusLists(base, { fetch, timeoutMs }) })
-      return { ...added, offer }
-    } catch (err) {
-      if (err instanceof CredentialRefusedError || err instanceof NotHolderError || err instanceof CredentialConflictError) {
-        throw new ClaimError(`the node issued a credential that the wallet refuses: ${err.message}`, { cause: err })
+    const addOptions: AddOptions = { source: `claim:${base}`, getStatusList: nodeStatusLists(base, { fetch, timeoutMs }) }
+    const collection = await held()
+    const holder = await did()
+    const ids = [credential, ...awards].flatMap((c) => isObject(c) && typeof c.id === 'string' ? [c.id] : [])
+    // The credential and its pathway badges are checked one by one, then written in one synced
+    // batch: a crash keeps all of them or none (the node has them in its issuance log either way).
+    return await serialiseAll(ids, async () => {
+      let main: AddResult
+      try {
+        main = await check(collection, holder, credential, addOptions)
+      } catch (err) {
+        if (isRefusal(err)) throw new ClaimError(`the node issued a credential that the wallet refuses: ${err.message}`, { cause: err })
+        throw err
       }
-      throw err
-    }
+      const kept: AddResult[] = []
+      const refusedAwards: RefusedAward[] = []
+      const seen = new Map<string, unknown>([[main.id, credential]])
+      for (const [index, award] of awards.entries()) {
+        const id = isObject(award) && typeof award.id === 'string' ? award.id : undefined
+        try {
+          const before = id != null ? seen.get(id) : undefined
+          if (before !== undefined && canonicalJson(before) !== canonicalJson(award)) throw new CredentialConflictError(`the claim holds another credential with the id ${id as string} already`)
+          if (before !== undefined) continue
+          const result = await check(collection, holder, award, addOptions)
+          seen.set(result.id, award)
+          kept.push(result)
+        } catch (err) {
+          if (!isRefusal(err)) throw err
+          refusedAwards.push({ index, ...(id != null ? { id } : {}), reason: err.message, code: err.code })
+        }
+      }
+      const written = [main, ...kept].filter((r) => r.added)
+      if (written.length > 0) {
+        const batch = (await store()).batch()
+        for (const result of written) batch.put(collection, result.id, result.held)
+        await batch.write()
+      }
+      return { ...main, offer, awards: kept, refusedAwards }
+    })
   }
 
   async function initWallet (options: InitOptions = {}): Promise<string> {

@@ -75,7 +75,7 @@ export interface StubNode {
  * A node that speaks the claim protocol of docs/api.md, "Offers and claims", as a fetch function:
  * GET /api/claims/:code gives a fresh challenge, POST checks the presentation and issues.
  */
-export function stubNode (origin: string, issuer: TestIssuer, options: { issueTo?: (holder: string) => string } = {}): StubNode {
+export function stubNode (origin: string, issuer: TestIssuer, options: { issueTo?: (holder: string) => string, awards?: (holder: string) => Promise<unknown[]> } = {}): StubNode {
   const calls: string[] = []
   const offers = new Map<string, { used: boolean, expired?: boolean }>()
   const challenges = new Map<string, string>()
@@ -110,7 +110,8 @@ export function stubNode (origin: string, issuer: TestIssuer, options: { issueTo
     challenges.delete(code)
     offer.used = true
     const holder = body.presentation.holder as string
-    return answer(201, { credential: await issuer.issue(options.issueTo?.(holder) ?? holder, { status: true }) })
+    const credential = await issuer.issue(options.issueTo?.(holder) ?? holder, { status: true })
+    return answer(201, options.awards != null ? { credential, awards: await options.awards(holder) } : { credential })
   }
   return { fetch: fetch as typeof globalThis.fetch, calls, offers }
 }

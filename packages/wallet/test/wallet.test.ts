@@ -323,4 +323,35 @@ test('claim: a credential issued to another DID is refused (the offer is spent, 
   assert.equal(await wallet.list(), [])
 })
 
+test('claim with pathway badges: each verified and kept with the credential; a bad one refused and reported, the rest kept', async () => {
+  const origin = 'http://pathways.test'
+  let good: Record<string, unknown> | undefined
+  const node = stubNode(origin, issuer, {
+    awards: async (holder) => {
+      good = await issuer.issue(holder, { status: true, name: 'Harbour Crew' }) as unknown as Record<string, unknown>
+      const forged = tampered(await issuer.issue(holder, { status: true, name: 'Captain' }), (c) => { c.name = 'Admiral' })
+      const other = await issuer.issue('did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2', { status: true, name: 'Not Yours' })
+      return [good, forged, other, 'not a credential', good]
+    }
+  })
+  node.offers.set('code-pathway00000', { used: false })
+  node.offers.set('code-noawards0000', { used: false })
+  const wallet = createWallet({ directory: join(root.path, 'pathways'), unencrypted: true, fetch: node.fetch })
+  open.push(wallet)
+  const did = await wallet.init()
+  const claimed = await wallet.claim(`${origin}/api/claims/code-pathway00000`)
+  assert.ok(claimed.added)
+  assert.is(claimed.awards.length, 1, 'the same badge twice in one answer is kept once')
+  const award = claimed.awards[0]
+  assert.ok(award?.added)
+  assert.is(award?.id, good?.id)
+  assert.is(award?.held.name, 'Harbour Crew')
+  assert.is(award?.held.subject, did)
+  assert.is(award?.held.status.state, 'active')
+  assert.equal(claimed.refusedAwards.map((r) => [r.index, r.code]), [[1, CredentialRefusedError.code], [2, NotHolderError.code], [3, CredentialRefusedError.code]])
+  assert.match(claimed.refusedAwards[1]?.reason ?? '', /not about this wallet's holder/)
+  assert.equal((await wallet.list()).map((h) => h.id).sort(), [claimed.id, good?.id].sort())
+  assert.ok(await wallet.get(good?.id as string))
+})
+
 test.run()

@@ -107,3 +107,24 @@ export function messageOf (err: unknown): string {
 export async function readFileBytes (file: File): Promise<Uint8Array> {
   return new Uint8Array(await file.arrayBuffer())
 }
+
+const SVG_NS = 'http://www.w3.org/2000/svg'
+
+/** `svg('circle', { cx: 1, cy: 2, r: 3 })`: an SVG element (`h` makes HTML ones); no listeners, no markup. */
+export function svg (tag: string, attributes: Record<string, string | number | null | undefined> = {}, ...children: Array<Node | string | null | undefined | false>): SVGElement {
+  const element = document.createElementNS(SVG_NS, tag) as SVGElement
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value != null) element.setAttribute(name, String(value))
+  }
+  for (const child of children) {
+    if (child == null || child === false) continue
+    element.append(child)
+  }
+  return element
+}
+
+/** Moves focus to `element` (made focusable by script only) and brings it into view: after a result appears. */
+export function focusResult (element: HTMLElement): void {
+  if (!element.hasAttribute('tabindex')) element.setAttribute('tabindex', '-1')
+  element.focus({ preventScroll: false })
+}

@@ -1,0 +1,89 @@
+/**
+ * GET /api/catalogue (public): search of the catalogue this node holds (its own achievements,
+ * pathways and opportunities and those replicated from the network) by text, skill, place, area,
+ * type and issuer; documented in docs/api.md ("Catalogue search"). The index is
+ * node/src/catalogue.ts: it follows every document the node stores from the moment the routes are
+ * registered, and reads the store once, at the first search.
+ *
+ * The query is validated by its JSON Schema with an Ajv of this route's own that turns the query
+ * string's numbers into numbers (the node's Ajv coerces nothing), so that ranges are checked by
+ * the schema too.
+ */
+import { Ajv } from 'ajv'
+import type { FastifyInstance } from 'fastify'
+import { CATALOGUE_TYPES, createCatalogueIndex, MAX_CATALOGUE_LIMIT, MAX_RADIUS_KM } from '../catalogue.js'
+import type { CatalogueIndex, CataloguePage, CatalogueQuery, CatalogueType } from '../catalogue.js'
+import { MAX_QUERY_LENGTH } from '../constants.js'
+import type { RouteContext } from '../http.js'
+
+const TYPE_LIST = `^(${CATALOGUE_TYPES.join('|')})(,(${CATALOGUE_TYPES.join('|')}))*$`
+
+export const catalogueQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    q: { type: 'string', maxLength: MAX_QUERY_LENGTH },
+    skill: { type: 'string', minLength: 1, maxLength: 2000 },
+    lat: { type: 'number', minimum: -90, maximum: 90 },
+    lon: { type: 'number', minimum: -180, maximum: 180 },
+    km: { type: 'number', exclusiveMinimum: 0, maximum: MAX_RADIUS_KM },
+    area: { type: 'string', minLength: 1, maxLength: 200 },
+    type: { type: 'array', minItems: 1, maxItems: CATALOGUE_TYPES.length, items: { type: 'string', pattern: TYPE_LIST } },
+    issuer: { type: 'string', pattern: '^did:[a-z0-9]+:\\S+$', maxLength: 2000 },
+    limit: { type: 'integer', minimum: 1, maximum: MAX_CATALOGUE_LIMIT },
+    cursor: { type: 'string', minLength: 1, maxLength: 4000 }
+  },
+  dependencies: { lat: ['lon'], lon: ['lat'], km: ['lat', 'lon'] }
+} as const
+
+interface CatalogueQuerystring {
+  q?: string
+  skill?: string
+  lat?: number
+  lon?: number
+  km?: number
+  area?: string
+  type?: string[]
+  issuer?: string
+  limit?: number
+  cursor?: string
+}
+
+/** Query strings carry text: numbers are coerced, and a single `type` becomes a list of one. */
+const ajv = new Ajv({ coerceTypes: 'array', allErrors: false, removeAdditional: false, useDefaults: false, strict: true })
+const validateQuery = ajv.compile(catalogueQuerySchema)
+
+/** The index's query for a validated query string. */
+export function catalogueQueryOf (query: CatalogueQuerystring): CatalogueQuery {
+  const types = query.type === undefined ? undefined : [...new Set(query.type.flatMap((t) => t.split(',')))] as CatalogueType[]
+  return {
+    ...(query.q !== undefined ? { q: query.q } : {}),
+    ...(query.skill !== undefined ? { skill: query.skill } : {}),
+    ...(query.lat !== undefined && query.lon !== undefined ? { near: { lat: query.lat, lon: query.lon, ...(query.km !== undefined ? { km: query.km } : {}) } } : {}),
+    ...(query.area !== undefined ? { area: query.area } : {}),
+    ...(types !== undefined ? { type: types } : {}),
+    ...(query.issuer !== undefined ? { issuer: query.issuer } : {}),
+    ...(query.limit !== undefined ? { limit: query.limit } : {}),
+    ...(query.cursor !== undefined ? { cursor: query.cursor } : {})
+  }
+}
+
+export function catalogueRoutes (app: FastifyInstance, { service }: RouteContext): void {
+  const index: CatalogueIndex = createCatalogueIndex()
+  // From now on every document stored goes to the index; the store is read at the first search
+  // (a version older than one the index has is ignored, so the order does not matter).
+  service.onDocument((stored) => { index.put(stored) })
+  let loaded: Promise<void> | undefined
+  const ready = async (): Promise<void> => {
+    loaded ??= index.load(service.store).catch((err: unknown) => { loaded = undefined; throw err })
+    await loaded
+  }
+
+  app.get<{ Querystring: CatalogueQuerystring }>('/api/catalogue', {
+    schema: { querystring: catalogueQuerySchema },
+    validatorCompiler: () => validateQuery
+  }, async (request): Promise<CataloguePage> => {
+    await ready()
+    return index.search(catalogueQueryOf(request.query))
+  })
+}

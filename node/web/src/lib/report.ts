@@ -1,0 +1,320 @@
+/**
+ * A verification report (POST /api/verify, packages/verifier) as a person reads it: a verdict
+ * first (Valid, Not valid, Revoked, Valid but the issuer is not trusted...), then what the badge
+ * says (achievement, issuer, learner, dates), whether its issuer is trusted and through whom, and
+ * every check with its outcome and reason. A presentation gets its own verdict and checks, then
+ * each credential inside in turn.
+ *
+ * The report is the node's; the credential itself, when the page has it (pasted, or read from a
+ * baked image), only adds what the report leaves out (the achievement's description, the dates).
+ */
+import { h } from './dom.js'
+
+// The wire shape of the report is the verifier's own (types only: nothing of it is bundled).
+import type { Check, CheckOutcome, TrustResult, VerificationReport } from '@cofl/verifier'
+export type { CheckOutcome }
+export type ReportCheck = Check
+export type ReportTrust = TrustResult
+export type Report = VerificationReport
+
+/** What the page knows beside the report. */
+export interface ReportContext {
+  /** The credential or presentation that was verified, when the page has it. */
+  document?: unknown
+  /** This node (its DID is named "this node" in a trust chain). */
+  node?: { did: string, name?: string | null }
+  /** Descriptions of achievements the page looked up (achievement id -> description). */
+  descriptions?: ReadonlyMap<string, string>
+}
+
+export type VerdictKind = 'valid' | 'untrusted' | 'revoked' | 'suspended' | 'expired' | 'not-yet-valid' | 'tampered' | 'not-a-credential' | 'invalid'
+
+export interface Verdict {
+  kind: VerdictKind
+  /** The headline: "Valid", "Not valid", "Revoked"... */
+  title: string
+  /** One sentence that says why. */
+  summary: string
+  /** Good (green), bad (red) or a warning (amber). */
+  tone: 'ok' | 'bad' | 'warn'
+}
+
+type Json = Record<string, unknown>
+
+function isObject (value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function values (value: unknown): unknown[] {
+  return value == null ? [] : Array.isArray(value) ? value : [value]
+}
+
+function checkOf (report: Report, id: string): ReportCheck | undefined {
+  return report.checks.find((c) => c.id === id)
+}
+
+function failed (report: Report, id: string): ReportCheck | undefined {
+  const c = checkOf(report, id)
+  return c?.outcome === 'failed' ? c : undefined
+}
+
+/** The verdict of a report, most telling cause first. */
+export function verdictOf (report: Report): Verdict {
+  const what = report.kind === 'presentation' ? 'presentation' : 'badge'
+  if (report.kind === 'unknown' || failed(report, 'format') != null) {
+    const reason = failed(report, 'format')?.reason ?? 'it is not a credential'
+    return { kind: 'not-a-credential', title: report.kind === 'presentation' ? 'Not a valid presentation' : 'Not a credential', summary: `This is not something that can be verified: ${reason}.`, tone: 'bad' }
+  }
+  const proof = failed(report, 'proof')
+  if (proof != null) {
+    return { kind: 'tampered', title: 'Not valid', summary: proof.reason !== '' ? `The signature does not hold: ${proof.reason}.` : `The signature does not hold: the ${what} was changed after it was signed, or was not signed by who it says.`, tone: 'bad' }
+  }
+  const status = failed(report, 'status')
+  if (status?.code === 'COFL_ERR_STATUS_REVOKED') return { kind: 'revoked', title: 'Revoked', summary: `The issuer has revoked this ${what}: it is no longer valid.`, tone: 'bad' }
+  if (status?.code === 'COFL_ERR_STATUS_SUSPENDED') return { kind: 'suspended', title: 'Suspended', summary: `The issuer has suspended this ${what}: it is not valid while the suspension lasts.`, tone: 'bad' }
+  const dates = failed(report, 'validity')
+  if (dates?.code === 'COFL_ERR_EXPIRED') return { kind: 'expired', title: 'Expired', summary: `This ${what} ${dates.reason}.`, tone: 'bad' }
+  if (dates?.code === 'COFL_ERR_NOT_YET_VALID') return { kind: 'not-yet-valid', title: 'Not yet valid', summary: `This ${what} is ${dates.reason}.`, tone: 'bad' }
+  if (!report.verified) {
+    const first = report.checks.find((c) => c.outcome === 'failed')
+    return { kind: 'invalid', title: 'Not valid', summary: first != null ? `${first.title}: ${first.reason}.` : 'A check failed.', tone: 'bad' }
+  }
+  if (report.kind === 'presentation') {
+    const untrusted = (report.credentials ?? []).filter((r) => r.trust != null && !r.trust.trusted).length
+    if (untrusted > 0) return { kind: 'untrusted', title: 'Valid, but an issuer is not trusted', summary: `Every signature holds, but ${untrusted === 1 ? 'one credential comes' : `${untrusted} credentials come`} from an issuer this node does not trust.`, tone: 'warn' }
+    return { kind: 'valid', title: 'Valid', summary: 'The holder signed this presentation, and every credential in it is valid.', tone: 'ok' }
+  }
+  if (report.trust != null && !report.trust.trusted) {
+    return { kind: 'untrusted', title: 'Valid, but the issuer is not trusted', summary: 'The badge is genuine and unchanged, but no city this node trusts vouches for its issuer.', tone: 'warn' }
+  }
+  const by = report.issuer?.name ?? report.issuer?.id
+  return { kind: 'valid', title: 'Valid', summary: `This badge is genuine, unchanged and current${by != null ? `, issued by ${by}` : ''}${report.trust?.trusted === true ? ', an issuer this node trusts' : ''}.`, tone: 'ok' }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the credential adds
+
+/** The string of a plain string or a language map / language-tagged value. */
+function textOf (value: unknown): string | undefined {
+  if (typeof value === 'string') return value
+  const first = values(value)[0]
+  if (typeof first === 'string') return first
+  if (isObject(first)) {
+    if (typeof first['@value'] === 'string') return first['@value']
+    const any = Object.values(first).find((v) => typeof v === 'string')
+    return typeof any === 'string' ? any : undefined
+  }
+  return undefined
+}
+
+interface CredentialFacts {
+  description?: string
+  criteria?: string
+  validFrom?: string
+  validUntil?: string
+  image?: string
+  /** Endorsements carried inside the credential: of the issuer or of the achievement. */
+  endorsements: Array<{ of: 'issuer' | 'achievement', by: string, name?: string }>
+}
+
+function endorsementsIn (holder: unknown, of: 'issuer' | 'achievement'): CredentialFacts['endorsements'] {
+  if (!isObject(holder)) return []
+  const out: CredentialFacts['endorsements'] = []
+  for (const e of values(holder.endorsement)) {
+    if (!isObject(e)) continue
+    const issuer = e.issuer
+    const by = typeof issuer === 'string' ? issuer : isObject(issuer) && typeof issuer.id === 'string' ? issuer.id : undefined
+    if (by == null) continue
+    const name = isObject(issuer) ? textOf(issuer.name) : undefined
+    out.push({ of, by, ...(name != null ? { name } : {}) })
+  }
+  return out
+}
+
+function factsOf (credential: unknown): CredentialFacts {
+  const facts: CredentialFacts = { endorsements: [] }
+  if (!isObject(credential)) return facts
+  const from = credential.validFrom ?? credential.issuanceDate
+  const until = credential.validUntil ?? credential.expirationDate
+  if (typeof from === 'string') facts.validFrom = from
+  if (typeof until === 'string') facts.validUntil = until
+  const subject = values(credential.credentialSubject)[0]
+  const achievement = isObject(subject) ? subject.achievement : undefined
+  if (isObject(achievement)) {
+    const description = textOf(achievement.description)
+    if (description != null) facts.description = description
+    const criteria = isObject(achievement.criteria) ? textOf(achievement.criteria.narrative) : undefined
+    if (criteria != null) facts.criteria = criteria
+    facts.endorsements.push(...endorsementsIn(achievement, 'achievement'))
+  }
+  facts.endorsements.push(...endorsementsIn(credential.issuer, 'issuer'))
+  return facts
+}
+
+/** The credentials inside a presentation document, in order. */
+function credentialsOf (presentation: unknown): unknown[] {
+  return isObject(presentation) ? values(presentation.verifiableCredential) : []
+}
+
+/** A date as a person reads it, keeping the exact value in `datetime`. */
+function when (value: string): HTMLElement {
+  const t = Date.parse(value)
+  if (Number.isNaN(t)) return h('span', {}, value)
+  const words = new Date(t).toLocaleString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' })
+  return h('time', { datetime: value, title: value }, words)
+}
+
+/** A DID, in monospace, named when it is this node's. */
+function did (value: string, context: ReportContext, name?: string): HTMLElement {
+  const own = context.node?.did === value
+  const label = name ?? (own ? (context.node?.name ?? 'this node') : undefined)
+  return h('span', {},
+    label != null ? h('span', {}, label, own && label !== 'this node' ? ' (this node)' : '', ' ') : '',
+    h('span', { class: 'mono did' }, value))
+}
+
+function dateFromReason (reason: string | undefined, pattern: RegExp): string | undefined {
+  return reason == null ? undefined : pattern.exec(reason)?.[1]
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pieces of a report
+
+const OUTCOME_WORDS: Record<CheckOutcome, { mark: string, word: string, tone: string }> = {
+  passed: { mark: '✓', word: 'Passed', tone: 'ok' },
+  failed: { mark: '✗', word: 'Failed', tone: 'bad' },
+  skipped: { mark: '–', word: 'Not checked', tone: 'muted' }
+}
+
+function checksTable (report: Report, caption: string): HTMLElement {
+  return h('table', { class: 'checks' },
+    h('caption', {}, caption),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Check'), h('th', { scope: 'col' }, 'Outcome'), h('th', { scope: 'col' }, 'Why'))),
+    h('tbody', {}, ...report.checks.map((c) => {
+      const o = OUTCOME_WORDS[c.outcome] ?? { mark: '?', word: c.outcome, tone: 'muted' }
+      return h('tr', { 'data-check': c.id, 'data-outcome': c.outcome },
+        h('th', { scope: 'row' }, c.title),
+        h('td', { class: `outcome ${o.tone}` }, h('span', { 'aria-hidden': 'true' }, o.mark, ' '), o.word),
+        h('td', { class: 'reason' }, c.reason, c.code != null ? h('span', { class: 'code' }, ' ', h('code', {}, c.code)) : ''))
+    })))
+}
+
+function statusWords (report: Report): { text: string, tone: string } {
+  const c = checkOf(report, 'status')
+  if (c == null) return { text: 'Not checked', tone: 'muted' }
+  if (c.outcome === 'passed') return { text: `Active: ${c.reason}`, tone: 'ok' }
+  if (c.code === 'COFL_ERR_STATUS_REVOKED') return { text: `Revoked: ${c.reason}`, tone: 'bad' }
+  if (c.code === 'COFL_ERR_STATUS_SUSPENDED') return { text: `Suspended: ${c.reason}`, tone: 'bad' }
+  if (c.outcome === 'skipped') return { text: /^not checked/i.test(c.reason) ? `N${c.reason.slice(1)}` : `Not checked: ${c.reason}`, tone: 'muted' }
+  return { text: `Unknown: ${c.reason}`, tone: 'bad' }
+}
+
+function trustBlock (report: Report, facts: CredentialFacts, context: ReportContext, level: 3 | 4): HTMLElement {
+  const heading = h(level === 3 ? 'h3' : 'h4', {}, 'Who vouches for the issuer')
+  const parts: Node[] = [heading]
+  const trust = report.trust
+  if (trust == null) {
+    parts.push(h('p', { class: 'muted' }, checkOf(report, 'proof')?.outcome === 'passed'
+      ? 'This node has no trust network to ask (it runs without the federation).'
+      : 'Not asked: the signature does not hold, so who issued this cannot be known.'))
+  } else {
+    parts.push(h('p', { class: `trust ${trust.trusted ? 'ok' : 'warn'}` },
+      h('strong', {}, trust.trusted ? 'Trusted. ' : 'Not trusted. '), trust.reason))
+    parts.push(h('p', {}, h('strong', {}, 'Endorsed by: '), trust.endorsedBy.length === 0 ? 'no endorsement of this issuer is held.' : ''))
+    if (trust.endorsedBy.length > 0) {
+      parts.push(h('ul', { class: 'endorsers' }, ...trust.endorsedBy.map((d) => h('li', {}, did(d, context)))))
+    }
+    if (trust.chain.length > 0) {
+      parts.push(h('p', {}, h('strong', {}, 'Chain to a trust root'), trust.chain.length === 1 ? ': the issuer is a trust root itself.' : ', from the root to the issuer:'))
+      parts.push(h('ol', { class: 'chain' }, ...trust.chain.map((d, i) => h('li', {},
+        did(d, context, d === report.issuer?.id ? report.issuer.name : undefined), ' ',
+        h('span', { class: 'muted' }, i === 0 ? '(trust root)' : i === trust.chain.length - 1 ? '(the issuer)' : '(endorsed by the one before)')))))
+    }
+  }
+  if (facts.endorsements.length > 0) {
+    parts.push(h('p', {}, h('strong', {}, 'Endorsements carried in the badge'), ' (as the badge states them; not verified here):'))
+    parts.push(h('ul', {}, ...facts.endorsements.map((e) => h('li', {}, `of the ${e.of} by `, did(e.by, context, e.name)))))
+  }
+  return h('section', { class: 'trust-block' }, ...parts)
+}
+
+function detailsList (report: Report, facts: CredentialFacts, context: ReportContext): HTMLElement {
+  const rows: Array<[string, Node | string]> = []
+  const description = facts.description ?? (report.achievement?.id != null ? context.descriptions?.get(report.achievement.id) : undefined)
+  if (report.achievement?.name != null) rows.push(['Achievement', h('strong', { class: 'achievement-name' }, report.achievement.name)])
+  if (description != null) rows.push(['Description', h('span', { class: 'description' }, description)])
+  if (facts.criteria != null) rows.push(['Criteria', facts.criteria])
+  if (report.issuer != null) rows.push(['Issued by', h('span', { class: 'issuer' }, report.issuer.name != null ? h('strong', {}, report.issuer.name) : '', report.issuer.name != null ? ' ' : '', h('span', { class: 'mono did' }, report.issuer.id))])
+  if (report.subject != null) rows.push(['Awarded to', h('span', { class: 'mono did' }, report.subject)])
+  const status = statusWords(report)
+  rows.push(['Status', h('span', { class: `status-words ${status.tone}` }, status.text)])
+  const validity = checkOf(report, 'validity')
+  const from = facts.validFrom ?? dateFromReason(validity?.reason, /valid from (\S+?)(?:,|$)/)
+  const until = facts.validUntil ?? dateFromReason(validity?.reason, /until (\S+?)(?:,|$)/)
+  if (from != null) rows.push(['Valid from', when(from)])
+  rows.push(['Valid until', until != null ? when(until) : 'no expiry date'])
+  if (report.types != null && report.types.length > 0) rows.push(['Type', report.types.join(', ')])
+  if (report.id != null) rows.push(['Credential id', h('span', { class: 'mono' }, report.id)])
+  return h('dl', { class: 'facts' }, ...rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]))
+}
+
+function warningsList (report: Report, level: 3 | 4): HTMLElement | null {
+  if (report.warnings.length === 0) return null
+  return h('section', {}, h(level === 3 ? 'h3' : 'h4', {}, 'Warnings'), h('ul', { class: 'warnings' }, ...report.warnings.map((w) => h('li', {}, w))))
+}
+
+function verdictBlock (verdict: Verdict, heading: HTMLElement): HTMLElement {
+  return h('div', { class: `verdict ${verdict.tone}`, 'data-verdict': verdict.kind }, heading, h('p', { class: 'summary' }, verdict.summary))
+}
+
+const TONE_MARK: Record<Verdict['tone'], string> = { ok: '✓', bad: '✗', warn: '!' }
+
+/** One credential's report: verdict, what it says, trust, checks (headings from `level`). */
+function credentialSection (report: Report, document: unknown, context: ReportContext, level: 2 | 3, label: string | null): HTMLElement {
+  const verdict = verdictOf(report)
+  const sub = level === 2 ? 3 : 4
+  const facts = factsOf(document)
+  const heading = h(level === 2 ? 'h2' : 'h3', { class: 'verdict-title', id: level === 2 ? 'verdict' : null },
+    h('span', { 'aria-hidden': 'true', class: 'mark' }, TONE_MARK[verdict.tone], ' '),
+    label != null ? `${label}: ` : '', verdict.title)
+  const readable = verdict.kind !== 'not-a-credential'
+  return h('section', { class: 'credential-report', 'data-kind': report.kind },
+    verdictBlock(verdict, heading),
+    readable ? h(level === 2 ? 'h3' : 'h4', {}, 'What the badge says') : null,
+    readable && checkOf(report, 'proof')?.outcome !== 'passed'
+      ? h('p', { class: 'caution bad' }, 'Its signature does not hold, so none of what follows can be relied on: anyone could have written it.')
+      : null,
+    readable ? detailsList(report, facts, context) : null,
+    readable ? trustBlock(report, facts, context, sub) : null,
+    checksTable(report, label != null ? `The checks of ${label.charAt(0).toLowerCase()}${label.slice(1)}` : 'Each check'),
+    warningsList(report, sub))
+}
+
+/** The report, ready to put in the page. The first heading (h2, id "verdict") is the verdict. */
+export function renderReport (report: Report, context: ReportContext = {}): HTMLElement {
+  if (report.kind !== 'presentation') return credentialSection(report, context.document, context, 2, null)
+  const verdict = verdictOf(report)
+  const heading = h('h2', { class: 'verdict-title', id: 'verdict' },
+    h('span', { 'aria-hidden': 'true', class: 'mark' }, TONE_MARK[verdict.tone], ' '), `Presentation: ${verdict.title}`)
+  const inner = report.credentials ?? []
+  const documents = credentialsOf(context.document)
+  const rows: Array<[string, Node | string]> = []
+  if (report.holder != null) rows.push(['Presented by (holder)', did(report.holder, context)])
+  rows.push(['Credentials inside', String(inner.length)])
+  if (report.id != null) rows.push(['Presentation id', h('span', { class: 'mono' }, report.id)])
+  return h('section', { class: 'presentation-report' },
+    verdictBlock(verdict, heading),
+    h('dl', { class: 'facts' }, ...rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)])),
+    checksTable(report, 'The checks of the presentation'),
+    warningsList(report, 3),
+    ...inner.map((r, i) => credentialSection(r, documents[i], context, 3,
+      `Credential ${i + 1} of ${inner.length}${r.achievement?.name != null ? ` (${r.achievement.name})` : ''}`)))
+}
+
+/** The achievement ids of a report (and of the credentials of a presentation). */
+export function achievementIds (report: Report): string[] {
+  const ids = new Set<string>()
+  if (report.achievement?.id != null) ids.add(report.achievement.id)
+  for (const inner of report.credentials ?? []) if (inner.achievement?.id != null) ids.add(inner.achievement.id)
+  return [...ids]
+}

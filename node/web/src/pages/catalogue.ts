@@ -1,0 +1,489 @@
+// The catalogue page: search the federation's achievements, pathways and opportunities by words,
+// skill, type, area and place (a bundled town or city, typed coordinates, or the browser's
+// location), through GET /api/catalogue. Results come as a list, nearest first when a place is
+// given, and as a map drawn in SVG from the results' own coordinates around the search point (no
+// tiles, nothing fetched): the list is the accessible form of the map. "More results" pages on.
+import { distanceKm, formatDistance } from '@cofl/pathways'
+import type { CatalogueResult, CatalogueSkill, CataloguePage } from 'cofl'
+import { announce, api, byId, fill, focusResult, h, messageOf, svg } from '../lib/dom.js'
+import { PLACES, placeById, placeLabel } from '../lib/places.js'
+
+/** Results asked for per page. */
+const PAGE_SIZE = 20
+/** Default radius when a place is given (km). */
+const DEFAULT_KM = 10
+/** The map's square viewBox and the radius circle's radius in it. */
+const MAP_SIZE = 400
+const MAP_RADIUS = 170
+/** How long the browser may take to give the location. */
+const GEOLOCATION_TIMEOUT_MS = 15_000
+
+const TYPES = ['achievement', 'pathway', 'opportunity'] as const
+type ResultType = typeof TYPES[number]
+const TYPE_WORDS: Record<ResultType, string> = { achievement: 'Achievement', pathway: 'Pathway', opportunity: 'Opportunity' }
+/** Where the signed document of each type is (GET /api/<path>/:id). */
+const DOCUMENT_PATHS: Record<ResultType, string> = { achievement: 'achievements', pathway: 'pathways', opportunity: 'opportunities' }
+
+// The answer of GET /api/catalogue: the node's own types (type-only imports: nothing is bundled).
+type Result = CatalogueResult
+type ResultPlace = NonNullable<CatalogueResult['place']>
+type ResultSkill = CatalogueSkill
+
+interface Center { lat: number, lon: number, label: string }
+interface Search { params: URLSearchParams, center?: Center, km?: number }
+
+const form = byId<HTMLFormElement>('search-form')
+const q = byId<HTMLInputElement>('q')
+const skill = byId<HTMLInputElement>('skill')
+const area = byId<HTMLInputElement>('area')
+const near = byId<HTMLSelectElement>('near')
+const lat = byId<HTMLInputElement>('lat')
+const lon = byId<HTMLInputElement>('lon')
+const km = byId<HTMLInputElement>('km')
+const searchButton = byId<HTMLButtonElement>('search-button')
+const section = byId('results-section')
+const summary = byId('results-summary')
+const list = byId<HTMLOListElement>('results')
+const more = byId<HTMLButtonElement>('more')
+const figure = byId('map-figure')
+const mapBox = byId('map')
+const caption = byId('map-caption')
+
+/** What is shown now: the search, the results loaded so far, and the cursor of the next page. */
+let current: { search: Search, results: Result[], total?: number, next: string | null } | undefined
+/** The browser's position, once given. */
+let myPosition: Center | undefined
+let busy = false
+
+function radios (): HTMLInputElement[] {
+  return [...form.querySelectorAll<HTMLInputElement>('input[name="where"]')]
+}
+
+function where (): string {
+  return radios().find((r) => r.checked)?.value ?? 'anywhere'
+}
+
+function setWhere (value: string): void {
+  for (const r of radios()) r.checked = r.value === value
+}
+
+function fillPlaces (): void {
+  const cities = PLACES.filter((p) => p.city == null)
+  const areas = PLACES.filter((p) => p.city != null)
+  fill(near,
+    h('option', { value: '' }, 'Choose a place'),
+    h('optgroup', { label: 'Towns and cities' }, ...cities.map((p) => h('option', { value: p.id }, p.name))),
+    h('optgroup', { label: 'Areas of cities' }, ...areas.map((p) => h('option', { value: p.id }, placeLabel(p)))))
+}
+
+function invalid (field: HTMLElement, message: string): null {
+  field.setAttribute('aria-invalid', 'true')
+  announce(message, 'error')
+  field.focus()
+  return null
+}
+
+function clearInvalid (): void {
+  for (const field of form.querySelectorAll('[aria-invalid]')) field.removeAttribute('aria-invalid')
+}
+
+/** The browser's location, asked once (the browser asks the person). */
+async function locate (): Promise<Center> {
+  if (myPosition != null) return myPosition
+  if (!('geolocation' in navigator)) throw new Error('this browser cannot tell where you are')
+  const position = await new Promise<GeolocationPosition>((resolve, reject) => {
+    navigator.geolocation.getCurrentPosition(resolve, reject, { timeout: GEOLOCATION_TIMEOUT_MS, maximumAge: 300_000 })
+  }).catch((err: GeolocationPositionError) => {
+    throw new Error(err.code === err.PERMISSION_DENIED ? 'you did not allow this page to know where you are' : err.code === err.TIMEOUT ? 'the browser took too long to find where you are' : 'the browser could not find where you are')
+  })
+  myPosition = { lat: position.coords.latitude, lon: position.coords.longitude, label: 'where you are' }
+  return myPosition
+}
+
+/** The search the form describes, or null (with the reason said) when a field is wrong. */
+async function searchFromForm (): Promise<Search | null> {
+  clearInvalid()
+  const params = new URLSearchParams()
+  if (q.value.trim() !== '') params.set('q', q.value.trim())
+  if (skill.value.trim() !== '') params.set('skill', skill.value.trim())
+  if (area.value.trim() !== '') params.set('area', area.value.trim())
+  const types = [...form.querySelectorAll<HTMLInputElement>('input[name="type"]')].filter((c) => c.checked).map((c) => c.value)
+  if (types.length === 0) {
+    const first = form.querySelector<HTMLInputElement>('input[name="type"]')
+    return first != null ? invalid(first, 'Choose at least one kind of thing to look for.') : null
+  }
+  if (types.length < TYPES.length) params.set('type', types.join(','))
+
+  let center: Center | undefined
+  const choice = where()
+  if (choice === 'place') {
+    const place = placeById(near.value)
+    if (place == null) return invalid(near, 'Choose a town or city to search near.')
+    center = { lat: place.lat, lon: place.lon, label: placeLabel(place) }
+  } else if (choice === 'coords') {
+    const la = Number(lat.value)
+    const lo = Number(lon.value)
+    if (lat.value.trim() === '' || !Number.isFinite(la) || la < -90 || la > 90) return invalid(lat, 'The latitude must be a number of degrees from −90 to 90.')
+    if (lon.value.trim() === '' || !Number.isFinite(lo) || lo < -180 || lo > 180) return invalid(lon, 'The longitude must be a number of degrees from −180 to 180.')
+    center = { lat: la, lon: lo, label: `${la}, ${lo}` }
+  } else if (choice === 'me') {
+    announce('Asking your browser where you are…')
+    try {
+      center = await locate()
+    } catch (err) {
+      return invalid(byId('where-me'), `Your location is not available: ${messageOf(err)}. Choose a town or city, or type coordinates.`)
+    }
+  }
+  let radius: number | undefined
+  if (center != null) {
+    radius = km.value.trim() === '' ? DEFAULT_KM : Number(km.value)
+    if (!Number.isFinite(radius) || radius <= 0 || radius > 1000) return invalid(km, 'The distance must be a number of kilometres, more than 0 and at most 1000.')
+    params.set('lat', String(round(center.lat)))
+    params.set('lon', String(round(center.lon)))
+    params.set('km', String(radius))
+  }
+  return { params, ...(center != null ? { center } : {}), ...(radius != null ? { km: radius } : {}) }
+}
+
+function round (degrees: number): number {
+  return Math.round(degrees * 1e5) / 1e5
+}
+
+/** The page's own address for a search (what it shows can be bookmarked and shared; never your location). */
+function pageQuery (search: Search): string {
+  const params = new URLSearchParams(search.params)
+  const choice = where()
+  if (choice === 'place') {
+    params.delete('lat'); params.delete('lon')
+    params.set('near', near.value)
+  } else if (choice === 'me') {
+    params.delete('lat'); params.delete('lon'); params.delete('km')
+  }
+  const text = params.toString()
+  return text === '' ? location.pathname : `${location.pathname}?${text}`
+}
+
+/** Sets the form from the page's address (a shared or bookmarked search). True when there is one to run. */
+function formFromAddress (): boolean {
+  const params = new URLSearchParams(location.search)
+  if ([...params.keys()].length === 0) return false
+  q.value = params.get('q') ?? ''
+  skill.value = params.get('skill') ?? ''
+  area.value = params.get('area') ?? ''
+  const types = params.get('type')?.split(',')
+  for (const c of form.querySelectorAll<HTMLInputElement>('input[name="type"]')) c.checked = types == null || types.includes(c.value)
+  const placeId = params.get('near')
+  if (placeId != null && placeById(placeId) != null) {
+    near.value = placeId
+    setWhere('place')
+  } else if (params.get('lat') != null && params.get('lon') != null) {
+    lat.value = params.get('lat') ?? ''
+    lon.value = params.get('lon') ?? ''
+    setWhere('coords')
+  }
+  if (params.get('km') != null) km.value = params.get('km') ?? ''
+  return true
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+function distanceOf (result: Result, center: Center | undefined): number | undefined {
+  if (typeof result.distanceKm === 'number') return result.distanceKm
+  if (center == null || result.place == null || !Number.isFinite(result.place.lat) || !Number.isFinite(result.place.lon)) return undefined
+  return distanceKm(center, result.place)
+}
+
+function distanceWords (value: number): string {
+  return value < 0.1 ? 'under 0.1 km away' : `${formatDistance(value)} away`
+}
+
+function typeOf (result: Result): ResultType | undefined {
+  return (TYPES as readonly string[]).includes(result.type) ? result.type as ResultType : undefined
+}
+
+function addressText (address: unknown): string | undefined {
+  if (typeof address === 'string') return address
+  if (address == null || typeof address !== 'object') return undefined
+  const a = address as Record<string, unknown>
+  const parts = ['streetAddress', 'addressLocality', 'postalCode'].map((k) => a[k]).filter((v): v is string => typeof v === 'string' && v !== '')
+  return parts.length > 0 ? parts.join(', ') : undefined
+}
+
+function placeText (place: ResultPlace | undefined): string | undefined {
+  if (place == null) return undefined
+  const parts = [place.name, place.area].filter((v): v is string => typeof v === 'string' && v !== '')
+  return parts.length > 0 ? parts.join(', ') : undefined
+}
+
+/** A detail view of one result, read from its signed document when opened. */
+function detailsOf (result: Result): HTMLElement {
+  const type = typeOf(result)
+  const body = h('div', { class: 'detail-body' }, h('p', { class: 'muted' }, 'Open to read the details.'))
+  const details = h('details', { class: 'detail' }, h('summary', {}, 'Details', h('span', { class: 'visually-hidden' }, ` of ${result.name}`)), body)
+  let loaded = false
+  details.addEventListener('toggle', () => {
+    if (!details.open || loaded || type == null) return
+    loaded = true
+    void (async () => {
+      const path = `/api/${DOCUMENT_PATHS[type]}/${encodeURIComponent(result.id)}`
+      fill(body, h('p', { class: 'muted' }, 'Loading…'))
+      try {
+        const entry = await api<{ achievement?: Record<string, unknown>, document?: Record<string, unknown>, issuer?: string }>(path)
+        const document = entry.achievement ?? entry.document ?? {}
+        fill(body, detailList(result, document), h('p', {}, h('a', { href: path, class: 'json-link' }, `The signed ${TYPE_WORDS[type].toLowerCase()} (JSON)`)))
+      } catch (err) {
+        loaded = false
+        fill(body, h('p', { class: 'bad' }, `The details could not be read: ${messageOf(err)}`))
+      }
+    })()
+  })
+  if (type == null) fill(body, detailList(result, {}))
+  return details
+}
+
+function text (value: unknown): string | undefined {
+  if (typeof value === 'string') return value
+  if (Array.isArray(value)) return value.map(text).filter((v) => v != null).join(', ') || undefined
+  if (value != null && typeof value === 'object') {
+    const o = value as Record<string, unknown>
+    return text(o.narrative ?? o.name ?? o.targetName ?? o['@value'])
+  }
+  return undefined
+}
+
+function detailList (result: Result, document: Record<string, unknown>): HTMLElement {
+  const rows: Array<[string, string | Node]> = []
+  const add = (term: string, value: string | undefined): void => { if (value != null && value !== '') rows.push([term, value]) }
+  add('Description', text(document.description) ?? result.description)
+  add('Criteria', text(document.criteria))
+  add('Kind', result.kind ?? result.achievementType ?? text(document.achievementType) ?? text(document.kind))
+  if (result.requiredCount != null) add('Achievements to complete it', String(result.requiredCount))
+  add('Skills', result.skills != null && result.skills.length > 0 ? result.skills.map(skillName).join(', ') : text(document.alignment))
+  add('Tags', result.tags?.join(', '))
+  add('Place', placeText(result.place))
+  add('Address', addressText(result.place?.address))
+  if (result.place != null) add('Coordinates', `${result.place.lat}, ${result.place.lon}`)
+  add('Starts', result.startDate ?? text(document.startDate))
+  add('Ends', result.endDate ?? text(document.endDate))
+  add('Apply by', result.applyBy ?? text(document.applyBy))
+  if (result.issuer != null) rows.push(['Published by', h('span', { class: 'mono' }, result.issuer)])
+  rows.push(['Id', h('span', { class: 'mono' }, result.id)])
+  return h('dl', { class: 'facts' }, ...rows.flatMap(([t, v]) => [h('dt', {}, t), h('dd', {}, v)]))
+}
+
+function skillId (skill: ResultSkill | string): string {
+  return typeof skill === 'string' ? skill : skill.id
+}
+
+function skillName (skill: ResultSkill | string): string {
+  return typeof skill === 'string' ? skill : skill.name ?? skill.id
+}
+
+/** A skill chosen in a result: the same search, for that skill. */
+async function searchBySkill (chosen: ResultSkill | string): Promise<void> {
+  skill.value = skillId(chosen)
+  await runSearch()
+  byId('results-heading').focus()
+}
+
+function resultItem (result: Result, index: number, center: Center | undefined): HTMLLIElement {
+  const type = typeOf(result)
+  const distance = distanceOf(result, center)
+  const where = placeText(result.place)
+  return h('li', { class: 'result', id: `result-${index + 1}`, 'data-id': result.id, 'data-type': result.type },
+    h('h3', { class: 'result-name', tabindex: '-1' }, result.name),
+    h('p', { class: 'meta' },
+      h('span', { class: `type-badge type-${type ?? 'other'}` }, type != null ? TYPE_WORDS[type] : result.type),
+      result.kind != null ? h('span', {}, ` · ${result.kind}`) : null,
+      distance != null ? h('span', {}, ' · ', h('strong', { class: 'distance' }, distanceWords(distance))) : null,
+      where != null ? h('span', { class: 'place' }, ` · ${where}`) : null),
+    result.description != null ? h('p', { class: 'description' }, result.description) : null,
+    result.applyBy != null ? h('p', { class: 'dates' }, 'Apply by ', result.applyBy) : null,
+    result.skills != null && result.skills.length > 0
+      ? h('div', { class: 'skills' }, h('span', { class: 'muted', id: `skills-${index + 1}` }, 'Skills (search by one):'),
+        h('ul', { 'aria-labelledby': `skills-${index + 1}` }, ...result.skills.map((s) => h('li', {},
+          h('button', { type: 'button', class: 'skill', 'data-skill': skillId(s), title: `Search by the skill ${skillName(s)}`, onclick: () => { void searchBySkill(s) } }, skillName(s))))))
+      : null,
+    detailsOf(result))
+}
+
+/** The results in the order shown: nearest first when there is a search point (ties keep the node's order). */
+function ordered (results: Result[], center: Center | undefined): Result[] {
+  if (center == null) return results
+  return results.map((r, i) => ({ r, i, d: distanceOf(r, center) ?? Infinity })).sort((a, b) => a.d - b.d || a.i - b.i).map((x) => x.r)
+}
+
+function render (firstNew: number): void {
+  if (current == null) return
+  const { search, results, total, next } = current
+  const shown = ordered(results, search.center)
+  fill(list, ...shown.map((r, i) => resultItem(r, i, search.center)))
+  const count = total != null ? `${results.length} of ${total}` : String(results.length)
+  const around = search.center != null ? ` within ${search.km ?? DEFAULT_KM} km of ${search.center.label}, nearest first` : ''
+  fill(summary, results.length === 0
+    ? `Nothing found${around.replace(', nearest first', '')}. Try fewer words, another skill, or a wider distance.`
+    : `Showing ${count} result${(total ?? results.length) === 1 ? '' : 's'}${around}.`)
+  more.hidden = next == null
+  drawMap(shown, search)
+  section.hidden = false
+  if (firstNew > 0) {
+    // After "More results": focus the first result that was not there before.
+    const newIds = new Set(results.slice(firstNew).map((r) => r.id))
+    const index = shown.findIndex((r) => newIds.has(r.id))
+    const heading = list.children[index]?.querySelector<HTMLElement>('.result-name')
+    if (heading != null) focusResult(heading)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The map: an equirectangular projection around the search point (or the results' middle).
+
+const KM_PER_DEGREE_LAT = 110.574
+const KM_PER_DEGREE_LON_AT_EQUATOR = 111.32
+
+function niceKm (value: number): number {
+  const steps = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
+  return steps.filter((s) => s <= value).pop() ?? value
+}
+
+function drawMap (results: Result[], search: Search): void {
+  const placed = results.map((r, i) => ({ r, n: i + 1 })).filter(({ r }) => r.place != null && Number.isFinite(r.place.lat) && Number.isFinite(r.place.lon))
+  if (placed.length === 0) {
+    figure.hidden = true
+    fill(mapBox)
+    return
+  }
+  const points = placed.map(({ r }) => r.place as ResultPlace)
+  const origin = search.center ?? {
+    lat: (Math.min(...points.map((p) => p.lat)) + Math.max(...points.map((p) => p.lat))) / 2,
+    lon: (Math.min(...points.map((p) => p.lon)) + Math.max(...points.map((p) => p.lon))) / 2,
+    label: ''
+  }
+  const cosLat = Math.cos(origin.lat * Math.PI / 180)
+  const project = (p: { lat: number, lon: number }): { x: number, y: number } => ({
+    x: (p.lon - origin.lon) * KM_PER_DEGREE_LON_AT_EQUATOR * cosLat,
+    y: -(p.lat - origin.lat) * KM_PER_DEGREE_LAT
+  })
+  const projected = points.map(project)
+  // Kilometres from the middle to the edge of the drawing: the radius, or the furthest point.
+  const reach = Math.max(search.km ?? 0, ...projected.map((p) => Math.max(Math.abs(p.x), Math.abs(p.y))), 0.5)
+  // Without a radius circle, points can reach the corners: keep them clear of the labels there.
+  const scale = (search.center != null ? MAP_RADIUS : MAP_RADIUS - 30) / reach
+  const mid = MAP_SIZE / 2
+  const at = (p: { x: number, y: number }): { x: number, y: number } => ({ x: mid + p.x * scale, y: mid + p.y * scale })
+
+  const title = search.center != null ? `Map of the results within ${search.km ?? DEFAULT_KM} km of ${search.center.label}` : 'Map of the results that have a place'
+  const description = `${placed.length} of ${results.length} results drawn as numbered points${search.center != null ? ' around the search point, with a circle for the distance searched' : ''}. North is up. The numbers are those of the list, which holds the same information.`
+  const shapes: SVGElement[] = [
+    svg('title', { id: 'map-title' }, title),
+    svg('desc', { id: 'map-desc' }, description),
+    svg('rect', { x: 0, y: 0, width: MAP_SIZE, height: MAP_SIZE, class: 'map-bg' })
+  ]
+  if (search.center != null && search.km != null) {
+    shapes.push(svg('circle', { cx: mid, cy: mid, r: search.km * scale, class: 'map-radius' }))
+    shapes.push(svg('g', { class: 'map-center' },
+      svg('title', {}, `Search point: ${search.center.label}`),
+      svg('path', { d: `M ${mid - 8} ${mid} H ${mid + 8} M ${mid} ${mid - 8} V ${mid + 8}` }),
+      svg('circle', { cx: mid, cy: mid, r: 3 })))
+  }
+  // Furthest first, so that the nearest (first in the list) are drawn on top.
+  for (const { r, n } of [...placed].reverse()) {
+    const p = at(project(r.place as ResultPlace))
+    shapes.push(svg('g', { class: `map-point type-${typeOf(r) ?? 'other'}`, 'data-n': n, 'data-id': r.id },
+      svg('title', {}, `${n}. ${r.name}${placeText(r.place) != null ? `, ${placeText(r.place) as string}` : ''}`),
+      svg('circle', { cx: round2(p.x), cy: round2(p.y), r: 11 }),
+      svg('text', { x: round2(p.x), y: round2(p.y), 'text-anchor': 'middle', 'dominant-baseline': 'central' }, String(n))))
+  }
+  const bar = niceKm(reach / 2)
+  const barPx = bar * scale
+  shapes.push(svg('g', { class: 'map-scale' },
+    svg('path', { d: `M 12 ${MAP_SIZE - 16} v 6 h ${round2(barPx)} v -6` }),
+    svg('text', { x: 12 + barPx / 2, y: MAP_SIZE - 20, 'text-anchor': 'middle' }, `${bar} km`)))
+  shapes.push(svg('text', { x: MAP_SIZE - 12, y: 22, 'text-anchor': 'end', class: 'map-north' }, 'N ↑'))
+  fill(mapBox, svg('svg', { viewBox: `0 0 ${MAP_SIZE} ${MAP_SIZE}`, role: 'img', 'aria-labelledby': 'map-title map-desc', class: 'map', focusable: 'false' }, ...shapes))
+  fill(caption, placed.length === results.length
+    ? 'The numbers on the map are those of the list.'
+    : `The numbers on the map are those of the list; ${results.length - placed.length} result${results.length - placed.length === 1 ? ' has' : 's have'} no place and ${results.length - placed.length === 1 ? 'is' : 'are'} not drawn.`)
+  figure.hidden = false
+}
+
+function round2 (value: number): number {
+  return Math.round(value * 100) / 100
+}
+
+// ---------------------------------------------------------------------------------------------
+// Searching
+
+function setBusy (on: boolean): void {
+  busy = on
+  searchButton.disabled = on
+  more.disabled = on
+  section.setAttribute('aria-busy', String(on))
+}
+
+async function fetchPage (search: Search, cursor: string | null): Promise<CataloguePage> {
+  const params = new URLSearchParams(search.params)
+  params.set('limit', String(PAGE_SIZE))
+  if (cursor != null) params.set('cursor', cursor)
+  return await api<CataloguePage>(`/api/catalogue?${params.toString()}`)
+}
+
+async function runSearch (): Promise<void> {
+  if (busy) return
+  const search = await searchFromForm()
+  if (search == null) return
+  setBusy(true)
+  announce('Searching…')
+  try {
+    const page = await fetchPage(search, null)
+    current = { search, results: page.results, ...(page.total != null ? { total: page.total } : {}), next: page.next ?? null }
+    history.replaceState(null, '', pageQuery(search))
+    render(0)
+    announce(summary.textContent ?? '', page.results.length > 0 ? 'success' : 'info')
+  } catch (err) {
+    announce(`The search did not work: ${messageOf(err)}`, 'error')
+  } finally {
+    setBusy(false)
+  }
+}
+
+async function loadMore (): Promise<void> {
+  if (busy || current?.next == null) return
+  setBusy(true)
+  announce('Loading more results…')
+  try {
+    const page = await fetchPage(current.search, current.next)
+    const before = current.results.length
+    const seen = new Set(current.results.map((r) => r.id))
+    current.results.push(...page.results.filter((r) => !seen.has(r.id)))
+    current.next = page.next ?? null
+    if (page.total != null) current.total = page.total
+    render(before)
+    announce(`${current.results.length - before} more loaded. ${summary.textContent ?? ''}`, 'success')
+  } catch (err) {
+    announce(`More results could not be loaded: ${messageOf(err)}`, 'error')
+  } finally {
+    setBusy(false)
+  }
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault()
+  void runSearch()
+})
+more.addEventListener('click', () => { void loadMore() })
+// Using a field of a choice chooses it.
+near.addEventListener('change', () => { if (near.value !== '') setWhere('place') })
+for (const field of [lat, lon]) field.addEventListener('input', () => { setWhere('coords') })
+byId<HTMLInputElement>('where-me').addEventListener('change', () => {
+  // Asked as soon as it is chosen, so that the browser's question comes from the person's action.
+  void locate().then((p) => {
+    announce(`Your location is known to this page: ${round(p.lat)}, ${round(p.lon)}. Search to see what is near.`, 'info')
+  }, (err: unknown) => {
+    announce(`Your location is not available: ${messageOf(err)}. Choose a town or city, or type coordinates.`, 'error')
+  })
+})
+
+fillPlaces()
+if (formFromAddress()) void runSearch()

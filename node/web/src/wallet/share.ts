@@ -1,0 +1,125 @@
+/**
+ * What the learner shares, made in the page and handed to the learner (a download, the
+ * clipboard), never sent by the page: a presentation of chosen badges signed by the holder, and a
+ * badge image with one credential baked in (@cofl/wallet's bakePng / bakeSvg, OB 3.0 "Baked Badge").
+ */
+import { bakePng, bakeSvg, defaultBadgeSvg } from '@cofl/wallet/browser'
+import type { HeldCredential } from '@cofl/wallet/browser'
+
+type Json = Record<string, unknown>
+
+/** The side of the PNG badge drawn when the achievement has no PNG image of its own. */
+export const BADGE_PNG_SIZE = 256
+
+/** Gives the learner a file (a download the browser saves; nothing leaves the page). */
+export function download (name: string, data: Blob): void {
+  const url = URL.createObjectURL(data)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.rel = 'noopener'
+  document.body.append(a)
+  a.click()
+  a.remove()
+  setTimeout(() => { URL.revokeObjectURL(url) }, 60_000)
+}
+
+/** A file name from a badge's name: letters, digits and dashes. */
+export function fileName (name: string, extension: string): string {
+  const base = name.normalize('NFKD').replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 60).toLowerCase()
+  return `${base === '' ? 'badge' : base}.${extension}`
+}
+
+function achievementOf (held: HeldCredential): Json | undefined {
+  const subject = [held.credential.credentialSubject].flat()[0] as Json | undefined
+  const achievement = subject?.achievement
+  return typeof achievement === 'object' && achievement !== null && !Array.isArray(achievement) ? achievement as Json : undefined
+}
+
+/** The achievement's image as a data: URL of the given media type, when it has one. */
+function dataImage (held: HeldCredential, mediaType: string): Uint8Array | undefined {
+  const image = achievementOf(held)?.image
+  const id = typeof image === 'string' ? image : typeof image === 'object' && image !== null ? (image as Json).id : undefined
+  if (typeof id !== 'string') return undefined
+  const match = /^data:([^;,]+)(;base64)?,(.*)$/s.exec(id)
+  if (match == null || match[1]?.toLowerCase() !== mediaType) return undefined
+  try {
+    if (match[2] != null) return Uint8Array.from(atob(match[3] as string), (c) => c.charCodeAt(0))
+    return new TextEncoder().encode(decodeURIComponent(match[3] as string))
+  } catch {
+    return undefined
+  }
+}
+
+function badgeName (held: HeldCredential): string {
+  return held.name ?? held.achievement?.name ?? 'Badge'
+}
+
+/** Draws a round badge with the name on it, as a PNG (the canvas encodes it). */
+async function drawnBadgePng (name: string): Promise<Uint8Array> {
+  const size = BADGE_PNG_SIZE
+  const canvas = document.createElement('canvas')
+  canvas.width = size
+  canvas.height = size
+  const g = canvas.getContext('2d')
+  if (g == null) throw new Error('this browser cannot draw an image (no canvas 2D context)')
+  const circle = (r: number, fill: string): void => { g.beginPath(); g.arc(size / 2, size / 2, r, 0, Math.PI * 2); g.fillStyle = fill; g.fill() }
+  circle(size * 0.47, '#1f4e79')
+  circle(size * 0.42, '#ffffff')
+  circle(size * 0.39, '#2e75b6')
+  g.fillStyle = '#ffffff'
+  g.textAlign = 'center'
+  g.textBaseline = 'middle'
+  // Up to three lines of the name, shrunk to fit inside the circle.
+  const words = name.split(/\s+/).filter((w) => w !== '')
+  let fontSize = 30
+  let lines: string[] = []
+  for (; fontSize >= 12; fontSize -= 2) {
+    g.font = `600 ${fontSize}px system-ui, sans-serif`
+    lines = []
+    let line = ''
+    for (const word of words) {
+      const candidate = line === '' ? word : `${line} ${word}`
+      if (g.measureText(candidate).width <= size * 0.62 || line === '') line = candidate
+      else { lines.push(line); line = word }
+    }
+    if (line !== '') lines.push(line)
+    if (lines.length <= 3 && lines.every((l) => g.measureText(l).width <= size * 0.66)) break
+  }
+  lines = lines.slice(0, 3)
+  const height = fontSize * 1.15
+  lines.forEach((l, i) => { g.fillText(l, size / 2, size / 2 + (i - (lines.length - 1) / 2) * height, size * 0.66) })
+  const blob = await new Promise<Blob | null>((resolve) => { canvas.toBlob(resolve, 'image/png') })
+  if (blob == null) throw new Error('the browser could not encode the badge image')
+  return new Uint8Array(await blob.arrayBuffer())
+}
+
+/** The credential baked into the achievement's PNG image (a drawn badge when it has none). */
+export async function bakedPng (held: HeldCredential): Promise<Blob> {
+  const own = dataImage(held, 'image/png')
+  let baked: Uint8Array | undefined
+  try {
+    if (own != null) baked = bakePng(own, held.credential)
+  } catch {
+    // The achievement's image is no readable PNG: bake into a drawn badge instead.
+  }
+  baked ??= bakePng(await drawnBadgePng(badgeName(held)), held.credential)
+  return new Blob([baked as Uint8Array<ArrayBuffer>], { type: 'image/png' })
+}
+
+/** The credential baked into the achievement's SVG image (a plain badge with its name when it has none). */
+export function bakedSvg (held: HeldCredential): Blob {
+  const image = dataImage(held, 'image/svg+xml')
+  const svg = image != null ? new TextDecoder().decode(image) : defaultBadgeSvg(badgeName(held))
+  return new Blob([bakeSvg(svg, held.credential)], { type: 'image/svg+xml' })
+}
+
+/** Puts text on the clipboard; false when the browser does not allow it (the page then selects it for the learner). */
+export async function copyText (text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text)
+    return true
+  } catch {
+    return false
+  }
+}

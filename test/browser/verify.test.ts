@@ -1,0 +1,311 @@
+// The verify page in Chromium, against a real node: a credential pasted (valid, tampered with,
+// revoked), a baked PNG given by the file input and dropped on the drop zone, a presentation with
+// its challenge, an issuer outside the node's trust until the city endorses it, and bad input
+// (empty, not JSON, an image with no credential) that only gets a message. Keyboard use, focus on
+// the verdict, and no console errors throughout.
+import * as assert from 'uvu/assert'
+import type { Browser, Page } from 'playwright-core'
+import { buildAchievement, buildOpenBadgeCredential, buildPresentation, buildProfile, signCredential, signPresentation } from '@cofl/credentials'
+import { generateKeyPair } from '@cofl/identity'
+import { bakePng, bakeSvg, defaultBadgePng, defaultBadgeSvg } from '@cofl/wallet'
+import { browserSuite, ensureWebBuilt, launchBrowser, newPage, screenshot, startTestNode } from './harness.js'
+import type { TestNode } from './harness.js'
+
+const { it, before, after, run } = browserSuite('verify page')
+
+let browser: Browser | undefined
+let city: TestNode | undefined
+let achievementId = ''
+let valid: Record<string, unknown> = {}
+let toRevoke: Record<string, unknown> = {}
+
+
+async function admin<T = Record<string, unknown>> (path: string, body: unknown): Promise<T> {
+  const node = (city as TestNode).node
+  const response = await fetch(node.url + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${node.adminToken}` },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(20_000)
+  })
+  const json = await response.json() as T
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(json)}`)
+  return json
+}
+
+async function issue (subject: string): Promise<Record<string, unknown>> {
+  return (await admin<{ credential: Record<string, unknown> }>('/api/credentials', { achievementId, subject })).credential
+}
+
+const LEARNER = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK'
+
+before(async () => {
+  ensureWebBuilt()
+  city = await startTestNode()
+  browser = await launchBrowser()
+  const created = await admin<{ id: string }>('/api/achievements', { name: 'Bike Repair Basics', description: 'Fixed a puncture, adjusted brakes and gears at the community bike workshop.', criteria: 'Three supervised repairs' })
+  achievementId = created.id
+  valid = await issue(LEARNER)
+  toRevoke = await issue(LEARNER)
+})
+
+after(async () => {
+  await browser?.close()
+  await city?.stop()
+})
+
+/** Opens the verify page in a fresh context; `errors` collects page errors and console errors. */
+async function open (errors: string[]): Promise<{ page: Page, close: () => Promise<void> }> {
+  const { context, page } = await newPage(browser as Browser, errors)
+  const response = await page.goto((city as TestNode).node.url + '/verify')
+  assert.is(response?.status(), 200)
+  return { page, close: async () => { await context.close() } }
+}
+
+async function paste (page: Page, document: unknown): Promise<void> {
+  await page.fill('#json', JSON.stringify(document, null, 2))
+  await page.click('#verify-button')
+}
+
+async function verdict (page: Page): Promise<string> {
+  await page.locator('#verdict').waitFor()
+  return (await page.locator('#verdict').textContent() ?? '').trim()
+}
+
+function row (page: Page, check: string): ReturnType<Page['locator']> {
+  return page.locator(`#report tr[data-check="${check}"]`).first()
+}
+
+it('a valid credential pasted and sent with the keyboard: Valid, the achievement, its issuer and its trust', async () => {
+  const errors: string[] = []
+  const { page, close } = await open(errors)
+  try {
+    const node = (city as TestNode).node
+    // Keyboard only: the text area, then Tab to the Verify button, then Enter.
+    await page.focus('#json')
+    await page.keyboard.insertText(JSON.stringify(valid, null, 2))
+    await page.getByText('This looks like a credential (OpenBadgeCredential).').waitFor()
+    await page.keyboard.press('Tab')
+    assert.is(await page.evaluate(() => document.activeElement?.id), 'verify-button')
+    await page.keyboard.press('Enter')
+    assert.match(await verdict(page), /^✓ Valid$/)
+    // Focus moves to the verdict; the live region says it too.
+    assert.is(await page.evaluate(() => document.activeElement?.id), 'verdict')
+    assert.match(await page.textContent('#status') ?? '', 'Valid')
+    const report = await page.textContent('#report') ?? ''
+    for (const expected of ['Bike Repair Basics', 'Fixed a puncture, adjusted brakes and gears', 'Bristol City of Learning', node.did, LEARNER, 'Active: not revoked', 'Trusted.', 'the issuer is a trust root itself']) {
+      assert.ok(report.includes(expected), `the report shows ${expected}`)
+    }
+    assert.is(await page.locator('#report tr[data-outcome="failed"]').count(), 0)
+    assert.is(await page.locator('#report .caution').count(), 0)
+    assert.is(await row(page, 'proof').locator('td.outcome').textContent(), '✓ Passed')
+    assert.ok(await page.locator('#report time').count() >= 1, 'the dates are <time> elements')
+    await screenshot(page, 'verify-valid')
+    assert.equal(errors, [])
+  } finally {
+    await close()
+  }
+})
+
+it('a credential changed after signing: Not valid, with the signature check\'s reason', async () => {
+  const errors: string[] = []
+  const { page, close } = await open(errors)
+  try {
+    const tampered = structuredClone(valid) as { credentialSubject: { achievement: { name: string } } }
+    tampered.credentialSubject.achievement.name = 'Bike Repair Master'
+    const expected = await (await fetch((city as TestNode).node.url + '/api/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verifiableCredential: tampered }) })).json() as { checks: Array<{ id: string, reason: string }> }
+    const proofReason = expected.checks.find((c) => c.id === 'proof')?.reason ?? ''
+    assert.ok(proofReason.length > 0)
+    await paste(page, tampered)
+    assert.match(await verdict(page), /Not valid$/)
+    assert.match(await page.textContent('#report .summary') ?? '', 'The signature does not hold')
+    assert.match(await page.textContent('#report .caution') ?? '', 'none of what follows can be relied on', 'what the badge claims is flagged as unreliable')
+    assert.is(await row(page, 'proof').locator('td.outcome').textContent(), '✗ Failed')
+    assert.ok((await row(page, 'proof').locator('td.reason').textContent() ?? '').includes(proofReason), 'the proof check\'s reason is shown')
+    assert.match(await page.textContent('#status') ?? '', 'Not valid')
+    assert.is(await page.getAttribute('#status', 'data-kind'), 'error')
+    await screenshot(page, 'verify-tampered')
+    assert.equal(errors, [])
+  } finally {
+    await close()
+  }
+})
+
+it('a revoked credential: Revoked, and its status says so; a suspended one: Suspended', async () => {
+  const errors: string[] = []
+  const { page, close } = await open(errors)
+  try {
+    await admin('/api/credentials/revoke', { credentialId: toRevoke.id })
+    await paste(page, toRevoke)
+    assert.match(await verdict(page), /Revoked$/)
+    assert.match(await page.textContent('#report .status-words') ?? '', /^Revoked: revoked by its issuer/)
+    assert.is(await row(page, 'status').getAttribute('data-outcome'), 'failed')
+    assert.match(await row(page, 'status').textContent() ?? '', 'COFL_ERR_STATUS_REVOKED')
+    await screenshot(page, 'verify-revoked')
+
+    // A suspendable credential, suspended: Suspended.
+    const suspendable = (await admin<{ credential: Record<string, unknown> }>('/api/credentials', { achievementId, subject: LEARNER, statusPurpose: 'suspension' })).credential
+    await admin('/api/credentials/suspend', { credentialId: suspendable.id })
+    await paste(page, suspendable)
+    await page.locator('#verdict', { hasText: /Suspended$/ }).waitFor()
+    assert.match(await page.textContent('#report .status-words') ?? '', /^Suspended: suspended by its issuer/)
+    assert.equal(errors, [])
+  } finally {
+    await close()
+  }
+})
+
+it('a baked PNG, by the file input and dropped on the drop zone, and a baked SVG: Valid', async () => {
+  const errors: string[] = []
+  const { page, close } = await open(errors)
+  try {
+    const png = Buffer.from(bakePng(defaultBadgePng(), valid))
+    // 1. The file input (what a keyboard user reaches with Tab and Space).
+    await page.setInputFiles('#file', { name: 'bike-repair.png', mimeType: 'image/png', buffer: png })
+    assert.match(await verdict(page), /^✓ Valid$/)
+    assert.match(await page.textContent('#status') ?? '', 'The badge chosen (bike-repair.png): Valid')
+    assert.match(await page.textContent('#report') ?? '', 'Fixed a puncture', 'the description read from the baked credential')
+    await screenshot(page, 'verify-png-chosen')
+
+    // 2. A drop: a DataTransfer made in the page holding the same file, dropped on the zone.
+    await page.click('#clear-button')
+    assert.ok(await page.locator('#report').isHidden())
+    const transfer = await page.evaluateHandle((bytes) => {
+      const data = new DataTransfer()
+      data.items.add(new File([new Uint8Array(bytes)], 'dropped-badge.png', { type: 'image/png' }))
+      return data
+    }, [...png])
+    await page.dispatchEvent('#dropzone', 'dragenter', { dataTransfer: transfer })
+    assert.ok(await page.locator('#dropzone.over').count() === 1, 'the zone shows it will take the drop')
+    await page.dispatchEvent('#dropzone', 'drop', { dataTransfer: transfer })
+    assert.match(await verdict(page), /^✓ Valid$/)
+    assert.match(await page.textContent('#status') ?? '', 'The badge dropped (dropped-badge.png): Valid')
+    assert.is(await page.locator('#dropzone.over').count(), 0)
+    assert.match(await page.textContent('#report') ?? '', 'Bristol City of Learning')
+    await screenshot(page, 'verify-png-dropped')
+
+    // 3. A baked SVG, by the file input.
+    const svgBadge = bakeSvg(defaultBadgeSvg('Bike Repair Basics'), valid)
+    await page.setInputFiles('#file', { name: 'bike-repair.svg', mimeType: 'image/svg+xml', buffer: Buffer.from(svgBadge) })
+    await page.locator('#status', { hasText: 'The badge chosen (bike-repair.svg): Valid' }).waitFor()
+    assert.match(await page.textContent('#report') ?? '', 'Fixed a puncture', 'the description read from the baked SVG')
+    assert.equal(errors, [])
+  } finally {
+    await close()
+  }
+})
+
+it('a presentation: the challenge field appears; without it the presentation fails, with it it is valid', async () => {
+  const errors: string[] = []
+  const { page, close } = await open(errors)
+  try {
+    const holder = await generateKeyPair()
+    const held = await issue(holder.did)
+    const vp = await signPresentation(buildPresentation({ holder: holder.did, verifiableCredential: [held as never] }), { key: holder, challenge: 'c-123', domain: 'jobs.example' })
+    assert.ok(await page.locator('#presentation-options').isHidden())
+    await page.fill('#json', JSON.stringify(vp))
+    await page.locator('#presentation-options').waitFor({ state: 'visible' })
+    await page.click('#verify-button')
+    assert.match(await verdict(page), /Presentation: Not valid$/)
+    assert.match(await row(page, 'proof').textContent() ?? '', 'COFL_ERR_CHALLENGE_MISSING')
+
+    // A domain alone is refused in the page, before any request.
+    await page.fill('#domain', 'jobs.example')
+    await page.click('#verify-button')
+    await page.getByText('A domain is checked together with a challenge').waitFor()
+    assert.is(await page.getAttribute('#challenge', 'aria-invalid'), 'true')
+    assert.ok(await page.locator('#report').isHidden())
+
+    await page.fill('#challenge', 'c-123')
+    await page.click('#verify-button')
+    assert.match(await verdict(page), /Presentation: Valid$/)
+    const heading = await page.locator('#report h3.verdict-title').first().textContent() ?? ''
+    assert.match(heading, 'Credential 1 of 1 (Bike Repair Basics): Valid')
+    assert.match(await page.textContent('#report') ?? '', holder.did)
+    await screenshot(page, 'verify-presentation')
+    assert.equal(errors, [])
+  } finally {
+    await close()
+  }
+})
+
+it('an issuer outside the node\'s trust: valid but not trusted, then trusted once the city endorses it', async () => {
+  const errors: string[] = []
+  const { page, close } = await open(errors)
+  try {
+    const key = await generateKeyPair()
+    const issuer = buildProfile({ id: key.did, name: 'Harbourside Makerspace' })
+    const achievement = buildAchievement({ name: 'Laser Cutting Safety', description: 'Safe use of the laser cutter', criteria: 'Induction', creator: issuer })
+    const credential = await signCredential(buildOpenBadgeCredential({ issuer, achievement, subject: LEARNER }), { key })
+    await paste(page, credential)
+    assert.match(await verdict(page), /Valid, but the issuer is not trusted$/)
+    assert.match(await page.textContent('#report .trust') ?? '', 'Not trusted.')
+    assert.match(await page.textContent('#report') ?? '', 'no endorsement of this issuer is held')
+    await screenshot(page, 'verify-untrusted')
+
+    await admin('/api/endorsements', { issuer: key.did, comment: 'Our partner makerspace' })
+    await page.click('#verify-button')
+    await page.locator('#verdict', { hasText: /^✓ Valid$/ }).waitFor()
+    const node = (city as TestNode).node
+    const endorsers = await page.locator('#report ul.endorsers li').allTextContents()
+    assert.equal(endorsers.length, 1)
+    assert.match(endorsers[0] ?? '', node.did)
+    assert.match(endorsers[0] ?? '', 'Bristol City of Learning (this node)')
+    const chain = await page.locator('#report ol.chain li').allTextContents()
+    assert.equal(chain.length, 2)
+    assert.match(chain[0] ?? '', '(trust root)')
+    assert.match(chain[1] ?? '', key.did)
+    await screenshot(page, 'verify-endorsed')
+    assert.equal(errors, [])
+  } finally {
+    await close()
+  }
+})
+
+it('bad input gets a message in the live region and no report: empty, not JSON, an image with no badge', async () => {
+  const errors: string[] = []
+  const { page, close } = await open(errors)
+  try {
+    await page.click('#verify-button')
+    assert.match(await page.textContent('#status') ?? '', 'Nothing to verify')
+    assert.is(await page.getAttribute('#status', 'role'), 'status')
+    assert.is(await page.getAttribute('#json', 'aria-invalid'), 'true')
+    assert.is(await page.evaluate(() => document.activeElement?.id), 'json')
+
+    await page.fill('#json', '{"type": ["VerifiableCredential"], oops')
+    await page.click('#verify-button')
+    assert.match(await page.textContent('#status') ?? '', 'This is not JSON')
+    assert.ok(await page.locator('#report').isHidden())
+    await screenshot(page, 'verify-not-json')
+
+    await page.fill('#json', '[1, 2]')
+    await page.click('#verify-button')
+    assert.match(await page.textContent('#status') ?? '', 'an array')
+
+    await page.setInputFiles('#file', { name: 'plain.png', mimeType: 'image/png', buffer: Buffer.from(defaultBadgePng()) })
+    await page.getByText('no badge credential is baked into it').waitFor()
+    assert.ok(await page.locator('#report').isHidden())
+    await page.setInputFiles('#file', { name: 'empty.json', mimeType: 'application/json', buffer: Buffer.alloc(0) })
+    await page.getByText('The file empty.json is empty.').waitFor()
+
+    // A phone's width: everything reflows, nothing scrolls sideways (WCAG 1.4.10).
+    await page.setViewportSize({ width: 390, height: 800 })
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), 'no horizontal scrolling at 390 px')
+    await screenshot(page, 'verify-narrow')
+    await page.setViewportSize({ width: 1280, height: 900 })
+
+    // A JSON object that is no credential goes to the node, whose report says what it is not.
+    await page.fill('#json', '{"hello": "world"}')
+    await page.click('#verify-button')
+    assert.match(await verdict(page), /Not a credential$/)
+    assert.is(await row(page, 'format').getAttribute('data-outcome'), 'failed')
+    // The page still works after all that.
+    await paste(page, valid)
+    await page.locator('#verdict', { hasText: /^✓ Valid$/ }).waitFor()
+    assert.equal(errors, [])
+  } finally {
+    await close()
+  }
+})
+
+run()

@@ -1,0 +1,270 @@
+// The wallet page in Chromium, against a city node started in this process. The admin API makes
+// two achievements, a destination pathway asking for both (with a pathway badge) and two offers;
+// in the page the wallet makes its key, claims from a link (`/wallet#claim=...`), shows the
+// badge, progress "1 of 2" and a next step naming the missing achievement with its reason; a
+// second claim completes the pathway and brings its badge (`awards`). The learner shares a
+// presentation over a verifier's challenge and a baked PNG / SVG: each download verifies on the
+// node (POST /api/verify, made by this test, as a verifier would). A backup restores the same
+// wallet in a fresh browser profile. Every request the page made is recorded: the held badges,
+// the holder DID and the learner's place never leave the page but in the claims the learner made.
+import { readFile } from 'node:fs/promises'
+import * as assert from 'uvu/assert'
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
+import { browserSuite, ensureWebBuilt, launchBrowser, newPage, screenshot, startTestNode } from './harness.js'
+import type { TestNode } from './harness.js'
+
+type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const { it, before, after, run } = browserSuite('wallet page')
+
+const PYTHON = 'urn:cofl:test:achievement:python'
+const GIT = 'urn:cofl:test:achievement:git'
+const BADGE = 'urn:cofl:test:achievement:junior-dev'
+const SAILING = 'urn:cofl:test:achievement:sailing'
+const PATHWAY = 'urn:cofl:test:pathway:junior-dev'
+const CHALLENGE = 'verifier-challenge-7Hq2'
+const DOMAIN = 'jobs.example'
+const PLACE = '50.3755, -4.1427'
+const PASSPHRASE = 'correct horse battery'
+
+let browser: Browser | undefined
+let city: TestNode | undefined
+
+interface Recorded { method: string, url: string, body: string }
+
+async function admin (method: string, path: string, body?: unknown): Promise<Json> {
+  const node = (city as TestNode).node
+  const response = await fetch(`${node.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${node.adminToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    signal: AbortSignal.timeout(30_000)
+  })
+  const json = await response.json() as Json
+  assert.ok(response.ok, `${method} ${path}: ${response.status} ${JSON.stringify(json)}`)
+  return json
+}
+
+/** POST /api/verify as a verifier would (from this test, not from the page). */
+async function verifyOnNode (body: string | Uint8Array, type: string): Promise<Json> {
+  const response = await fetch(`${(city as TestNode).node.url}/api/verify`, { method: 'POST', headers: { 'content-type': type }, body: body as BodyInit, signal: AbortSignal.timeout(30_000) })
+  return await response.json() as Json
+}
+
+async function downloadOf (page: Page, click: () => Promise<void>): Promise<Buffer> {
+  const [download] = await Promise.all([page.waitForEvent('download'), click()])
+  const path = await download.path()
+  assert.ok(path != null, 'the download was saved')
+  return await readFile(path)
+}
+
+function recordRequests (page: Page): Recorded[] {
+  const requests: Recorded[] = []
+  page.on('request', (request: Request) => { requests.push({ method: request.method(), url: request.url(), body: request.postData() ?? '' }) })
+  return requests
+}
+
+async function waitForStatus (page: Page, text: string | RegExp): Promise<void> {
+  await page.locator('#status').filter({ hasText: text }).waitFor({ timeout: 30_000 })
+}
+
+before(async () => {
+  ensureWebBuilt()
+  city = await startTestNode()
+  browser = await launchBrowser()
+  await admin('POST', '/api/achievements', { id: PYTHON, name: 'Python basics', description: 'Writes small Python programs', criteria: 'Ten exercises in the coding club' })
+  await admin('POST', '/api/achievements', { id: GIT, name: 'Git for teams', description: 'Shares code with git', criteria: 'A pull request reviewed and merged' })
+  await admin('POST', '/api/achievements', { id: BADGE, name: 'Junior developer pathway', description: 'Python and git: ready for an apprenticeship', criteria: 'Both badges of the pathway' })
+  await admin('POST', '/api/achievements', { id: SAILING, name: 'Dinghy sailing', description: 'Sails a dinghy in the Sound', criteria: 'Two sessions on the water', place: { name: 'Mount Batten Centre', area: 'Plymstock', lat: 50.3594, lon: -4.1283 } })
+  await admin('POST', '/api/pathways', { id: PATHWAY, kind: 'destination', name: 'Junior developer', description: 'Two badges towards an apprenticeship', requirements: { allOf: [PYTHON, GIT] }, awardAchievementId: BADGE })
+})
+
+after(async () => {
+  await browser?.close()
+  await city?.stop()
+})
+
+it('claims from a link, shows progress and next steps, shares a verifiable presentation and baked badges, keeps everything in the page', async () => {
+  const node = (city as TestNode).node
+  const errors: string[] = []
+  const { context, page } = await newPage(browser as Browser, errors)
+  let restored: BrowserContext | undefined
+  const requests = recordRequests(page)
+  try {
+    const first = await admin('POST', '/api/offers', { achievementId: PYTHON, name: 'Ana', email: 'ana@example.org' })
+    const second = await admin('POST', '/api/offers', { achievementId: GIT, name: 'Ana', email: 'ana@example.org' })
+
+    // First visit, opened at the claim: the wallet makes its key, and shows the offer.
+    const response = await page.goto(`${node.url}/wallet#claim=${encodeURIComponent(first.claimUrl as string)}`)
+    assert.is(response?.status(), 200)
+    assert.match(response?.headers()['content-security-policy'] ?? '', "script-src 'self'")
+    await page.locator('#offer').waitFor({ state: 'visible' })
+    const did = (await page.textContent('#holder-did'))?.trim() ?? ''
+    assert.match(did, /^did:key:z6Mk/)
+    assert.is(page.url(), `${node.url}/wallet`, 'the claim code is taken out of the address bar')
+    assert.match(await page.textContent('#offer-details') ?? '', 'Python basics')
+    assert.match(await page.textContent('#offer-details') ?? '', node.did)
+    assert.is(await page.getByRole('link', { name: 'Wallet' }).first().getAttribute('aria-current'), 'page')
+    await page.locator('#pathway-list').waitFor()
+    assert.match(await page.textContent('#pathway-list') ?? '', '0 of 2 done')
+    await screenshot(page, 'wallet-offer')
+
+    // Accept: signed in the page, claimed, checked in the page, kept.
+    await page.getByRole('button', { name: 'Accept the badge' }).click()
+    await waitForStatus(page, '“Python basics” is in your wallet')
+    const row = page.locator('#badge-table tbody tr').filter({ hasText: 'Python basics' })
+    assert.is(await row.count(), 1)
+    assert.match(await row.textContent() ?? '', 'Bristol City of Learning')
+    assert.match(await row.textContent() ?? '', 'Active')
+    assert.is(await page.evaluate('document.activeElement?.id'), 'badges-heading', 'focus moves to the badges')
+
+    // Progress and next steps, worked out in the page.
+    const pathway = page.locator(`li.pathway[data-pathway="${PATHWAY}"]`)
+    await pathway.filter({ hasText: '1 of 2 done' }).waitFor()
+    assert.match(await pathway.textContent() ?? '', '1 more to go: Git for teams')
+    assert.is(await pathway.locator('progress').getAttribute('value'), '1')
+    assert.is(await pathway.locator('progress').getAttribute('max'), '2')
+    const step = page.locator(`#next-list > li[data-achievement="${GIT}"]`)
+    assert.match(await step.textContent() ?? '', 'Git for teams')
+    assert.match(await step.textContent() ?? '', "1 of 2 done towards 'Junior developer': this completes it")
+    assert.is(await page.locator(`#next-list > li[data-achievement="${BADGE}"]`).count(), 0, 'a pathway badge is no next step')
+
+    // The learner's place: typed, kept in the page.
+    await page.getByLabel('Or type a position (latitude, longitude)').fill(PLACE)
+    await page.getByRole('button', { name: 'Use this place' }).click()
+    await waitForStatus(page, 'kept in this browser only')
+    const near = page.locator(`#next-list > li[data-achievement="${SAILING}"]`)
+    await near.waitFor()
+    assert.match(await near.textContent() ?? '', /Dinghy sailing \(\d+(\.\d)? km\).*\d+(\.\d)? km from you/s)
+    await screenshot(page, 'wallet-progress')
+
+    // A second claim, pasted: it completes the pathway, and the node awards its badge with it.
+    await page.getByLabel('Claim link').fill(second.claimUrl as string)
+    await page.getByRole('button', { name: 'Look up' }).click()
+    await page.locator('#offer-details').filter({ hasText: 'Git for teams' }).waitFor()
+    await page.getByRole('button', { name: 'Accept the badge' }).click()
+    await waitForStatus(page, 'It completes a pathway: “Junior developer pathway” was added too')
+    assert.is(await page.locator('#badge-table tbody tr').count(), 3)
+    await pathway.filter({ hasText: 'Complete: all 2 done.' }).waitFor()
+
+    // A baked PNG of a badge, read back by this page (it is held already: nothing added).
+    await page.getByLabel('Badge', { exact: true }).selectOption({ label: (await page.locator('#bake-choice option').filter({ hasText: 'Python basics' }).textContent()) ?? '' })
+    const png = await downloadOf(page, async () => { await page.getByRole('button', { name: 'Download the badge image' }).click() })
+    assert.equal([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+    await page.locator('#import summary').click()
+    await page.getByLabel('Or a file: JSON, or a badge image (PNG, SVG) with the credential baked in').setInputFiles({ name: 'python-basics.png', mimeType: 'image/png', buffer: png })
+    await page.getByRole('button', { name: 'Add to wallet' }).click()
+    await waitForStatus(page, '1 badge already in your wallet.')
+    await page.getByLabel('Image format').selectOption('svg')
+    const svg = await downloadOf(page, async () => { await page.getByRole('button', { name: 'Download the badge image' }).click() })
+    assert.match(svg.toString('utf8'), '<openbadges:credential>')
+
+    // A presentation of two badges over the verifier's challenge and domain.
+    await page.locator('#share-list label').filter({ hasText: 'Python basics' }).click()
+    await page.locator('#share-list label').filter({ hasText: 'Git for teams' }).click()
+    await page.getByLabel('Challenge (optional)').fill(CHALLENGE)
+    await page.getByLabel('Domain (optional)').fill(DOMAIN)
+    await page.getByRole('button', { name: 'Create the presentation' }).click()
+    await page.locator('#presentation').waitFor({ state: 'visible' })
+    const vpFile = await downloadOf(page, async () => { await page.getByRole('button', { name: 'Download (JSON)' }).click() })
+    await screenshot(page, 'wallet-share')
+    const vp = JSON.parse(vpFile.toString('utf8')) as Json
+    assert.is(vp.holder, did)
+    assert.is(vp.verifiableCredential.length, 2)
+
+    // The learner's downloads, checked by a verifier on the node.
+    const vpReport = await verifyOnNode(JSON.stringify({ verifiablePresentation: vp, challenge: CHALLENGE, domain: DOMAIN }), 'application/json')
+    assert.ok(vpReport.verified, JSON.stringify(vpReport.checks))
+    assert.is(vpReport.holder, did)
+    const replay = await verifyOnNode(JSON.stringify({ verifiablePresentation: vp, challenge: 'another-challenge', domain: DOMAIN }), 'application/json')
+    assert.not.ok(replay.verified, 'the presentation holds for its challenge only')
+    const pngReport = await verifyOnNode(new Uint8Array(png), 'image/png')
+    assert.ok(pngReport.verified, JSON.stringify(pngReport.checks))
+    assert.is(pngReport.achievement?.id, PYTHON)
+    assert.is(pngReport.subject, did)
+    const svgReport = await verifyOnNode(new Uint8Array(svg), 'image/svg+xml')
+    assert.ok(svgReport.verified, JSON.stringify(svgReport.checks))
+
+    // A backup with the key, restored in a fresh browser profile: the same DID, the same badges.
+    await page.getByLabel('Passphrase to lock your key in the backup').fill(PASSPHRASE)
+    const backupFile = await downloadOf(page, async () => { await page.getByRole('button', { name: 'Download a backup' }).click() })
+    const backup = JSON.parse(backupFile.toString('utf8')) as Json
+    assert.is(backup.type, 'cofl-wallet-backup')
+    assert.is(backup.did, did)
+    assert.is(backup.credentials.length, 3)
+    assert.not.match(backupFile.toString('utf8'), /secretKeyMultibase/, 'the key is sealed in the backup')
+    await screenshot(page, 'wallet-backup')
+
+    const fresh = await newPage(browser as Browser, errors)
+    restored = fresh.context
+    const other = fresh.page
+    const otherRequests = recordRequests(other)
+    await other.goto(`${node.url}/wallet`)
+    await other.locator('body[data-ready="true"]').waitFor()
+    assert.is.not((await other.textContent('#holder-did'))?.trim(), did, 'another profile, another wallet')
+    await other.getByLabel('Backup file').setInputFiles({ name: 'backup.json', mimeType: 'application/json', buffer: backupFile })
+    await other.getByLabel('Its passphrase').fill('wrong passphrase')
+    await other.getByRole('button', { name: 'Restore' }).click()
+    await waitForStatus(other, 'the passphrase does not open')
+    await other.getByLabel('Its passphrase').fill(PASSPHRASE)
+    await other.getByRole('button', { name: 'Restore' }).click()
+    await waitForStatus(other, 'Added 3 badges.')
+    assert.is((await other.textContent('#holder-did'))?.trim(), did)
+    assert.is(await other.locator('#badge-table tbody tr').count(), 3)
+    await screenshot(other, 'wallet-restored')
+    assert.ok(otherRequests.every((r) => r.method === 'GET' && !r.url.includes(did)), 'a restore sends nothing')
+
+    // What the page sent: the two claims (a presentation by the holder, no badge), and GETs of
+    // public documents. No badge, no DID, no place in any other request; no POST /api/verify.
+    const origin = new URL(node.url).origin
+    assert.ok(requests.every((r) => new URL(r.url).origin === origin), 'this origin only')
+    const posts = requests.filter((r) => r.method !== 'GET')
+    assert.equal(posts.map((r) => new URL(r.url).pathname), [new URL(first.claimUrl as string).pathname, new URL(second.claimUrl as string).pathname])
+    for (const post of posts) {
+      const presentation = JSON.parse(post.body).presentation as Json
+      assert.is(presentation.holder, did)
+      assert.is(presentation.verifiableCredential, undefined, 'a claim carries no badge')
+    }
+    const credentialIds = (vp.verifiableCredential as Json[]).map((c) => c.id as string)
+    for (const r of requests.filter((x) => x.method === 'GET')) {
+      const path = new URL(r.url).pathname
+      assert.ok(/^\/(wallet|assets\/[\w.-]+|api\/(claims\/[\w-]+|pathways|achievements|opportunities|status\/[^/]+))$/.test(path), `an expected GET: ${path}`)
+      assert.not.ok(r.url.includes(did) || r.url.includes(encodeURIComponent(did)), `no DID in ${r.url}`)
+      for (const id of credentialIds) assert.not.ok(r.url.includes(id) || r.url.includes(encodeURIComponent(id)), `no credential id in ${r.url}`)
+      assert.not.ok(r.url.includes('50.37'), 'the place stays in the page')
+    }
+    assert.equal(errors, [])
+  } finally {
+    await restored?.close()
+    await context.close()
+  }
+})
+
+it('refuses a claim link of another node and a badge about someone else, saying why', async () => {
+  const node = (city as TestNode).node
+  const errors: string[] = []
+  const { context, page } = await newPage(browser as Browser, errors)
+  const requests = recordRequests(page)
+  try {
+    await page.goto(`${node.url}/wallet`)
+    await page.locator('body[data-ready="true"]').waitFor()
+    await page.getByLabel('Claim link').fill('https://elsewhere.example/api/claims/abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG')
+    await page.getByRole('button', { name: 'Look up' }).click()
+    await waitForStatus(page, 'this claim link is for the node at https://elsewhere.example')
+    assert.ok(requests.every((r) => !r.url.includes('elsewhere') && !r.url.includes('abcdefghijklmnop')), 'the code of another node is not sent anywhere')
+
+    // A credential issued to another DID (admin API): checked in the page, refused.
+    const issued = await admin('POST', '/api/credentials', { achievementId: PYTHON, subject: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK' })
+    await page.locator('#import summary').click()
+    await page.getByLabel('Credential, presentation or backup (JSON)').fill(JSON.stringify(issued.credential ?? issued))
+    await page.getByRole('button', { name: 'Add to wallet' }).click()
+    await waitForStatus(page, /1 badge not added: refused .*not about you/)
+    assert.is(await page.locator('#badge-table').count(), 0)
+    await screenshot(page, 'wallet-refused')
+    assert.equal(errors, [])
+  } finally {
+    await context.close()
+  }
+})
+
+run()
