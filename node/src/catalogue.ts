@@ -162,6 +162,8 @@ interface Term {
   docs: number[]
   /** The query that last selected this term as a prefix match. */
   mark: number
+  /** The document that last took this term (each document takes a term once). */
+  taken: number
 }
 
 interface Alignment {
@@ -263,7 +265,7 @@ function cellOf (lat: number, lon: number): number {
 
 const ADDRESS_FIELDS = ['streetAddress', 'postalCode', 'addressLocality', 'addressRegion', 'addressCountry'] as const
 
-function placeOf (value: unknown): CataloguePlace | undefined {
+function placeOf (value: unknown, intern: (s: string) => string): CataloguePlace | undefined {
   if (value == null || typeof value !== 'object' || Array.isArray(value)) return undefined
   const p = value as Record<string, unknown>
   const { lat, lon } = p
@@ -272,13 +274,13 @@ function placeOf (value: unknown): CataloguePlace | undefined {
   const place: CataloguePlace = { lat, lon }
   const name = str(p.name)
   const area = str(p.area)
-  if (name !== undefined) place.name = name
-  if (area !== undefined) place.area = area
+  if (name !== undefined) place.name = intern(name)
+  if (area !== undefined) place.area = intern(area)
   if (p.address != null && typeof p.address === 'object') {
     const address: Record<string, string> = {}
     for (const k of ADDRESS_FIELDS) {
       const v = str((p.address as Record<string, unknown>)[k])
-      if (v !== undefined) address[k] = v
+      if (v !== undefined) address[k] = intern(v)
     }
     if (Object.keys(address).length > 0) place.address = address
   }
@@ -467,61 +469,85 @@ export function createCatalogueIndex (): CatalogueIndex {
     return true
   }
 
-  function termsOf (texts: string[]): Term[] {
+  let takings = 0
+  function termsOf (texts: string[]): readonly Term[] {
     const out: Term[] = []
-    const got = new Set<string>()
+    const taking = ++takings
     for (const text of texts) {
       for (const token of tokenize(text.length > MAX_INDEXED_FIELD_CHARS ? text.slice(0, MAX_INDEXED_FIELD_CHARS) : text)) {
-        if (got.has(token)) continue
-        got.add(token)
         let term = terms.get(token)
         if (term === undefined) {
-          term = { token, docs: [], mark: 0 }
+          term = { token, docs: [], mark: 0, taken: 0 }
           terms.set(token, term)
           newTokens.push(token)
         }
+        if (term.taken === taking) continue
+        term.taken = taking
         out.push(term)
       }
     }
-    return out
+    // Kept per entry: an exact copy (a pushed-to array keeps room to grow).
+    return out.length === 0 ? NONE : out.slice()
+  }
+
+  // One copy of each repeated value (issuers, skills, tags, areas, names...) for all entries.
+  const pool = new Map<string, string>()
+  function intern (value: string): string {
+    const held = pool.get(value)
+    if (held !== undefined) return held
+    pool.set(value, value)
+    return value
   }
 
   /** What the index keeps of a document. */
-  function entryOf (type: CatalogueType, stored: StoredDocument, no: number): Entry {
+  function entryOf (type: CatalogueType, stored: StoredDocument, sequence: number, no: number): Entry {
     const d = stored.document
-    const name = textOf(d.name).trim() || stored.id
+    const name = intern(textOf(d.name).trim() || stored.id)
     const description = textOf(d.description)
     const texts = [name, description]
     const entry: Entry = {
       no,
       type,
       id: stored.id,
-      issuer: stored.issuer,
-      sequence: stored.sequence,
+      issuer: intern(stored.issuer),
+      sequence,
       name,
-      sortName: foldText(name).slice(0, 100),
+      sortName: intern(foldText(name).slice(0, 100)),
       nameTerms: NONE,
       terms: NONE,
       skillKeys: NONE,
       alignment: NONE,
       themeSkills: NONE,
-      refs: NONE
+      refs: NONE,
+      // Every field from the start: one shape for all entries.
+      excerpt: undefined,
+      place: undefined,
+      cell: undefined,
+      area: undefined,
+      pathwayRef: undefined,
+      kind: undefined,
+      requiredCount: undefined,
+      achievementType: undefined,
+      tags: undefined,
+      startDate: undefined,
+      endDate: undefined,
+      applyBy: undefined
     }
     const excerpt = excerptOf(description)
     if (excerpt !== undefined) entry.excerpt = excerpt
-    const place = placeOf(d.place)
+    const place = placeOf(d.place, intern)
     if (place !== undefined) {
       entry.place = place
       entry.cell = cellOf(place.lat, place.lon)
-      if (place.area !== undefined) entry.area = foldText(place.area)
+      if (place.area !== undefined) entry.area = intern(foldText(place.area))
     }
     if (type === 'achievement') {
-      const tags = strings(d.tag, 100)
+      const tags = strings(d.tag, 100).map(intern)
       if (tags.length > 0) entry.tags = tags
       texts.push(...tags)
       const achievementType = str(d.achievementType)
       if (achievementType !== undefined) {
-        entry.achievementType = achievementType
+        entry.achievementType = intern(achievementType)
         texts.push(splitCamel(achievementType.replace(/^ext:/, '')))
       }
       const alignment: Alignment[] = []
@@ -530,10 +556,10 @@ export function createCatalogueIndex (): CatalogueIndex {
         if (a == null || typeof a !== 'object') continue
         const o = a as Record<string, unknown>
         const al: Alignment = {}
-        const url = str(o.targetUrl)
-        const aName = str(o.targetName)
-        const framework = str(o.targetFramework)
-        const code = str(o.targetCode)
+        const url = internIf(str(o.targetUrl))
+        const aName = internIf(str(o.targetName))
+        const framework = internIf(str(o.targetFramework))
+        const code = internIf(str(o.targetCode))
         if (url !== undefined) { al.url = url; keys.add(url) }
         if (aName !== undefined) { al.name = aName; texts.push(aName) }
         if (framework !== undefined) al.framework = framework
@@ -541,20 +567,20 @@ export function createCatalogueIndex (): CatalogueIndex {
           al.code = code
           keys.add(code)
           texts.push(code)
-          if (framework !== undefined) keys.add(`${framework}\u0000${code}`)
+          if (framework !== undefined) keys.add(intern(`${framework}\u0000${code}`))
         }
         if (url !== undefined || aName !== undefined || code !== undefined) alignment.push(al)
       }
-      if (alignment.length > 0) entry.alignment = alignment
+      if (alignment.length > 0) entry.alignment = alignment.slice()
       if (keys.size > 0) entry.skillKeys = [...keys]
     } else if (type === 'pathway') {
-      const kind = str(d.kind)
+      const kind = internIf(str(d.kind))
       if (kind !== undefined) entry.kind = kind
       const leaves = new Set<string>()
       if (kind === 'interest') {
         const theme = d.theme != null && typeof d.theme === 'object' ? d.theme as Record<string, unknown> : {}
-        const themeSkills = strings(theme.skills)
-        const themeTags = strings(theme.tags)
+        const themeSkills = strings(theme.skills).map(intern)
+        const themeTags = strings(theme.tags).map(intern)
         if (themeSkills.length > 0) entry.themeSkills = entry.skillKeys = themeSkills
         if (themeTags.length > 0) entry.tags = themeTags
         texts.push(...themeTags, ...themeSkills.map(skillLabel))
@@ -568,7 +594,7 @@ export function createCatalogueIndex (): CatalogueIndex {
       }
       if (leaves.size > 0) entry.refs = [...leaves].slice(0, MAX_REFS)
     } else {
-      const kind = str(d.kind)
+      const kind = internIf(str(d.kind))
       if (kind !== undefined) { entry.kind = kind; texts.push(kind) }
       const asks = d.asks != null && typeof d.asks === 'object' ? d.asks as Record<string, unknown> : {}
       const achievementIds = strings(asks.achievementIds)
@@ -576,13 +602,17 @@ export function createCatalogueIndex (): CatalogueIndex {
       const pathwayId = str(asks.pathwayId)
       if (pathwayId !== undefined) entry.pathwayRef = pathwayId
       for (const k of ['startDate', 'endDate', 'applyBy'] as const) {
-        const v = str(d[k])
+        const v = internIf(str(d[k]))
         if (v !== undefined) entry[k] = v
       }
     }
     entry.nameTerms = termsOf([name])
     entry.terms = termsOf(texts)
     return entry
+  }
+
+  function internIf (value: string | undefined): string | undefined {
+    return value === undefined ? undefined : intern(value)
   }
 
   /** Adds an entry's number to every posting list it belongs to. */
@@ -632,7 +662,7 @@ export function createCatalogueIndex (): CatalogueIndex {
       live--
     }
     const no = entries.length
-    const entry = entryOf(type, { ...stored, sequence }, no)
+    const entry = entryOf(type, stored, sequence, no)
     entries.push(entry)
     ids[type].set(entry.id, no)
     live++
@@ -825,42 +855,46 @@ export function createCatalogueIndex (): CatalogueIndex {
     // The driver: the smallest list of candidates; every other filter is tested per candidate.
     let size = entries.length
     let drive = (visit: (no: number) => void): void => { for (let no = 0; no < entries.length; no++) visit(no) }
-    const consider = (n: number, run: (visit: (no: number) => void) => void): void => {
-      if (n < size) { size = n; drive = run }
+    let driver = ''
+    const consider = (name: string, n: number, run: (visit: (no: number) => void) => void): void => {
+      if (n < size) { size = n; drive = run; driver = name }
     }
     const withPathways = types.has('pathway')
-    /** Visits the pathways that ask for the achievement `no` too. */
+    /** Visits the pathways that ask for the achievement `no` too (not the opportunities: they have places of their own). */
     const andPathways = (visit: (no: number) => void, no: number): void => {
       visit(no)
       const e = entries[no]
-      if (withPathways && e?.type === 'achievement') for (const r of refs.get(e.id) ?? NONE) visit(r)
+      if (withPathways && e?.type === 'achievement') for (const r of refs.get(e.id) ?? NONE) if (entries[r]?.type === 'pathway') visit(r)
     }
     const first = words[0]
-    if (first !== undefined) consider(first.docs.length, (visit) => { for (const no of first.docs) visit(no) })
+    if (first !== undefined) consider('text', first.docs.length, (visit) => { for (const no of first.docs) visit(no) })
     if (prefixTerms !== undefined) {
       const list = prefixTerms
-      consider(list.reduce((s, t) => s + t.docs.length, 0), (visit) => { for (const t of list) for (const no of t.docs) visit(no) })
+      consider('prefix', list.reduce((s, t) => s + t.docs.length, 0), (visit) => { for (const t of list) for (const no of t.docs) visit(no) })
     }
-    if (skillSet !== undefined) consider(skillSet.size, (visit) => { for (const no of skillSet) visit(no) })
+    if (skillSet !== undefined) consider('skill', skillSet.size, (visit) => { for (const no of skillSet) visit(no) })
     if (area !== undefined) {
       const list = areas.get(area) ?? NONE
-      consider(list.length * (withPathways ? 2 : 1), (visit) => { for (const no of list) andPathways(visit, no) })
+      consider('area', list.length * (withPathways ? 2 : 1), (visit) => { for (const no of list) andPathways(visit, no) })
     }
     if (near !== undefined && radius !== undefined) {
       const lists = cellsNear(near.lat, near.lon, radius)
-      consider(lists.reduce((s, l) => s + l.length, 0) * (withPathways ? 2 : 1), (visit) => {
+      consider('near', lists.reduce((s, l) => s + l.length, 0) * (withPathways ? 2 : 1), (visit) => {
         for (const list of lists) for (const no of list) andPathways(visit, no)
       })
     }
     if (issuer !== undefined) {
       const list = issuers.get(issuer) ?? NONE
-      consider(list.length, (visit) => { for (const no of list) visit(no) })
+      consider('issuer', list.length, (visit) => { for (const no of list) visit(no) })
     }
     if (types.size < CATALOGUE_TYPES.length) {
       const lists = [...types].map((t) => byType[t])
-      consider(lists.reduce((s, l) => s + l.length, 0), (visit) => { for (const list of lists) for (const no of list) visit(no) })
+      consider('type', lists.reduce((s, l) => s + l.length, 0), (visit) => { for (const list of lists) for (const no of list) visit(no) })
     }
 
+    // What the driver gives is in the area already: achievements and opportunities of its list,
+    // pathways that ask for one of them.
+    const areaTest = driver === 'area' ? undefined : area
     let total = 0
     let remaining = 0
     const top = new TopK(limit)
@@ -874,7 +908,7 @@ export function createCatalogueIndex (): CatalogueIndex {
       for (const w of words) if (!e.terms.includes(w)) return
       if (prefixTerms !== undefined && !e.terms.some((t) => t.mark === mark)) return
       if (skillSet !== undefined && !skillSet.has(no)) return
-      if (area !== undefined && !inArea(e, area)) return
+      if (areaTest !== undefined && !inArea(e, areaTest)) return
       let km: number | undefined
       if (near !== undefined) {
         km = distanceOf(e, point)

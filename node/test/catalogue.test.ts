@@ -274,6 +274,9 @@ test('area: exact, but for case and accents; pathways through their achievements
   assert.equal(sorted(ids(index.search({ area: 'EASTON' }))), ['urn:a:cafe', 'urn:a:web', 'urn:p:developer', 'urn:p:green'])
   assert.equal(ids(index.search({ area: 'East' })), [])
   assert.equal(ids(index.search({ area: 'Redcliffe' })), ['urn:o:apprenticeship'])
+  // The course asks for Python (Bedminster) but has no place: not in Bedminster.
+  assert.equal(sorted(ids(index.search({ area: 'bedminster' }))), ['urn:a:python', 'urn:p:developer'])
+  assert.equal(sorted(ids(index.search({ area: 'bedminster', type: ['pathway', 'opportunity'] }))), ['urn:p:developer'])
   const cafe = index.search({ area: 'Easton', q: 'cafe' }).results[0] as CatalogueResult
   assert.equal(cafe.place, { name: 'Easton Community Centre', area: 'Easton', lat: north(1).lat, lon: north(1).lon, address: { addressLocality: 'Bristol' } })
 })

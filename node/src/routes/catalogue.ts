@@ -3,7 +3,8 @@
  * pathways and opportunities and those replicated from the network) by text, skill, place, area,
  * type and issuer; documented in docs/api.md ("Catalogue search"). The index is
  * node/src/catalogue.ts: it follows every document the node stores from the moment the routes are
- * registered, and reads the store once, at the first search.
+ * registered, and reads the store once, starting then, in the background (a search waits for it;
+ * if reading fails, the next search reads again).
  *
  * The query is validated by its JSON Schema with an Ajv of this route's own that turns the query
  * string's numbers into numbers (the node's Ajv coerces nothing), so that ranges are checked by
@@ -70,14 +71,19 @@ export function catalogueQueryOf (query: CatalogueQuerystring): CatalogueQuery {
 
 export function catalogueRoutes (app: FastifyInstance, { service }: RouteContext): void {
   const index: CatalogueIndex = createCatalogueIndex()
-  // From now on every document stored goes to the index; the store is read at the first search
+  // From now on every document stored goes to the index, and the store is read in the background
   // (a version older than one the index has is ignored, so the order does not matter).
   service.onDocument((stored) => { index.put(stored) })
-  let loaded: Promise<void> | undefined
-  const ready = async (): Promise<void> => {
-    loaded ??= index.load(service.store).catch((err: unknown) => { loaded = undefined; throw err })
-    await loaded
+  let loading: Promise<void> | undefined
+  const load = (): Promise<void> => {
+    const run = index.load(service.store)
+    // Handled here (a node that stops while reading closes the store under it); a search that
+    // awaits a failed reading gets its error, and the next one reads again.
+    run.catch(() => { if (loading === run) loading = undefined })
+    return run
   }
+  loading = load()
+  const ready = async (): Promise<void> => { await (loading ??= load()) }
 
   app.get<{ Querystring: CatalogueQuerystring }>('/api/catalogue', {
     schema: { querystring: catalogueQuerySchema },
