@@ -21,6 +21,7 @@ import { NODE_COMMANDS, verifyOnNode } from './commands/node.js'
 import { WALLET_COMMANDS } from './commands/wallet.js'
 import { PROGRESS_COMMANDS } from './commands/progress.js'
 import { OFFER_COMMANDS } from './commands/offers.js'
+import { withBatch } from './commands/verify-batch.js'
 import { json, required, str } from './commands/types.js'
 import type { CliIo, Command } from './commands/types.js'
 
@@ -220,6 +221,7 @@ const COMMANDS: Record<string, Command> = {
   ...WALLET_COMMANDS,
   ...PROGRESS_COMMANDS
 }
+COMMANDS.verify = withBatch(COMMANDS.verify as Command)
 
 const GROUPS = ['keys', 'achievement', 'status', 'node', 'credential', 'wallet']
 

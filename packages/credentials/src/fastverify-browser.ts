@@ -1,11 +1,35 @@
 /**
  * The browser's stand-in for fastverify.ts (package.json `browser` maps one to the other): the
- * faster path reaches into jsonld.js internals with `createRequire` and verifies with
- * node:crypto KeyObjects, neither of which a browser has. In a bundle for the browser, "fast"
- * verification is the library's eddsa-rdfc-2022 cryptosuite exactly as published: same verdicts,
- * the library's speed (a wallet page verifies a handful of credentials, not thousands).
+ * fast path signs and verifies with node:crypto KeyObjects, which a browser does not have. In a
+ * bundle for the browser it decides nothing, so every proof is verified and made by the libraries
+ * as published (on the same patched jsonld.js): same verdicts, the libraries' speed (a wallet page
+ * verifies a handful of credentials, not thousands).
  */
-import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite'
+import type { ProofPurpose } from 'jsonld-signatures'
+import type { Multikey } from '@cofl/identity'
+import type { DocumentLoader } from './loader.js'
 
-/** In the browser: the library's own cryptosuite. */
-export const fastEddsaRdfc2022 = eddsaRdfc2022
+type Json = Record<string, unknown>
+
+/** What the fast path decided: the document verified (otherwise it decides nothing). */
+export interface FastVerified {
+  verificationMethods: string[]
+}
+
+export interface FastSignInit {
+  key: Multikey
+  date?: string | Date
+  purpose: ProofPurpose
+  documentLoader: DocumentLoader
+  credential?: boolean
+}
+
+/** In the browser: undecided, the libraries verify. */
+export async function verifyFast (_document: unknown, _purpose: ProofPurpose, _loader: DocumentLoader): Promise<FastVerified | undefined> {
+  return undefined
+}
+
+/** In the browser: not handled, the libraries sign. */
+export async function signFast (_document: Json, _init: FastSignInit): Promise<Json | undefined> {
+  return undefined
+}

@@ -4,7 +4,10 @@
  * Open Badges 3.0 credentials for cofl: the data model and its builders, every JSON-LD context
  * bundled behind an offline document loader, validation against the official OB 3.0 JSON Schemas,
  * and signing / proof checking of credentials, presentations and signed documents with
- * @digitalbazaar/vc, DataIntegrityProof and eddsa-rdfc-2022. Knows nothing of the network.
+ * DataIntegrityProof and eddsa-rdfc-2022: on a fast path (the algorithm written out on the patched
+ * jsonld.js, docs/jsonld-patch.md) that gives the results of @digitalbazaar/vc and
+ * jsonld-signatures, which decide everything the fast path does not (`fast: false`: only them).
+ * Knows nothing of the network.
  *
  * @example
  * ```ts
@@ -19,6 +22,7 @@
  * (await verifyCredentialProof(credential)).verified        // true
  * ```
  */
+export * from './constants.js'
 export * from './contexts.js'
 export * from './errors.js'
 export { createDocumentLoader } from './loader.js'
@@ -28,9 +32,9 @@ export type { SchemaKind, SchemaValidationResult } from './schema.js'
 export * from './model.js'
 export { checkCredentialDataModel, checkPresentationDataModel } from './datamodel.js'
 export type { DataModelResult } from './datamodel.js'
-export { signCredential, signDocument, signPresentation } from './sign.js'
+export { signCredential, signDocument, signPathCounts, signPresentation } from './sign.js'
 export type { SignOptions, SignPresentationOptions } from './sign.js'
-export { explainProofError, PROOF_CODES, verifyCredentialProof, verifyDocumentProof, verifyPresentationProof } from './proof.js'
+export { explainProofError, PROOF_CODES, proofPathCounts, verifyCredentialProof, verifyDocumentProof, verifyPresentationProof } from './proof.js'
 export type { PresentationProofOptions, ProofOptions, ProofOutcome } from './proof.js'
 export {
   createVerificationLoader, DATA_INTEGRITY_PROOF, ED25519_SIGNATURE_2020, EDDSA_RDFC_2022, fragmentKeyMethod,

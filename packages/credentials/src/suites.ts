@@ -9,7 +9,6 @@ import { Ed25519Signature2020 } from '@digitalbazaar/ed25519-signature-2020'
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite'
 import { createDidResolver, DID_V1_CONTEXT, didMethod, MULTIKEY_V1_CONTEXT, publicKeyFromMultibase } from '@cofl/identity'
 import type { DidResolver, Multikey } from '@cofl/identity'
-import { fastEddsaRdfc2022 } from './fastverify.js'
 import { createDocumentLoader } from './loader.js'
 import type { DocumentLoader } from './loader.js'
 
@@ -24,13 +23,12 @@ export function signingSuite (key: Multikey, date?: string | Date): DataIntegrit
 }
 
 /**
- * Fresh verification suites (the libraries cache per-document state on them: one set per verify).
- * `fast` (default): eddsa-rdfc-2022 with the faster JSON-LD expansion and cached key objects
- * (fastverify.ts); `false`: the library's cryptosuite as published.
+ * Fresh verification suites for the plain pipeline (the libraries cache per-document state on
+ * them: one set per verify): DataIntegrityProof with the eddsa-rdfc-2022 cryptosuite as
+ * published, and Ed25519Signature2020. (The fast path, fastverify.ts, uses no suite objects.)
  */
-export function verificationSuites (options: { fast?: boolean } = {}): object[] {
-  const cryptosuite = (options.fast ?? true) ? fastEddsaRdfc2022 : eddsaRdfc2022
-  return [new DataIntegrityProof({ cryptosuite }), new Ed25519Signature2020()]
+export function verificationSuites (): object[] {
+  return [new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }), new Ed25519Signature2020()]
 }
 
 /** Whether this verifier can check a proof of this type / cryptosuite. */

@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
+import { proofPathCounts } from '@cofl/credentials'
 import { DEFAULT_BATCH_CHUNK } from './constants.js'
 import { WorkerPoolError } from './errors.js'
 import type { VerificationReport } from './report.js'
@@ -33,8 +34,15 @@ export interface WorkerInit {
 export interface VerifierPool {
   readonly workers: number
   verifyMany(inputs: readonly unknown[], options?: VerifyPresentationOptions): Promise<VerificationReport[]>
+  /**
+   * How many proof sets the pool's threads decided on the fast eddsa-rdfc-2022 path and on the
+   * plain pipeline so far (@cofl/credentials' proofPathCounts, summed over the workers).
+   */
+  proofPathCounts(): { fast: number, plain: number }
   close(): Promise<void>
 }
+
+interface PathCounts { fast: number, plain: number }
 
 interface Job { id: number, inputs: unknown[], options: VerifyPresentationOptions | undefined, resolve: (reports: VerificationReport[]) => void, reject: (err: Error) => void }
 
@@ -67,12 +75,17 @@ export function createVerifierPool (init: PoolInit = {}): VerifierPool {
 
   if (count === 0) {
     const verifier = createVerifierFromWorkerInit(workerInit)
+    const before = proofPathCounts()
     return {
       workers: 0,
       async verifyMany (inputs, options) {
         const reports: VerificationReport[] = []
         for (const input of inputs) reports.push(await verifier.verify(input, options))
         return reports
+      },
+      proofPathCounts () {
+        const now = proofPathCounts()
+        return { fast: now.fast - before.fast, plain: now.plain - before.plain }
       },
       async close () {}
     }
@@ -81,6 +94,7 @@ export function createVerifierPool (init: PoolInit = {}): VerifierPool {
   const queue: Job[] = []
   const idle: Worker[] = []
   const busy = new Map<Worker, Job>()
+  const paths = new Map<Worker, PathCounts>()
   let nextId = 0
   let closed = false
   let failure: Error | undefined
@@ -103,7 +117,8 @@ export function createVerifierPool (init: PoolInit = {}): VerifierPool {
   const workers: Worker[] = []
   for (let i = 0; i < count; i++) {
     const worker = startWorker(workerInit)
-    worker.on('message', (message: { id: number, reports?: VerificationReport[], error?: string }) => {
+    worker.on('message', (message: { id: number, reports?: VerificationReport[], error?: string, proofPaths?: PathCounts }) => {
+      if (message.proofPaths != null) paths.set(worker, message.proofPaths)
       const job = busy.get(worker)
       busy.delete(worker)
       idle.push(worker)
@@ -138,6 +153,11 @@ export function createVerifierPool (init: PoolInit = {}): VerifierPool {
       } finally {
         if (queue.length === 0 && busy.size === 0) for (const w of workers) w.unref()
       }
+    },
+    proofPathCounts () {
+      const sum = { fast: 0, plain: 0 }
+      for (const c of paths.values()) { sum.fast += c.fast; sum.plain += c.plain }
+      return sum
     },
     async close () {
       closed = true

@@ -1,0 +1,165 @@
+// `cofl verify --batch DIR`: a directory of valid, tampered and unreadable files verified on the
+// verifier's worker pool; what it prints (lines, --json) and its exit codes, in process and as
+// the real bin in a child process.
+import { spawn } from 'node:child_process'
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { buildAchievement, buildOpenBadgeCredential, buildProfile, signCredential } from '@cofl/credentials'
+import { generateKeyPair } from '@cofl/identity'
+import { bakePng, bakeSvg, defaultBadgePng, defaultBadgeSvg } from '@cofl/wallet'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { runCli } from '../src/index.js'
+
+const BIN = fileURLToPath(new URL('../bin/cofl.js', import.meta.url))
+
+interface Run { code: number, stdout: string, stderr: string }
+
+async function cli (...argv: string[]): Promise<Run> {
+  let stdout = ''
+  let stderr = ''
+  const code = await runCli(argv, { stdout: (t) => { stdout += t }, stderr: (t) => { stderr += t } })
+  return { code, stdout, stderr }
+}
+
+async function child (argv: string[]): Promise<Run> {
+  return await new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['--conditions=cofl-source', '--import', 'tsx', BIN, ...argv], { stdio: ['ignore', 'pipe', 'pipe'], signal: AbortSignal.timeout(60_000) })
+    let stdout = ''
+    let stderr = ''
+    proc.stdout.on('data', (d) => { stdout += d })
+    proc.stderr.on('data', (d) => { stderr += d })
+    proc.on('error', reject)
+    proc.on('close', (code) => { resolve({ code: code ?? -1, stdout, stderr }) })
+  })
+}
+
+let root = ''
+let mixed = ''
+let valid = ''
+
+test.before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'cofl-verify-batch-'))
+  mixed = join(root, 'mixed')
+  valid = join(root, 'valid')
+  await mkdir(mixed)
+  await mkdir(valid)
+  const key = await generateKeyPair()
+  const issuer = buildProfile({ id: key.did, name: 'Plymouth City of Learning' })
+  const achievement = buildAchievement({ name: 'Coding Club', description: '10 sessions', criteria: 'Attend 10 sessions', creator: issuer })
+  const credentials = await Promise.all([0, 1, 2].map(async (i) => await signCredential(buildOpenBadgeCredential({ issuer, achievement, subject: `did:example:learner-${i}` }), { key })))
+  const [a, b, c] = credentials
+  for (const dir of [mixed, valid]) {
+    await writeFile(join(dir, 'a.json'), JSON.stringify(a))
+    await writeFile(join(dir, 'b.JSON'), JSON.stringify(b))
+    await writeFile(join(dir, 'c.png'), bakePng(defaultBadgePng(), c as object))
+    await writeFile(join(dir, 'd.svg'), bakeSvg(defaultBadgeSvg('Coding Club'), a as object))
+    await writeFile(join(dir, 'notes.txt'), 'not a credential file: left alone')
+    await mkdir(join(dir, 'nested.json'))
+  }
+  // The mixed directory also holds a tampered credential and files that cannot be read as one.
+  await writeFile(join(mixed, 'tampered.json'), JSON.stringify({ ...a, name: 'Master of Everything' }))
+  await writeFile(join(mixed, 'broken.json'), '{"@context": [')
+  await writeFile(join(mixed, 'empty.json'), '')
+  await writeFile(join(mixed, 'blank.png'), defaultBadgePng())
+  await writeFile(join(mixed, 'list.json'), '[1, 2]')
+  await symlink(join(root, 'nowhere.json'), join(mixed, 'gone.json'))
+})
+
+test.after(async () => { await rm(root, { recursive: true, force: true }) })
+
+test('a directory of valid credentials (JSON and baked PNG / SVG): exit 0 and a summary', async () => {
+  const run = await cli('verify', '--batch', valid, '--workers', '1')
+  assert.is(run.code, 0, run.stdout + run.stderr)
+  assert.match(run.stdout, /^4 files: 4 valid, 0 invalid \([\d.]+ s, up to 1 worker thread\)\n$/)
+  const json = await cli('verify', '--batch', valid, '--workers', '0', '--json')
+  assert.is(json.code, 0, json.stderr)
+  const summary = JSON.parse(json.stdout) as Record<string, number>
+  assert.equal(Object.keys(summary), ['total', 'valid', 'invalid', 'seconds'])
+  assert.equal([summary.total, summary.valid, summary.invalid], [4, 4, 0])
+  assert.ok(typeof summary.seconds === 'number' && summary.seconds >= 0)
+})
+
+test('valid, tampered and unreadable files: one line per invalid file with its reason, exit 1', async () => {
+  const run = await cli('verify', '--batch', mixed, '--workers', '2')
+  assert.is(run.code, 1, run.stderr)
+  const lines = run.stdout.trim().split('\n')
+  assert.is(lines.length, 7, run.stdout)
+  const line = (file: string): string => lines.find((l) => l.startsWith(`${file}: `)) ?? assert.unreachable(`no line for ${file}: ${run.stdout}`) as never
+  assert.match(line('tampered.json'), /proof: the signature does not match/)
+  assert.match(line('broken.json'), /broken\.json is not JSON/)
+  assert.match(line('empty.json'), /is not JSON/)
+  assert.match(line('blank.png'), /a PNG image with no baked credential/)
+  assert.match(line('list.json'), /format: expected a credential \(a JSON object\), got an array/)
+  assert.match(line('gone.json'), /cannot read gone\.json: no such file/)
+  assert.ok(!run.stdout.includes(mixed), 'lines name files, not the directory')
+  assert.match(lines[6] as string, /^10 files: 4 valid, 6 invalid \([\d.]+ s, up to 2 worker threads\)$/)
+})
+
+test('--json: one object per invalid file, then {"total","valid","invalid","seconds"}', async () => {
+  const run = await cli('verify', '--batch', mixed, '--json', '--workers', '1')
+  assert.is(run.code, 1, run.stderr)
+  const objects = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+  const summary = objects.pop() as Record<string, number>
+  assert.equal([summary.total, summary.valid, summary.invalid], [10, 4, 6])
+  assert.equal(objects.map((o) => o.file), ['blank.png', 'broken.json', 'empty.json', 'gone.json', 'list.json', 'tampered.json'])
+  const tampered = objects.find((o) => o.file === 'tampered.json') as Record<string, unknown>
+  assert.equal(tampered.codes, ['COFL_ERR_INVALID_SIGNATURE'])
+  assert.match(String(tampered.reason), /signature does not match/)
+  assert.equal((objects.find((o) => o.file === 'gone.json') as Record<string, unknown>).codes, [])
+})
+
+test('bad usage exits 2 with its reason on stderr', async () => {
+  const empty = join(root, 'empty')
+  await mkdir(empty)
+  const onlyText = join(root, 'text')
+  await mkdir(onlyText)
+  await writeFile(join(onlyText, 'readme.txt'), 'hello')
+  const cases: Array<[string[], RegExp]> = [
+    [['--batch', join(root, 'missing')], /--batch .*missing: no such directory/],
+    [['--batch', join(valid, 'a.json')], /not a directory/],
+    [['--batch', empty], /no credential file in it/],
+    [['--batch', onlyText], /no credential file in it/],
+    [['--batch', valid, '--workers', 'x'], /--workers "x" is not a whole number/],
+    [['--batch', valid, '--workers=-1'], /--workers "-1" is not a whole number/],
+    [['--batch', valid, '--workers', '-1'], /Option '--workers' argument is ambiguous/],
+    [['--batch', valid, '--workers', '1.5'], /--workers "1.5" is not a whole number/],
+    [['--batch', valid, '--workers', '100000'], /is not a whole number from 0 to 256/],
+    [['--batch', valid, join(valid, 'a.json')], /--batch takes a directory and no FILE/],
+    [['--batch', valid, '--node', 'http://127.0.0.1:1'], /--node goes without --batch/],
+    [['--batch', valid, '--challenge', 'c'], /--challenge goes without --batch/],
+    [['--batch', valid, '--status-list', join(root, 'no-list.json')], /cannot read .*no-list\.json: no such file/],
+    [['--workers', '2', join(valid, 'a.json')], /--workers goes with --batch/],
+    [[], /missing argument/]
+  ]
+  for (const [args, message] of cases) {
+    const run = await cli('verify', ...args)
+    assert.is(run.code, 2, `${args.join(' ')}: ${run.stdout}${run.stderr}`)
+    assert.match(run.stderr, message, args.join(' '))
+    assert.ok(run.stderr.startsWith('cofl: ') && !run.stderr.includes('    at '), run.stderr)
+  }
+  // `cofl verify FILE` is unchanged.
+  const one = await cli('verify', join(valid, 'a.json'), '--json')
+  assert.is(one.code, 0, one.stderr)
+  assert.is((JSON.parse(one.stdout) as { verified: boolean }).verified, true)
+})
+
+test('help names --batch', async () => {
+  const help = await cli('verify', '--help')
+  assert.is(help.code, 0)
+  assert.match(help.stdout, /cofl verify --batch DIR \[--workers N\]/)
+  assert.match(help.stdout, /one per core/)
+})
+
+test('the real bin: default workers (one per core), exit codes 1 and 0', async () => {
+  const mixedRun = await child(['verify', '--batch', mixed, '--json'])
+  assert.is(mixedRun.code, 1, mixedRun.stderr)
+  assert.match(mixedRun.stdout, /\{"total":10,"valid":4,"invalid":6,"seconds":[\d.]+\}\n$/)
+  const validRun = await child(['verify', '--batch', valid])
+  assert.is(validRun.code, 0, validRun.stderr)
+  assert.is(validRun.stderr, '')
+})
+
+test.run()
