@@ -33,3 +33,8 @@ export async function verifyFast (_document: unknown, _purpose: ProofPurpose, _l
 export async function signFast (_document: Json, _init: FastSignInit): Promise<Json | undefined> {
   return undefined
 }
+
+/** In the browser: not handled, the key's own signer signs. */
+export function signBytesFast (_key: Multikey, _data: Uint8Array): Uint8Array | undefined {
+  return undefined
+}

@@ -103,15 +103,15 @@ async function createVerifier ({ verificationMethod }: { verificationMethod: Jso
  */
 const verifySuite = new DataIntegrityProof({ cryptosuite: { ...eddsaRdfc2022, createVerifier } })
 
-interface Signing { id: string, suite: DataIntegrityProof }
+interface Signing { id: string, privateKey: KeyObject, suite?: DataIntegrityProof }
 const signings = new WeakMap<object, Signing>()
 
 /**
- * The library's suite for `key`, whose signer signs with a node:crypto KeyObject made once per
- * key pair (the library's signer imports the secret key on every signature). Undefined when the
- * key pair is not a usable Ed25519 key pair (the library then decides).
+ * The node:crypto KeyObject of `key`'s secret key, made once per key pair (the library's signer
+ * imports the secret key on every signature). Undefined when the key pair is not a usable Ed25519
+ * key pair (the library then decides).
  */
-function signingFor (key: Multikey): Signing | undefined {
+function signingKey (key: Multikey): Signing | undefined {
   const known = signings.get(key)
   if (known != null && known.id === key.id) return known
   const secret = key.secretKey
@@ -122,16 +122,37 @@ function signingFor (key: Multikey): Signing | undefined {
   const privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: Buffer.from(secret.subarray(0, 32)).toString('base64url'), x }, format: 'jwk' })
   // The key pair's public key must be the one its secret key makes: the proof names it.
   if (createPublicKey(privateKey).export({ format: 'jwk' }).x !== x) return undefined
-  const signer = {
-    id: key.id,
-    algorithm: eddsaRdfc2022.requiredAlgorithm,
-    async sign ({ data }: { data: Uint8Array }): Promise<Uint8Array> {
-      return new Uint8Array(cryptoSign(null, data, privateKey))
-    }
-  }
-  const signing = { id: key.id, suite: new DataIntegrityProof({ signer, cryptosuite: eddsaRdfc2022 }) }
+  const signing: Signing = { id: key.id, privateKey }
   signings.set(key, signing)
   return signing
+}
+
+/** The library's suite for `key`, whose signer signs with the cached KeyObject. */
+function signingFor (key: Multikey): Required<Signing> | undefined {
+  const signing = signingKey(key)
+  if (signing == null) return undefined
+  if (signing.suite == null) {
+    const { privateKey } = signing
+    const signer = {
+      id: key.id,
+      algorithm: eddsaRdfc2022.requiredAlgorithm,
+      async sign ({ data }: { data: Uint8Array }): Promise<Uint8Array> {
+        return new Uint8Array(cryptoSign(null, data, privateKey))
+      }
+    }
+    signing.suite = new DataIntegrityProof({ signer, cryptosuite: eddsaRdfc2022 })
+  }
+  return signing as Required<Signing>
+}
+
+/**
+ * An Ed25519 signature of `data` by `key`, with the cached KeyObject; undefined when the key pair
+ * is not one this path handles (the caller then signs with the key's own signer). Used for the
+ * federation's announcement headers.
+ */
+export function signBytesFast (key: Multikey, data: Uint8Array): Uint8Array | undefined {
+  const signing = signingKey(key)
+  return signing == null ? undefined : new Uint8Array(cryptoSign(null, data, signing.privateKey))
 }
 
 // --- the algorithm -------------------------------------------------------------------------------

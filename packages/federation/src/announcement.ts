@@ -4,6 +4,7 @@
  * without `sig`.
  */
 import * as dagJson from '@ipld/dag-json'
+import { signBytesFast } from '@cofl/credentials'
 import { createDidResolver, keyPairFromMultibase } from '@cofl/identity'
 import type { KeyPair } from '@cofl/identity'
 import { CID } from 'multiformats/cid'
@@ -53,11 +54,15 @@ export function encodeAnnouncement (announcement: Announcement): Uint8Array {
   return dagJson.encode({ ...fields(announcement), sig: announcement.sig })
 }
 
-/** Signs a header with the issuer's key (its Multikey signer). */
+/**
+ * Signs a header with the issuer's key: Ed25519 with a node:crypto key object kept per key pair
+ * (signBytesFast), else the key's own Multikey signer (which imports the secret key every time).
+ */
 export async function signAnnouncement (header: UnsignedAnnouncement, key: KeyPair): Promise<Announcement> {
   if (key == null || !key.canSign) throw new TypeError('key must be a key pair that can sign')
   if (header.issuer !== key.did) throw new TypeError(`header.issuer must be the key's DID ${key.did}`)
-  const signature = await key.multikey.signer().sign({ data: encodeUnsignedAnnouncement(header) })
+  const data = encodeUnsignedAnnouncement(header)
+  const signature = signBytesFast(key.multikey, data) ?? await key.multikey.signer().sign({ data })
   // The signer may return a Buffer: keep a plain Uint8Array.
   return { ...fields(header), sig: new Uint8Array(signature) }
 }

@@ -84,4 +84,15 @@ test('decodeAnnouncement refuses garbage and malformed headers without throwing'
   }
 })
 
+test('a header signed with the cached key object carries the same signature as the key\'s own signer makes', async () => {
+  const key = await generateKeyPair()
+  const h = header(key.did)
+  const signed = await signAnnouncement(h, key)
+  const library = new Uint8Array(await key.multikey.signer().sign({ data: encodeUnsignedAnnouncement(h) }))
+  assert.equal([...signed.sig], [...library])
+  assert.ok(await verifyAnnouncement(signed))
+  // A second signature reuses the key object and is the same again (Ed25519 is deterministic).
+  assert.equal([...(await signAnnouncement(h, key)).sig], [...library])
+})
+
 test.run()
