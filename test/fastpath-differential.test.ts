@@ -209,6 +209,8 @@ test('presentations of those credentials signed on both paths (the same bytes), 
     await compare(t, `presentation ${i / 8}, credentials reordered`, reordered, challenge)
   }
   report('presentations', t, presentations.length * 3)
+  // Not vacuous: the previous test's credentials made presentations to compare.
+  assert.ok(presentations.length >= 5, `${presentations.length} presentations`)
   assert.equal(signingDifferences, [])
   assert.equal(t.differences, [])
   // Each verifies with its challenge, also with its credentials in another order (an unordered set in JSON-LD).

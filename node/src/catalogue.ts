@@ -58,8 +58,8 @@ export const MAX_INDEXED_FIELD_CHARS = 5000
 /** Side of a cell of the place grid, in degrees of latitude and longitude (0.1° ≈ 11 km × 7 km in the UK). */
 export const GRID_DEGREES = 0.1
 
-/** The largest search radius (km): half the Earth's circumference, i.e. everywhere. */
-export const MAX_RADIUS_KM = 20_000
+/** The largest search radius (km): half the Earth's circumference (20,016 km), i.e. everywhere. */
+export const MAX_RADIUS_KM = Math.ceil(Math.PI * EARTH_RADIUS_KM)
 
 /** The most achievement ids, skills or tags read from one list of a document (as @cofl/pathways validates them). */
 const MAX_REFS = MAX_LIST_LENGTH
@@ -535,7 +535,8 @@ export function createCatalogueIndex (): CatalogueIndex {
     }
     const excerpt = excerptOf(description)
     if (excerpt !== undefined) entry.excerpt = excerpt
-    const place = placeOf(d.place, intern)
+    // A pathway is where its achievements are (inArea, distances): a place of its own is not read.
+    const place = type === 'pathway' ? undefined : placeOf(d.place, intern)
     if (place !== undefined) {
       entry.place = place
       entry.cell = cellOf(place.lat, place.lon)

@@ -9,7 +9,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { IssuanceRecord, StoredDocument } from '@cofl/store'
 import type { VerificationReport } from '@cofl/verifier'
 import { BakeError, detectBadgeFormat, extractCredential, vcJwtReport } from '@cofl/wallet'
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, MAX_PARAM_LENGTH, MAX_QUERY_LENGTH, REQUEST_TIMEOUT_MS } from './constants.js'
+import { MAX_PARAM_LENGTH, MAX_QUERY_LENGTH, REQUEST_TIMEOUT_MS } from './constants.js'
 import { ApiError, ApiErrorCode, API_ERROR_STATUS } from './errors.js'
 import type { StatusAction } from './service.js'
 import type { CityService } from './service.js'
@@ -19,7 +19,7 @@ import { catalogueRoutes } from './routes/catalogue.js'
 import { ob3Routes } from './ob3/routes.js'
 import { webRoutes } from './routes/web.js'
 import { pathwayRoutes } from './routes/pathways.js'
-import { pageQuery } from './schemas.js'
+import { limitOf, pageQuery } from './schemas.js'
 
 export interface ApiInit {
   service: CityService
@@ -140,22 +140,19 @@ function digest (text: string): Buffer {
   return createHash('sha256').update(text).digest()
 }
 
-/** The `limit` of a paged list route (pageQuery): DEFAULT_PAGE_LIMIT when absent, 400 outside 1..MAX_PAGE_LIMIT. */
-export function limitOf (raw: string | undefined): number {
-  const n = raw == null ? DEFAULT_PAGE_LIMIT : Number(raw)
-  if (n < 1 || n > MAX_PAGE_LIMIT) throw new ApiError(ApiErrorCode.BAD_REQUEST, `querystring/limit must be from 1 to ${MAX_PAGE_LIMIT}`)
-  return n
-}
-
 function catalogueEntry (stored: StoredDocument): Record<string, unknown> {
   return { id: stored.id, issuer: stored.issuer, cid: stored.cid, sequence: stored.sequence, achievement: stored.document }
 }
 
-/** The text of a value (a string, a language map, an array of either), for search. */
-function text (value: unknown): string {
+/**
+ * The text of a value (a string, a language map, an array of either), for search. Documents come
+ * from peers: nesting deeper than a language map in an array is not read.
+ */
+function text (value: unknown, depth = 0): string {
   if (typeof value === 'string') return value
-  if (Array.isArray(value)) return value.map(text).join(' ')
-  if (value != null && typeof value === 'object') return Object.values(value).map(text).join(' ')
+  if (depth >= 3) return ''
+  if (Array.isArray(value)) return value.map((v) => text(v, depth + 1)).join(' ')
+  if (value != null && typeof value === 'object') return Object.values(value).map((v) => text(v, depth + 1)).join(' ')
   return ''
 }
 

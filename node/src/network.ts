@@ -47,7 +47,6 @@ export interface NetworkInit {
   federation?: boolean
 }
 
-const COLLECTION = KIND_COLLECTIONS
 
 function idOf (value: unknown): string | undefined {
   if (typeof value === 'string') return value
@@ -99,14 +98,14 @@ export function localNetwork (init: NetworkInit): Network {
         if (id == null) throw new TypeError('publish(kind, document): document.id must be a string')
         const content = validateCoflDocument(kind, document)
         if (!content.ok) throw new PublishError(`the ${kind} cannot be published: the ${kind}'s content is not valid: ${content.reason}`)
-        const collection = store[COLLECTION[kind]]
-        const previous = await collection.get(kind === 'profile' ? key.did : id)
+        const collection = store[KIND_COLLECTIONS[kind]]
+        const previous = await collection.get(id)
         const sequence = kind === 'status-list' ? Number(document.sequence) : (previous?.sequence ?? 0) + 1
         if (previous != null && kind === 'status-list' && previous.sequence >= sequence) return { cid: previous.cid, sequence: previous.sequence }
         const cid = `local:sha256:${createHash('sha256').update(JSON.stringify(document)).digest('hex')}`
         const issuer = kind === 'profile' ? id : kind === 'achievement' ? idOf(document.creator) ?? key.did : idOf(document.issuer) ?? key.did
         const stored: StoredDocument = { kind, id, issuer, sequence, cid, document, receivedAt: new Date().toISOString() }
-        await collection.put(kind === 'profile' ? id : id, stored)
+        await collection.put(id, stored)
         for (const listener of listeners) listener(stored)
         return { cid, sequence }
       })

@@ -33,6 +33,7 @@ import {
 import { ApiError, ApiErrorCode } from './errors.js'
 import { pathwayAwardsOnClaim } from './pathway-awards.js'
 import type { CityService, IssueRequest } from './service.js'
+import { keyedQueue } from './serial.js'
 
 type Json = Record<string, unknown>
 
@@ -251,33 +252,13 @@ export function createOfferBook (init: OffersInit): OfferBook {
   const now = init.now ?? Date.now
 
   // One creation at a time: duplicate checks see the writes of the request before.
-  let creating: Promise<unknown> = Promise.resolve()
-  function oneAtATime<T> (task: () => Promise<T>): Promise<T> {
-    const run = creating.then(task, task)
-    creating = run.catch(() => {})
-    return run
-  }
-
+  const creating = keyedQueue()
+  const oneAtATime = async <T>(task: () => Promise<T>): Promise<T> => await creating('', task)
   // Changes to one offer (a challenge, a claim) one at a time.
-  const tails = new Map<string, Promise<unknown>>()
-  function perOffer<T> (offerId: string, task: () => Promise<T>): Promise<T> {
-    const run = (tails.get(offerId) ?? Promise.resolve()).then(task, task)
-    const tail = run.catch(() => {})
-    tails.set(offerId, tail)
-    void tail.then(() => { if (tails.get(offerId) === tail) tails.delete(offerId) })
-    return run
-  }
-
+  const perOffer = keyedQueue()
   // Claims by one learner (subject DID) one at a time: the pathway badges due are decided on a
   // settled issuance log.
-  const subjectTails = new Map<string, Promise<unknown>>()
-  function perSubject<T> (subject: string, task: () => Promise<T>): Promise<T> {
-    const run = (subjectTails.get(subject) ?? Promise.resolve()).then(task, task)
-    const tail = run.catch(() => {})
-    subjectTails.set(subject, tail)
-    void tail.then(() => { if (subjectTails.get(subject) === tail) subjectTails.delete(subject) })
-    return run
-  }
+  const perSubject = keyedQueue()
 
   async function achievementOf (achievementId: string): Promise<Json> {
     const stored = await service.store.achievements.get(achievementId)

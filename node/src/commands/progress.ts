@@ -6,15 +6,16 @@
 import { formatDistance, progress, recommend, validatePathway } from '@cofl/pathways'
 import type { CatalogueEntry, Pathway, PathwayProgress, Recommendation } from '@cofl/pathways'
 import { callNode } from '../client.js'
-import { EXIT } from '../constants.js'
+import { EXIT, MAX_PAGE_LIMIT } from '../constants.js'
 import { UsageError } from '../errors.js'
 import { json, str } from './types.js'
 import type { Command } from './types.js'
 import { nodeUrl, walletOption, WALLET_HELP, withWallet } from './wallet.js'
 
-/** At most this many public documents of one kind are read from the node (pages of 100). */
+/** At most this many public documents of one kind are read from the node. */
 export const MAX_PUBLIC_DOCUMENTS = 20_000
-const PAGE = 100
+/** Pages as large as the node gives. */
+const PAGE = MAX_PAGE_LIMIT
 
 type Json = Record<string, unknown>
 

@@ -7,6 +7,7 @@ import type { Store } from '@cofl/store'
 import type { VerificationReport } from '@cofl/verifier'
 import { Ob3Error, Ob3ErrorCode } from '../errors.js'
 import { OAUTH_KEYS } from './oauth.js'
+import { keyedQueue } from '../serial.js'
 
 export interface ResourcesInit {
   store: Store
@@ -45,14 +46,7 @@ export function createResources (init: ResourcesInit): Resources {
   const oauth = store.oauth
 
   // Upserts of one credential for one learner run one at a time (201 exactly once).
-  const tails = new Map<string, Promise<unknown>>()
-  async function serial<T> (key: string, task: () => Promise<T>): Promise<T> {
-    const run = (tails.get(key) ?? Promise.resolve()).then(task, task)
-    const tail = run.catch(() => {})
-    tails.set(key, tail)
-    void tail.then(() => { if (tails.get(key) === tail) tails.delete(key) })
-    return await run
-  }
+  const serial = keyedQueue()
 
   return {
     async listCredentials (learner, page) {

@@ -9,12 +9,12 @@
  * domain its own GET gave.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { DEFAULT_PAGE_LIMIT, MAX_BULK_OFFER_ROWS, MAX_OFFER_TTL_HOURS, MAX_PAGE_LIMIT } from '../constants.js'
+import { MAX_BULK_OFFER_ROWS, MAX_OFFER_TTL_HOURS } from '../constants.js'
 import { ApiError, ApiErrorCode } from '../errors.js'
 import type { RouteContext } from '../http.js'
 import { createOfferBook } from '../offers.js'
 import type { BulkOfferRequest, OfferRequest } from '../offers.js'
-import { pageQuery } from '../schemas.js'
+import { limitOf, pageQuery } from '../schemas.js'
 
 const ttlHours = { type: 'number', exclusiveMinimum: 0, maximum: MAX_OFFER_TTL_HOURS } as const
 const statusPurpose = { type: 'string', enum: ['revocation', 'suspension'] } as const
@@ -68,12 +68,6 @@ const claimBody = {
   required: ['presentation'],
   properties: { presentation: { type: 'object' } }
 } as const
-
-function limitOf (raw: string | undefined): number {
-  const n = raw == null ? DEFAULT_PAGE_LIMIT : Number(raw)
-  if (n < 1 || n > MAX_PAGE_LIMIT) throw new ApiError(ApiErrorCode.BAD_REQUEST, `querystring/limit must be from 1 to ${MAX_PAGE_LIMIT}`)
-  return n
-}
 
 /** Registers the offer and claim routes (ROUTE_MODULES in node/src/http.ts). */
 export function offerRoutes (app: FastifyInstance, { service, admin }: RouteContext): void {

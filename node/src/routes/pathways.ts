@@ -11,9 +11,8 @@ import type { DocumentKind } from '@cofl/federation'
 import { OPPORTUNITY_KINDS, PATHWAY_KINDS } from '@cofl/pathways'
 import type { StoredDocument } from '@cofl/store'
 import { ApiError, ApiErrorCode } from '../errors.js'
-import { limitOf } from '../http.js'
 import type { RouteContext } from '../http.js'
-import { pageQuery } from '../schemas.js'
+import { limitOf, pageQuery } from '../schemas.js'
 
 /** The kinds served here: the path under /api/ (also the list's field) and the kinds of its `kind` filter. */
 const ROUTES: ReadonlyArray<{ kind: DocumentKind, path: string, kinds?: readonly string[] }> = [

@@ -11,18 +11,9 @@ import type { DocumentLoader } from './loader.js'
 
 type Json = Record<string, unknown>
 
-/** What the fast path decided: the document verified (otherwise it decides nothing). */
-export interface FastVerified {
-  verificationMethods: string[]
-}
-
-export interface FastSignInit {
-  key: Multikey
-  date?: string | Date
-  purpose: ProofPurpose
-  documentLoader: DocumentLoader
-  credential?: boolean
-}
+// The same types as the Node.js fast path (a type-only import: nothing of it is bundled).
+export type { FastSignInit, FastVerified } from './fastverify.js'
+import type { FastSignInit, FastVerified } from './fastverify.js'
 
 /** In the browser: undecided, the libraries verify. */
 export async function verifyFast (_document: unknown, _purpose: ProofPurpose, _loader: DocumentLoader): Promise<FastVerified | undefined> {

@@ -41,11 +41,10 @@ import type { Multikey } from '@cofl/identity'
 import { FAST_PATH_KEY_CACHE_SIZE } from './constants.js'
 import { CREDENTIALS_V2_CONTEXT } from './contexts.js'
 import type { DocumentLoader } from './loader.js'
+import { DATA_INTEGRITY_PROOF, EDDSA_RDFC_2022 } from './suites.js'
 
 type Json = Record<string, unknown>
 
-const DATA_INTEGRITY_PROOF = 'DataIntegrityProof'
-const EDDSA_RDFC_2022 = 'eddsa-rdfc-2022'
 
 /** What the fast path decided: the document verified (otherwise it decides nothing). */
 export interface FastVerified {
@@ -74,7 +73,11 @@ function remember<V> (map: Map<string, V>, key: string, value: V): void {
 async function createVerifier ({ verificationMethod }: { verificationMethod: Json }): Promise<Verifier> {
   const cacheKey = JSON.stringify(verificationMethod)
   let pending = verifiers.get(cacheKey)
-  if (pending == null) {
+  if (pending != null) {
+    // Least recently used goes first: a hit moves to the back.
+    verifiers.delete(cacheKey)
+    verifiers.set(cacheKey, pending)
+  } else {
     pending = (async () => {
       const library = await eddsaRdfc2022.createVerifier({ verificationMethod }) as Verifier
       const raw = verificationMethod.type === 'Multikey' && verificationMethod.publicKeyJwk === undefined
@@ -213,6 +216,8 @@ export async function verifyFast (document: unknown, purpose: ProofPurpose, load
     if (!dateAccepted(proof.created) || !dateAccepted(proof.expires)) return undefined
 
     const verificationMethod = await verifySuite.getVerificationMethod({ proof, documentLoader })
+    // A key this path does not handle is known before the two canonicalisations (cached: free again below).
+    await createVerifier({ verificationMethod })
     const verifyData = await hashData(unsecured, proof, documentLoader)
     if (!await verifySuite.verifySignature({ verifyData, verificationMethod, proof })) return undefined
     const purposeResult = await purpose.validate(proof, { document: unsecured, suite: verifySuite, verificationMethod, documentLoader })

@@ -519,10 +519,13 @@ class FederationNode implements Federation {
       if (!(await blockMatches(a.cid, block))) return { verdict: 'reject', reason: `the block does not hash to ${a.cid}`, announcement: a }
       const document = decodeDocument(block)
       if (document == null) return { verdict: 'reject', reason: 'the block is not a JSON object', announcement: a }
+      // The content rules first: they cost no cryptography, and a document they refuse is refused either way.
+      const content = this.checkContent(a.kind, document)
+      if (!content.ok && !content.threw) return { verdict: 'reject', reason: content.reason, announcement: a }
       const check = await checkDocument(a.kind, document, a)
       if (!check.ok) return { verdict: 'reject', reason: check.reason, announcement: a }
-      const content = this.checkContent(a.kind, document)
-      if (!content.ok) return { verdict: content.threw ? 'ignore' : 'reject', reason: content.reason, announcement: a }
+      // A validator that threw is our fault, not the sender's: Ignore (after the proof, so that a forgery is still Rejected).
+      if (!content.ok) return { verdict: 'ignore', reason: content.reason, announcement: a }
       return await this.commit(a.kind, a.id, a.issuer, a.sequence, a.cid, bytes, block, document)
     })
   }

@@ -94,3 +94,8 @@ export class ClaimError extends WalletError {
     this.status = options?.status
   }
 }
+
+/** A credential the wallet declines (not valid, not about the holder, or in conflict with one held), as opposed to a failure of the wallet itself. */
+export function isRefusal (err: unknown): err is CredentialRefusedError | NotHolderError | CredentialConflictError {
+  return err instanceof CredentialRefusedError || err instanceof NotHolderError || err instanceof CredentialConflictError
+}

@@ -17,7 +17,7 @@ import type { Verifier } from '@cofl/verifier'
 import { awardsOf, callJson, claimUrl, credentialOf, nodeStatusLists, parseOffer } from './claim.js'
 import { BACKUP_TYPE, BACKUP_VERSION, CLAIM_PATH, DEFAULT_CLAIM_TIMEOUT_MS, HOLDER_KEY_FILE, STORE_DIRECTORY } from './constants.js'
 import {
-  ClaimError, CredentialConflictError, CredentialNotFoundError, CredentialRefusedError, NotHolderError, WalletExistsError, WalletNotInitialisedError
+  ClaimError, CredentialConflictError, CredentialNotFoundError, CredentialRefusedError, isRefusal, NotHolderError, WalletExistsError, WalletNotInitialisedError
 } from './errors.js'
 import { parseImport } from './import.js'
 import { canonicalJson, heldRecord, isObject, statusFromReport, subjectIds, summary } from './records.js'
@@ -145,9 +145,6 @@ export function createWallet (init: WalletInit): Wallet {
   }
 
   /** A refusal of untrusted input (a result to report), as opposed to a failure of the wallet. */
-  const isRefusal = (err: unknown): err is CredentialRefusedError | NotHolderError | CredentialConflictError =>
-    err instanceof CredentialRefusedError || err instanceof NotHolderError || err instanceof CredentialConflictError
-
   async function add (credential: unknown, options: AddOptions = {}): Promise<AddResult> {
     if (!isObject(credential)) {
       throw new CredentialRefusedError(`not a credential: expected a JSON object, got ${Array.isArray(credential) ? 'an array' : credential === null ? 'null' : typeof credential}`)
@@ -227,7 +224,7 @@ export function createWallet (init: WalletInit): Wallet {
       } catch (err) {
         const code = (err as { code?: unknown }).code
         // Refusals of untrusted input are results; anything else (the store failing) stops the import.
-        if (!(err instanceof CredentialRefusedError || err instanceof NotHolderError || err instanceof CredentialConflictError)) throw err
+        if (!isRefusal(err)) throw err
         item = { index, ...(id != null ? { id } : {}), outcome: 'refused', reason: err.message, code: code as string }
         result.refused.push(item)
       }

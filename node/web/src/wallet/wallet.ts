@@ -9,7 +9,7 @@
  */
 import {
   awardsOf, canonicalJson, claimUrl, ClaimError, CLAIM_PATH, CredentialConflictError, CredentialRefusedError, credentialOf,
-  heldRecord, ImportFormatError, NotHolderError, parseImport, parseOffer, statusFromReport, subjectIds
+  heldRecord, ImportFormatError, isRefusal, NotHolderError, parseImport, parseOffer, statusFromReport, subjectIds
 } from '@cofl/wallet/browser'
 import type { ClaimOffer, HeldCredential, RefusedAward } from '@cofl/wallet/browser'
 import type { KeyPair } from '@cofl/identity'
@@ -143,9 +143,7 @@ export async function openPageWallet (): Promise<PageWallet> {
     try {
       kept = await add(credential, { source, getStatusList: statusListFromNode })
     } catch (err) {
-      if (err instanceof CredentialRefusedError || err instanceof NotHolderError || err instanceof CredentialConflictError) {
-        throw new ClaimError(`the node issued a credential that the wallet refuses: ${err.message}`, { cause: err })
-      }
+      if (isRefusal(err)) throw new ClaimError(`the node issued a credential that the wallet refuses: ${err.message}`, { cause: err })
       throw err
     }
     const result: PageClaimResult = { offer, credential: kept, awards: [], refusedAwards: [] }
@@ -153,8 +151,10 @@ export async function openPageWallet (): Promise<PageWallet> {
       try {
         result.awards.push(await add(award, { source, getStatusList: statusListFromNode }))
       } catch (err) {
+        // Only a badge the wallet declines is reported; a failure of the wallet itself (storage) is not hidden as one.
+        if (!isRefusal(err)) throw err
         const id = typeof (award as Json | null)?.id === 'string' ? (award as Json).id as string : undefined
-        result.refusedAwards.push({ index, ...(id != null ? { id } : {}), reason: (err as Error).message, ...(typeof (err as { code?: unknown }).code === 'string' ? { code: (err as { code: string }).code } : {}) })
+        result.refusedAwards.push({ index, ...(id != null ? { id } : {}), reason: err.message, code: err.code })
       }
     }
     return result
@@ -175,7 +175,7 @@ export async function openPageWallet (): Promise<PageWallet> {
         if (added.added) result.added++
         else result.unchanged++
       } catch (err) {
-        if (!(err instanceof CredentialRefusedError || err instanceof NotHolderError || err instanceof CredentialConflictError)) throw err
+        if (!isRefusal(err)) throw err
         result.refused.push({ index, ...(id != null ? { id } : {}), reason: err.message, code: err.code })
       }
     }
