@@ -1,5 +1,5 @@
 // The patched jsonld.js (patches/jsonld+*.patch: active contexts treated as immutable, upstream
-// jsonld.js#414) against the same version as published (the `jsonld-stock` alias), on every test
+// jsonld.js#414, and no copy of the options per type IRI; docs/jsonld-patch.md) against the same version as published (the `jsonld-stock` alias), on every test
 // of the W3C JSON-LD 1.1 toRdf and expand manifests (test/vectors/w3c-json-ld-api-tests), in safe
 // mode and not: the same error (name, code, safe-mode event code, message) or the same output
 // (toRdf: the same N-Quads, quad for quad and blank node label for blank node label; expand: deep

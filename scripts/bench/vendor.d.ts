@@ -6,7 +6,7 @@ declare module '@digitalbazaar/data-integrity' {
   export class DataIntegrityProof { constructor (options: { cryptosuite: object }) }
 }
 declare module '@digitalbazaar/eddsa-rdfc-2022-cryptosuite' {
-  export const cryptosuite: object
+  export const cryptosuite: { canonize: (input: object, options: object) => Promise<string> }
 }
 declare module '@digitalbazaar/vc' {
   export function verifyCredential (options: { credential: object, suite: object, documentLoader: (url: string) => Promise<object> }): Promise<{ verified: boolean }>

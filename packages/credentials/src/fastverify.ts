@@ -13,7 +13,8 @@
  *
  * Most of the speed is not here but in the jsonld.js the project installs
  * (patches/jsonld+9.0.0.patch, docs/jsonld-patch.md): active contexts are immutable, so that
- * jsonld.js's processed-context cache hits, and deeply frozen contexts are found by identity.
+ * jsonld.js's processed-context cache hits, deeply frozen contexts are found by identity, and
+ * expansion does not copy its options object for every type IRI.
  * The offline loader (loader.ts) serves the bundled contexts deep-frozen with `tag: 'static'`,
  * so their processed form is kept for the life of the process: only they are memoised, and a
  * context that is not bundled is refused as before (COFL_ERR_CONTEXT_NOT_BUNDLED).

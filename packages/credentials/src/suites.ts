@@ -64,6 +64,10 @@ export function createVerificationLoader (init: VerificationLoaderInit = {}): Do
  * the 1EdTech validator use them. Undefined for any other URL.
  */
 export function fragmentKeyMethod (url: string): { '@context': string, id: string, type: 'Multikey', controller: string, publicKeyMultibase: string } | undefined {
+  // Only http(s) URLs with a fragment qualify: most URLs (did:, contexts) are known without
+  // parsing. (As the URL parser reads it: leading C0 controls and spaces, and tabs and newlines
+  // anywhere, do not count.)
+  if (typeof url !== 'string' || !url.includes('#') || !/^https?:/i.test(url.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+/, ''))) return undefined
   let parsed: URL
   try { parsed = new URL(url) } catch { return undefined }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined
