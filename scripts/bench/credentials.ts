@@ -389,11 +389,18 @@ async function main (): Promise<void> {
   let start = performance.now()
   const batchReports = await verifyMany([...credentials, tampered], { workers: parallelism })
   const batchRate = (n + 1) / ((performance.now() - start) / 1000)
+  // The warm pool: its workers warmed up on every credential once, then `rounds` passes over all
+  // of them; the rate is the median pass.
   const pool = createVerifierPool({ workers: parallelism })
-  await pool.verifyMany(credentials.slice(0, warmup * parallelism))
-  start = performance.now()
-  const poolReports = await pool.verifyMany([...credentials, tampered])
-  const poolRate = (n + 1) / ((performance.now() - start) / 1000)
+  await pool.verifyMany(credentials)
+  const poolRates: number[] = []
+  let poolReports: Awaited<ReturnType<typeof pool.verifyMany>> = []
+  for (let r = 0; r < rounds; r++) {
+    start = performance.now()
+    poolReports = await pool.verifyMany([...credentials, tampered])
+    poolRates.push((n + 1) / ((performance.now() - start) / 1000))
+  }
+  const poolRate = median(poolRates)
   const poolPaths = pool.proofPathCounts()
   await pool.close()
   for (const [name, reports] of [['verifyMany', batchReports], ['warm pool', poolReports]] as const) {
@@ -401,7 +408,7 @@ async function main (): Promise<void> {
     if (failed > 0 || reports.length !== n + 1) problems.push(`${name}: ${failed} of ${n} credentials did not verify`)
     if (reports[n]?.verified !== false) problems.push(`${name}: the tampered credential verified`)
   }
-  if (poolPaths.fast < n) problems.push(`the pool's workers decided only ${poolPaths.fast} proofs on the fast path`)
+  if (poolPaths.fast < n * (rounds + 1)) problems.push(`the pool's workers decided only ${poolPaths.fast} proofs on the fast path`)
 
   const floor = ed25519Floor()
   const ratios = (a: number[], b: number[]): number => median(a.map((x, i) => x / (b[i] as number)))
@@ -417,7 +424,7 @@ async function main (): Promise<void> {
     { group: '', name: '  the same, against plain', rate: median(oursV), ratio: ratios(oursV, stockV), target: '>= 8x plain', pass: ratios(oursV, stockV) >= 8 },
     { group: 'verify', name: 'ours createVerifier (schema, proof, status, dates), 1 core', rate: median(pipelineV), ratio: ratios(pipelineV, stockV) },
     { group: 'batch', name: `ours verifyMany, ${parallelism} workers (the pool's start-up included)`, rate: batchRate, ratio: batchRate / plainVerifyRate },
-    { group: 'batch', name: `ours verifier pool, ${parallelism} workers, started`, rate: poolRate, ratio: poolRate / plainVerifyRate, target: '>= 5,000/s', pass: poolRate >= 5000 },
+    { group: 'batch', name: `ours verifier pool, ${parallelism} workers, started (median of ${rounds} passes)`, rate: poolRate, ratio: poolRate / plainVerifyRate, target: '>= 5,000/s', pass: poolRate >= 5000 },
     { group: 'parts', name: 'the two canonicalisations of a verify alone, 1 core', rate: median(canonV) },
     { group: 'parts', name: 'node:crypto Ed25519 verify alone (KeyObject), 1 core', rate: median(edV) },
     { group: 'ceiling', name: 'verify if nothing else cost: 1/(1/canonicalisations + 1/Ed25519)', rate: median(ceilingV), ratio: ratios(ceilingV, stockV) },
@@ -432,7 +439,7 @@ async function main (): Promise<void> {
     roundSize,
     warmup,
     rows,
-    perRound: { signStock: signRates.stock, signOurs: signRates.ours, verifyStock: stockV, verifyPatched: patchedV, verifyOurs: oursV, verifyPipeline: pipelineV, canonicalisations: canonV, ed25519: edV, ceiling: ceilingV },
+    perRound: { signStock: signRates.stock, signOurs: signRates.ours, verifyStock: stockV, verifyPatched: patchedV, verifyOurs: oursV, verifyPipeline: pipelineV, canonicalisations: canonV, ed25519: edV, ceiling: ceilingV, pool: poolRates },
     proofPaths: { ours: oursPaths, pool: poolPaths },
     verdicts: { ok: problems.length === 0, sameSignatures: differentSignatures === 0, problems }
   }
