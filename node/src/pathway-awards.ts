@@ -15,6 +15,7 @@
  */
 import { pathwayAwardsDue, validatePathway } from '@cofl/pathways'
 import type { Pathway } from '@cofl/pathways'
+import { issuanceOf } from '@cofl/store'
 import type { Store } from '@cofl/store'
 
 /** A pathway badge due: the achievement to issue, and the pathway whose completion awards it. */
@@ -26,7 +27,7 @@ export interface DueAward {
 export interface AwardContext {
   /** This node's DID. */
   did: string
-  store: Pick<Store, 'pathways' | 'achievements' | 'issuance'>
+  store: Pick<Store, 'pathways' | 'achievements' | 'issuance' | 'issuanceBySubject'>
 }
 
 /** The valid pathways published by this node whose badge is an achievement of this node, in id order. */
@@ -65,10 +66,8 @@ export async function pathwayAwardsOnClaim (context: AwardContext, subject: stri
   const held = new Set<string>([claimed.achievementId])
   const awarded = new Set<string>([claimed.achievementId])
   const earnedAt = new Map<string, string>([[claimed.achievementId, claimed.claimedAt]])
-  // The issuance log is keyed by credential id, not by subject: read through (only when a pathway
-  // of this node awards a badge).
-  for await (const record of context.store.issuance.values()) {
-    if (record.subject !== subject) continue
+  // The learner's records only, through the issuance log's index by subject.
+  for await (const record of issuanceOf(context.store, subject)) {
     awarded.add(record.achievementId)
     if (record.revoked === true || record.suspended === true) continue
     held.add(record.achievementId)

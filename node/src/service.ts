@@ -9,6 +9,7 @@ import type { DocumentKind } from '@cofl/federation'
 import type { KeyPair } from '@cofl/identity'
 import { STATUS_PURPOSES } from '@cofl/status'
 import type { StatusPurpose, StatusRegistry } from '@cofl/status'
+import { putIssuance } from '@cofl/store'
 import type { Batch, IssuanceRecord, Store, StoredDocument } from '@cofl/store'
 import { createVerifier } from '@cofl/verifier'
 import type { VerificationReport, Verifier, VerifierInit, VerifyPresentationOptions } from '@cofl/verifier'
@@ -214,7 +215,7 @@ export function createCityService (init: CityServiceInit): CityService {
     // Durable before the response: a credential handed out is always in the issuance log, and
     // the credentials of one call are recorded together or not at all.
     const batch = store.batch()
-    for (const record of signed) batch.put(store.issuance, record.credentialId, record)
+    for (const record of signed) putIssuance(batch, store, record)
     options.alsoWrite?.(batch, signed)
     await batch.write()
     // A list is published once before its first credential is handed out (its bits start clear).

@@ -13,7 +13,7 @@ import type { KeyPair } from '@cofl/identity'
 import type { Requirement } from '@cofl/pathways'
 import { openStatusRegistry } from '@cofl/status'
 import type { StatusRegistry } from '@cofl/status'
-import { createMemoryStore } from '@cofl/store'
+import { createMemoryStore, issuanceSubjectKey } from '@cofl/store'
 import type { Batch, Collection, IssuanceRecord, Store } from '@cofl/store'
 import { createVerifier } from '@cofl/verifier'
 import { test } from 'uvu'
@@ -165,6 +165,8 @@ test('a two-step pathway: the first claim awards nothing, the second awards the 
   assert.is(claimBatches.length, 1, JSON.stringify(claimBatches))
   const ops = claimBatches[0] as Recorded[]
   assert.equal(ops.filter((o) => o.collection === 'issuance').map((o) => o.key).sort(), [second.credential.id, award.id].sort())
+  // with their entries in the index by subject, in the same batch
+  assert.equal(ops.filter((o) => o.collection === 'issuanceBySubject').map((o) => o.key).sort(), [second.credential.id, award.id].map((id) => issuanceSubjectKey(learner.did, id)).sort())
   assert.is(ops.filter((o) => o.collection === 'offers').length, 1)
 
   // the issuance log: the badge names its pathway (analytics counts awards by pathway)
@@ -302,6 +304,31 @@ test('only this node\'s pathways whose badge is this node\'s achievement; an int
   const later = await generateKeyPair()
   assert.equal(awardIds(await city.earn(a, later)), [badge])
   assert.equal(await pathwayAwardsOnClaim({ did: city.service.did, store: city.store }, later.did, { achievementId: a, claimedAt: new Date().toISOString() }), [])
+})
+
+test('the decision reads only the claiming learner\'s records (the index by subject), never the whole issuance log', async () => {
+  const city = await newCity()
+  const [a, b, badge] = [await city.achievement('Maths'), await city.achievement('Physics'), await city.achievement('Engineer')]
+  await city.pathway('urn:example:pathway:engineer', { requirements: allOf(a, b), awardAchievementId: badge })
+  const learner = await generateKeyPair()
+  const others = await Promise.all([0, 1, 2].map(async () => await generateKeyPair()))
+  for (const other of others) { await city.earn(a, other); await city.earn(b, other) }
+  await city.earn(a, learner)
+  assert.is(await city.store.issuance.count(), 3 * 3 + 1, 'three others with two badges and the award each, the learner with one')
+
+  // The same store, but reading the whole log fails and reads of single records are counted.
+  const read: string[] = []
+  const issuance = Object.assign(Object.create(city.store.issuance) as Collection<IssuanceRecord>, {
+    values: () => { throw new Error('the whole issuance log was read') },
+    entries: () => { throw new Error('the whole issuance log was read') },
+    get: async (id: string) => { read.push(id); return await city.store.issuance.get(id) }
+  })
+  const store = Object.assign(Object.create(city.store) as Store, { issuance })
+  const due = await pathwayAwardsOnClaim({ did: city.service.did, store }, learner.did, { achievementId: b, claimedAt: new Date().toISOString() })
+  assert.equal(due, [{ pathwayId: 'urn:example:pathway:engineer', achievementId: badge }])
+  assert.equal(read, (await city.records(learner.did)).map((r) => r.credentialId), 'only the learner\'s one record was read')
+  // and through a claim, over the index the claim writes
+  assert.equal(awardIds(await city.earn(b, learner)), [badge])
 })
 
 test('a failure between signing and writing (signing fails, or the batch never lands) leaves nothing: no credential, no badge, the offer open', async () => {

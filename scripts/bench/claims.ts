@@ -1,9 +1,14 @@
 /**
  * Claims per second against one city node, and the node's memory:
  *
- *   npm run bench:claims -- [--n 2000] [--clients 16] [--e2e 500] [--json] [--strict]
+ *   npm run bench:claims -- [--n 2000] [--clients 16] [--e2e 500] [--pathway] [--prefill K] [--json] [--strict]
  *
  * --strict: exit 1 when the target is not met (without it, a missed target is printed, not failed).
+ * --pathway: the node also publishes a pathway that awards a badge for the bench badge and a
+ *   second one, so that every claim decides whether it completes the pathway (it never does: no
+ *   learner holds the second); that decision reads the claimant's records in the issuance log.
+ * --prefill K: before the offers, the node issues K credentials to K other learners
+ *   (POST /api/credentials), so that the issuance log is not empty.
  *
  * The node runs as a child process (`cofl node start`, the federation on, no peers), so that its
  * RSS is its own and its CPU is not shared with the benchmark's JavaScript. The benchmark:
@@ -183,6 +188,8 @@ async function main (): Promise<void> {
   const e2e = arg('e2e', 500)
   const json = process.argv.includes('--json')
   const strict = process.argv.includes('--strict')
+  const pathway = process.argv.includes('--pathway')
+  const prefill = arg('prefill', 0)
   const say = (line: string): void => { if (!json) process.stderr.write(`${line}\n`) }
   const dir = await mkdtemp(join(tmpdir(), 'cofl-bench-claims-'))
   say(`cofl claims benchmark: n=${n} (node only), e2e=${e2e}, ${clients} clients, ${cpus().length} cores, node ${process.version}`)
@@ -192,6 +199,19 @@ async function main (): Promise<void> {
     const rssIdle = await rssOf(node.proc.pid as number)
     const { id: achievementId } = await must(node, 'POST', '/api/achievements', { name: 'Bench Badge', description: 'A badge for the benchmark', criteria: 'Be claimed' }, 201)
     const keys = await Promise.all(Array.from({ length: clients }, async () => await generateKeyPair()))
+    if (pathway) {
+      const { id: second } = await must(node, 'POST', '/api/achievements', { name: 'Bench Second Step', description: 'Never claimed in the benchmark', criteria: 'Be the second step' }, 201)
+      const { id: badge } = await must(node, 'POST', '/api/achievements', { name: 'Bench Pathway Badge', description: 'Awarded for both steps', criteria: 'Hold both steps' }, 201)
+      await must(node, 'POST', '/api/pathways', { id: 'urn:cofl:bench:pathway', kind: 'destination', name: 'Bench pathway', requirements: { allOf: [achievementId, second] }, awardAchievementId: badge }, 201)
+    }
+    if (prefill > 0) {
+      say(`prefill: issuing ${prefill} credentials to ${prefill} other learners ...`)
+      const t = performance.now()
+      await pool(Array.from({ length: prefill }, (_, i) => i), clients, async (i) => {
+        await must(node, 'POST', '/api/credentials', { achievementId, subject: `did:example:prefill${i}` }, 201)
+      })
+      say(`prefill: ${(prefill / ((performance.now() - t) / 1000)).toFixed(0)} credentials/s`)
+    }
 
     say(`creating ${n + e2e} offers (bulk) ...`)
     const t0 = performance.now()
@@ -226,7 +246,7 @@ async function main (): Promise<void> {
       logged += page.credentials.length
       cursor = page.next
     } while (cursor != null)
-    if (logged !== n + e2e + WARM_UP) throw new Error(`the issuance log holds ${logged} credentials, expected ${n + e2e + WARM_UP} (${n} + ${e2e} + ${WARM_UP} warm-up)`)
+    if (logged !== prefill + n + e2e + WARM_UP) throw new Error(`the issuance log holds ${logged} credentials, expected ${prefill + n + e2e + WARM_UP} (${prefill} prefill + ${n} + ${e2e} + ${WARM_UP} warm-up)`)
     const all = [...nodeOnly.credentials, ...endToEnd.credentials]
     if (new Set(all.map((c) => c.id)).size !== n + e2e) throw new Error('credentials are missing or repeated')
     for (const credential of [all[0], all[Math.floor(all.length / 2)], all[all.length - 1]]) {
@@ -240,6 +260,8 @@ async function main (): Promise<void> {
       machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? '?', node: process.version, platform: `${process.platform}/${process.arch}` },
       node: 'child process (cofl node start, federation on, no peers)',
       clients,
+      pathway,
+      prefill,
       offers: { n: n + e2e, bulkPerSecond: n / offerSeconds },
       nodeOnly: nodeOnly.phase,
       endToEnd: endToEnd.phase,
@@ -255,6 +277,7 @@ async function main (): Promise<void> {
         '',
         `machine: ${result.machine.cores} cores (${result.machine.cpu}), node ${result.machine.node}, ${result.machine.platform}`,
         `node: ${result.node}; ${clients} concurrent clients, each with its own learner key`,
+        `issuance log: ${prefill} credentials issued before the claims; ${pathway ? 'a pathway with a badge: every claim decides whether it completes it' : 'no pathway'}`,
         `offers: ${n + e2e} created in bulk (${result.offers.bulkPerSecond.toFixed(0)} offers/s)`,
         '',
         `${'phase'.padEnd(34)} ${'claims'.padStart(6)} ${'claims/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'node RSS'.padStart(9)}`,

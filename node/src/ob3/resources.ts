@@ -3,6 +3,7 @@
  * them (issued here to that DID, and those a client upserted for them), and their profile.
  */
 import { OB_CONTEXTS, validateSchema } from '@cofl/credentials'
+import { issuanceOf } from '@cofl/store'
 import type { Store } from '@cofl/store'
 import type { VerificationReport } from '@cofl/verifier'
 import { Ob3Error, Ob3ErrorCode } from '../errors.js'
@@ -51,10 +52,8 @@ export function createResources (init: ResourcesInit): Resources {
   return {
     async listCredentials (learner, page) {
       const byId = new Map<string, Record<string, unknown>>()
-      // The issuance log is keyed by credential id, not subject: read through (docs/ob3-api.md, "Limits").
-      for await (const record of store.issuance.values()) {
-        if (record.subject === learner) byId.set(record.credentialId, record.credential)
-      }
+      // What this node issued to the learner, through the issuance log's index by subject.
+      for await (const record of issuanceOf(store, learner)) byId.set(record.credentialId, record.credential)
       for await (const credential of oauth.values({ prefix: OAUTH_KEYS.credentialPrefix(learner) })) {
         const id = credential.id as string
         if (!byId.has(id)) byId.set(id, credential)

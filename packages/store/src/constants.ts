@@ -7,7 +7,7 @@
  * SCHEMA_VERSION_KEY; opening runs the migrations from the recorded version up to this one, and
  * refuses a store whose version is newer (COFL_ERR_STORE_VERSION).
  */
-export const SCHEMA_VERSION = 1
+export const SCHEMA_VERSION = 2
 
 /** The `meta` key under which a store records its schema version (a positive integer). */
 export const SCHEMA_VERSION_KEY = 'schema-version'
@@ -26,6 +26,7 @@ export const COLLECTION_NAMES = {
   opportunities: 'opportunities',
   aggregates: 'aggregates',
   issuance: 'issuance',
+  issuanceBySubject: 'issuance-by-subject',
   peers: 'peers',
   offers: 'offers',
   oauth: 'oauth',

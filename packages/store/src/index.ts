@@ -3,7 +3,7 @@
  *
  * @cofl/store: a node's local index, level behind small typed stores. A store has one collection
  * per kind of record (achievements, profiles, endorsements, status lists, the private issuance
- * log, peers, meta); keys are any strings, values JSON. Every write is synced to disk before its
+ * log and its index by subject, peers, meta); keys are any strings, values JSON. Every write is synced to disk before its
  * promise resolves, batches are atomic across collections, and the schema version in `meta` is
  * checked and migrated on open. `createMemoryStore()` behaves the same, in memory, for tests.
  *
@@ -30,3 +30,4 @@ export type {
 } from './types.js'
 export { openLevelStore } from './level.js'
 export { createMemoryStore } from './memory.js'
+export { issuanceOf, issuanceSubjectKey, putIssuance } from './issuance.js'

@@ -5,6 +5,7 @@
  */
 import { SCHEMA_VERSION, SCHEMA_VERSION_KEY } from './constants.js'
 import { StoreError, StoreErrorCode } from './errors.js'
+import { issuanceSubjectKey } from './issuance.js'
 import type { Batch, Store } from './types.js'
 
 export interface Migration {
@@ -20,8 +21,18 @@ export interface Migration {
   migrate(store: Store, batch: Batch): Promise<void>
 }
 
-/** The migrations of this code, in order; empty while SCHEMA_VERSION is 1. */
-export const MIGRATIONS: readonly Migration[] = []
+/** The migrations of this code, in order. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    to: 2,
+    description: 'the issuance log indexed by subject',
+    async migrate (store, batch) {
+      for await (const record of store.issuance.values()) {
+        batch.put(store.issuanceBySubject, issuanceSubjectKey(record.subject, record.credentialId), record.credentialId)
+      }
+    }
+  }
+]
 
 export interface SchemaOptions {
   /** The version this code writes (SCHEMA_VERSION). */

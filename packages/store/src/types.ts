@@ -78,6 +78,11 @@ export interface Store {
   readonly aggregates: Collection<StoredDocument>
   /** key: credential id (private: never replicated) */
   readonly issuance: Collection<IssuanceRecord>
+  /**
+   * key: `<subject> NUL <credential id>`, value: the credential id. The issuance log's index by
+   * subject (private): written with each record by `putIssuance`, read by `issuanceOf`.
+   */
+  readonly issuanceBySubject: Collection<string>
   /** key: peer id */
   readonly peers: Collection<PeerRecord>
   /** key: offer id. Offers of credentials to learners, with their names and emails (private: never replicated). */

@@ -2,8 +2,8 @@
 // (level.test.ts, memory.test.ts), as libp2p's interface-compliance-tests do.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { SCHEMA_VERSION, SCHEMA_VERSION_KEY, StoreError } from '../src/index.js'
-import type { Collection, Store, StoredDocument } from '../src/index.js'
+import { issuanceOf, issuanceSubjectKey, putIssuance, SCHEMA_VERSION, SCHEMA_VERSION_KEY, StoreError } from '../src/index.js'
+import type { Collection, IssuanceRecord, Store, StoredDocument } from '../src/index.js'
 
 /** A store under test and how to get rid of it (close it if open, remove its files). */
 export interface Harness {
@@ -71,11 +71,43 @@ export function storeCompliance (name: string, open: () => Promise<Harness>): Re
   }
 
   withStore('a new store is empty but for its schema version', async (store) => {
-    for (const c of [store.achievements, store.profiles, store.endorsements, store.statusLists, store.issuance, store.peers]) {
+    for (const c of [store.achievements, store.profiles, store.endorsements, store.statusLists, store.issuance, store.issuanceBySubject, store.peers]) {
       assert.is(await c.count(), 0)
     }
     assert.is(await store.meta.get(SCHEMA_VERSION_KEY), SCHEMA_VERSION)
     assert.is(await store.meta.count(), 1)
+  })
+
+  withStore('the issuance log and its index by subject: written together, read by subject', async (store) => {
+    const alice = 'did:key:z6MkAlice'
+    // A subject that is another's followed by NUL and more must not see the other's records.
+    const crafted = `${alice}\u0000urn:uuid:2`
+    const records = [
+      issuance('urn:uuid:3', alice, 'https://city.example/a/1'),
+      issuance('urn:uuid:1', alice, 'https://city.example/a/2'),
+      issuance('urn:uuid:2', 'did:key:z6MkBob', 'https://city.example/a/1'),
+      issuance('urn:uuid:4', crafted, 'https://city.example/a/3')
+    ]
+    const batch = store.batch()
+    for (const record of records) putIssuance(batch, store, record)
+    await batch.write()
+    assert.is(await store.issuance.count(), 4)
+    assert.is(await store.issuanceBySubject.get(issuanceSubjectKey(alice, 'urn:uuid:3')), 'urn:uuid:3')
+    const ids = async (subject: string): Promise<string[]> => (await collect(issuanceOf(store, subject))).map((r) => r.credentialId)
+    assert.equal(await ids(alice), ['urn:uuid:1', 'urn:uuid:3'], "alice's records, in credential id order")
+    assert.equal(await ids('did:key:z6MkBob'), ['urn:uuid:2'])
+    assert.equal(await ids(crafted), ['urn:uuid:4'])
+    assert.equal(await ids('did:key:z6Mk'), [], 'a prefix of a subject is another subject')
+    assert.equal(await ids('did:key:z6MkNobody'), [])
+    // A status change rewrites the record in place: the index still finds it, with the change.
+    await store.issuance.put('urn:uuid:1', { ...(records[1] as IssuanceRecord), revoked: true })
+    assert.equal((await collect(issuanceOf(store, alice))).map((r) => r.revoked === true), [true, false])
+    // A failed batch writes neither the record nor its index entry.
+    const failing = putIssuance(store.batch(), store, issuance('urn:uuid:5', alice, 'https://city.example/a/4'))
+      .put(store.meta, 'bad', 10n as unknown as number)
+    await rejects(failing.write(), isType, 'a batch with a value JSON cannot hold')
+    assert.is(await store.issuance.has('urn:uuid:5'), false)
+    assert.is(await store.issuanceBySubject.count(), 4)
   })
 
   withStore('get, put, has, del', async (store) => {
@@ -339,5 +371,16 @@ function createOtherCollection (): Collection<unknown> {
     entries: async function * () {},
     values: async function * () {},
     count: async () => 0
+  }
+}
+
+/** An issuance record (what service.issueMany writes), with a small credential. */
+export function issuance (credentialId: string, subject: string, achievementId: string): IssuanceRecord {
+  return {
+    credentialId,
+    achievementId,
+    subject,
+    issuedAt: '2026-11-01T10:00:00Z',
+    credential: { id: credentialId, credentialSubject: { id: subject, achievement: { id: achievementId } } }
   }
 }

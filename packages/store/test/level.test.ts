@@ -6,9 +6,10 @@ import { fileURLToPath } from 'node:url'
 import { Level } from 'level'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { openLevelStore, SCHEMA_VERSION, SCHEMA_VERSION_KEY, StoreError } from '../src/index.js'
+import { issuanceOf, openLevelStore, SCHEMA_VERSION, SCHEMA_VERSION_KEY, StoreError } from '../src/index.js'
 import { openLevelStoreWith } from '../src/level.js'
-import { AWKWARD_KEYS, doc, storeCompliance } from './compliance.js'
+import { AWKWARD_KEYS, doc, issuance, storeCompliance } from './compliance.js'
+import { MIGRATIONS } from '../src/migrations.js'
 import type { Migration } from '../src/migrations.js'
 import type { Store } from '../src/index.js'
 
@@ -170,11 +171,42 @@ test('migrations: run once, in order, atomically; a newer store is refused', asy
     await store.close()
 
     // This code knows version 1: a version-4 store is refused, and left as it is.
-    const err = await expectCode(openLevelStore({ directory: dir.path }), 'COFL_ERR_STORE_VERSION', /schema version 4, newer than this cofl knows \(1\)/)
+    const err = await expectCode(openLevelStore({ directory: dir.path }), 'COFL_ERR_STORE_VERSION', new RegExp(`schema version 4, newer than this cofl knows \\(${SCHEMA_VERSION}\\)`))
     assert.is(err.name, 'StoreError')
     store = await open(4, [])
     assert.is(await store.meta.get(SCHEMA_VERSION_KEY), 4)
     await store.close()
+  } finally {
+    for (const s of opened) await s.close().catch(() => {})
+    await dir.remove()
+  }
+})
+
+test('schema version 2: a version-1 store gets its issuance log indexed by subject on open', async () => {
+  const dir = await tempDir()
+  const opened: Store[] = []
+  try {
+    // A store as the code of schema version 1 left it: issuance records, no index.
+    const v1 = await openLevelStoreWith({ directory: dir.path }, { schemaVersion: 1, migrations: [] })
+    opened.push(v1)
+    const subjects = ['did:key:z6MkAlice', 'did:key:z6MkBob', 'did:key:z6MkAlice\u0000x']
+    for (let i = 0; i < 30; i++) {
+      await v1.issuance.put(`urn:uuid:${String(i).padStart(2, '0')}`, issuance(`urn:uuid:${String(i).padStart(2, '0')}`, subjects[i % 3] as string, 'https://city.example/a/1'))
+    }
+    assert.is(await v1.issuanceBySubject.count(), 0)
+    await v1.close()
+
+    const store = await openLevelStoreWith({ directory: dir.path }, { schemaVersion: 2, migrations: [...MIGRATIONS] })
+    opened.push(store)
+    assert.is(await store.meta.get(SCHEMA_VERSION_KEY), 2)
+    assert.is(await store.issuanceBySubject.count(), 30)
+    for (const [s, subject] of subjects.entries()) {
+      const ids: string[] = []
+      for await (const record of issuanceOf(store, subject)) ids.push(record.credentialId)
+      const expected = Array.from({ length: 30 }, (_, i) => i).filter((i) => i % 3 === s).map((i) => `urn:uuid:${String(i).padStart(2, '0')}`)
+      assert.equal(ids, expected, subject)
+    }
+    assert.is(await store.issuance.count(), 30, 'the log itself is unchanged')
   } finally {
     for (const s of opened) await s.close().catch(() => {})
     await dir.remove()
