@@ -158,6 +158,29 @@ test('the wallet verifies and keeps the badge with the claimed credential, and r
   assert.is((await wallet.list()).length, 4)
 })
 
+test('POST /api/credentials (and `cofl credential issue`) issues the pathway badge that a direct issuance completes', async () => {
+  const learner = await generateKeyPair()
+  const first = await ok('POST', '/api/credentials', { achievementId: ids.a, subject: learner.did }, 201)
+  assert.equal(Object.keys(first), ['credential', 'awards'])
+  assert.equal(first.awards, [])
+  let stdout = ''
+  let stderr = ''
+  const code = await runCli(['credential', 'issue', '--achievement', ids.b, '--subject', learner.did, '--data', join(dir, 'city')], { stdout: (t) => { stdout += t }, stderr: (t) => { stderr += t } })
+  assert.is(code, 0, stderr)
+  const credential = JSON.parse(stdout) as Json
+  assert.is(credential.credentialSubject.achievement.id, ids.b)
+  assert.match(stderr, /^also issued the pathway badge "Harbour Crew" \(urn:uuid:\S+\): this credential completed one of the node's pathways\n$/)
+  const badgeId = /\((urn:uuid:\S+)\)/.exec(stderr)?.[1] as string
+  const record = await ok('GET', `/api/credentials/${encodeURIComponent(badgeId)}`) as IssuanceRecord
+  assert.is(record.subject, learner.did)
+  assert.is(record.achievementId, ids.badge)
+  assert.is(record.pathwayId, PATHWAY)
+  const report = await ok('POST', '/api/verify', { verifiableCredential: record.credential })
+  assert.is(report.verified, true, JSON.stringify(report.checks))
+  // the badge is not issued again
+  assert.equal((await ok('POST', '/api/credentials', { achievementId: ids.a, subject: learner.did }, 201)).awards, [])
+})
+
 test('`cofl wallet claim` prints one line per badge awarded', async () => {
   const walletDir = join(dir, 'cli-wallet')
   const run = async (...argv: string[]): Promise<{ code: number, stdout: string, stderr: string }> => {

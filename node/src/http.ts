@@ -273,8 +273,9 @@ export function buildApi (init: ApiInit): FastifyInstance {
 
   app.post<{ Body: { achievementId: string, subject: string, statusPurpose?: 'revocation' | 'suspension', validUntil?: string } }>(
     '/api/credentials', { onRequest: admin, schema: { body: credentialBody } }, async (request, reply) => {
-      const credential = await service.issue(request.body)
-      return await reply.status(201).send({ credential })
+      // With the pathway badges it completes, as a claim would award them.
+      const { credential, awards } = await service.issueWithAwards(request.body)
+      return await reply.status(201).send({ credential, awards })
     })
 
   app.get<{ Querystring: { limit?: string, cursor?: string } }>('/api/credentials', { onRequest: admin, schema: { querystring: pageQuery } }, async (request) => {

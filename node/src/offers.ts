@@ -25,14 +25,13 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { verifyPresentationProof } from '@cofl/credentials'
 import { didMethod } from '@cofl/identity'
 import type { StatusPurpose } from '@cofl/status'
-import type { Batch, Collection, IssuanceRecord } from '@cofl/store'
+import type { Batch, Collection } from '@cofl/store'
 import {
   CLAIM_CHALLENGE_BYTES, CLAIM_CHALLENGE_TTL_MS, DEFAULT_OFFER_TTL_HOURS, MAX_EMAIL_LENGTH, MAX_OFFER_NAME_LENGTH,
   MAX_OFFER_TTL_HOURS, OFFER_CODE_BYTES
 } from './constants.js'
 import { ApiError, ApiErrorCode } from './errors.js'
-import { pathwayAwardsOnClaim } from './pathway-awards.js'
-import type { CityService, IssueRequest } from './service.js'
+import type { CityService } from './service.js'
 import { keyedQueue } from './serial.js'
 
 type Json = Record<string, unknown>
@@ -122,7 +121,7 @@ export interface ClaimResult {
 }
 
 export interface OffersInit {
-  service: Pick<CityService, 'did' | 'name' | 'store' | 'issueMany'>
+  service: Pick<CityService, 'did' | 'name' | 'store' | 'issueWithAwards'>
   /** The clock (ms since the epoch); tests move it. Default Date.now. */
   now?: () => number
 }
@@ -256,9 +255,6 @@ export function createOfferBook (init: OffersInit): OfferBook {
   const oneAtATime = async <T>(task: () => Promise<T>): Promise<T> => await creating('', task)
   // Changes to one offer (a challenge, a claim) one at a time.
   const perOffer = keyedQueue()
-  // Claims by one learner (subject DID) one at a time: the pathway badges due are decided on a
-  // settled issuance log.
-  const perSubject = keyedQueue()
 
   async function achievementOf (achievementId: string): Promise<Json> {
     const stored = await service.store.achievements.get(achievementId)
@@ -417,22 +413,18 @@ export function createOfferBook (init: OffersInit): OfferBook {
         // The offer may have expired while the proof was checked.
         assertClaimable(offer, now())
         const { challenge: _used, ...rest } = offer
-        return await perSubject(holder, async () => {
-          const due = await pathwayAwardsOnClaim({ did: service.did, store: service.store }, holder, { achievementId: offer.achievementId, claimedAt: isoMs(now()) })
-          const requests: IssueRequest[] = [
-            { achievementId: offer.achievementId, subject: holder, statusPurpose: offer.statusPurpose },
-            ...due.map((award) => ({ achievementId: award.achievementId, subject: holder, pathwayId: award.pathwayId }))
-          ]
-          const [credential, ...awards] = await service.issueMany(requests, {
-            // The issuance records (the credential and its pathway badges) and the claimed offer
-            // land together (one synced batch).
-            alsoWrite: (batch, records) => {
-              const claimed: OfferRecord = { ...rest, claimedAt: isoMs(now()), credentialId: (records[0] as IssuanceRecord).credentialId, subject: holder }
+        // The credential, the pathway badges it completes (decided under the learner's lock, in
+        // the service) and the claimed offer land together (one synced batch).
+        const { credential, awards } = await service.issueWithAwards(
+          { achievementId: offer.achievementId, subject: holder, statusPurpose: offer.statusPurpose },
+          {
+            earnedAt: isoMs(now()),
+            alsoWrite: (batch, record) => {
+              const claimed: OfferRecord = { ...rest, claimedAt: isoMs(now()), credentialId: record.credentialId, subject: holder }
               batch.put(offers, offerKey(offer.offerId), claimed as unknown as Json)
             }
           })
-          return { credential: credential as Json, awards }
-        })
+        return { credential: credential as Json, awards: awards as Json[] }
       })
     }
   }

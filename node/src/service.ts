@@ -17,6 +17,7 @@ import { contentErrors } from './documents.js'
 import { ApiError, ApiErrorCode } from './errors.js'
 import { issueCredential, signAchievement } from './issue.js'
 import type { Network } from './network.js'
+import { pathwayAwardsOnClaim } from './pathway-awards.js'
 import { keyedQueue } from './serial.js'
 
 export type StatusAction = 'revoke' | 'suspend' | 'unsuspend'
@@ -51,6 +52,17 @@ export interface IssueOptions {
    * with it or not at all (a claimed offer is marked claimed in the same batch).
    */
   alsoWrite?: (batch: Batch, record: IssuanceRecord) => void
+}
+
+export interface IssueWithAwardsOptions extends IssueOptions {
+  /** When the credential counts as earned, for the order constraints of pathways (default: now). */
+  earnedAt?: string
+}
+
+/** A credential and the pathway badges its issuance completed (issued with it; empty when none). */
+export interface IssuedWithAwards {
+  credential: Record<string, unknown>
+  awards: Array<Record<string, unknown>>
 }
 
 export interface IssueManyOptions {
@@ -111,6 +123,13 @@ export interface CityService {
   createAchievement: (fields: Record<string, unknown>) => Promise<{ id: string, cid: string, achievement: Record<string, unknown> }>
   issue: (request: IssueRequest, options?: IssueOptions) => Promise<Record<string, unknown>>
   /**
+   * Issues one credential and the pathway badges of this node that it completes for its subject
+   * (node/src/pathway-awards.ts), in one batch (issueMany). Issuances to one subject run one at a
+   * time, so that each decides on a settled issuance log and a badge is awarded once. Claims
+   * (node/src/offers.ts) and POST /api/credentials both issue through it.
+   */
+  issueWithAwards: (request: IssueRequest, options?: IssueWithAwardsOptions) => Promise<IssuedWithAwards>
+  /**
    * Issues several credentials at once: every status index is allocated (synced) and every
    * credential signed first, then all issuance records (and `alsoWrite`'s writes) go into ONE
    * synced batch: all of them are recorded and handed out, or none. Credentials in request order.
@@ -146,6 +165,9 @@ export function createCityService (init: CityServiceInit): CityService {
   const perList = keyedQueue()
   // Status changes of one credential one at a time.
   const perCredential = keyedQueue()
+  // Issuances with pathway badges to one learner (subject DID) one at a time: the badges due are
+  // decided on a settled issuance log.
+  const perSubject = keyedQueue()
 
   async function publishList (purpose: StatusPurpose, listNumber: number): Promise<{ listId: string, sequence: number, cid: string }> {
     const listId = registry.listId(purpose, listNumber)
@@ -267,6 +289,18 @@ export function createCityService (init: CityServiceInit): CityService {
     },
 
     issueMany,
+
+    async issueWithAwards (request, options = {}) {
+      const { subject } = request
+      return await perSubject(subject, async () => {
+        const earnedAt = options.earnedAt ?? new Date().toISOString()
+        const due = await pathwayAwardsOnClaim({ did: key.did, store }, subject, { achievementId: request.achievementId, claimedAt: earnedAt })
+        const requests: IssueRequest[] = [request, ...due.map((award) => ({ achievementId: award.achievementId, subject, pathwayId: award.pathwayId }))]
+        const alsoWrite = options.alsoWrite
+        const [credential, ...awards] = await issueMany(requests, alsoWrite != null ? { alsoWrite: (batch, records) => { alsoWrite(batch, records[0] as IssuanceRecord) } } : {})
+        return { credential: credential as Record<string, unknown>, awards }
+      })
+    },
 
     async changeStatus (action, credentialId) {
       // One change of a credential at a time: its record's flag then follows the bit last set.

@@ -213,6 +213,32 @@ test('concurrent claims that complete a pathway award its badge exactly once (al
   }
 })
 
+test('a direct issuance (issueWithAwards) completes a pathway as a claim does; a claim and a direct issuance side by side award it once', async () => {
+  const city = await newCity()
+  const [a, b, badge] = [await city.achievement('Cooking'), await city.achievement('Hygiene'), await city.achievement('Kitchen Ready')]
+  await city.pathway('urn:example:pathway:kitchen', { requirements: allOf(a, b), awardAchievementId: badge })
+  const learner = await generateKeyPair()
+  const first = await city.service.issueWithAwards({ achievementId: a, subject: learner.did })
+  assert.equal(first.awards, [])
+  const second = await city.service.issueWithAwards({ achievementId: b, subject: learner.did })
+  assert.equal(second.awards.map((c) => achievementOf(c as Json)), [badge])
+  assert.is((second.awards[0] as Json).credentialSubject.id, learner.did)
+  assert.is((await city.records(learner.did)).find((r) => r.achievementId === badge)?.pathwayId, 'urn:example:pathway:kitchen')
+  // one batch for the credential and its badge, with their index entries
+  const ops = city.batches[city.batches.length - 1] as Recorded[]
+  assert.is(ops.filter((o) => o.collection === 'issuance').length, 2)
+  assert.is(ops.filter((o) => o.collection === 'issuanceBySubject').length, 2)
+
+  // Side by side, for five learners: a claim of A and a direct issuance of B; the badge once each.
+  for (let i = 0; i < 5; i++) {
+    const other = await generateKeyPair()
+    const code = await city.offer(a)
+    const [claimed, issued] = await Promise.all([city.claim(code, other), city.service.issueWithAwards({ achievementId: b, subject: other.did })])
+    assert.equal([...awardIds(claimed), ...issued.awards.map((c) => achievementOf(c as Json))], [badge], `learner ${i}`)
+    assert.is((await city.records(other.did)).filter((r) => r.achievementId === badge).length, 1)
+  }
+})
+
 test('a revoked or suspended prerequisite does not count; a revoked badge is not awarded again', async () => {
   const city = await newCity()
   const [a, b, badge] = [await city.achievement('First Aid'), await city.achievement('CPR'), await city.achievement('Lifeguard')]

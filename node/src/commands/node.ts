@@ -176,7 +176,7 @@ export const NODE_COMMANDS: Record<string, Command> = {
   'credential issue': {
     summary: 'issue an OpenBadgeCredential on a running node; prints it',
     usage: `cofl credential issue --achievement ID --subject DID [--status-purpose revocation|suspension] [--valid-until DATE] ${CONNECTION_USAGE}`,
-    help: `ID is an achievement the node holds (cofl achievement list). The credential carries a status\nentry (revocation by default; suspension to suspend and reinstate it) and is recorded in the\nnode's issuance log before it is printed. It is never published.\n\n${CONNECTION_HELP}`,
+    help: `ID is an achievement the node holds (cofl achievement list). The credential carries a status\nentry (revocation by default; suspension to suspend and reinstate it) and is recorded in the\nnode's issuance log before it is printed. It is never published. A pathway badge that it\ncompletes for the subject is issued with it and named on standard error.\n\n${CONNECTION_HELP}`,
     options: { ...connectionOptions, achievement: { type: 'string' }, subject: { type: 'string' }, 'status-purpose': { type: 'string' }, 'valid-until': { type: 'string' } },
     positionals: [0, 0],
     async run (values, _positionals, io) {
@@ -188,8 +188,13 @@ export const NODE_COMMANDS: Record<string, Command> = {
         if (Number.isNaN(date.getTime())) throw new UsageError(`--valid-until ${JSON.stringify(until)} is not a date (e.g. 2027-06-30 or 2027-06-30T12:00:00Z)`)
         body.validUntil = date.toISOString().replace(/\.\d{3}Z$/, 'Z')
       }
-      const { credential } = await callNode(await target(values, true), 'POST', '/api/credentials', body) as { credential: unknown }
+      const { credential, awards } = await callNode(await target(values, true), 'POST', '/api/credentials', body) as { credential: unknown, awards?: Array<Record<string, any>> } // eslint-disable-line @typescript-eslint/no-explicit-any
       io.stdout(json(credential))
+      // Pathway badges this credential completed, issued with it (kept in the node's issuance log).
+      for (const award of awards ?? []) {
+        const achievement = award.credentialSubject?.achievement
+        io.stderr(`also issued the pathway badge ${JSON.stringify(achievement?.name ?? achievement?.id ?? '?')} (${String(award.id)}): this credential completed one of the node's pathways\n`)
+      }
       return EXIT.ok
     }
   },
