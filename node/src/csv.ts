@@ -6,7 +6,7 @@
  * Strict where data would be lost: text after a closing quote, or a quote never closed, is an
  * InputError naming the row.
  */
-import { InputError } from './errors.js'
+import { InputError, UsageError } from './errors.js'
 
 export interface CsvRecord {
   /** The record's number, 1-based, counting the header: the row a spreadsheet shows. */
@@ -85,4 +85,44 @@ export function csvField (value: string): string {
 /** One CSV record with its CRLF. */
 export function csvLine (values: Array<string | number>): string {
   return values.map((v) => csvField(String(v))).join(',') + '\r\n'
+}
+
+/** The form in which emails are compared (duplicates): trimmed, lower case. */
+export function normaliseEmail (email: string): string {
+  return email.trim().toLowerCase()
+}
+
+/** A learner of an offers CSV file: its row (1-based, the header is row 1), name and email. */
+export interface LearnerRow { row: number, name: string, email: string }
+
+/**
+ * The learner rows of an offers CSV file (`cofl offer --csv`, the City dashboard): a header row
+ * naming "email" (and "name"), in any case and order, then a row per learner; blank lines are
+ * skipped. A row whose email repeats an earlier row's (compared by normaliseEmail) is refused,
+ * naming that row. An empty file, or a header without "email", is a UsageError whose message
+ * starts with `source`.
+ */
+export function learnerRows (text: string, source: string): { rows: LearnerRow[], refused: Array<LearnerRow & { reason: string }> } {
+  const records = parseCsv(text)
+  const header = records[0]
+  if (header == null || header.fields.every((f) => f.trim() === '')) throw new UsageError(`${source} is empty: it needs a header row "name,email" and a row per learner`)
+  const names = header.fields.map((f) => f.trim().toLowerCase())
+  const emailColumn = names.indexOf('email')
+  const nameColumn = names.indexOf('name')
+  if (emailColumn < 0) throw new UsageError(`${source}: the header row (row 1) must name an "email" column and a "name" column; it has ${header.fields.map((f) => JSON.stringify(f)).join(', ')}`)
+  const rows: LearnerRow[] = []
+  const refused: Array<LearnerRow & { reason: string }> = []
+  const seen = new Map<string, number>()
+  for (const record of records.slice(1)) {
+    if (record.fields.every((f) => f.trim() === '')) continue // a blank line
+    const email = (record.fields[emailColumn] ?? '').trim()
+    const name = nameColumn < 0 ? '' : (record.fields[nameColumn] ?? '').trim()
+    if (email !== '') {
+      const before = seen.get(normaliseEmail(email))
+      if (before != null) { refused.push({ row: record.row, name, email, reason: `duplicate email ${email}: the same as row ${before}` }); continue }
+      seen.set(normaliseEmail(email), record.row)
+    }
+    rows.push({ row: record.row, name, email })
+  }
+  return { rows, refused }
 }

@@ -32,6 +32,7 @@ import {
 } from './constants.js'
 import { ApiError, ApiErrorCode } from './errors.js'
 import type { CityService } from './service.js'
+import { normaliseEmail } from './csv.js'
 import { keyedQueue } from './serial.js'
 
 type Json = Record<string, unknown>
@@ -172,10 +173,6 @@ export function emailProblem (email: string): string | undefined {
   return undefined
 }
 
-/** The form in which emails are compared (duplicates): trimmed, lower case. */
-export function normaliseEmail (email: string): string {
-  return email.trim().toLowerCase()
-}
 
 function stateOf (offer: OfferRecord, now: number): OfferState {
   if (offer.claimedAt != null) return 'claimed'

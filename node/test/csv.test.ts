@@ -2,8 +2,7 @@
 // line breaks in fields, CRLF / LF / CR, a byte order mark, blank lines, bad quoting.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { learnerRows } from '../src/commands/offers.js'
-import { csvLine, parseCsv } from '../src/csv.js'
+import { csvLine, learnerRows, parseCsv } from '../src/csv.js'
 
 const fields = (text: string): string[][] => parseCsv(text).map((r) => r.fields)
 
@@ -59,7 +58,7 @@ test('learner rows: header in any case and order, blank lines skipped, duplicate
     { row: 4, name: 'Bob', email: 'B@Example.org' },
     { row: 6, name: 'NoEmail', email: '' }
   ])
-  assert.equal(refused, [{ row: 5, reason: 'duplicate email b@example.org: the same as row 4' }])
+  assert.equal(refused, [{ row: 5, name: 'Bobby', email: 'b@example.org', reason: 'duplicate email b@example.org: the same as row 4' }])
   assert.throws(() => learnerRows('name,mail\nA,a@example.org\n', 'x.csv'), (err: Error & { code?: string }) => err.code === 'COFL_ERR_USAGE' && /"email" column/.test(err.message))
   assert.throws(() => learnerRows('', 'x.csv'), (err: Error & { code?: string }) => err.code === 'COFL_ERR_USAGE')
 })

@@ -1,7 +1,7 @@
 // The City dashboard (/admin) in Chromium, against a real node: a wrong token is refused with a
 // clear message; the API's field errors show next to their field (and the page's own checks); then the whole round: sign in
 // with the token, define an achievement through the form, offers from a CSV file (one row
-// refused with its reason), the analytics as they change (suppressed below 5, as the page shows
+// refused by the node and one by the page, with their reasons), the analytics as they change (suppressed below 5, as the page shows
 // them), the federation's sums once this node publishes its figures, the CSV of the figures
 // downloaded, a credential revoked after a confirmation step.
 import { readFile } from 'node:fs/promises'
@@ -199,17 +199,22 @@ it('signed in: define an achievement, offer it from a CSV file, watch the figure
     assert.is(await page.getAttribute('#status', 'data-kind'), 'success')
     await screenshot(page, 'admin-achievement-defined')
 
-    // Offers from a CSV file: three learners, the second with an email that is not one.
+    // Offers from a CSV file: three learners, the second with an email that is not one (refused by
+    // the node), and a fourth row repeating the first's email (refused by the page, not sent).
     await page.getByLabel('CSV file of learners').setInputFiles({
       name: 'learners.csv',
       mimeType: 'text/csv',
-      buffer: Buffer.from('Name,Email,Group\r\nAda Lovelace,ada@example.org,A\r\nAlan Turing,not-an-email,B\r\nGrace Hopper,grace@example.org,A\r\n')
+      buffer: Buffer.from('Name,Email,Group\r\nAda Lovelace,ada@example.org,A\r\nAlan Turing,not-an-email,B\r\nGrace Hopper,grace@example.org,A\r\nAda Again,ADA@example.org,C\r\n')
     })
     await page.getByRole('button', { name: 'Upload and make the offers' }).click()
     await page.locator('#offer-summary').waitFor()
-    assert.is(await page.textContent('#offer-summary'), '2 of 3 rows offered, 1 refused.')
+    assert.is(await page.textContent('#offer-summary'), '2 of 4 rows offered, 2 refused.')
     const rows = page.locator('#offer-results-table tbody tr')
-    assert.is(await rows.count(), 3)
+    assert.is(await rows.count(), 4)
+    const repeated = page.locator('#offer-results-table tr[data-row="5"]')
+    assert.is(await repeated.getAttribute('data-outcome'), 'refused')
+    assert.match(await repeated.textContent() ?? '', 'Ada Again')
+    assert.match(await repeated.locator('.reason').textContent() ?? '', 'duplicate email ADA@example.org: the same as row 2')
     for (const [row, email] of [[2, 'ada@example.org'], [4, 'grace@example.org']] as const) {
       const tr = page.locator(`#offer-results-table tr[data-row="${row}"]`)
       assert.is(await tr.getAttribute('data-outcome'), 'offered')

@@ -5,16 +5,14 @@
 import { resolveTarget } from '../client.js'
 import { callNode } from '../client.js'
 import { BULK_OFFER_CHUNK, EXIT, MAX_OFFER_TTL_HOURS } from '../constants.js'
-import { csvLine, parseCsv } from '../csv.js'
+import { csvLine, learnerRows } from '../csv.js'
 import { UsageError } from '../errors.js'
 import { readInput, writeFileAtomic } from '../io.js'
-import { normaliseEmail } from '../offers.js'
 import type { BulkOfferResult, CreatedOffer } from '../offers.js'
 import { connectionOptions } from './node.js'
 import { json, required, str } from './types.js'
 import type { CliIo, Command, Values } from './types.js'
 
-interface Row { row: number, name: string, email: string }
 interface Offered { row: number, name: string, email: string, claimUrl: string }
 interface Refused { row: number, reason: string }
 
@@ -32,32 +30,6 @@ function purposeOf (values: Values): string | undefined {
   const purpose = str(values['status-purpose'])
   if (purpose != null && purpose !== 'revocation' && purpose !== 'suspension') throw new UsageError('--status-purpose must be revocation or suspension')
   return purpose
-}
-
-/** The learner rows of a CSV file with a header row naming "email" (and "name"), in any case and order. */
-export function learnerRows (text: string, source: string): { rows: Row[], refused: Refused[] } {
-  const records = parseCsv(text)
-  const header = records[0]
-  if (header == null) throw new UsageError(`${source} is empty: it needs a header row "name,email" and a row per learner`)
-  const names = header.fields.map((f) => f.trim().toLowerCase())
-  const emailColumn = names.indexOf('email')
-  const nameColumn = names.indexOf('name')
-  if (emailColumn < 0) throw new UsageError(`${source}: the header row (row 1) must name an "email" column and a "name" column; it has ${header.fields.map((f) => JSON.stringify(f)).join(', ')}`)
-  const rows: Row[] = []
-  const refused: Refused[] = []
-  const seen = new Map<string, number>()
-  for (const record of records.slice(1)) {
-    if (record.fields.every((f) => f.trim() === '')) continue // a blank line
-    const email = (record.fields[emailColumn] ?? '').trim()
-    const name = nameColumn < 0 ? '' : (record.fields[nameColumn] ?? '').trim()
-    if (email !== '') {
-      const before = seen.get(normaliseEmail(email))
-      if (before != null) { refused.push({ row: record.row, reason: `duplicate email ${email}: the same as row ${before}` }); continue }
-      seen.set(normaliseEmail(email), record.row)
-    }
-    rows.push({ row: record.row, name, email })
-  }
-  return { rows, refused }
 }
 
 /** Progress on stderr: a bar on a terminal, else a plain "n/N" line per step. */
@@ -81,7 +53,9 @@ async function bulk (values: Values, io: CliIo): Promise<number> {
   const ttlHours = ttlOf(values)
   const statusPurpose = purposeOf(values)
   const out = str(values.out)
-  const { rows, refused } = learnerRows((await readInput(csvPath)).toString('utf8'), csvPath === '-' ? 'standard input' : csvPath)
+  const read = learnerRows((await readInput(csvPath)).toString('utf8'), csvPath === '-' ? 'standard input' : csvPath)
+  const rows = read.rows
+  const refused: Refused[] = read.refused.map(({ row, reason }) => ({ row, reason }))
   const target = await resolveTarget({ data: str(values.data), node: str(values.node), tokenFile: str(values['token-file']), admin: true })
 
   const refusedInFile = refused.length

@@ -3,7 +3,8 @@
 // (suppressed counts shown as "<5", never as a number), the CSV of the figures, defining an
 // achievement, offers to a group of learners from a CSV file, and revoking issued credentials.
 // Every call goes to this node's own API (docs/api.md); nothing leaves this origin.
-import { csvLine, parseCsv } from '../../../src/csv.js'
+import { csvLine, learnerRows } from '../../../src/csv.js'
+import type { LearnerRow } from '../../../src/csv.js'
 import { barChart } from '../lib/charts.js'
 import type { BarValue } from '../lib/charts.js'
 import { ApiCallError, announce, api, byId, fill, h, messageOf } from '../lib/dom.js'
@@ -48,7 +49,6 @@ interface BulkResult {
   offered: Array<{ row: number, offerId: string, claimUrl: string, expiresAt: string }>
   refused: Array<{ row: number, problem?: string, reason: string }>
 }
-interface LearnerRow { row: number, name: string, email: string }
 
 // ---------------------------------------------------------------------------------------------
 // Signing in
@@ -746,24 +746,6 @@ function focusField (id: string): void {
 // ---------------------------------------------------------------------------------------------
 // Offers from a CSV file
 
-/** The learner rows of a CSV file whose header row names "email" (and "name"), any case and order. */
-function learnerRows (text: string): LearnerRow[] {
-  const records = parseCsv(text)
-  const header = records[0]
-  if (header == null || header.fields.every((f) => f.trim() === '')) throw new Error('the file is empty: it needs a header row "name,email" and a row per learner')
-  const names = header.fields.map((f) => f.trim().toLowerCase())
-  const emailColumn = names.indexOf('email')
-  const nameColumn = names.indexOf('name')
-  if (emailColumn < 0) throw new Error(`the header row (row 1) must name an "email" column (and a "name" column); it has ${header.fields.map((f) => JSON.stringify(f)).join(', ')}`)
-  const rows: LearnerRow[] = []
-  for (const record of records.slice(1)) {
-    if (record.fields.every((f) => f.trim() === '')) continue // a blank line
-    rows.push({ row: record.row, email: (record.fields[emailColumn] ?? '').trim(), name: nameColumn < 0 ? '' : (record.fields[nameColumn] ?? '').trim() })
-  }
-  if (rows.length === 0) throw new Error('the file has a header row but no learners')
-  return rows
-}
-
 interface RowOutcome { row: LearnerRow, claimUrl?: string, reason?: string }
 
 async function makeOffers (event: Event): Promise<void> {
@@ -777,12 +759,20 @@ async function makeOffers (event: Event): Promise<void> {
   if (achievementId === '') problems.push(['offer-achievement', 'Choose the achievement to offer (define one first).'])
   if (file == null) problems.push(['offer-file', 'Choose the CSV file of learners.'])
   if (ttlHours !== undefined && (!Number.isFinite(ttlHours) || ttlHours <= 0 || ttlHours > 8760)) problems.push(['offer-ttl', 'The hours are a number more than 0 and at most 8760.'])
+  // Every row of the file, for the results; the rows to send; the rows the file itself refuses
+  // (an email repeated: the rule of `cofl offer --csv`, node/src/csv.ts).
   let rows: LearnerRow[] = []
+  let toSend: LearnerRow[] = []
+  const outcomes = new Map<number, RowOutcome>()
   if (file != null) {
     try {
-      rows = learnerRows(await file.text())
+      const read = learnerRows(await file.text(), file.name)
+      toSend = read.rows
+      rows = [...read.rows, ...read.refused.map(({ row, name, email }) => ({ row, name, email }))].sort((a, b) => a.row - b.row)
+      for (const r of read.refused) outcomes.set(r.row, { row: { row: r.row, name: r.name, email: r.email }, reason: r.reason })
+      if (rows.length === 0) throw new Error(`${file.name} has a header row but no learners`)
     } catch (err) {
-      problems.push(['offer-file', `${file.name}: ${messageOf(err)}.`])
+      problems.push(['offer-file', `${messageOf(err)}.`])
     }
   }
   if (problems.length > 0) {
@@ -794,12 +784,11 @@ async function makeOffers (event: Event): Promise<void> {
 
   const button = byId<HTMLFormElement>('offer-form').querySelector('button[type="submit"]') as HTMLButtonElement
   button.disabled = true
-  const outcomes = new Map<number, RowOutcome>()
   let failure: unknown
   try {
-    for (let start = 0; start < rows.length; start += OFFER_CHUNK) {
-      const chunk = rows.slice(start, start + OFFER_CHUNK)
-      announce(`Making offers: ${start} of ${rows.length} rows sent…`)
+    for (let start = 0; start < toSend.length; start += OFFER_CHUNK) {
+      const chunk = toSend.slice(start, start + OFFER_CHUNK)
+      announce(`Making offers: ${start} of ${toSend.length} rows sent…`)
       const byRow = new Map(chunk.map((r) => [r.row, r]))
       const result = await adminApi<BulkResult>('/api/offers/bulk', {
         body: {
@@ -817,7 +806,7 @@ async function makeOffers (event: Event): Promise<void> {
     button.disabled = false
   }
   if (token == null) return
-  const notSent = rows.filter((r) => !outcomes.has(r.row))
+  const notSent = toSend.filter((r) => !outcomes.has(r.row))
   renderOfferResults(file?.name ?? 'the file', achievementId, rows, outcomes, failure)
   const offered = [...outcomes.values()].filter((o) => o.claimUrl != null).length
   const refused = outcomes.size - offered
