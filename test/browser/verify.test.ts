@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core'
 import { buildAchievement, buildOpenBadgeCredential, buildPresentation, buildProfile, signCredential, signPresentation } from '@cofl/credentials'
 import { generateKeyPair } from '@cofl/identity'
 import { bakePng, bakeSvg, defaultBadgePng, defaultBadgeSvg } from '@cofl/wallet'
+import { crc32, deflateSync } from 'node:zlib'
 import { browserSuite, ensureWebBuilt, launchBrowser, newPage, screenshot, startTestNode } from './harness.js'
 import type { TestNode } from './harness.js'
 
@@ -165,6 +166,10 @@ it('a baked PNG, by the file input and dropped on the drop zone, and a baked SVG
     assert.match(await verdict(page), /^✓ Valid$/)
     assert.match(await page.textContent('#status') ?? '', 'The badge chosen (bike-repair.png): Valid')
     assert.match(await page.textContent('#report') ?? '', 'Fixed a puncture', 'the description read from the baked credential')
+    // What only the baked credential says (the node's report and catalogue do not): the criteria
+    // and the credential's own dates.
+    assert.match(await page.textContent('#report') ?? '', 'Three supervised repairs', 'the criteria read from the baked PNG')
+    assert.is(await page.locator(`#report time[datetime="${String(valid.validFrom)}"]`).count(), 1, 'validFrom read from the baked PNG')
     await screenshot(page, 'verify-png-chosen')
 
     // 2. A drop: a DataTransfer made in the page holding the same file, dropped on the zone.
@@ -189,11 +194,35 @@ it('a baked PNG, by the file input and dropped on the drop zone, and a baked SVG
     await page.setInputFiles('#file', { name: 'bike-repair.svg', mimeType: 'image/svg+xml', buffer: Buffer.from(svgBadge) })
     await page.locator('#status', { hasText: 'The badge chosen (bike-repair.svg): Valid' }).waitFor()
     assert.match(await page.textContent('#report') ?? '', 'Fixed a puncture', 'the description read from the baked SVG')
+    assert.match(await page.textContent('#report') ?? '', 'Three supervised repairs', 'the criteria read from the baked SVG')
+    assert.is(await page.locator(`#report time[datetime="${String(valid.validFrom)}"]`).count(), 1, 'validFrom read from the baked SVG')
+
+    // 4. A PNG baked elsewhere with a compressed iTXt chunk, which OB 3.0 forbids: the node still
+    // reads it (node:zlib) and judges it; the page's reader (the wallet's browser build, no
+    // inflate) does not, so it is not "nothing baked" and the page shows the node's report with
+    // the catalogue's description, without what only the credential says.
+    await page.setInputFiles('#file', { name: 'compressed.png', mimeType: 'image/png', buffer: withCompressedCredential(Buffer.from(defaultBadgePng()), valid) })
+    await page.locator('#status', { hasText: 'The badge chosen (compressed.png): Valid' }).waitFor()
+    assert.match(await page.textContent('#report') ?? '', 'Fixed a puncture', 'the description from the catalogue')
+    assert.not.match(await page.textContent('#report') ?? '', 'Three supervised repairs')
     assert.equal(errors, [])
   } finally {
     await close()
   }
 })
+
+/** `png` with an `openbadgecredential` iTXt chunk whose text is deflated (compression flag 1), before IEND. */
+function withCompressedCredential (png: Buffer, credential: object): Buffer {
+  const data = Buffer.concat([Buffer.from('openbadgecredential\0', 'latin1'), Buffer.from([1, 0]), Buffer.from('\0\0', 'latin1'), deflateSync(JSON.stringify(credential))])
+  const type = Buffer.from('iTXt', 'latin1')
+  const chunk = Buffer.alloc(12 + data.length)
+  chunk.writeUInt32BE(data.length, 0)
+  type.copy(chunk, 4)
+  data.copy(chunk, 8)
+  chunk.writeUInt32BE(crc32(Buffer.concat([type, data])), 8 + data.length)
+  const iend = png.length - 12 // the last chunk of a PNG is IEND, 12 bytes
+  return Buffer.concat([png.subarray(0, iend), chunk, png.subarray(iend)])
+}
 
 it('a presentation: the challenge field appears; without it the presentation fails, with it it is valid', async () => {
   const errors: string[] = []

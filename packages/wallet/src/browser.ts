@@ -19,7 +19,7 @@
 export * from './constants.js'
 export * from './errors.js'
 export { awardsOf, claimUrl, credentialOf, nodeBaseUrl, parseOffer } from './claim.js'
-export { imageFormat, parseImport } from './import.js'
+export { parseImport } from './import.js'
 export type { ParsedImport } from './import.js'
 export { canonicalJson, heldRecord, statusFromReport, subjectIds, summary } from './records.js'
 export type {

@@ -5,7 +5,7 @@
 import { BACKUP_TYPE, BACKUP_VERSION } from './constants.js'
 import { ImportFormatError } from './errors.js'
 import type { WalletBackup } from './types.js'
-import { extractCredential } from './bake.js'
+import { detectBadgeFormat, extractCredential } from './bake.js'
 
 type Json = Record<string, unknown>
 
@@ -13,32 +13,16 @@ export type ParsedImport =
   | { kind: 'backup', backup: WalletBackup, credentials: unknown[] }
   | { kind: 'credentials', credentials: unknown[] }
 
-const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
-
 function isObject (value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** 'png' or 'svg' when the bytes are an image, else undefined (then they should be JSON). */
-export function imageFormat (bytes: Uint8Array): 'png' | 'svg' | undefined {
-  if (bytes.length >= PNG_MAGIC.length && PNG_MAGIC.every((b, i) => bytes[i] === b)) return 'png'
-  const head = new TextDecoder().decode(bytes.subarray(0, 4096)).replace(/^\uFEFF/, '').trimStart()
-  if (head.startsWith('<') && /<svg[\s>]/.test(head)) return 'svg'
-  return undefined
-}
-
 /**
- * SEAM for baked badge images (issue 4, point 3): returns the credential baked into a PNG (iTXt
- * chunk `openbadgecredential`) or an SVG (`<openbadges:credential>`), or undefined when the
- * image holds none. packages/wallet/src/bake.ts brings `extractCredential(bytes)`
- * (-> `{ format, value } | undefined`); wire it here:
- *
- *   import { extractCredential } from './bake.js'
- *   return extractCredential(bytes)?.value
- *
- * Until then an image is refused with COFL_ERR_WALLET_IMPORT.
+ * The credential baked into a PNG (iTXt chunk `openbadgecredential`) or an SVG
+ * (`<openbadges:credential>`), or undefined when the image holds none; a damaged image, or a
+ * VC-JWT (which cofl does not support), is an ImportFormatError.
  */
-export function readBakedImage (bytes: Uint8Array, format: 'png' | 'svg'): unknown {
+function readBakedImage (bytes: Uint8Array, format: 'png' | 'svg'): unknown {
   let baked
   try {
     baked = extractCredential(bytes)
@@ -51,7 +35,7 @@ export function readBakedImage (bytes: Uint8Array, format: 'png' | 'svg'): unkno
 }
 
 function parseBytes (bytes: Uint8Array): unknown {
-  const format = imageFormat(bytes)
+  const format = detectBadgeFormat(bytes)
   if (format != null) {
     const credential = readBakedImage(bytes, format)
     if (credential === undefined) throw new ImportFormatError(`the ${format.toUpperCase()} image holds no baked credential`)

@@ -26,7 +26,7 @@ export * from './constants.js'
 export * from './errors.js'
 export { createWallet, openWallet } from './wallet.js'
 export { claimUrl, nodeBaseUrl, nodeStatusLists } from './claim.js'
-export { imageFormat, parseImport } from './import.js'
+export { parseImport } from './import.js'
 export type { ParsedImport } from './import.js'
 export type {
   AddOptions, AddResult, ClaimOffer, ClaimOptions, ClaimResult, ExportOptions, GetStatusList, HeldCredential, HeldStatus,

@@ -2,6 +2,8 @@
 // PNG / SVG badge, by the file input or by dropping it), and read the node's report as a person
 // reads it (lib/report.ts). The node verifies (POST /api/verify); the page only reads the baked
 // credential out of an image to show what the report leaves out (the description, the dates).
+import { detectBadgeFormat, extractCredential, OB3_PNG_KEYWORD } from '@cofl/wallet/browser'
+import type { BakedCredential } from '@cofl/wallet/browser'
 import { ApiCallError, announce, api, byId, fill, focusResult, messageOf, readFileBytes } from '../lib/dom.js'
 import { achievementIds, renderReport, verdictOf } from '../lib/report.js'
 import type { Report } from '../lib/report.js'
@@ -10,10 +12,6 @@ interface Health { did: string, name?: string | null }
 
 type Json = Record<string, unknown>
 
-/** The keyword of the PNG iTXt chunk and the namespace of the SVG element of an OB 3.0 baked badge. */
-const OB3_PNG_KEYWORD = 'openbadgecredential'
-const OB3_SVG_NAMESPACE = 'https://purl.imsglobal.org/ob/v3p0'
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
 /** Wrappers people paste from the API's answers: `{"credential": ...}` (POST /api/credentials). */
 const WRAPPERS = ['credential', 'verifiableCredential', 'verifiablePresentation', 'presentation']
 
@@ -153,77 +151,6 @@ async function verifyPasted (): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Files
 
-function isPng (bytes: Uint8Array): boolean {
-  return PNG_SIGNATURE.every((b, i) => bytes[i] === b)
-}
-
-/** The start of the file as text, without a BOM and leading white space. */
-function head (bytes: Uint8Array): string {
-  return new TextDecoder().decode(bytes.subarray(0, 512)).replace(/^\uFEFF/, '').trimStart()
-}
-
-function isSvg (bytes: Uint8Array, file: File): boolean {
-  const start = head(bytes)
-  return file.type === 'image/svg+xml' || /\.svg$/i.test(file.name) || (start.startsWith('<') && /<svg[\s>]/i.test(new TextDecoder().decode(bytes.subarray(0, 4096))))
-}
-
-/** The JSON baked into a PNG's `iTXt` chunk `openbadgecredential`, for display (the node reads it again to verify). */
-function bakedInPng (bytes: Uint8Array): unknown {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const latin1 = new TextDecoder('latin1')
-  let at = 8
-  while (at + 8 <= bytes.length) {
-    const length = view.getUint32(at)
-    const type = latin1.decode(bytes.subarray(at + 4, at + 8))
-    const data = bytes.subarray(at + 8, Math.min(bytes.length, at + 8 + length))
-    if (type === 'iTXt') {
-      const zero = data.indexOf(0)
-      if (zero > 0 && latin1.decode(data.subarray(0, zero)) === OB3_PNG_KEYWORD && data[zero + 1] === 0) {
-        // keyword \0 compression-flag compression-method language \0 translated-keyword \0 text
-        let p = zero + 3
-        p = data.indexOf(0, p) + 1
-        p = data.indexOf(0, p) + 1
-        if (p <= 0) return undefined
-        return parseOrUndefined(new TextDecoder().decode(data.subarray(p)))
-      }
-    }
-    if (type === 'IEND') break
-    at += 12 + length
-  }
-  return undefined
-}
-
-/** The JSON of an SVG's `<openbadges:credential>`, for display. DOMParser's document is inert: nothing runs or loads. */
-function bakedInSvg (bytes: Uint8Array): unknown {
-  const doc = new DOMParser().parseFromString(new TextDecoder().decode(bytes), 'image/svg+xml')
-  const element = doc.getElementsByTagNameNS(OB3_SVG_NAMESPACE, 'credential')[0]
-  return element == null ? undefined : parseOrUndefined(element.textContent ?? '')
-}
-
-/**
- * Whether the image certainly holds no baked credential (no `openbadgecredential` chunk in a PNG,
- * no mention of the OB 3.0 namespace in an SVG): then the page says so without asking the node.
- * Anything else, even damaged, is the node's to judge.
- */
-function certainlyNotBaked (bytes: Uint8Array, image: string): boolean {
-  if (image === 'image/svg+xml') return !new TextDecoder().decode(bytes).includes(OB3_SVG_NAMESPACE)
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const latin1 = new TextDecoder('latin1')
-  let at = 8
-  while (at + 8 <= bytes.length) {
-    const length = view.getUint32(at)
-    const type = latin1.decode(bytes.subarray(at + 4, at + 8))
-    if (type === 'iTXt' && latin1.decode(bytes.subarray(at + 8, at + 8 + OB3_PNG_KEYWORD.length + 1)) === `${OB3_PNG_KEYWORD}\0`) return false
-    if (type === 'IEND') return true
-    at += 12 + length
-  }
-  return false // cut short: let the node say what is wrong
-}
-
-function parseOrUndefined (text: string): unknown {
-  try { return JSON.parse(text) } catch { return undefined }
-}
-
 async function verifyFile (file: File, how: string): Promise<void> {
   if (busy) return
   let bytes: Uint8Array
@@ -234,8 +161,10 @@ async function verifyFile (file: File, how: string): Promise<void> {
     return
   }
   if (bytes.length === 0) { fail(`The file ${file.name} is empty.`); return }
-  const image = isPng(bytes) ? 'image/png' : isSvg(bytes, file) ? 'image/svg+xml' : undefined
-  if (image == null) {
+  // An image as the wallet and the node read it (@cofl/wallet's baking module: the PNG iTXt chunk,
+  // compressed or not; the SVG element, in any encoding the SVG declares).
+  const format = detectBadgeFormat(bytes)
+  if (format == null) {
     // A JSON file: shown in the text area, and verified as if pasted.
     const text = new TextDecoder().decode(bytes).replace(/^\uFEFF/, '')
     if (!/^\s*[[{]/.test(text)) { fail(`${file.name} is neither a badge image (PNG or SVG) nor a JSON file.`); return }
@@ -244,20 +173,26 @@ async function verifyFile (file: File, how: string): Promise<void> {
     await verifyPasted()
     return
   }
-  if (certainlyNotBaked(bytes, image)) {
-    fail(`${file.name} is ${image === 'image/png' ? 'a PNG' : 'an SVG'} image, but no badge credential is baked into it (Open Badges 3.0 bakes it into ${image === 'image/png' ? `an iTXt chunk "${OB3_PNG_KEYWORD}"` : 'an <openbadges:credential> element'}).`)
+  const image = format === 'png' ? 'image/png' : 'image/svg+xml'
+  // Read here to show what the report leaves out, and to say "nothing baked" without asking the
+  // node. A damaged image (extractCredential throws) is the node's to judge.
+  let baked: BakedCredential | undefined
+  let damaged = false
+  try {
+    baked = extractCredential(bytes)
+  } catch {
+    damaged = true
+  }
+  if (baked === undefined && !damaged) {
+    fail(`${file.name} is ${format === 'png' ? 'a PNG' : 'an SVG'} image, but no badge credential is baked into it (Open Badges 3.0 bakes it into ${format === 'png' ? `an iTXt chunk "${OB3_PNG_KEYWORD}"` : 'an <openbadges:credential> element'}).`)
     return
   }
   setBusy(true)
   announce(`Reading the badge baked into ${file.name}…`)
   try {
     const report = await api<Report>('/api/verify', { body: new Blob([bytes as BlobPart], { type: image }), type: image })
-    let document: unknown
-    try {
-      document = image === 'image/png' ? bakedInPng(bytes) : bakedInSvg(bytes)
-    } catch {
-      document = undefined
-    }
+    // (A VC-JWT, a string, has nothing more to show: its report says cofl does not verify it.)
+    const document = baked !== undefined && typeof baked.value !== 'string' ? baked.value : undefined
     await show(report, document, `The badge ${how} (${file.name})`)
   } catch (err) {
     if (err instanceof ApiCallError && err.status === 400) {
