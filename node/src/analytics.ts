@@ -308,6 +308,10 @@ export function suppressLinked (tables: LinkedTables, values: Readonly<Record<Co
       const candidateMonths = [...Array(months).keys()].filter((t) => nonZero(monthCell[t] as number))
       for (const r of candidateRows) {
         if (rowSide && !(rowSets[r] as Set<number>).has(k0)) continue
+        // The row side of moving a record from r to r2 depends on neither month: worked out once
+        // per (delta, r2) for all of them. (`hide` does not change during a search, so neither
+        // does a price.)
+        const rowSides = new Map<number, Array<{ cells: Array<[number, number]>, cost: number, reaches: boolean } | undefined>>([[1, []], [-1, []]])
         for (const t of candidateMonths) {
           if (targetMonth !== undefined && t !== targetMonth) continue
           for (const delta of [1, -1] as const) {
@@ -323,11 +327,18 @@ export function suppressLinked (tables: LinkedTables, values: Readonly<Record<Co
               const cells: Array<[number, number]> = t2 === t ? [] : [[monthCell[t] as number, delta], [monthCell[t2] as number, -delta]]
               return { t2, cells, cost: price(measures, cells) }
             })
+            const sides = rowSides.get(delta) as Array<{ cells: Array<[number, number]>, cost: number, reaches: boolean } | undefined>
             for (const r2 of candidateRows) {
               if (rowSide && r2 === r) continue
-              const rowCellsChanged = r2 === r ? [] : rowDifference(r, r2, delta)
-              if (rowSide && !rowCellsChanged.some(([k]) => k === k0)) continue
-              const rowCost = price(measures, rowCellsChanged)
+              let rowSideOf = sides[r2]
+              if (rowSideOf === undefined) {
+                const cells = r2 === r ? [] : rowDifference(r, r2, delta)
+                rowSideOf = { cells, cost: price(measures, cells), reaches: cells.some(([k]) => k === k0) }
+                sides[r2] = rowSideOf
+              }
+              if (rowSide && !rowSideOf.reaches) continue
+              const rowCellsChanged = rowSideOf.cells
+              const rowCost = rowSideOf.cost
               if (rowCost >= (best?.cost ?? Infinity)) continue
               for (const side of monthSides) {
                 if (r2 === r && side.t2 === t) continue
