@@ -132,15 +132,26 @@ export function awardsOf (value: unknown): unknown[] {
 /**
  * Looks status lists up on a node: GET <node>/api/status/<URL-encoded list id>. Rejects when the
  * node does not answer or holds no such list (the verifier then reports the status as unknown).
+ * One function is one snapshot: it fetches each list once and answers the same object after
+ * (a failure is not kept), so make one per claim or per status refresh, not one for good.
  */
 export function nodeStatusLists (node: string, options: { fetch?: Fetch, timeoutMs?: number } = {}): GetStatusList {
   const base = nodeBaseUrl(node)
   const fetch = options.fetch ?? globalThis.fetch
   const timeoutMs = options.timeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS
+  const lists = new Map<string, Promise<unknown>>()
   return async (id: string) => {
-    const response = await fetch(`${base}${STATUS_LIST_PATH}${encodeURIComponent(id)}`, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) })
-    const text = await readLimited(response, MAX_CLAIM_RESPONSE_BYTES * 4)
-    if (!response.ok) throw new Error(`${base} answered HTTP ${response.status} for the status list ${id}`)
-    return JSON.parse(text) as unknown
+    let pending = lists.get(id)
+    if (pending === undefined) {
+      pending = (async () => {
+        const response = await fetch(`${base}${STATUS_LIST_PATH}${encodeURIComponent(id)}`, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) })
+        const text = await readLimited(response, MAX_CLAIM_RESPONSE_BYTES * 4)
+        if (!response.ok) throw new Error(`${base} answered HTTP ${response.status} for the status list ${id}`)
+        return JSON.parse(text) as unknown
+      })()
+      lists.set(id, pending)
+      pending.catch(() => { lists.delete(id) })
+    }
+    return await pending
   }
 }

@@ -104,8 +104,18 @@ export function createWallet (init: WalletInit): Wallet {
     return holderKey
   }
 
+  // One verifier per status-list source (a claim's, a refresh's): a list it fetched is verified
+  // once for all the credentials that name it.
+  const onlineVerifiers = new WeakMap<GetStatusList, Verifier>()
   function verifier (getStatusList?: GetStatusList): Verifier {
-    if (getStatusList != null) return createVerifier({ getStatusList, now })
+    if (getStatusList != null) {
+      let online = onlineVerifiers.get(getStatusList)
+      if (online === undefined) {
+        online = createVerifier({ getStatusList, now })
+        onlineVerifiers.set(getStatusList, online)
+      }
+      return online
+    }
     offlineVerifier ??= createVerifier({ now })
     return offlineVerifier
   }

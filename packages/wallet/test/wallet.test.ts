@@ -352,6 +352,8 @@ test('claim with pathway badges: each verified and kept with the credential; a b
   assert.match(claimed.refusedAwards[1]?.reason ?? '', /not about this wallet's holder/)
   assert.equal((await wallet.list()).map((h) => h.id).sort(), [claimed.id, good?.id].sort())
   assert.ok(await wallet.get(good?.id as string))
+  // Every credential of the answer names the issuer's one status list: it was fetched once.
+  assert.is(node.calls.filter((c) => c.startsWith('GET /api/status/')).length, 1, JSON.stringify(node.calls))
 })
 
 test.run()
