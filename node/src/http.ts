@@ -6,7 +6,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import Fastify from 'fastify'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { IssuanceRecord, StoredDocument } from '@cofl/store'
+import type { StoredDocument } from '@cofl/store'
 import type { VerificationReport } from '@cofl/verifier'
 import { BakeError, detectBadgeFormat, extractCredential, vcJwtReport } from '@cofl/wallet'
 import { MAX_PARAM_LENGTH, MAX_QUERY_LENGTH, REQUEST_TIMEOUT_MS } from './constants.js'
@@ -19,6 +19,7 @@ import { catalogueRoutes } from './routes/catalogue.js'
 import { ob3Routes } from './ob3/routes.js'
 import { webRoutes } from './routes/web.js'
 import { pathwayRoutes } from './routes/pathways.js'
+import { pageOf } from './paging.js'
 import { limitOf, pageQuery } from './schemas.js'
 
 export interface ApiInit {
@@ -250,14 +251,9 @@ export function buildApi (init: ApiInit): FastifyInstance {
   app.get<{ Querystring: { q?: string, issuer?: string, limit?: string, cursor?: string } }>('/api/achievements', { schema: { querystring: catalogueQuery } }, async (request) => {
     const { q, issuer, cursor } = request.query
     const limit = limitOf(request.query.limit)
-    const achievements: Array<Record<string, unknown>> = []
-    let next: string | null = null
-    for await (const stored of service.store.achievements.values(cursor != null ? { gte: cursor } : {})) {
-      if (!matches(stored, q, issuer)) continue
-      if (achievements.length === limit) { next = stored.id; break }
-      achievements.push(catalogueEntry(stored))
-    }
-    return { achievements, next }
+    const { items, next } = await pageOf(service.store.achievements.entries(cursor != null ? { gte: cursor } : {}), limit, (stored) =>
+      matches(stored, q, issuer) ? catalogueEntry(stored) : undefined)
+    return { achievements: items, next }
   })
 
   app.get<{ Params: { id: string } }>('/api/achievements/:id', { schema: { params: idParams } }, async (request) => {
@@ -281,13 +277,8 @@ export function buildApi (init: ApiInit): FastifyInstance {
   app.get<{ Querystring: { limit?: string, cursor?: string } }>('/api/credentials', { onRequest: admin, schema: { querystring: pageQuery } }, async (request) => {
     const limit = limitOf(request.query.limit)
     const cursor = request.query.cursor
-    const credentials: IssuanceRecord[] = []
-    let next: string | null = null
-    for await (const record of service.store.issuance.values(cursor != null ? { gte: cursor } : {})) {
-      if (credentials.length === limit) { next = record.credentialId; break }
-      credentials.push(record)
-    }
-    return { credentials, next }
+    const { items, next } = await pageOf(service.store.issuance.entries(cursor != null ? { gte: cursor } : {}), limit, (record) => record)
+    return { credentials: items, next }
   })
 
   app.get<{ Params: { id: string } }>('/api/credentials/:id', { onRequest: admin, schema: { params: idParams } }, async (request) => {

@@ -33,6 +33,7 @@ import {
 import { ApiError, ApiErrorCode } from './errors.js'
 import type { CityService } from './service.js'
 import { normaliseEmail } from './csv.js'
+import { pageOf } from './paging.js'
 import { keyedQueue } from './serial.js'
 
 type Json = Record<string, unknown>
@@ -363,13 +364,9 @@ export function createOfferBook (init: OffersInit): OfferBook {
 
     async list ({ limit, cursor }) {
       const at = now()
-      const out: OfferView[] = []
-      let next: string | null = null
-      for await (const [key, value] of offers.entries({ prefix: OFFER, ...(cursor != null ? { gte: offerKey(cursor) } : {}) })) {
-        if (out.length === limit) { next = key.slice(OFFER.length); break }
-        out.push(viewOf(value as unknown as OfferRecord, at))
-      }
-      return { offers: out, next }
+      const { items, next } = await pageOf(offers.entries({ prefix: OFFER, ...(cursor != null ? { gte: offerKey(cursor) } : {}) }), limit,
+        (value) => viewOf(value as unknown as OfferRecord, at), (key) => key.slice(OFFER.length))
+      return { offers: items, next }
     },
 
     async get (offerId) {

@@ -12,6 +12,7 @@ import { OPPORTUNITY_KINDS, PATHWAY_KINDS } from '@cofl/pathways'
 import type { StoredDocument } from '@cofl/store'
 import { ApiError, ApiErrorCode } from '../errors.js'
 import type { RouteContext } from '../http.js'
+import { pageOf } from '../paging.js'
 import { limitOf, pageQuery } from '../schemas.js'
 
 /** The kinds served here: the path under /api/ (also the list's field) and the kinds of its `kind` filter. */
@@ -80,15 +81,9 @@ export function pathwayRoutes (app: FastifyInstance, { service, admin }: RouteCo
     app.get<{ Querystring: { issuer?: string, kind?: string, limit?: string, cursor?: string } }>(`/api/${path}`, { schema: { querystring: listQuery(kinds) } }, async (request) => {
       const { issuer, kind: only, cursor } = request.query
       const limit = limitOf(request.query.limit)
-      const documents: Array<Record<string, unknown>> = []
-      let next: string | null = null
-      for await (const stored of collection().values(cursor != null ? { gte: cursor } : {})) {
-        if (issuer != null && stored.issuer !== issuer) continue
-        if (only != null && stored.document.kind !== only) continue
-        if (documents.length === limit) { next = stored.id; break }
-        documents.push(entry(stored))
-      }
-      return { [path]: documents, next }
+      const { items, next } = await pageOf(collection().entries(cursor != null ? { gte: cursor } : {}), limit, (stored) =>
+        (issuer != null && stored.issuer !== issuer) || (only != null && stored.document.kind !== only) ? undefined : entry(stored))
+      return { [path]: items, next }
     })
 
     app.get<{ Params: { id: string } }>(`/api/${path}/:id`, { schema: { params: idParams } }, async (request) => {
