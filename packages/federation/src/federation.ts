@@ -246,7 +246,12 @@ async function collect (source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>
 }
 
 async function raceSignal<T> (promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) throw signal.reason
+  if (signal.aborted) {
+    // Nobody waits for `promise` now: its rejection (a read of a stream aborted with this very
+    // reason, say, when the node stops while serving) must not go unhandled.
+    promise.catch(() => {})
+    throw signal.reason
+  }
   let onAbort: (() => void) | undefined
   try {
     return await Promise.race([promise, new Promise<never>((_resolve, reject) => {
