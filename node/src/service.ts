@@ -121,6 +121,10 @@ export interface CityService {
   /** Publishes the city's Profile and every status list not yet published (first start, after a crash). */
   prepare: () => Promise<void>
   createAchievement: (fields: Record<string, unknown>) => Promise<{ id: string, cid: string, achievement: Record<string, unknown> }>
+  /**
+   * Issues one credential, alone: no pathway badge, no learner's lock. The routes and claims use
+   * issueWithAwards; this is for callers that decide awards themselves (and tests).
+   */
   issue: (request: IssueRequest, options?: IssueOptions) => Promise<Record<string, unknown>>
   /**
    * Issues one credential and the pathway badges of this node that it completes for its subject
