@@ -1,43 +1,16 @@
 // The cofl CLI: every command end to end (in process through runCli, and as a child process for
 // exit codes, standard input and the absence of stack traces).
-import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { buildPresentation, signPresentation, validateSchema } from '@cofl/credentials'
 import { generateKeyPair } from '@cofl/identity'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { runCli } from '../src/index.js'
+import { child, cli } from './cli-helpers.js'
+import type { Run } from './cli-helpers.js'
 
-const BIN = fileURLToPath(new URL('../bin/cofl.js', import.meta.url))
 const LEARNER = 'did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2'
-
-interface Run { code: number, stdout: string, stderr: string }
-
-async function cli (...argv: string[]): Promise<Run> {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(argv, { stdout: (t) => { stdout += t }, stderr: (t) => { stderr += t } })
-  return { code, stdout, stderr }
-}
-
-/** The real bin in a child process (sources through tsx), with a time limit. */
-async function child (argv: string[], options: { stdin?: string, env?: Record<string, string>, cwd?: string } = {}): Promise<Run> {
-  return await new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--conditions=cofl-source', '--import', 'tsx', BIN, ...argv], {
-      cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'], signal: AbortSignal.timeout(60_000)
-    })
-    let stdout = ''
-    let stderr = ''
-    proc.stdout.on('data', (d) => { stdout += d })
-    proc.stderr.on('data', (d) => { stderr += d })
-    proc.on('error', reject)
-    proc.on('close', (code) => { resolve({ code: code ?? -1, stdout, stderr }) })
-    proc.stdin.end(options.stdin ?? '')
-  })
-}
 
 let dir = ''
 const path = (name: string): string => join(dir, name)

@@ -1,40 +1,16 @@
 // `cofl verify --batch DIR`: a directory of valid, tampered and unreadable files verified on the
 // verifier's worker pool; what it prints (lines, --json) and its exit codes, in process and as
 // the real bin in a child process.
-import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { buildAchievement, buildOpenBadgeCredential, buildProfile, signCredential } from '@cofl/credentials'
 import { generateKeyPair } from '@cofl/identity'
 import { bakePng, bakeSvg, defaultBadgePng, defaultBadgeSvg } from '@cofl/wallet'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { runCli } from '../src/index.js'
+import { child, cli } from './cli-helpers.js'
 
-const BIN = fileURLToPath(new URL('../bin/cofl.js', import.meta.url))
-
-interface Run { code: number, stdout: string, stderr: string }
-
-async function cli (...argv: string[]): Promise<Run> {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(argv, { stdout: (t) => { stdout += t }, stderr: (t) => { stderr += t } })
-  return { code, stdout, stderr }
-}
-
-async function child (argv: string[]): Promise<Run> {
-  return await new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--conditions=cofl-source', '--import', 'tsx', BIN, ...argv], { stdio: ['ignore', 'pipe', 'pipe'], signal: AbortSignal.timeout(60_000) })
-    let stdout = ''
-    let stderr = ''
-    proc.stdout.on('data', (d) => { stdout += d })
-    proc.stderr.on('data', (d) => { stderr += d })
-    proc.on('error', reject)
-    proc.on('close', (code) => { resolve({ code: code ?? -1, stdout, stderr }) })
-  })
-}
 
 let root = ''
 let mixed = ''

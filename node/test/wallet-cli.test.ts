@@ -12,16 +12,8 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { verifyPresentationProof } from '@cofl/credentials'
 import { loadKeyFile } from '@cofl/identity'
-import { issueCredential, runCli } from '../src/index.js'
-
-interface Run { code: number, stdout: string, stderr: string }
-
-async function cli (...argv: string[]): Promise<Run> {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(argv, { stdout: (t) => { stdout += t }, stderr: (t) => { stderr += t } })
-  return { code, stdout, stderr }
-}
+import { issueCredential } from '../src/index.js'
+import { cli } from './cli-helpers.js'
 
 async function ok (...argv: string[]): Promise<string> {
   const run = await cli(...argv)
