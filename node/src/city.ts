@@ -11,9 +11,9 @@ import type { FastifyInstance } from 'fastify'
 import { resolveConfig } from './config.js'
 import type { ConfigInput, NodeConfig } from './config.js'
 import { DATA_FILES, DEFAULT_SIGNING_WORKERS, META_STATUS_LIST_BASE } from './constants.js'
-import { ensureDataDir, openAdminToken, openIssuerKey, removeNodeInfo, writeNodeInfo } from './datadir.js'
-import type { NodeInfo } from './datadir.js'
-import { ConfigError } from './errors.js'
+import { ensureDataDir, openAdminToken, openIssuerKey, removeNodeInfo, undoDataDir, unencryptedKeyWarning, writeNodeInfo } from './datadir.js'
+import type { DataDirBefore, NodeInfo } from './datadir.js'
+import { ConfigError, PortInUseError } from './errors.js'
 import { buildApi } from './http.js'
 import { openNetwork } from './network.js'
 import type { Network } from './network.js'
@@ -63,6 +63,15 @@ function httpUrl (address: string | { address: string, port: number } | null, ho
   if (address == null || typeof address === 'string') throw new Error('the HTTP server has no TCP address')
   const h = address.address.includes(':') ? `[${address.address}]` : address.address
   return `http://${h === '0.0.0.0' || h === '[::]' ? host : h}:${address.port}`
+}
+
+/** The HTTP server's failure to listen, said with the configuration key to change (or `err`). */
+function httpListenError (err: unknown, http: NodeConfig['http']): unknown {
+  const code = (err as NodeJS.ErrnoException).code
+  if (code === 'EADDRINUSE') return new PortInUseError({ key: 'http.port', address: http.host, port: http.port }, { cause: err })
+  if (code === 'EACCES') return new ConfigError({ key: 'http.port', value: http.port, source: 'the configuration', expected: 'a port this user may listen on (1024 or above for most users; 0 picks a free one)' }, { cause: err })
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new ConfigError({ key: 'http.host', value: http.host, source: 'the configuration', expected: 'an address of this machine (such as 127.0.0.1, or 0.0.0.0 for all)' }, { cause: err })
+  return err
 }
 
 /** Creates a city node (validating its configuration); `start()` opens and runs it. */
@@ -116,12 +125,21 @@ export function createCityNode (init: CityNodeInit = {}): CityNode {
     async start () {
       if (state !== 'new') throw new Error(`start(): the node is ${state}`)
       state = 'starting'
+      const passphrase = init.passphrase ?? process.env.COFL_PASSPHRASE
+      // What the data directory held before: a failed start removes what it created there.
+      let before: DataDirBefore | undefined
+      let keyCreated = false
       try {
-        await ensureDataDir(dir)
-        const { key } = await openIssuerKey(dir, { passphrase: init.passphrase ?? process.env.COFL_PASSPHRASE, warn: log })
+        const found = await ensureDataDir(dir)
+        // The store first: while this process holds it, no other node uses the directory, so what
+        // appears in it from here on is this start's own.
+        store = await openLevelStore({ directory: join(dir, DATA_FILES.store) })
+        before = found
+        const issuerKey = await openIssuerKey(dir, { passphrase })
+        const key = issuerKey.key
+        keyCreated = issuerKey.created
         did = key.did
         adminToken = await openAdminToken(dir)
-        store = await openLevelStore({ directory: join(dir, DATA_FILES.store) })
 
         // Status list ids are fixed by the first start: credentials name them for good.
         const recorded = await store.meta.get(META_STATUS_LIST_BASE)
@@ -149,7 +167,11 @@ export function createCityNode (init: CityNodeInit = {}): CityNode {
         const service = createCityService({ key, name: config.name, store, registry, network, log, publicBaseUrl: config.publicBaseUrl, sign: signing.sign })
         await service.prepare()
         app = buildApi({ service, adminToken, bodyLimit: config.limits.bodyBytes, closing: () => closing })
-        await app.listen({ host: config.http.host, port: config.http.port })
+        try {
+          await app.listen({ host: config.http.host, port: config.http.port })
+        } catch (err) {
+          throw httpListenError(err, config.http)
+        }
         url = httpUrl(app.server.address(), config.http.host)
         info = { did, peerId: network.peerId, multiaddrs: network.multiaddrs(), http: url, pid: process.pid, startedAt: new Date().toISOString() }
         await writeNodeInfo(dir, info)
@@ -157,9 +179,11 @@ export function createCityNode (init: CityNodeInit = {}): CityNode {
       } catch (err) {
         state = 'stopping'
         await close().catch(() => {})
+        if (before != null) await undoDataDir(dir, before).catch((e: unknown) => { log(`could not remove what the failed start created in ${dir}: ${(e as Error).message}`) })
         state = 'stopped'
         throw err
       }
+      if (keyCreated && (passphrase == null || passphrase === '')) log(unencryptedKeyWarning(dir))
     },
 
     async stop () {

@@ -1,9 +1,10 @@
 /**
- * The `cofl` command line. Exit codes: 0 valid / done, 1 verified invalid, 2 bad usage or
- * unreadable input (one line on stderr, no stack trace), 70 an internal error (a bug: its
- * stack is printed with DEBUG=cofl:*).
+ * The `cofl` command line. Exit codes (docs/errors.md): 0 valid / done, 1 verified invalid, 2 bad
+ * usage, unusable input or a refusal (one line on stderr, no stack trace), 70 an internal error (a
+ * bug: its stack is printed with DEBUG=cofl:*), 130 interrupted at a prompt.
  */
-import { mkdir } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
+import { mkdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { generateKeyPair, writeKeyFile } from '@cofl/identity'
@@ -13,10 +14,11 @@ import type { StatusPurpose, StatusRegistry } from '@cofl/status'
 import { createVerifier, formatReport } from '@cofl/verifier'
 import type { VerificationReport } from '@cofl/verifier'
 import { detectBadgeFormat, extractCredential, vcJwtReport } from '@cofl/wallet'
+import { findAbove } from './config.js'
 import { EXIT } from './constants.js'
-import { InputError, UsageError } from './errors.js'
-import { openKey, parseJson, passphrase, readInput, readJsonObject, writeFileAtomic } from './io.js'
-import { issueCredential, signAchievement } from './issue.js'
+import { InputError, InterruptedError, UsageError } from './errors.js'
+import { fsReason, openKey, parseJson, passphrase, readInput, readJsonObject, writeFileAtomic } from './io.js'
+import { assertResolvableDid, issueCredential, signAchievement } from './issue.js'
 import { NODE_COMMANDS, verifyOnNode } from './commands/node.js'
 import { WALLET_COMMANDS } from './commands/wallet.js'
 import { PROGRESS_COMMANDS } from './commands/progress.js'
@@ -36,8 +38,14 @@ const defaultIo: CliIo = {
 
 const passphraseOption = { 'passphrase-file': { type: 'string' } } as const
 
-async function withRegistry<T> (directory: string, issuer: string, fn: (registry: StatusRegistry) => Promise<T>): Promise<T> {
-  await mkdir(directory, { recursive: true })
+/** Runs `fn` on the status registry kept in `directory`; `create`: make the directory when missing (`cofl issue --status`). */
+async function withRegistry<T> (directory: string, issuer: string, fn: (registry: StatusRegistry) => Promise<T>, create = false): Promise<T> {
+  const info = await stat(directory).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT' && create) return undefined
+    throw new InputError(`cannot read the status directory ${directory}: ${err.code === 'ENOENT' ? 'no such directory (`cofl issue --status DIR` makes it)' : fsReason(err, 'read')}`, { cause: err })
+  })
+  if (info != null && !info.isDirectory()) throw new InputError(`the status directory ${directory} is a file, not a directory`)
+  if (info == null) await mkdir(directory, { recursive: true })
   const registry = await openStatusRegistry({ directory: join(directory, 'registry'), issuer })
   try {
     return await fn(registry)
@@ -111,8 +119,11 @@ const COMMANDS: Record<string, Command> = {
     options: { key: { type: 'string' }, achievement: { type: 'string' }, subject: { type: 'string' }, status: { type: 'string' }, 'status-purpose': { type: 'string' }, 'issuer-name': { type: 'string' }, 'valid-until': { type: 'string' }, ...passphraseOption },
     positionals: [0, 0],
     async run (values, _positionals, io) {
-      const achievement = await readJsonObject(required(values, 'achievement'), 'an achievement')
+      const path = required(values, 'achievement')
+      const achievement = await readJsonObject(path, 'an achievement')
+      if (achievement.proof == null) throw new InputError(`${path === '-' ? 'standard input' : path} is not a signed achievement: sign it first with \`cofl achievement sign\``)
       const subject = required(values, 'subject')
+      await assertResolvableDid(subject, 'the subject')
       let validUntil: Date | undefined
       const until = str(values['valid-until'])
       if (until != null) {
@@ -127,7 +138,7 @@ const COMMANDS: Record<string, Command> = {
       if (status == null && values['status-purpose'] != null) throw new UsageError('--status-purpose goes with --status')
       const credential = status == null
         ? await issueCredential(init)
-        : await withRegistry(status, key.did, async (registry) => await issueCredential({ ...init, registry, statusPurpose: statusPurpose as StatusPurpose }))
+        : await withRegistry(status, key.did, async (registry) => await issueCredential({ ...init, registry, statusPurpose: statusPurpose as StatusPurpose }), true)
       io.stdout(json(credential))
       return EXIT.ok
     }
@@ -216,6 +227,17 @@ const COMMANDS: Record<string, Command> = {
       return print(await createVerifier({ statusLists: lists }).verify(input, options))
     }
   },
+  version: {
+    summary: 'print the version of cofl',
+    usage: 'cofl version',
+    help: 'Also `cofl --version` and `cofl -v`.',
+    options: {},
+    positionals: [0, 0],
+    async run (_values, _positionals, io) {
+      io.stdout(`${version()}\n`)
+      return EXIT.ok
+    }
+  },
   ...NODE_COMMANDS,
   ...OFFER_COMMANDS,
   ...WALLET_COMMANDS,
@@ -225,8 +247,40 @@ COMMANDS.verify = withBatch(COMMANDS.verify as Command)
 
 const GROUPS = ['keys', 'achievement', 'status', 'node', 'credential', 'wallet']
 
+let packageVersion: string | undefined
+
+/** The version of cofl: node/package.json's, found above this module (node/src or node/dist/src). */
+export function version (): string {
+  if (packageVersion != null) return packageVersion
+  const path = findAbove('package.json')
+  const json = path == null ? undefined : JSON.parse(readFileSync(path, 'utf8')) as { name?: unknown, version?: unknown }
+  if (json?.name !== 'cofl' || typeof json.version !== 'string') throw new Error(`the package.json of cofl was not found above ${import.meta.url} (found ${String(path)})`)
+  packageVersion = json.version
+  return packageVersion
+}
+
 function commandHelp (name: string, command: Command): string {
   return `${command.usage}\n\n${command.summary[0]?.toUpperCase()}${command.summary.slice(1)}.\n\n${command.help}\n`
+}
+
+/** The usage lines of a group of commands (`cofl keys`). */
+function groupHelp (group: string): string {
+  const sub = Object.entries(COMMANDS).filter(([n]) => n.startsWith(`${group} `))
+  return `Usage:\n${sub.map(([, c]) => `  ${c.usage}`).join('\n')}\n`
+}
+
+/** `cofl help WORDS...`: the help of a command or a group; exit 2 for one that does not exist. */
+function helpOf (words: string[], io: CliIo): number {
+  const name = words.join(' ')
+  const command = COMMANDS[name]
+  if (name === 'help') io.stdout(mainHelp())
+  else if (command != null) io.stdout(commandHelp(name, command))
+  else if (words.length === 1 && GROUPS.includes(name)) io.stdout(groupHelp(name))
+  else {
+    io.stderr(`cofl: there is no command "${name}" (cofl --help lists the commands)\n`)
+    return EXIT.usage
+  }
+  return EXIT.ok
 }
 
 export function mainHelp (): string {
@@ -239,7 +293,8 @@ export function mainHelp (): string {
     'Commands:',
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
-    'Exit codes: 0 valid / done, 1 verified invalid, 2 bad usage, unreadable input or refused by the node.',
+    'Exit codes: 0 valid / done, 1 verified invalid, 2 bad usage, unusable input or refused by the node,',
+    '70 an internal error (a bug), 130 interrupted at a prompt.',
     ''
   ].join('\n')
 }
@@ -252,17 +307,18 @@ function describe (err: unknown): string {
 /** Runs the CLI with `argv` (without node and the script); returns the exit code. */
 export async function runCli (argv: string[], io: CliIo = defaultIo): Promise<number> {
   const [first, second] = argv
+  if (first === 'help' && argv.length > 1) return helpOf(argv.slice(1), io)
   if (first == null || first === '--help' || first === '-h' || first === 'help') {
     io.stdout(mainHelp())
     return first == null ? EXIT.usage : EXIT.ok
   }
+  if (first === '--version' || first === '-v') return await runCli(['version'], io)
   const grouped = GROUPS.includes(first)
   const name = grouped ? `${first} ${second ?? ''}`.trim() : first
   const command = COMMANDS[name]
   if (command == null) {
     if (grouped && (second == null || second === '--help' || second === '-h')) {
-      const sub = Object.entries(COMMANDS).filter(([n]) => n.startsWith(`${first} `))
-      io.stdout(`Usage:\n${sub.map(([, c]) => `  ${c.usage}`).join('\n')}\n`)
+      io.stdout(groupHelp(first))
       return second == null ? EXIT.usage : EXIT.ok
     }
     io.stderr(`cofl: unknown command "${name}" (cofl --help lists the commands)\n`)
@@ -288,6 +344,13 @@ export async function runCli (argv: string[], io: CliIo = defaultIo): Promise<nu
     const code = (err as { code?: unknown }).code
     if (typeof code === 'string' && code.startsWith('COFL_ERR_')) {
       io.stderr(`cofl: ${(err as Error).message}\n`)
+      return err instanceof InterruptedError ? EXIT.interrupted : EXIT.usage
+    }
+    // A file that cannot be read or written (a path given on the command line, mostly): said in words.
+    const fsError = err as NodeJS.ErrnoException
+    if (typeof fsError.syscall === 'string' && typeof fsError.path === 'string' && typeof code === 'string' && code.startsWith('E')) {
+      const operation = fsError.syscall === 'open' ? 'open' : ['read', 'stat', 'lstat', 'scandir', 'opendir', 'access', 'readlink'].includes(fsError.syscall) ? 'read' : 'write'
+      io.stderr(`cofl: cannot ${operation} ${fsError.path}: ${fsReason(err, operation)}\n`)
       return EXIT.usage
     }
     io.stderr(`cofl: internal error: ${describe(err)}${process.env.DEBUG?.includes('cofl') === true ? `\n${(err as Error).stack ?? ''}` : ' (run with DEBUG=cofl:* for details)'}\n`)

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { Ajv } from 'ajv'
 import type { ErrorObject } from 'ajv'
 import { ConfigError } from './errors.js'
+import { fsReason } from './io.js'
 
 export interface HttpConfig {
   /** Interface the HTTP API listens on. */
@@ -115,15 +116,25 @@ const CONFIG_SCHEMA = {
 
 const validate = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile(CONFIG_SCHEMA)
 
-/** Finds config/default.json above this module (node/src or node/dist/src). */
-function defaultsPath (): string {
+/**
+ * The file at `relative` in this module's directory or the nearest one above it (up to 5 levels),
+ * so that it is found from node/src (the sources) and node/dist/src (compiled) alike.
+ */
+export function findAbove (relative: string): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url))
   for (let i = 0; i < 5; i++) {
-    const candidate = join(dir, 'config', 'default.json')
+    const candidate = join(dir, relative)
     if (existsSync(candidate)) return candidate
     dir = dirname(dir)
   }
-  throw new ConfigError({ key: '', value: undefined, source: 'config/default.json', expected: 'the embedded defaults (config/default.json) to be installed' })
+  return undefined
+}
+
+/** Finds config/default.json above this module (node/src or node/dist/src). */
+function defaultsPath (): string {
+  const path = findAbove(join('config', 'default.json'))
+  if (path == null) throw new ConfigError({ key: '', value: undefined, source: 'config/default.json', expected: 'the embedded defaults (config/default.json) to be installed' })
+  return path
 }
 
 let embedded: string | undefined
@@ -279,8 +290,7 @@ export async function readConfigFile (path: string): Promise<ConfigInput> {
   try {
     text = await readFile(path, 'utf8')
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    throw new ConfigError({ key: 'config', value: path, source: 'the config file', expected: `a readable JSON file (${code === 'ENOENT' ? 'no such file' : code ?? (err as Error).message})` }, { cause: err })
+    throw new ConfigError({ key: 'config', value: path, source: 'the config file', expected: `a readable JSON file (${fsReason(err, 'read')})` }, { cause: err })
   }
   let json: unknown
   try {

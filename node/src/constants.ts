@@ -77,5 +77,9 @@ export const MAX_EMAIL_LENGTH = 254
 /** Worker threads that sign issued credentials (default of CityNodeInit.signingWorkers): one per core. */
 export const DEFAULT_SIGNING_WORKERS = (): number => availableParallelism()
 
-/** Exit codes of the `cofl` command: 0 valid / done, 1 verified invalid, 2 bad usage or input, 70 a bug. */
-export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 70 } as const
+/**
+ * Exit codes of the `cofl` command (docs/errors.md, "Exit codes of the cofl command"): 0 valid /
+ * done, 1 verified invalid, 2 bad usage, unusable input or a refusal, 70 a bug, 130 interrupted
+ * (Ctrl-C at a prompt).
+ */
+export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 70, interrupted: 130 } as const

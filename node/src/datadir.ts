@@ -4,13 +4,13 @@
  */
 import { randomBytes } from 'node:crypto'
 import { constants } from 'node:fs'
-import { link, mkdir, open, readFile, rm, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { link, mkdir, open, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
 import { generateKeyPair, keyFileIsEncrypted, loadKeyFile, readKeyFile, writeKeyFile } from '@cofl/identity'
 import type { KeyPair } from '@cofl/identity'
 import { ADMIN_TOKEN_BYTES, DATA_FILES } from './constants.js'
 import { InputError, NodeUnreachableError } from './errors.js'
-import { writeFileAtomic } from './io.js'
+import { fsReason, writeFileAtomic } from './io.js'
 
 /** What DIR/node.json says: written once the node is ready, removed on a graceful stop. */
 export interface NodeInfo {
@@ -35,21 +35,52 @@ async function exists (path: string): Promise<boolean> {
   }
 }
 
-/** Creates the data directory (mode 0700) when missing. */
-export async function ensureDataDir (dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 })
+/** What the data directory held before a start: what a failed start may remove (undoDataDir). */
+export interface DataDirBefore {
+  /** The first directory that ensureDataDir created (the data directory or a parent), or undefined when it existed. */
+  created: string | undefined
+  /** The names in the data directory before the start. */
+  names: ReadonlySet<string>
+}
+
+/** Creates the data directory (mode 0700) when missing; says what it held before. */
+export async function ensureDataDir (dir: string): Promise<DataDirBefore> {
+  const created = await mkdir(dir, { recursive: true, mode: 0o700 })
+  return { created, names: new Set(created == null ? await readdir(dir) : []) }
+}
+
+/**
+ * Undoes a failed start: removes the node's files (issuer key, admin token, store, status,
+ * federation) that were not in the data directory before it, then the directories that
+ * ensureDataDir created, if they are empty. A file that was there before is never touched. Call
+ * it only after a start that held the store (then no other node was using the directory, and what
+ * appeared in it is this start's own).
+ */
+export async function undoDataDir (dir: string, before: DataDirBefore): Promise<void> {
+  for (const name of Object.values(DATA_FILES)) {
+    if (!before.names.has(name)) await rm(join(dir, name), { recursive: true, force: true })
+  }
+  if (before.created == null) return
+  const top = resolve(before.created)
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    try { await rmdir(d) } catch { return } // not empty: something else is in it
+    if (d === top || dirname(d) === d) return
+  }
+}
+
+/** The warning of a new issuer key stored without a passphrase. */
+export function unencryptedKeyWarning (dir: string): string {
+  return `warning: the issuer key ${join(dir, DATA_FILES.key)} is stored unencrypted (mode 0600); set COFL_PASSPHRASE before the first start to encrypt it`
 }
 
 export interface IssuerKeyOptions {
   /** Encrypts a new key with it, opens an encrypted one. Default: $COFL_PASSPHRASE. */
   passphrase?: string | undefined
-  /** Where warnings go (an unencrypted key). */
-  warn?: (line: string) => void
 }
 
 /**
  * Opens the city's issuer key in DIR/issuer.key, creating it on first start: encrypted with the
- * passphrase when there is one, else in clear (mode 0600) with a warning.
+ * passphrase when there is one, else in clear (mode 0600; unencryptedKeyWarning).
  */
 export async function openIssuerKey (dir: string, options: IssuerKeyOptions = {}): Promise<{ key: KeyPair, created: boolean }> {
   const path = join(dir, DATA_FILES.key)
@@ -62,9 +93,6 @@ export async function openIssuerKey (dir: string, options: IssuerKeyOptions = {}
       // Another process created it first: open that one instead.
       if (!(await exists(path))) throw err
       return { key: await openIssuerKey(dir, options).then((r) => r.key), created: false }
-    }
-    if (passphrase == null || passphrase === '') {
-      options.warn?.(`warning: the issuer key ${path} is stored unencrypted (mode 0600); set COFL_PASSPHRASE before the first start to encrypt it`)
     }
     return { key, created: true }
   }
@@ -104,7 +132,7 @@ export async function readAdminToken (path: string): Promise<string> {
   try {
     text = await readFile(path, 'utf8')
   } catch (err) {
-    throw new InputError(`cannot read the admin token ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err })
+    throw new InputError(`cannot read the admin token ${path}: ${fsReason(err, 'read')}`, { cause: err })
   }
   const token = text.trim()
   if (token.length === 0) throw new InputError(`the admin token file ${path} is empty`)
@@ -129,7 +157,7 @@ export async function readNodeInfo (dir: string): Promise<NodeInfo> {
     text = await readFile(path, 'utf8')
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NodeUnreachableError(`no node is running on ${dir} (${path} does not exist; start one with \`cofl node start --data ${dir}\`)`, { cause: err })
-    throw new NodeUnreachableError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err })
+    throw new NodeUnreachableError(`cannot read ${path}: ${fsReason(err, 'read')}`, { cause: err })
   }
   try {
     const info = JSON.parse(text) as NodeInfo

@@ -112,6 +112,35 @@ export class ApiError extends NodeError {
   }
 }
 
+/**
+ * A port the node is configured to listen on is taken by another program (or another node): the
+ * HTTP API's `http.port` or a libp2p `listen` address. The message names the port and the key or
+ * flag to change; `cofl node start` exits 2.
+ */
+export class PortInUseError extends NodeError {
+  static readonly code = 'COFL_ERR_PORT_IN_USE'
+  /** The configuration key to change: `http.port` or `listen`. */
+  readonly key: 'http.port' | 'listen'
+  /** The HTTP host, or the listen multiaddr (libp2p), whose port is taken. */
+  readonly address: string
+  readonly port: number
+  constructor (problem: { key: 'http.port' | 'listen', address: string, port: number }, options?: ErrorOptions) {
+    const [what, flag, free] = problem.key === 'http.port' ? ['the HTTP port', '--http-port', '0'] : ['the libp2p port', '--listen', '/tcp/0']
+    super(PortInUseError.code, `${what} ${problem.port} ${problem.key === 'http.port' ? 'on' : 'of'} ${problem.address} is in use by another program: choose another with ${flag} or the config key ${problem.key} (${free} picks a free port)`, options)
+    this.key = problem.key
+    this.address = problem.address
+    this.port = problem.port
+  }
+}
+
+/** The user interrupted a prompt (Ctrl-C): `cofl` exits 130, as a shell does after SIGINT. */
+export class InterruptedError extends NodeError {
+  static readonly code = 'COFL_ERR_INTERRUPTED'
+  constructor (message = 'interrupted', options?: ErrorOptions) {
+    super(InterruptedError.code, message, options)
+  }
+}
+
 /** The CLI could not reach a node (not running, wrong URL, no node.json in the data directory). */
 export class NodeUnreachableError extends NodeError {
   static readonly code = 'COFL_ERR_NODE_UNREACHABLE'

@@ -1,12 +1,12 @@
 /**
  * Reading input and passphrases, writing output files: the CLI's contact with the file system.
  */
-import { createInterface } from 'node:readline'
-import { rename, writeFile, open } from 'node:fs/promises'
+import { rename, rm, writeFile, open } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
+import type { ReadStream } from 'node:tty'
 import { loadKeyFile, readKeyFile, keyFileIsEncrypted } from '@cofl/identity'
 import type { KeyPair } from '@cofl/identity'
-import { InputError, UsageError } from './errors.js'
+import { InputError, InterruptedError, UsageError } from './errors.js'
 
 /** The largest input file the CLI reads. */
 export const MAX_INPUT_BYTES = 16 * 1024 * 1024
@@ -35,8 +35,22 @@ export async function readInput (path: string, stdin: NodeJS.ReadableStream = pr
     }
   } catch (err) {
     if (err instanceof InputError) throw err
-    const code = (err as NodeJS.ErrnoException).code
-    throw new InputError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code ?? (err as Error).message}`, { cause: err })
+    throw new InputError(`cannot read ${path}: ${fsReason(err, 'read')}`, { cause: err })
+  }
+}
+
+/** What a file system error means, in words (never a bare errno code such as ENOENT). */
+export function fsReason (err: unknown, operation: 'read' | 'write' | 'open'): string {
+  switch ((err as NodeJS.ErrnoException).code) {
+    case 'ENOENT': return operation === 'read' ? 'no such file' : operation === 'write' ? 'no such directory' : 'no such file or directory'
+    case 'EISDIR': return 'it is a directory'
+    case 'ENOTDIR': return 'a part of the path is not a directory'
+    case 'EACCES':
+    case 'EPERM': return 'permission denied'
+    case 'EROFS': return 'the file system is read-only'
+    case 'ENOSPC': return 'no space left on the device'
+    case 'EEXIST': return 'it exists already'
+    default: return String((err as Error)?.message ?? err)
   }
 }
 
@@ -64,13 +78,63 @@ export async function readJsonObject (path: string, what: string): Promise<Recor
   return value as Record<string, unknown>
 }
 
-async function prompt (question: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true })
+/**
+ * Asks each question on `output` and reads its answer from the terminal `input` in raw mode,
+ * echoing nothing. Enter ends an answer (a newline is printed), Backspace deletes a character,
+ * Ctrl-U the whole answer, escape sequences (arrow keys) are ignored, and Ctrl-C throws an
+ * InterruptedError. What is typed ahead (pasted) goes to the next question.
+ */
+export async function readHidden (questions: readonly string[], input: ReadStream = process.stdin as ReadStream, output: NodeJS.WritableStream = process.stderr): Promise<string[]> {
+  if (questions.length === 0) return []
+  const answers: string[] = []
+  let current: string[] = []
+  let escape: 'no' | 'esc' | 'csi' | 'ss3' = 'no'
+  let afterCr = false
+  const wasRaw = input.isRaw
+  input.setRawMode(true)
+  input.setEncoding('utf8')
+  output.write(questions[0] as string)
   try {
-    return await new Promise<string>((resolve) => { rl.question(question, resolve) })
+    await new Promise<void>((resolve, reject) => {
+      const finish = (err?: Error): void => {
+        input.off('data', onData)
+        input.off('end', onEnd)
+        if (err != null) reject(err)
+        else resolve()
+      }
+      const onEnd = (): void => { output.write('\n'); finish(new InputError('the terminal closed before the passphrase was given')) }
+      const onData = (chunk: string): void => {
+        for (const ch of chunk) {
+          const wasCr = afterCr
+          afterCr = ch === '\r'
+          // Escape sequences are dropped: ESC [ parameters final-byte (CSI: arrows, Delete ...),
+          // ESC O x (SS3: F1-F4), ESC x (Alt-x).
+          if (escape === 'esc') { escape = ch === '[' ? 'csi' : ch === 'O' ? 'ss3' : 'no'; continue }
+          if (escape === 'csi') { escape = ch >= '@' && ch <= '~' ? 'no' : 'csi'; continue }
+          if (escape === 'ss3') { escape = 'no'; continue }
+          if (ch === '\u001b') escape = 'esc'
+          else if (ch === '\u0003') { output.write('\n'); finish(new InterruptedError('interrupted at the passphrase prompt')); return }
+          else if (ch === '\n' && wasCr) continue
+          else if (ch === '\r' || ch === '\n' || ch === '\u0004') {
+            output.write('\n')
+            answers.push(current.join(''))
+            current = []
+            if (answers.length === questions.length) { finish(); return }
+            output.write(questions[answers.length] as string)
+          } else if (ch === '\u007f' || ch === '\b') current.pop()
+          else if (ch === '\u0015') current = []
+          else if (ch >= ' ') current.push(ch)
+        }
+      }
+      input.on('data', onData)
+      input.on('end', onEnd)
+      input.resume()
+    })
   } finally {
-    rl.close()
+    input.setRawMode(wasRaw)
+    input.pause()
   }
+  return answers
 }
 
 /**
@@ -85,8 +149,9 @@ export async function passphrase (options: { passphraseFile?: string | undefined
   const env = process.env.COFL_PASSPHRASE
   if (env != null && env.length > 0) return env
   if (process.stdin.isTTY !== true) return undefined
-  const first = await prompt('passphrase: ')
-  if (options.confirm === true && await prompt('passphrase again: ') !== first) throw new UsageError('the passphrases differ')
+  const [first, again] = await readHidden(options.confirm === true ? ['passphrase: ', 'passphrase again: '] : ['passphrase: '])
+  if (first == null || first.length === 0) throw new UsageError('the passphrase is empty')
+  if (options.confirm === true && again !== first) throw new UsageError('the passphrases differ')
   return first
 }
 
@@ -102,6 +167,11 @@ export async function openKey (path: string, passphraseFile?: string): Promise<K
 /** Writes a file atomically (temp file + rename) so that a crash never leaves half a file. */
 export async function writeFileAtomic (path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
   const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`
-  await writeFile(tmp, data, { mode, flush: true })
-  await rename(tmp, path)
+  try {
+    await writeFile(tmp, data, { mode, flush: true })
+    await rename(tmp, path)
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => {})
+    throw new InputError(`cannot write ${path}: ${fsReason(err, 'write')}`, { cause: err })
+  }
 }

@@ -12,7 +12,8 @@
  */
 import { buildAchievementDocument, buildOpenBadgeCredential, buildProfile, OB_CONTEXTS, signCredential, signDocument, validateSchema, verifyDocumentProof } from '@cofl/credentials'
 import type { Achievement, AchievementInit, JsonLdContext, OpenBadgeCredential, Profile } from '@cofl/credentials'
-import { didMethod } from '@cofl/identity'
+import { createDidResolver, didMethod, publicKeyFromMultibase } from '@cofl/identity'
+import type { DidResolver } from '@cofl/identity'
 import { formatValidationError, validatePlace } from '@cofl/pathways'
 import type { KeyPair } from '@cofl/identity'
 import type { Allocation, StatusPurpose, StatusRegistry } from '@cofl/status'
@@ -201,9 +202,40 @@ function withoutContext (document: Json): Json {
   return rest
 }
 
-/** Issues an OpenBadgeCredential to `subject`. */
+let resolver: DidResolver | undefined
+
+/** Why `did` is not a did:key that resolves to an Ed25519 key here, or undefined when it is one. */
+async function didKeyProblem (did: string): Promise<string | undefined> {
+  const key = did.slice('did:key:'.length)
+  if (/[/?#]/.test(key)) return 'a DID URL (with a path, query or #fragment) is not a DID'
+  if (!/^z[1-9A-HJ-NP-Za-km-z]+$/.test(key)) return `its key ${JSON.stringify(key)} is not multibase base58btc (z followed by base58 characters)`
+  if (publicKeyFromMultibase(key) == null) return 'its key is not an Ed25519 public key (z6Mk followed by 44 base58 characters)'
+  try {
+    await (resolver ??= createDidResolver()).resolve(did)
+    return undefined
+  } catch (err) {
+    return (err as Error).message
+  }
+}
+
+/**
+ * Refuses a DID that this node cannot resolve, before anything is signed for it: InputError
+ * naming the DID (`what`: "the subject", "the issuer to endorse") and why. Only did:key DIDs of
+ * Ed25519 keys are resolved (offline); did:web and other methods cannot be resolved here yet.
+ */
+export async function assertResolvableDid (did: string, what: string): Promise<void> {
+  if (typeof did !== 'string') throw new TypeError(`${what} must be a string`)
+  const shown = JSON.stringify(did)
+  const method = didMethod(did)
+  if (method == null) throw new InputError(`${what} ${shown} is not a did:key this node can resolve: it is not a DID (such as did:key:z6Mk...)`)
+  if (method !== 'key') throw new InputError(`${what} ${shown} cannot be resolved here: only did:key DIDs can be, for now (not did:${method})`)
+  const problem = await didKeyProblem(did)
+  if (problem != null) throw new InputError(`${what} ${shown} is not a did:key this node can resolve: ${problem}`)
+}
+
+/** Issues an OpenBadgeCredential to `subject` (a did:key that resolves: assertResolvableDid). */
 export async function issueCredential (init: IssueInit): Promise<OpenBadgeCredential> {
-  if (didMethod(init.subject) == null) throw new InputError(`the subject must be the learner's DID (did:...), not ${JSON.stringify(init.subject)}`)
+  await assertResolvableDid(init.subject, 'the subject')
   const achievement = await achievementFromJson(init.achievement)
   let credentialStatus
   if (init.registry != null) {

@@ -15,6 +15,7 @@ import type { Kind, TrustResult } from '@cofl/federation'
 import type { KeyPair } from '@cofl/identity'
 import type { Store, StoredDocument } from '@cofl/store'
 import { validateCoflDocument } from './documents.js'
+import { ConfigError, PortInUseError } from './errors.js'
 
 export type { Kind, TrustResult }
 
@@ -54,6 +55,27 @@ function idOf (value: unknown): string | undefined {
   return undefined
 }
 
+/**
+ * libp2p says why it cannot listen only in the text of its error, one line per address that
+ * failed (`  /ip4/.../tcp/N: listen EADDRINUSE ...`): a PortInUseError for a port in use, a
+ * ConfigError naming the listen address for another reason (not an address of this machine, a
+ * port this user may not use), or `err` itself.
+ */
+function listenError (err: unknown, listen: readonly string[]): unknown {
+  if ((err as Error)?.name !== 'UnsupportedListenAddressesError') return err
+  const text = (err as Error).message
+  const [, address, reason = ''] = /^\s*(\/\S+): (.*)$/m.exec(text) ?? []
+  if (address == null) return err
+  const port = Number(/\/tcp\/(\d+)/.exec(address)?.[1] ?? NaN)
+  if (reason.includes('EADDRINUSE') && !Number.isNaN(port)) return new PortInUseError({ key: 'listen', address, port }, { cause: err })
+  const expected = reason.includes('EADDRNOTAVAIL')
+    ? 'multiaddrs of this machine\'s addresses (such as /ip4/127.0.0.1/tcp/0, or /ip4/0.0.0.0/tcp/0 for all)'
+    : reason.includes('EACCES')
+      ? 'multiaddrs with a port this user may listen on (1024 or above for most users; /tcp/0 picks a free one)'
+      : `multiaddrs this node can listen on (libp2p: ${reason.replace(/\s+/g, ' ').trim()})`
+  return new ConfigError({ key: 'listen', value: listen.includes(address) ? address : listen, source: 'the configuration', expected }, { cause: err })
+}
+
 /** Creates the node's network (not started). */
 export async function openNetwork (init: NetworkInit): Promise<Network> {
   if (init.federation === false) return localNetwork(init)
@@ -71,7 +93,13 @@ export async function openNetwork (init: NetworkInit): Promise<Network> {
     get peerId () { return federation.isStarted() ? federation.peerId : null },
     multiaddrs: () => federation.isStarted() ? federation.multiaddrs() : [],
     peers: () => federation.isStarted() ? federation.peers() : [],
-    start: async () => { await federation.start() },
+    start: async () => {
+      try {
+        await federation.start()
+      } catch (err) {
+        throw listenError(err, init.listen)
+      }
+    },
     stop: async () => { await federation.stop() },
     publish: async (kind, document) => await federation.publish(kind, document),
     getStatusList: async (id) => await federation.getStatusList(id),

@@ -15,7 +15,7 @@ import { createVerifier } from '@cofl/verifier'
 import type { VerificationReport, Verifier, VerifierInit, VerifyPresentationOptions } from '@cofl/verifier'
 import { contentErrors } from './documents.js'
 import { ApiError, ApiErrorCode } from './errors.js'
-import { issueCredential, signAchievement } from './issue.js'
+import { assertResolvableDid, issueCredential, signAchievement } from './issue.js'
 import type { Network } from './network.js'
 import { pathwayAwardsOnClaim } from './pathway-awards.js'
 import { keyedQueue } from './serial.js'
@@ -341,6 +341,7 @@ export function createCityService (init: CityServiceInit): CityService {
 
     async endorse (request) {
       if (request.issuer === key.did) throw new ApiError(ApiErrorCode.CONFLICT, 'a city does not endorse itself (it is trusted by its own node already)')
+      await assertResolvableDid(request.issuer, 'the issuer to endorse')
       const endorsement = await signCredential(buildEndorsementCredential({
         issuer: profile,
         subject: request.issuer,

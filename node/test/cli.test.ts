@@ -112,8 +112,8 @@ test('a status directory belongs to one issuer', async () => {
 test('bad usage and unreadable input: exit 2 with one line on stderr', async () => {
   const cases: Array<[string[], RegExp]> = [
     [['issue', '--key', path('issuer.key')], /--achievement is required/],
-    [['issue', '--key', path('issuer.key'), '--achievement', path('achievement.signed.json'), '--subject', 'alice@example.org'], /learner's DID/],
-    [['issue', '--key', path('issuer.key'), '--achievement', path('achievement.json'), '--subject', LEARNER], /achievement lacks id/],
+    [['issue', '--key', path('issuer.key'), '--achievement', path('achievement.signed.json'), '--subject', 'alice@example.org'], /the subject "alice@example.org" is not a did:key this node can resolve: it is not a DID/],
+    [['issue', '--key', path('issuer.key'), '--achievement', path('achievement.json'), '--subject', LEARNER], /is not a signed achievement: sign it first with `cofl achievement sign`/],
     [['issue', '--key', path('nope.key'), '--achievement', path('achievement.signed.json'), '--subject', LEARNER], /cannot read key file/],
     [['achievement', 'sign', '--key', path('issuer.key'), path('credential.json')], /signed already|needs/],
     [['verify'], /missing argument/],

@@ -207,8 +207,9 @@ async function main (): Promise<void> {
     if (prefill > 0) {
       say(`prefill: issuing ${prefill} credentials to ${prefill} other learners ...`)
       const t = performance.now()
-      await pool(Array.from({ length: prefill }, (_, i) => i), clients, async (i) => {
-        await must(node, 'POST', '/api/credentials', { achievementId, subject: `did:example:prefill${i}` }, 201)
+      await pool(Array.from({ length: prefill }, (_, i) => i), clients, async () => {
+        // The node issues only to DIDs it can resolve: a fresh did:key per learner.
+        await must(node, 'POST', '/api/credentials', { achievementId, subject: (await generateKeyPair()).did }, 201)
       })
       say(`prefill: ${(prefill / ((performance.now() - t) / 1000)).toFixed(0)} credentials/s`)
     }

@@ -10,6 +10,8 @@ import type { ConfigInput } from '../config.js'
 import { DATA_FILES, EXIT, STOP_GRACE_MS } from '../constants.js'
 import { UsageError } from '../errors.js'
 import { readJsonObject } from '../io.js'
+import { assertResolvableDid } from '../issue.js'
+import { idOf } from './refs.js'
 import { json, required, str, strings } from './types.js'
 import type { CliIo, Command, Values } from './types.js'
 
@@ -75,14 +77,15 @@ export async function verifyOnNode (values: Values, input: unknown, options: { c
 function statusCommand (action: 'revoke' | 'suspend' | 'unsuspend', summary: string, help: string): Command {
   return {
     summary,
-    usage: `cofl credential ${action} CREDENTIAL_ID ${CONNECTION_USAGE}`,
+    usage: `cofl credential ${action} CREDENTIAL_ID|FILE ${CONNECTION_USAGE}`,
     help: `${help}\n\n${CONNECTION_HELP}`,
     options: { ...connectionOptions },
     positionals: [1, 1],
     async run (values, positionals, io) {
-      const result = await callNode(await target(values, true), 'POST', `/api/credentials/${action}`, { credentialId: positionals[0] }) as { changed: boolean, listId: string, sequence: number }
+      const credentialId = await idOf(positionals[0] as string, 'a credential')
+      const result = await callNode(await target(values, true), 'POST', `/api/credentials/${action}`, { credentialId }) as { changed: boolean, listId: string, sequence: number }
       const verb = action === 'revoke' ? 'revoked' : action === 'suspend' ? 'suspended' : 'unsuspended'
-      io.stdout(`${result.changed ? verb : `already ${verb}`}: ${positionals[0] ?? ''}; published ${result.listId} (sequence ${result.sequence})\n`)
+      io.stdout(`${result.changed ? verb : `already ${verb}`}: ${credentialId}; published ${result.listId} (sequence ${result.sequence})\n`)
       return EXIT.ok
     }
   }
@@ -175,12 +178,14 @@ export const NODE_COMMANDS: Record<string, Command> = {
   },
   'credential issue': {
     summary: 'issue an OpenBadgeCredential on a running node; prints it',
-    usage: `cofl credential issue --achievement ID --subject DID [--status-purpose revocation|suspension] [--valid-until DATE] ${CONNECTION_USAGE}`,
-    help: `ID is an achievement the node holds (cofl achievement list). The credential carries a status\nentry (revocation by default; suspension to suspend and reinstate it) and is recorded in the\nnode's issuance log before it is printed. It is never published. A pathway badge that it\ncompletes for the subject is issued with it and named on standard error.\n\n${CONNECTION_HELP}`,
+    usage: `cofl credential issue --achievement ID|FILE --subject DID [--status-purpose revocation|suspension] [--valid-until DATE] ${CONNECTION_USAGE}`,
+    help: `ID is an achievement the node holds (cofl achievement list), or FILE the JSON that\n\`cofl achievement create\` printed. The credential carries a status\nentry (revocation by default; suspension to suspend and reinstate it) and is recorded in the\nnode's issuance log before it is printed. It is never published. A pathway badge that it\ncompletes for the subject is issued with it and named on standard error.\n\n${CONNECTION_HELP}`,
     options: { ...connectionOptions, achievement: { type: 'string' }, subject: { type: 'string' }, 'status-purpose': { type: 'string' }, 'valid-until': { type: 'string' } },
     positionals: [0, 0],
     async run (values, _positionals, io) {
-      const body: Record<string, unknown> = { achievementId: required(values, 'achievement'), subject: required(values, 'subject') }
+      const body: Record<string, unknown> = { achievementId: await idOf(required(values, 'achievement'), 'an achievement'), subject: required(values, 'subject') }
+      // The node refuses it too (400); said here first, in the same words, without a round trip.
+      await assertResolvableDid(body.subject as string, 'the subject')
       if (str(values['status-purpose']) != null) body.statusPurpose = str(values['status-purpose'])
       const until = str(values['valid-until'])
       if (until != null) {
@@ -200,12 +205,13 @@ export const NODE_COMMANDS: Record<string, Command> = {
   },
   'credential show': {
     summary: 'a credential of the issuance log of a running node (with its status)',
-    usage: `cofl credential show CREDENTIAL_ID ${CONNECTION_USAGE}`,
+    usage: `cofl credential show CREDENTIAL_ID|FILE ${CONNECTION_USAGE}`,
     help: `Prints the issuance record: the credential, its subject, its status entry, revoked / suspended.\n\n${CONNECTION_HELP}`,
     options: { ...connectionOptions },
     positionals: [1, 1],
     async run (values, positionals, io) {
-      io.stdout(json(await callNode(await target(values, true), 'GET', `/api/credentials/${encodeURIComponent(positionals[0] as string)}`)))
+      const credentialId = await idOf(positionals[0] as string, 'a credential')
+      io.stdout(json(await callNode(await target(values, true), 'GET', `/api/credentials/${encodeURIComponent(credentialId)}`)))
       return EXIT.ok
     }
   },
@@ -220,6 +226,7 @@ export const NODE_COMMANDS: Record<string, Command> = {
     positionals: [1, 1],
     async run (values, positionals, io) {
       const body: Record<string, unknown> = { issuer: positionals[0] }
+      await assertResolvableDid(positionals[0] as string, 'the issuer to endorse')
       if (str(values.comment) != null) body.comment = str(values.comment)
       if (str(values.name) != null) body.name = str(values.name)
       io.stdout(json(await callNode(await target(values, true), 'POST', '/api/endorsements', body)))

@@ -10,6 +10,7 @@ import { UsageError } from '../errors.js'
 import { readInput, writeFileAtomic } from '../io.js'
 import type { BulkOfferResult, CreatedOffer } from '../offers.js'
 import { connectionOptions } from './node.js'
+import { idOf } from './refs.js'
 import { json, required, str } from './types.js'
 import type { CliIo, Command, Values } from './types.js'
 
@@ -47,7 +48,7 @@ function progress (io: CliIo, total: number): { update: (done: number) => void, 
 }
 
 async function bulk (values: Values, io: CliIo): Promise<number> {
-  const achievementId = required(values, 'achievement')
+  const achievementId = await idOf(required(values, 'achievement'), 'an achievement')
   const csvPath = required(values, 'csv')
   if (values.email != null || values.name != null) throw new UsageError('--csv goes without --email and --name (the CSV file names the learners)')
   const ttlHours = ttlOf(values)
@@ -108,7 +109,7 @@ async function bulk (values: Values, io: CliIo): Promise<number> {
 export const OFFER_COMMANDS: Record<string, Command> = {
   offer: {
     summary: 'offer an achievement to learners (one, or a group from a CSV file); prints the claim links',
-    usage: 'cofl offer --achievement ID --csv LEARNERS.csv [--ttl-hours N] [--status-purpose P] [--out RESULTS.csv] [--data DIR | --node URL --token-file FILE]\n       cofl offer --achievement ID --email EMAIL [--name NAME] [--ttl-hours N] [--status-purpose P] [--data DIR | --node URL --token-file FILE]',
+    usage: 'cofl offer --achievement ID|FILE --csv LEARNERS.csv [--ttl-hours N] [--status-purpose P] [--out RESULTS.csv] [--data DIR | --node URL --token-file FILE]\n       cofl offer --achievement ID|FILE --email EMAIL [--name NAME] [--ttl-hours N] [--status-purpose P] [--data DIR | --node URL --token-file FILE]',
     help: [
       'Each offer gets a one-time claim link, valid for --ttl-hours (default 720, 30 days); the learner\'s',
       'wallet claims it (cofl wallet claim URL) and the node issues the credential to the wallet\'s DID.',
@@ -142,7 +143,7 @@ export const OFFER_COMMANDS: Record<string, Command> = {
     positionals: [0, 0],
     async run (values, _positionals, io) {
       if (values.csv != null) return await bulk(values, io)
-      const achievementId = required(values, 'achievement')
+      const achievementId = await idOf(required(values, 'achievement'), 'an achievement')
       if (values.out != null) throw new UsageError('--out goes with --csv')
       if (values.email == null && values.name == null) throw new UsageError('give --csv LEARNERS.csv, or --email EMAIL (and --name NAME) for one offer')
       const ttlHours = ttlOf(values)

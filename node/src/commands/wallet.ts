@@ -60,6 +60,22 @@ function listLine (h: HeldSummary): string {
   return `${h.id}  ${h.name ?? h.types.join(', ')}  from ${issuer}  [${flags.join(', ')}]`
 }
 
+/**
+ * The id of the held credential that `ref` names: its id, else the one credential whose name (the
+ * achievement's) contains `ref` as words, any case. Several such credentials: a usage error that
+ * lists them, so that the learner can give an id.
+ */
+export async function heldId (wallet: Wallet, ref: string): Promise<string> {
+  if (await wallet.get(ref) != null) return ref
+  const words = ref.toLowerCase().split(/\s+/).filter((w) => w !== '')
+  const matches = words.length === 0
+    ? []
+    : (await wallet.list()).filter((h) => { const name = (h.name ?? '').toLowerCase(); return words.every((w) => name.includes(w)) })
+  if (matches.length === 1) return (matches[0] as HeldSummary).id
+  if (matches.length === 0) throw new CredentialNotFoundError(`the wallet holds no credential ${ref}, by id or by name (cofl wallet list)`)
+  throw new UsageError(`"${ref}" names ${matches.length} credentials of the wallet; give one of their ids:\n${matches.map((h) => `  ${listLine(h)}`).join('\n')}`)
+}
+
 /** The node's base URL for `refresh`: --node URL, else the node of --data DIR (or $COFL_DATA). */
 export async function nodeUrl (values: Values): Promise<string> {
   return (await resolveTarget({ node: str(values.node), data: str(values.data), admin: false })).url
@@ -133,13 +149,13 @@ export const WALLET_COMMANDS: Record<string, Command> = {
   },
   'wallet show': {
     summary: 'one credential of the wallet, with what the wallet knows of it',
-    usage: 'cofl wallet show ID [--wallet DIR] [--credential]',
-    help: `Prints the stored record (source, issuer, status, the credential) as JSON; --credential prints\nthe credential alone, as received.\n\n${WALLET_HELP}`,
+    usage: 'cofl wallet show ID|NAME [--wallet DIR] [--credential]',
+    help: `NAME: a word (or words) of the credential's name, when one credential of the wallet has it.\nPrints the stored record (source, issuer, status, the credential) as JSON; --credential prints\nthe credential alone, as received.\n\n${WALLET_HELP}`,
     options: { ...walletOption, credential: { type: 'boolean' } },
     positionals: [1, 1],
     async run (values, positionals, io) {
       return await withWallet(values, { key: false }, async (wallet) => {
-        const id = positionals[0] as string
+        const id = await heldId(wallet, positionals[0] as string)
         const held = await wallet.get(id)
         if (held == null) throw new CredentialNotFoundError(`the wallet holds no credential ${id} (cofl wallet list)`)
         io.stdout(json(values.credential === true ? held.credential : held))
@@ -149,15 +165,17 @@ export const WALLET_COMMANDS: Record<string, Command> = {
   },
   'wallet present': {
     summary: 'a Verifiable Presentation of credentials, signed by the holder for a verifier',
-    usage: 'cofl wallet present ID... --challenge C [--domain D] [--out FILE] [--wallet DIR] [--passphrase-file FILE]',
-    help: `The verifier gives the challenge (and domain); the presentation holds the credentials named and is\nsigned by the wallet's holder key over both. Printed, or written to FILE with --out.\n\n${WALLET_HELP}`,
+    usage: 'cofl wallet present ID|NAME... --challenge C [--domain D] [--out FILE] [--wallet DIR] [--passphrase-file FILE]',
+    help: `The verifier gives the challenge (and domain); the presentation holds the credentials named (by\nid, or by a word of their name) and is signed by the wallet's holder key over both. Printed, or\nwritten to FILE with --out.\n\n${WALLET_HELP}`,
     options: { ...walletOption, challenge: { type: 'string' }, domain: { type: 'string' }, out: { type: 'string' } },
     positionals: [1, Infinity],
     async run (values, positionals, io) {
       const challenge = required(values, 'challenge')
       const domain = str(values.domain)
       return await withWallet(values, { key: true }, async (wallet) => {
-        const presentation = await wallet.present(positionals, { challenge, ...(domain != null ? { domain } : {}) })
+        const ids: string[] = []
+        for (const ref of positionals) ids.push(await heldId(wallet, ref))
+        const presentation = await wallet.present(ids, { challenge, ...(domain != null ? { domain } : {}) })
         const out = str(values.out)
         if (out == null) io.stdout(json(presentation))
         else {
@@ -170,8 +188,9 @@ export const WALLET_COMMANDS: Record<string, Command> = {
   },
   'wallet bake': {
     summary: 'bake a credential into a badge image (PNG or SVG) to share it',
-    usage: 'cofl wallet bake ID --out badge.png|badge.svg [--image FILE] [--wallet DIR]',
-    help: `Writes the credential into the image as Open Badges 3.0 prescribes (PNG: an iTXt chunk\n"openbadgecredential"; SVG: an <openbadges:credential> element). The image is --image FILE (a PNG\nor SVG, e.g. the achievement's), else a plain badge; the format follows the --out file's ending.\nAnyone can check the image with \`cofl verify badge.png\`.\n\n${WALLET_HELP}`,
+    usage: 'cofl wallet bake ID|NAME --out badge.png|badge.svg [--image FILE] [--wallet DIR]',
+    help: `Writes the credential into the image as Open Badges 3.0 prescribes (PNG: an iTXt chunk\n"openbadgecredential"; SVG: an <openbadges:credential> element). The image is --image FILE (a PNG\nor SVG, e.g. the achievement's), else a plain badge; the format follows the --out file's ending.\nAnyone can check the image: \`cofl verify --data DIR badge.png\` (with the status lists of the node
+of DIR), or \`cofl verify badge.png --status-list FILE\`.\n\n${WALLET_HELP}`,
     options: { ...walletOption, out: { type: 'string' }, image: { type: 'string' } },
     positionals: [1, 1],
     async run (values, positionals, io) {
@@ -182,7 +201,7 @@ export const WALLET_COMMANDS: Record<string, Command> = {
       const image = imagePath != null ? await readInput(imagePath) : undefined
       if (image != null && detectBadgeFormat(image) !== format) throw new UsageError(`--image ${String(imagePath)} is not a ${format.toUpperCase()} image (the format follows --out)`)
       return await withWallet(values, { key: false }, async (wallet) => {
-        const id = positionals[0] as string
+        const id = await heldId(wallet, positionals[0] as string)
         const held = await wallet.get(id)
         if (held == null) throw new CredentialNotFoundError(`the wallet holds no credential ${id} (cofl wallet list)`)
         const credential = held.credential

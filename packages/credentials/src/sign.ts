@@ -64,13 +64,55 @@ function assertUnsigned (document: { proof?: unknown } | undefined, what: string
   if (document.proof != null) throw new SigningError(`the ${what} is signed already`)
 }
 
-function describe (err: unknown): string {
-  const e = err as { message?: string, details?: { event?: { code?: string, details?: { property?: string, type?: string } } } }
-  const event = e?.details?.event
-  if (event?.code === 'invalid property' || event?.code === 'invalid type value') {
-    return `"${event.details?.property ?? event.details?.type ?? '?'}" is not defined by any of the document's contexts`
+/** The path (`criteria.id`, `alignment[0].targetUrl`) of the first field of `value` that `match` accepts, outside `@context`. */
+function pathWhere (value: unknown, match: (key: string, field: unknown) => boolean, path = ''): string | undefined {
+  if (value == null || typeof value !== 'object') return undefined
+  for (const [key, field] of Object.entries(value)) {
+    if (key === '@context') continue
+    const here = Array.isArray(value) ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`
+    if (!Array.isArray(value) && match(key, field)) return here
+    const inner = pathWhere(field, match, here)
+    if (inner != null) return inner
   }
-  return e?.message ?? String(err)
+  return undefined
+}
+
+const holds = (field: unknown, value: string): boolean => field === value || (Array.isArray(field) && field.includes(value))
+
+/**
+ * A signing failure in words. JSON-LD safe mode refuses a document with "Safe mode validation
+ * error." and the event that caused it: said here with the term or value and where it is in `document`.
+ */
+function describe (err: unknown, document?: unknown): string {
+  const e = err as { message?: string, details?: { event?: { code?: string, details?: Record<string, unknown> } } }
+  const event = e?.details?.event
+  if (event?.code == null) return e?.message ?? String(err)
+  const details = event.details ?? {}
+  const at = (path: string | undefined): string => path == null ? '' : ` (at ${path})`
+  switch (event.code) {
+    case 'invalid property': {
+      const term = String(details.property ?? '?')
+      const path = pathWhere(document, (key) => key === term)
+      return `"${term}"${path === term ? '' : at(path)} is not defined by any of the document's contexts`
+    }
+    case 'invalid type value':
+    case 'relative @type reference': {
+      const type = String(details.type ?? '?')
+      const path = pathWhere(document, (key, field) => key === 'type' && holds(field, type))
+      return `the type "${type}"${path === 'type' ? '' : at(path)} is not defined by any of the document's contexts`
+    }
+    case 'relative @id reference':
+    case 'relative object reference':
+    case 'relative subject reference': {
+      const id = String(details.id ?? details.object ?? details.subject ?? '?')
+      return `${JSON.stringify(id)}${at(pathWhere(document, (_key, field) => holds(field, id)))} is not an absolute URL or URN, which an id or a link must be (such as https://example.org/badges/1 or urn:uuid:...)`
+    }
+    default: {
+      const value = Object.values(details).find((v) => typeof v === 'string') as string | undefined
+      const where = value == null ? undefined : pathWhere(document, (key, field) => key === value || holds(field, value))
+      return `JSON-LD safe mode refuses the document: ${event.code}${value != null ? ` ${JSON.stringify(value)}${at(where)}` : ''}`
+    }
+  }
 }
 
 /**
@@ -90,7 +132,7 @@ export async function signCredential<T extends object> (credential: T, options: 
         documentLoader: options.documentLoader ?? signingLoader()
       })
   } catch (err) {
-    throw new SigningError(`cannot sign the credential: ${describe(err)}`, { cause: err })
+    throw new SigningError(`cannot sign the credential: ${describe(err, credential)}`, { cause: err })
   }
   const proof = signed.proof as DataIntegrityProof | DataIntegrityProof[]
   return { ...signed, proof: Array.isArray(proof) ? proof : [proof] } as T & { proof: DataIntegrityProof[] }
@@ -120,7 +162,7 @@ export async function signPresentation (presentation: VerifiablePresentation, op
       documentLoader: options.documentLoader ?? signingLoader()
     }) as VerifiablePresentation & { proof: DataIntegrityProof }
   } catch (err) {
-    throw new SigningError(`cannot sign the presentation: ${describe(err)}`, { cause: err })
+    throw new SigningError(`cannot sign the presentation: ${describe(err, presentation)}`, { cause: err })
   }
 }
 
@@ -140,6 +182,6 @@ export async function signDocument<T extends object> (document: T, options: Sign
       documentLoader: options.documentLoader ?? signingLoader()
     }) as T & { proof: DataIntegrityProof }
   } catch (err) {
-    throw new SigningError(`cannot sign the document: ${describe(err)}`, { cause: err })
+    throw new SigningError(`cannot sign the document: ${describe(err, document)}`, { cause: err })
   }
 }

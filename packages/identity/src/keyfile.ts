@@ -130,6 +130,15 @@ export async function decodeKeyFile (file: KeyFile, options: { passphrase?: stri
   return keyPair
 }
 
+/** A file system error in words, not as its errno code (`missing`: what ENOENT means here). */
+function fsReason (err: unknown, missing: string): string {
+  const code = (err as NodeJS.ErrnoException).code
+  if (code === 'ENOENT') return missing
+  if (code === 'EISDIR') return 'it is a directory'
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied'
+  return (err as Error).message
+}
+
 /** Writes a new key file (mode 0600). Refuses to replace an existing file. */
 export async function writeKeyFile (path: string, keyPair: KeyPair, protection: KeyProtection): Promise<void> {
   const json = JSON.stringify(await encodeKeyFile(keyPair, protection), null, 2) + '\n'
@@ -151,7 +160,7 @@ export async function writeKeyFile (path: string, keyPair: KeyPair, protection: 
     }
   } catch (err) {
     if (err instanceof KeyFileError) throw err
-    throw new KeyFileError(`cannot write ${path}: ${(err as Error).message}`, { cause: err })
+    throw new KeyFileError(`cannot write ${path}: ${fsReason(err, 'no such directory')}`, { cause: err })
   } finally {
     await rm(tmp, { force: true })
   }
@@ -163,7 +172,7 @@ export async function readKeyFile (path: string): Promise<KeyFile> {
   try {
     text = await readFile(path, 'utf8')
   } catch (err) {
-    throw new KeyFileError(`cannot read key file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err })
+    throw new KeyFileError(`cannot read key file ${path}: ${fsReason(err, 'no such file')}`, { cause: err })
   }
   let json: unknown
   try {
