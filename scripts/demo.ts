@@ -68,7 +68,7 @@ async function waitFor<T> (what: string, fn: () => Promise<T | undefined>, ms = 
   }
 }
 
-/** Spawns `cofl ARGS...` with the demo's own Node.js flags (tsx, the TypeScript sources). */
+/** Spawns `cofl ARGS...` with the demo's own Node.js flags: the compiled build under `npm run demo`, the sources under the tests. */
 function spawnCofl (args: string[], stdio: 'pipe' | 'node'): ChildProcess {
   const proc = spawn(process.execPath, [...process.execArgv, BIN, ...args], {
     stdio: stdio === 'node' ? ['ignore', 'ignore', 'pipe'] : ['ignore', 'pipe', 'pipe'],

@@ -18,8 +18,8 @@ function testFiles (dir) {
   try { entries = readdirSync(dir) } catch { return out }
   for (const name of entries.sort()) {
     if (name === 'node_modules' || name === 'vectors' || name === 'fixtures' || name === 'dist' || name === 'screenshots') continue
-    // test/browser is a group of its own (below).
-    if (dir === join(root, 'test') && name === 'browser') continue
+    // test/browser and test/shipped are groups of their own (below).
+    if (dir === join(root, 'test') && (name === 'browser' || name === 'shipped')) continue
     const path = join(dir, name)
     if (statSync(path).isDirectory()) out.push(...testFiles(path))
     else if (name.endsWith('.test.ts')) out.push(path)
@@ -31,7 +31,9 @@ const groups = [
   ...readdirSync(join(root, 'packages')).sort().map((p) => join('packages', p, 'test')),
   join('node', 'test'),
   'test',
-  join('test', 'browser')
+  join('test', 'browser'),
+  // The compiled build as a user runs it: `npm start`, the README's tour, `npm run demo:city`.
+  join('test', 'shipped')
 ]
 const only = process.argv.slice(2)
 const selected = groups.filter((g) => only.length === 0 || only.some((o) => g.startsWith(o.replace(/\/$/, ''))))
