@@ -39,7 +39,18 @@ export function chromiumUnavailable (): string | null {
       const asRoot = typeof process.getuid === 'function' && process.getuid() === 0
       const command = asRoot ? ['apt-get', 'install', '-y', '--no-install-recommends', 'chromium'] : ['sudo', '-n', 'apt-get', 'install', '-y', '--no-install-recommends', 'chromium']
       process.stdout.write(`browser tests: ${CHROMIUM} is missing; running ${command.join(' ')}\n`)
-      execFileSync(command[0] as string, command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], timeout: 10 * 60_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+      const apt = (args: string[]): void => {
+        execFileSync(args[0] as string, args.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], timeout: 10 * 60_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+      }
+      try {
+        apt(command)
+      } catch {
+        // A new machine may have no package lists yet: read them once, then try again.
+        const update = asRoot ? ['apt-get', 'update'] : ['sudo', '-n', 'apt-get', 'update']
+        process.stdout.write(`browser tests: the install failed; running ${update.join(' ')} and trying again\n`)
+        apt(update)
+        apt(command)
+      }
     } catch (err) {
       const stderr = String((err as { stderr?: Buffer }).stderr ?? '').trim().split('\n').slice(-2).join(' ')
       chromiumReason = `Chromium is not installed at ${CHROMIUM} and apt-get could not install it: ${stderr || (err as Error).message}`
