@@ -2,7 +2,8 @@
  * Credentials signed and verified per second: the plain @digitalbazaar/vc pipeline and ours, in
  * ONE run, so that the ratios hold on a shared, noisy machine.
  *
- *   npm run bench:credentials -- [--rounds R] [--round-size K] [--shape full|minimal] [--json] [--strict]
+ *   npm run bench:credentials -- [--rounds R] [--round-size K] [--shape full|minimal]
+ *                                [--cli-credentials N] [--cli-only] [--json] [--strict]
  *
  * Credentials (--shape): `full` (the default) as cofl issues them, with an achievement that has
  * criteria, image, tags, two alignments, and an evidence record (39 quads); `minimal`, only what
@@ -27,6 +28,14 @@
  *   batch          the verifier's worker pool on all cores, the whole pipeline in each worker:
  *                  verifyMany(credentials) (a pool for the call, its start-up included) and a
  *                  pool already started (createVerifierPool().verifyMany), which the target is for
+ *   cli            `cofl verify --batch DIR --workers 1 --json` as a user runs it: the compiled CLI
+ *                  (node/dist: run `npm run build` first; the benchmark refuses a missing or stale
+ *                  build) in a child process, timed from spawn to exit, so that its start-up and
+ *                  module loading count; on --cli-credentials N (default 3,000; 0 leaves it out)
+ *                  credentials from five fresh issuers that are not cofl (plain.ts: OB 3.0 JSON
+ *                  written by hand, signed with vc.issue and eddsa-rdfc-2022) and one tampered copy.
+ *                  Against the plain pipeline on the same credentials, with this process and the
+ *                  CLI pinned to one CPU (taskset) while they take turns. --cli-only: these rows alone
  *
  * The single-thread pipelines take turns, round after round, on slices of the same credentials;
  * a rate is the median over the rounds and a ratio the median of the rounds' ratios. Every
@@ -35,24 +44,22 @@
  * with --strict, when a target is missed).
  */
 import { generateKeyPairSync, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import { availableParallelism, cpus, loadavg } from 'node:os'
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
-import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey'
-import { DataIntegrityProof } from '@digitalbazaar/data-integrity'
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite'
-import * as vc from '@digitalbazaar/vc'
-import { Resolver } from 'did-resolver'
-import KeyResolver from 'key-did-resolver'
-import { base58btc } from 'multiformats/bases/base58'
 import {
-  BUNDLED_CONTEXTS, buildAchievement, buildOpenBadgeCredential, buildProfile, createDocumentLoader, DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT,
-  proofPathCounts, signCredential, verifyCredentialProof
+  buildAchievement, buildOpenBadgeCredential, buildProfile, createDocumentLoader, proofPathCounts, signCredential, verifyCredentialProof
 } from '@cofl/credentials'
 import { generateKeyPair, keyPairFromMultibase } from '@cofl/identity'
 import type { KeyPair } from '@cofl/identity'
 import { createVerifier, createVerifierPool, verifyMany } from '@cofl/verifier'
+import { onOneCpu, runCompiledCli, staleBuild } from './cli-batch.js'
+import type { CliRun } from './cli-batch.js'
+import { makeForeignCredentials, plainIssue, plainVerify } from './plain.js'
 
 type Json = Record<string, unknown>
 type Role = 'stock' | 'patched' | 'ours'
@@ -60,62 +67,9 @@ interface KeyMaterial { publicKeyMultibase: string, secretKeyMultibase: string }
 interface Task { op: 'sign' | 'verify' | 'pipeline' | 'canonize' | 'ed25519' | 'check', items: Json[], dates?: string[], keys?: number[] }
 interface Answer { seconds: number, out?: Json[], verdicts?: boolean[], info?: Json }
 
-const vcIssue = (vc as unknown as { issue: (options: object) => Promise<Json> }).issue
-
-// ---------------------------------------------------------------------------------------------
-// The plain pipeline: what an integrator writes with the libraries and no tuning.
-
-const ED25519_PUB = new Uint8Array([0xed, 0x01])
-
-function plainLoader (): (url: string) => Promise<{ contextUrl: null, documentUrl: string, document: object }> {
-  const resolver = new Resolver(KeyResolver.getResolver(), { cache: false })
-  return async (url: string) => {
-    const context = BUNDLED_CONTEXTS.get(url)
-    if (context != null) return { contextUrl: null, documentUrl: url, document: context }
-    if (url.startsWith('did:key:')) {
-      const [did] = url.split('#') as [string]
-      const { didDocument } = await resolver.resolve(did)
-      if (didDocument == null) throw new Error(`cannot resolve ${did}`)
-      const methods = []
-      for (const vm of didDocument.verificationMethod ?? []) {
-        if (vm.type !== 'Ed25519VerificationKey2018' || vm.publicKeyBase58 == null) continue
-        const raw = base58btc.baseDecode(vm.publicKeyBase58)
-        const bytes = new Uint8Array(34)
-        bytes.set(ED25519_PUB)
-        bytes.set(raw, 2)
-        const key = await Ed25519Multikey.from({ id: vm.id, controller: vm.controller, type: 'Multikey', publicKeyMultibase: base58btc.encode(bytes) })
-        methods.push(await key.export({ publicKey: true, includeContext: false }) as Json)
-      }
-      const ids = methods.map((m) => m.id as string)
-      if (url.includes('#')) {
-        const method = methods.find((m) => m.id === url)
-        if (method == null) throw new Error(`no verification method ${url}`)
-        return { contextUrl: null, documentUrl: url, document: { '@context': MULTIKEY_V1_CONTEXT, ...method } }
-      }
-      return {
-        contextUrl: null,
-        documentUrl: url,
-        document: { '@context': [DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT], id: did, verificationMethod: methods, authentication: ids, assertionMethod: ids }
-      }
-    }
-    throw new Error(`not found: ${url}`)
-  }
-}
-
-async function plainVerify (credential: Json): Promise<boolean> {
-  const result = await vc.verifyCredential({
-    credential,
-    suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }),
-    documentLoader: plainLoader()
-  })
-  return result.verified
-}
-
+/** @digitalbazaar/vc's issue with cofl's key pair's own signer, the proof as signCredential returns it (an array: 1EdTech spec issue 473). */
 async function plainSign (credential: Json, key: KeyPair, date: string): Promise<Json> {
-  // The suite as an integrator makes it, with the key pair's own signer.
-  const init = { signer: key.multikey.signer(), cryptosuite: eddsaRdfc2022, date }
-  const signed = await vcIssue({ credential: structuredClone(credential), suite: new DataIntegrityProof(init), documentLoader: plainLoader() })
-  // As signCredential returns it: the proof as an array (1EdTech spec issue 473).
+  const signed = await plainIssue(credential, key.multikey, date)
   return { ...signed, proof: [signed.proof] }
 }
 
@@ -225,10 +179,10 @@ function startWorker (role: Role, keyMaterial: KeyMaterial[]): { run: (task: Tas
 }
 
 type Shape = 'full' | 'minimal'
-interface Args { rounds: number, roundSize: number, shape: Shape, json: boolean, strict: boolean }
+interface Args { rounds: number, roundSize: number, shape: Shape, json: boolean, strict: boolean, cliCredentials: number, cliOnly: boolean }
 
 function parseArgs (argv: string[]): Args {
-  const args: Args = { rounds: 5, roundSize: 300, shape: 'full', json: false, strict: false }
+  const args: Args = { rounds: 5, roundSize: 300, shape: 'full', json: false, strict: false, cliCredentials: 3000, cliOnly: false }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string
     const [name, inline] = arg.split('=', 2) as [string, string | undefined]
@@ -237,12 +191,16 @@ function parseArgs (argv: string[]): Args {
     else if (name === '--strict') args.strict = true
     else if (name === '--rounds') args.rounds = value()
     else if (name === '--round-size') args.roundSize = value()
+    else if (name === '--cli-credentials') args.cliCredentials = value()
+    else if (name === '--cli-only') args.cliOnly = true
     else if (name === '--shape') {
       const shape = inline ?? argv[++i]
       if (shape !== 'full' && shape !== 'minimal') throw new TypeError('--shape must be full or minimal')
       args.shape = shape
-    } else throw new TypeError(`unknown argument ${arg} (use --rounds R, --round-size K, --shape full|minimal, --json, --strict)`)
+    } else throw new TypeError(`unknown argument ${arg} (use --rounds R, --round-size K, --shape full|minimal, --cli-credentials N, --cli-only, --json, --strict)`)
   }
+  if (!Number.isInteger(args.cliCredentials) || args.cliCredentials < 0) throw new TypeError('--cli-credentials must be a whole number >= 0')
+  if (args.cliOnly && args.cliCredentials === 0) throw new TypeError('--cli-only wants --cli-credentials N > 0')
   if (!Number.isInteger(args.rounds) || args.rounds < 1) throw new TypeError('--rounds must be a whole number >= 1')
   if (!Number.isInteger(args.roundSize) || args.roundSize < 10) throw new TypeError('--round-size must be a whole number >= 10')
   return args
@@ -301,16 +259,18 @@ function fmt (x: number, digits = 0): string {
 
 interface Row { group: string, name: string, rate: number, ratio?: number, target?: string, pass?: boolean }
 
-async function main (): Promise<void> {
-  const args = parseArgs(process.argv.slice(2))
+interface Part { rows: Row[], problems: string[], results: Json, lines: { head: string[], foot: string[] } }
+
+type Log = (line: string) => void
+
+/** The library's rows: signing, verifying on one core, the parts, the worker pool. */
+async function libraryRows (args: Args, log: Log): Promise<Part> {
   const { rounds, roundSize } = args
   const n = rounds * roundSize
-  const warmup = Math.min(200, Math.max(30, roundSize))
+  const warmup = warmupOf(args)
   const parallelism = availableParallelism()
-  const log = (line: string): void => { if (!args.json) process.stderr.write(`${line}\n`) }
   const problems: string[] = []
 
-  log(`cofl credentials benchmark: ${rounds} rounds of ${roundSize} credentials, warm-up ${warmup}, ${parallelism} cores, node ${process.version}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`)
   const keys = await Promise.all([0, 1, 2].map(async () => await generateKeyPair()))
   const keyMaterial = keys.map((k) => ({ publicKeyMultibase: k.publicKeyMultibase, secretKeyMultibase: k.secretKeyMultibase as string }))
   const unsigned = makeUnsigned(keys, n + warmup, args.shape)
@@ -418,20 +378,144 @@ async function main (): Promise<void> {
     { group: 'ceiling', name: 'verify if nothing else cost: 1/(1/canonicalisations + 1/Ed25519)', rate: median(ceilingV), ratio: ratios(ceilingV, stockV) }
   ]
 
-  const results = {
-    machine: { cores: parallelism, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}/${process.arch}`, load: loadavg() },
-    shape: args.shape,
-    quads: info.ours.quads,
-    rounds,
-    roundSize,
-    warmup,
+  return {
     rows,
-    perRound: { signStock: signRates.stock, signOurs: signRates.ours, verifyStock: stockV, verifyPatched: patchedV, verifyOurs: oursV, verifyPipeline: pipelineV, canonicalisations: canonV, ed25519: edV, ceiling: ceilingV, pool: poolRates },
-    proofPaths: { ours: oursPaths, pool: poolPaths },
-    verdicts: { ok: problems.length === 0, sameSignatures: differentSignatures === 0, problems }
+    problems,
+    results: {
+      shape: args.shape,
+      quads: info.ours.quads,
+      rounds,
+      roundSize,
+      warmup,
+      perRound: { signStock: signRates.stock, signOurs: signRates.ours, verifyStock: stockV, verifyPatched: patchedV, verifyOurs: oursV, verifyPipeline: pipelineV, canonicalisations: canonV, ed25519: edV, ceiling: ceilingV, pool: poolRates },
+      proofPaths: { ours: oursPaths, pool: poolPaths },
+      sameSignatures: differentSignatures === 0
+    },
+    lines: {
+      head: [`${rounds} rounds of ${roundSize} credentials per pipeline (warm-up ${warmup}), shape ${args.shape} (${String(info.ours.quads)} quads without the proof); rates are medians over the rounds, ratios medians of the rounds' ratios`],
+      foot: [
+        `proof paths: our worker ${oursPaths.fast} fast / ${oursPaths.plain} plain; the warm pool's workers ${poolPaths.fast} fast / ${poolPaths.plain} plain`,
+        ...(problems.length === 0 ? [`verdicts: all ${n} credentials verified in every pipeline, the tampered copy failed in every pipeline, and both signers made the same ${n} documents byte for byte`] : [])
+      ]
+    }
   }
+}
 
+/** The issuers of the CLI's credentials: five platforms, none of them cofl. */
+const FOREIGN_ISSUERS = 5
+
+/**
+ * The CLI's rows: `cofl verify --batch DIR --workers 1 --json`, compiled, in a child process (its
+ * start-up included), on credentials from five fresh issuers signed with the plain pipeline alone,
+ * and one tampered copy; against the plain pipeline on the same credentials, both on one CPU
+ * (taskset), taking turns round after round.
+ */
+async function cliRows (args: Args, log: Log): Promise<Part> {
+  const { rounds, roundSize } = args
+  const count = args.cliCredentials
+  const warmup = warmupOf(args)
+  const problems: string[] = []
+  const dir = await mkdtemp(join(tmpdir(), 'cofl-bench-cli-'))
+  try {
+    log(`the compiled CLI: ${count} credentials from ${FOREIGN_ISSUERS} fresh issuers, signed with plain @digitalbazaar/vc ...`)
+    const credentials = await makeForeignCredentials(count, FOREIGN_ISSUERS, dir)
+    const tampered = structuredClone(credentials[0]) as Json
+    ;(tampered.credentialSubject as Json).id = 'did:example:someone-else'
+    await writeFile(join(dir, 'tampered.json'), JSON.stringify(tampered))
+    const files = count + 1
+    const plainItems = (r: number): Json[] => Array.from({ length: roundSize }, (_, k) => credentials[(warmup + r * roundSize + k) % count] as Json)
+
+    return await onOneCpu(async (cpu) => {
+      log(`the compiled CLI against the plain pipeline, ${cpu != null ? `both on CPU ${cpu}` : 'NOT pinned to one CPU (no taskset)'} ...`)
+      const plain = startWorker('stock', [])
+      const plainRates: number[] = []
+      const cliRates: number[] = []
+      const cliOwnRates: number[] = []
+      try {
+        await plain.run({ op: 'verify', items: credentials.slice(0, warmup) })
+        for (let r = 0; r < rounds; r++) {
+          const answer = await plain.run({ op: 'verify', items: plainItems(r) })
+          plainRates.push(roundSize / answer.seconds)
+          const failed = (answer.verdicts ?? []).filter((v) => !v).length
+          if (failed > 0) problems.push(`plain, foreign credentials: ${failed} of ${roundSize} did not verify (round ${r + 1})`)
+          const run = await runCompiledCli(['verify', '--batch', dir, '--workers', '1', '--json'])
+          cliRates.push(files / run.seconds)
+          const problem = cliProblem(run, count)
+          if (problem != null) problems.push(`cofl verify --batch (round ${r + 1}): ${problem}`)
+          const own = Number((JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as Json).seconds)
+          if (own > 0) cliOwnRates.push(files / own)
+        }
+        const tamperedVerdict = await plain.run({ op: 'verify', items: [tampered] })
+        if (tamperedVerdict.verdicts?.[0] !== false) problems.push('plain, foreign credentials: the tampered credential verified')
+      } finally {
+        await plain.stop()
+      }
+      const ratio = median(cliRates.map((x, i) => x / (plainRates[i] as number)))
+      const where = cpu != null ? '1 CPU' : '1 thread'
+      const rows: Row[] = [
+        { group: 'cli', name: `plain @digitalbazaar/vc (jsonld as published), ${where}, on the CLI's credentials`, rate: median(plainRates), ratio: 1 },
+        { group: 'cli', name: `cofl verify --batch --workers 1, compiled, a process (start-up included), ${where}`, rate: median(cliRates), ratio, target: '>= 5x plain', pass: ratio >= 5 },
+        { group: '', name: '  the same, its own "seconds" (after start-up and module loading)', rate: median(cliOwnRates), ratio: median(cliOwnRates.map((x, i) => x / (plainRates[i] as number))) }
+      ]
+      return {
+        rows,
+        problems,
+        results: { credentials: count, issuers: FOREIGN_ISSUERS, files, cpu: cpu ?? null, perRound: { plain: plainRates, cli: cliRates, cliOwnSeconds: cliOwnRates } },
+        lines: {
+          head: [`cli: \`node node/bin/cofl.js verify --batch DIR --workers 1 --json\` (compiled) on ${count} credentials from ${FOREIGN_ISSUERS} fresh issuers signed with plain @digitalbazaar/vc, not by cofl, and 1 tampered copy; ${rounds} runs, each after a round of ${roundSize} of them through the plain pipeline, ${cpu != null ? `both pinned to CPU ${cpu} (taskset)` : 'not pinned (no taskset)'}; the CLI's rate is files / (spawn to exit)`],
+          foot: problems.length === 0 ? [`cli verdicts: every run found ${count} valid and the tampered copy invalid (COFL_ERR_INVALID_SIGNATURE), as the plain pipeline did`] : []
+        }
+      }
+    })
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/** What is wrong with a run of `cofl verify --batch DIR --json` on `count` valid files and tampered.json, if anything. */
+function cliProblem (run: CliRun, count: number): string | undefined {
+  const lines = run.stdout.trim().split('\n')
+  let objects: Json[]
+  try {
+    objects = lines.map((l) => JSON.parse(l) as Json)
+  } catch {
+    return `exit ${run.code}, output not JSON lines: ${run.stdout.slice(0, 300)}${run.stderr.slice(0, 300)}`
+  }
+  const summary = objects.pop() ?? {}
+  if (run.code !== 1) return `exit ${run.code} (expected 1: one tampered file): ${run.stderr.slice(0, 300)}`
+  if (summary.total !== count + 1 || summary.valid !== count || summary.invalid !== 1) return `summary ${JSON.stringify(summary)}, expected ${count + 1} files, ${count} valid, 1 invalid`
+  const codes = objects[0]?.codes
+  if (objects.length !== 1 || objects[0]?.file !== 'tampered.json' || !Array.isArray(codes) || codes[0] !== 'COFL_ERR_INVALID_SIGNATURE') return `invalid files ${JSON.stringify(objects)}, expected tampered.json alone (COFL_ERR_INVALID_SIGNATURE)`
+  return undefined
+}
+
+function warmupOf (args: Args): number {
+  return Math.min(200, Math.max(30, args.roundSize))
+}
+
+async function main (): Promise<void> {
+  const args = parseArgs(process.argv.slice(2))
+  const log: Log = (line) => { if (!args.json) process.stderr.write(`${line}\n`) }
+  if (args.cliCredentials > 0) {
+    const stale = staleBuild()
+    if (stale != null) {
+      process.stderr.write(`bench:credentials: the compiled CLI is not built or not up to date (${stale}). Run \`npm run build\` first (or leave its rows out with --cli-credentials 0).\n`)
+      process.exitCode = 1
+      return
+    }
+  }
+  const parallelism = availableParallelism()
+  log(`cofl credentials benchmark: ${args.cliOnly ? '' : `${args.rounds} rounds of ${args.roundSize} credentials, warm-up ${warmupOf(args)}, `}${args.cliCredentials > 0 ? `the CLI on ${args.cliCredentials}, ` : ''}${parallelism} cores, node ${process.version}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`)
+  const parts: Part[] = []
+  if (!args.cliOnly) parts.push(await libraryRows(args, log))
+  if (args.cliCredentials > 0) parts.push(await cliRows(args, log))
+  const rows = parts.flatMap((p) => p.rows)
+  const problems = parts.flatMap((p) => p.problems)
+
+  const machine = { cores: parallelism, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}/${process.arch}`, load: loadavg() }
   if (args.json) {
+    const [library, cli] = args.cliOnly ? [undefined, parts[0]] : [parts[0], parts[1]]
+    const results = { machine, ...library?.results, ...(cli != null ? { cli: cli.results } : {}), rows, verdicts: { ok: problems.length === 0, problems } }
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`)
   } else {
     const cells = rows.map((r) => [
@@ -442,16 +526,14 @@ async function main (): Promise<void> {
     const line = (c: string[]): string => c.map((x, i) => (i === 2 || i === 3 ? x.padStart(widths[i] as number) : x.padEnd(widths[i] as number))).join('  ').trimEnd()
     const out = [
       '',
-      `machine: ${parallelism} cores (${results.machine.cpu}), node ${process.version}, ${results.machine.platform}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
-      `${rounds} rounds of ${roundSize} credentials per pipeline (warm-up ${warmup}), shape ${args.shape} (${String(info.ours.quads)} quads without the proof); rates are medians over the rounds, ratios medians of the rounds' ratios`,
+      `machine: ${parallelism} cores (${machine.cpu}), node ${process.version}, ${machine.platform}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+      ...parts.flatMap((p) => p.lines.head),
       '',
       line(header),
       ...cells.map(line),
       '',
-      `proof paths: our worker ${oursPaths.fast} fast / ${oursPaths.plain} plain; the warm pool's workers ${poolPaths.fast} fast / ${poolPaths.plain} plain`,
-      problems.length === 0
-        ? `verdicts: all ${n} credentials verified in every pipeline, the tampered copy failed in every pipeline, and both signers made the same ${n} documents byte for byte`
-        : `VERDICTS WRONG:\n  ${problems.join('\n  ')}`
+      ...parts.flatMap((p) => p.lines.foot),
+      ...(problems.length === 0 ? [] : [`VERDICTS WRONG:\n  ${problems.join('\n  ')}`])
     ]
     process.stdout.write(`${out.join('\n')}\n`)
   }

@@ -8,3 +8,6 @@ export const DEFAULT_STRICT_STATUS_LIST_LENGTH = true
 
 /** How many documents a batch verification sends to a worker in one message. */
 export const DEFAULT_BATCH_CHUNK = 16
+
+/** How many chunks a worker of the batch pool holds at a time (the one it verifies and the next). */
+export const WORKER_JOBS_IN_FLIGHT = 2

@@ -14,6 +14,8 @@
  * const report = await verifier.verify(credential)
  * console.log(report.verified, formatReport(report))
  * const reports = await verifyMany(manyCredentials, { workers: 2 }) // a worker pool over the cores
+ * // a command line batch: the calling thread verifies too, and starts before the workers have loaded
+ * const batch = await verifyMany(manyCredentials, { workers: 1, callingThread: true })
  * ```
  */
 export * from './constants.js'
@@ -22,5 +24,5 @@ export { CHECK_TITLES, formatReport } from './report.js'
 export type { Check, CheckId, CheckOutcome, TrustResult, VerificationReport } from './report.js'
 export { createVerifier } from './verifier.js'
 export type { Verifier, VerifierInit, VerifyPresentationOptions } from './verifier.js'
-export { createVerifierPool, verifyMany } from './pool.js'
+export { createVerifierPool, verifyMany, workersFor } from './pool.js'
 export type { PoolInit, VerifierPool } from './pool.js'

@@ -95,14 +95,30 @@ function firstContext (document: Json): unknown {
   return values(document['@context'])[0]
 }
 
-/** A copy of `value` in which every `proof` object, at any depth, is a one-element array. */
+/**
+ * `value` with every `proof` object, at any depth, as a one-element array: a copy of the objects
+ * and arrays on the way to such a proof, sharing everything else with `value` (which is returned
+ * itself when it holds no proof object).
+ */
 function proofsAsArrays (value: unknown, depth = 0): unknown {
   if (depth > 64) return value
-  if (Array.isArray(value)) return value.map((v) => proofsAsArrays(v, depth + 1))
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined
+    value.forEach((v, i) => {
+      const w = proofsAsArrays(v, depth + 1)
+      if (w !== v) (out ??= [...value])[i] = w
+    })
+    return out ?? value
+  }
   if (!isObject(value)) return value
-  const out: Json = {}
-  for (const [key, v] of Object.entries(value)) out[key] = key === 'proof' && isObject(v) ? [proofsAsArrays(v, depth + 1)] : proofsAsArrays(v, depth + 1)
-  return out
+  let out: Json | undefined
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue
+    const v = value[key]
+    const w = key === 'proof' && isObject(v) ? [proofsAsArrays(v, depth + 1)] : proofsAsArrays(v, depth + 1)
+    if (w !== v) (out ??= { ...value })[key] = w
+  }
+  return out ?? value
 }
 
 function schemaKind (types: string[]): SchemaKind | undefined {

@@ -1,12 +1,13 @@
 // Batch verification on the worker pool gives the same reports, in input order, as createVerifier
-// one document at a time; so does a pool of zero workers; and the pool's threads are gone when
-// verifyMany returns. Every wait is bounded.
+// one document at a time; so does a pool of zero workers, and one whose calling thread verifies
+// too; and the pool's threads are gone when verifyMany returns. Every wait is bounded.
 import { createRequire, syncBuiltinESMExports } from 'node:module'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import { proofPathCounts } from '@cofl/credentials'
 import type { VerifiableCredential } from '@cofl/credentials'
 import { generateKeyPair } from '@cofl/identity'
-import { createVerifier, createVerifierPool, verifyMany, WorkerPoolError } from '../src/index.js'
+import { createVerifier, createVerifierPool, verifyMany, WorkerPoolError, workersFor } from '../src/index.js'
 import type { VerificationReport } from '../src/index.js'
 import { createIssuer, tampered } from './helpers.js'
 
@@ -94,6 +95,60 @@ test('verifyMany with 0 workers: the same verdicts on the calling thread', async
   assert.equal(plain(reports), plain(expected))
   assert.is(started, startedBefore, 'a worker thread was started')
   assert.is(workerThreads(), before)
+})
+
+test('the calling thread verifies too: the same reports in order, from the caller and the workers', async () => {
+  const before = workerThreads()
+  const pool = createVerifierPool({ workers: 2, callingThread: true, chunk: 1 })
+  try {
+    // Once loaded, each worker gets a chunk at once; the calling thread takes the others.
+    await bounded('pool.ready', pool.ready())
+    const here = proofPathCounts()
+    const reports = await bounded('pool.verifyMany', pool.verifyMany(inputs))
+    assert.equal(plain(reports), plain(expected))
+    const now = proofPathCounts()
+    const caller = now.fast - here.fast + now.plain - here.plain
+    const all = pool.proofPathCounts()
+    assert.is(all.fast + all.plain, inputs.length, 'every document decided once')
+    assert.ok(caller > 0 && caller < inputs.length, `the calling thread decided ${caller} of ${inputs.length}`)
+  } finally {
+    await bounded('pool.close', pool.close())
+  }
+  assert.is(workerThreads(), before, 'worker threads left running after close')
+})
+
+test('callingThread: a batch of one chunk starts no worker; verifyMany with 0 workers and callingThread is the calling thread alone', async () => {
+  const startedBefore = started
+  assert.equal(plain(await bounded('verifyMany', verifyMany(inputs.slice(0, 5), { workers: 2, callingThread: true }))), plain(expected.slice(0, 5)))
+  assert.equal(plain(await bounded('verifyMany', verifyMany(inputs, { workers: 0, callingThread: true }))), plain(expected))
+  assert.is(started, startedBefore, 'a worker thread was started')
+})
+
+test('workersFor: one worker per chunk at the most, less the calling thread\'s, never below 0', () => {
+  assert.is(workersFor(40, { workers: 2, chunk: 16 }), 2)
+  assert.is(workersFor(40, { workers: 8, chunk: 16 }), 3)
+  assert.is(workersFor(40, { workers: 8, chunk: 16, callingThread: true }), 2)
+  assert.is(workersFor(16, { workers: 8, chunk: 16, callingThread: true }), 0)
+  assert.is(workersFor(0, { workers: 8, callingThread: true }), 0)
+  assert.is(workersFor(1000, { workers: 0, callingThread: true }), 0)
+})
+
+test('ready() on a closed pool fails; on a pool without workers it resolves at once', async () => {
+  const none = createVerifierPool({ workers: 0 })
+  await bounded('ready', none.ready())
+  await none.close()
+  const pool = createVerifierPool({ workers: 1 })
+  const waiting = pool.ready().then(() => undefined, (err: unknown) => err)
+  await bounded('pool.close', pool.close())
+  // Closed before it loaded: refused (had it loaded first, resolved).
+  const outcome = await bounded('ready', waiting)
+  if (outcome !== undefined) assert.instance(outcome, WorkerPoolError)
+  try {
+    await pool.ready()
+    assert.unreachable('a closed pool is ready')
+  } catch (err) {
+    assert.instance(err, WorkerPoolError)
+  }
 })
 
 test('a pool: reused for two batches, then closed; a closed pool refuses work', async () => {
