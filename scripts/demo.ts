@@ -99,7 +99,8 @@ async function cofl (args: string[], expect: number[] = [0]): Promise<{ code: nu
 
 async function startNode (name: string, root: string, flags: string[]): Promise<Node> {
   const dir = join(root, name.toLowerCase().replace(/\W+/g, '-'))
-  const proc = spawnCofl(['node', 'start', '--data', dir, '--name', name, ...flags], 'node')
+  // All on 127.0.0.1: the nodes opt into dialling the loopback addresses peers announce.
+  const proc = spawnCofl(['node', 'start', '--data', dir, '--name', name, '--allow-dial', 'loopback', ...flags], 'node')
   let stderr = ''
   proc.stderr?.on('data', (d) => { stderr += d })
   const info = await waitFor(`${name}'s node to start`, async () => {

@@ -49,7 +49,8 @@ for (const group of selected) {
   if (files.length === 0) continue
   const result = await new Promise((resolvePromise) => {
     const child = spawn(process.execPath, [
-      '--conditions=cofl-source', '--import', 'tsx', '--import', 'cofl/node20',
+      // --expose-gc: tests that force garbage collection (timeouts that must fire after one, STACK.md).
+      '--expose-gc', '--conditions=cofl-source', '--import', 'tsx', '--import', 'cofl/node20',
       join(root, 'scripts', 'uvu-run.mjs'), ...files
     ], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FORCE_COLOR: '0' } })
     let out = ''

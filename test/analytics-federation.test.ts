@@ -13,29 +13,12 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createCityNode } from 'cofl'
 import type { CityNode } from 'cofl'
+import { api, ok } from './fixtures/city-api.js'
+import type { Json } from './fixtures/city-api.js'
 import { settle, signedAchievement, startNode, waitFor } from './fixtures/federation.js'
 import type { TestNode } from './fixtures/federation.js'
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
-
 const CONTEXT = ['https://www.w3.org/ns/credentials/v2', 'https://www.w3.org/ns/credentials/undefined-terms/v2']
-
-async function api (node: CityNode, method: 'GET' | 'POST', path: string, body?: unknown, admin = true): Promise<{ status: number, body: Json }> {
-  const response = await fetch(`${node.url}${path}`, {
-    method,
-    headers: { ...(admin ? { authorization: `Bearer ${node.adminToken}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    signal: AbortSignal.timeout(30_000)
-  })
-  const text = await response.text()
-  return { status: response.status, body: text === '' ? {} : JSON.parse(text) }
-}
-
-async function ok (node: CityNode, method: 'GET' | 'POST', path: string, body?: unknown, status = 200): Promise<Json> {
-  const answer = await api(node, method, path, body)
-  assert.is(answer.status, status, `${method} ${path}: ${JSON.stringify(answer.body)}`)
-  return answer.body
-}
 
 const federation = async (node: CityNode): Promise<Json> => {
   const answer = await api(node, 'GET', '/api/analytics/federation', undefined, false) // public
@@ -73,10 +56,12 @@ test('two nodes publish their aggregates; either shows both and their sums; a ta
     await a.start()
     const addressesOfA = a.info().multiaddrs
     assert.ok(addressesOfA.length > 0)
-    b = createCityNode({ config: { data: join(dir, 'b'), name: 'City B', bootstrap: [addressesOfA[0] as string] }, signingWorkers: 0 })
+    // Totals count only the nodes a node trusts: B trusts A (a trust root), A endorses B.
+    b = createCityNode({ config: { data: join(dir, 'b'), name: 'City B', bootstrap: [addressesOfA[0] as string], trustRoots: [a.did] }, signingWorkers: 0 })
     await b.start()
     for (const n of [a, b]) await waitFor('connected', async () => (await ok(n, 'GET', '/api/health')).peers >= 1, signal)
     await settle()
+    await ok(a, 'POST', '/api/endorsements', { issuer: b.did }, 201)
 
     // A: 7 credentials of one achievement to 7 learners, and 6 offers.
     // B: 6 of X and 2 of Y (the first two learners hold both).
@@ -141,9 +126,18 @@ test('two nodes publish their aggregates; either shows both and their sums; a ta
     }
 
     // The same peer's valid aggregate (its next version) is taken: the refusal was of the figures.
+    // Left out of the sums while no trust root reaches the peer; summed once A endorses it.
     const valid = await aggregate(peer.key, { offered: v(10), claimed: v(9), issued: v(9), learners: v(9), learnersWithMoreThanOne: v(0) }, new Date().toISOString())
     await peer.federation.publish('aggregate', valid)
-    for (const n of [a, b]) await waitFor('the valid aggregate', async () => (await federation(n)).nodes === 3, signal)
+    for (const n of [a, b]) await waitFor('the valid aggregate, left out', async () => (await federation(n)).leftOut.untrusted === 1, signal)
+    for (const n of [a, b]) {
+      const f = await federation(n)
+      assert.is(f.nodes, 2)
+      assert.equal(f.untrusted.map((u: Json) => u.issuer), [peer.key.did])
+      assert.equal(f.totals.issued, sum(15))
+    }
+    await ok(a, 'POST', '/api/endorsements', { issuer: peer.key.did }, 201)
+    for (const n of [a, b]) await waitFor('the valid aggregate, summed', async () => (await federation(n)).nodes === 3, signal)
     for (const n of [a, b]) {
       const f = await federation(n)
       assert.equal(f.totals.issued, sum(24))

@@ -1,36 +1,21 @@
 // A hostile peer publishes straight onto the topics: forged announcements (another DID's
 // signature), oversize messages, garbage bytes and replayed old status list versions. None is
 // accepted or relayed, honest traffic keeps flowing, and the hostile peer's score goes negative.
-import { gossipsub } from '@libp2p/gossipsub'
-import type { GossipSub } from '@libp2p/gossipsub'
-import { identify } from '@libp2p/identify'
-import { noise } from '@libp2p/noise'
-import { tcp } from '@libp2p/tcp'
-import { yamux } from '@libp2p/yamux'
-import { multiaddr } from '@multiformats/multiaddr'
-import { createLibp2p } from 'libp2p'
-import type { Libp2p } from '@libp2p/interface'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import {
-  ANNOUNCEMENT_VERSION, documentBlock, encodeAnnouncement, KINDS, SCORE_THRESHOLDS, signAnnouncement, TOPIC_PREFIX, topicOf
-} from '@cofl/federation'
+import { ANNOUNCEMENT_VERSION, documentBlock, encodeAnnouncement, SCORE_THRESHOLDS, signAnnouncement } from '@cofl/federation'
 import type { Kind } from '@cofl/federation'
 import { generateKeyPair } from '@cofl/identity'
-import type { KeyPair } from '@cofl/identity'
 import { createIssuer, settle, signedAchievement, startNode, stopAll, waitFor } from './fixtures/federation.js'
 import type { TestNode } from './fixtures/federation.js'
-
-async function header (key: KeyPair, kind: Kind, document: Record<string, unknown>, sequence: number, addrs: string[] = []): Promise<Uint8Array> {
-  const { cid } = await documentBlock(document)
-  return encodeAnnouncement(await signAnnouncement({ v: ANNOUNCEMENT_VERSION, kind, issuer: key.did, id: document.id as string, cid: cid.toString(), sequence, addrs }, key))
-}
+import { announcementOf, joinNode, publishRaw, startHostile } from './fixtures/hostile.js'
+import type { HostilePeer } from './fixtures/hostile.js'
 
 test('a hostile peer: forgeries, oversize, garbage and replays are refused; honest traffic flows; its score drops', async () => {
   const signal = AbortSignal.timeout(60_000)
   const issuer = await createIssuer()
   const nodes: TestNode[] = []
-  let hostile: Libp2p<{ identify: ReturnType<ReturnType<typeof identify>>, pubsub: GossipSub }> | undefined
+  let hostile: HostilePeer | undefined
   try {
     const publisher = await startNode({ key: issuer.key })
     nodes.push(publisher)
@@ -40,22 +25,14 @@ test('a hostile peer: forgeries, oversize, garbage and replays are refused; hone
     nodes.push(far)
     await waitFor('honest connected to both', () => honest.federation.peers().length === 2, signal)
 
-    hostile = await createLibp2p({
-      addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-      transports: [tcp()],
-      connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
-      services: { identify: identify(), pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false }) }
-    })
-    for (const kind of KINDS) hostile.services.pubsub.subscribe(topicOf(kind, TOPIC_PREFIX))
-    await hostile.dial(multiaddr(honest.federation.multiaddrs()[0] as string), { signal })
+    hostile = await startHostile()
+    await joinNode(hostile, honest.federation.multiaddrs()[0] as string, signal)
     const hostileId = hostile.peerId.toString()
-    await waitFor('honest subscribed in the hostile peer\'s view', () => hostile!.services.pubsub.getSubscribers(topicOf('achievement', TOPIC_PREFIX)).length > 0, signal)
     await settle()
 
     // The honest state: a status list at version 2.
     const v1 = await issuer.signedList()
-    const v1Header = await header(issuer.key, 'status-list', v1, 1, publisher.federation.multiaddrs())
+    const v1Header = await announcementOf(issuer.key, 'status-list', v1, 1, publisher.federation.multiaddrs())
     await publisher.federation.publish('status-list', v1)
     const v2 = await issuer.revokeOne()
     await publisher.federation.publish('status-list', v2)
@@ -63,9 +40,7 @@ test('a hostile peer: forgeries, oversize, garbage and replays are refused; hone
 
     const forger = await generateKeyPair()
     const victim = issuer.key
-    const pub = async (kind: Kind, data: Uint8Array): Promise<void> => {
-      try { await hostile!.services.pubsub.publish(topicOf(kind, TOPIC_PREFIX), data) } catch {}
-    }
+    const pub = async (kind: Kind, data: Uint8Array): Promise<void> => { await publishRaw(hostile!, kind, data) }
     const forgedIds: string[] = []
     // 1. Replay of the genuine, correctly signed v1 header: stale -> Ignore, no roll-back.
     await pub('status-list', v1Header)

@@ -12,7 +12,8 @@ test('a late joiner after 100 announcements converges through sync alone', async
   try {
     const a = await startNode({ key: issuer.key })
     nodes.push(a)
-    const b = await startNode({ bootstrap: a.federation.multiaddrs() })
+    // b and c trust the publisher: an untrusted issuer's 101 documents would stop at its quota (UNTRUSTED_MAX_DOCUMENTS).
+    const b = await startNode({ bootstrap: a.federation.multiaddrs(), trustRoots: [issuer.key.did] })
     nodes.push(b)
     await waitFor('a and b connected', () => a.federation.peers().length === 1, signal)
     await settle()
@@ -26,7 +27,7 @@ test('a late joiner after 100 announcements converges through sync alone', async
     await a.federation.publish('status-list', list)
     await waitFor('b has all 100', async () => (await b.store.achievements.count()) === 100, signal)
     // c joins late, connected to b only: nothing is published any more.
-    const c = await startNode({ bootstrap: b.federation.multiaddrs() })
+    const c = await startNode({ bootstrap: b.federation.multiaddrs(), trustRoots: [issuer.key.did] })
     nodes.push(c)
     await waitFor('c has all 100', async () => (await c.store.achievements.count()) === 100, signal)
     await waitFor('c has the status list', async () => (await c.store.statusLists.get(list.id as string))?.sequence === 1, signal)

@@ -78,16 +78,19 @@ function oauthRefused (answer: Answer, status: number, error: string, code?: str
 
 interface Client { client_id: string, client_secret: string }
 
+// A client on the learner's own machine: every URL on the loopback host of its redirect URI, the
+// one case where http is accepted (docs/ob3-api.md, "POST /register"). It asks for refresh tokens.
 const registration = (extra: Json = {}): Json => ({
   client_name: 'Test Wallet',
-  client_uri: 'https://wallet.example/',
-  logo_uri: 'https://wallet.example/logo.png',
-  tos_uri: 'https://wallet.example/tos',
-  policy_uri: 'https://wallet.example/privacy',
+  client_uri: 'http://127.0.0.1:9/',
+  logo_uri: 'http://127.0.0.1:9/logo.png',
+  tos_uri: 'http://127.0.0.1:9/tos',
+  policy_uri: 'http://127.0.0.1:9/privacy',
   software_id: 'c0f1-test-wallet',
   software_version: '1.0.0',
   redirect_uris: [REDIRECT],
   scope: ALL_SCOPES.join(' '),
+  grant_types: ['authorization_code', 'refresh_token'],
   ...extra
 })
 
@@ -122,7 +125,7 @@ async function present (signer: KeyPair, holder: string, challenge: string, doma
   return await signPresentation({ '@context': [CREDENTIALS_V2_CONTEXT], type: ['VerifiablePresentation'], holder }, { key: signer, challenge, domain }) as Json
 }
 
-/** The whole authorisation: GET, the learner signs, POST, 302 back with code and state. */
+/** The whole authorisation: GET, the learner signs, POST, 302 back with code, scope and state. */
 async function authorize (client: Client, who: KeyPair, scope = ALL_SCOPES.join(' ')): Promise<{ code: string, verifier: string }> {
   const { verifier, challenge } = pkce()
   const pending = await startAuthorization(client, { scope, code_challenge: challenge })
@@ -132,6 +135,7 @@ async function authorize (client: Client, who: KeyPair, scope = ALL_SCOPES.join(
   const location = new URL(answer.headers.get('location') ?? '')
   assert.is(`${location.origin}${location.pathname}`, REDIRECT)
   assert.is(location.searchParams.get('state'), 'st4te')
+  assert.is(location.searchParams.get('scope'), scope)
   const code = location.searchParams.get('code')
   assert.ok(code != null && code.length >= 43)
   return { code, verifier }
@@ -236,7 +240,7 @@ test('register: RFC 7591 with the OB 3.0 metadata; incomplete metadata and unsaf
   oauthRefused(await http('POST', `${API}/register`, { json: registration({ token_endpoint_auth_method: 'none' }) }), 400, 'invalid_client_metadata')
 })
 
-test('authorise: the consent page (HTML) and its JSON form; the learner signs, 302 with code and state; token', async () => {
+test('authorise: the consent page (HTML) and its JSON form; the learner signs, 302 with code, scope and state; token', async () => {
   const { challenge } = pkce()
   const page = await http('GET', authorizeUrl(client, { scope: ALL_SCOPES.join(' '), code_challenge: challenge }), { headers: { accept: 'text/html' } })
   assert.is(page.status, 200)
@@ -407,6 +411,62 @@ test('refused: a bad PKCE verifier (400 invalid_grant), and the code is spent', 
   assert.is(new URL(plain.headers.get('location') ?? '').searchParams.get('error'), 'invalid_request')
   const noPkce = await http('GET', `${API}/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, state: 's' }).toString()}`)
   assert.is(new URL(noPkce.headers.get('location') ?? '').searchParams.get('error'), 'invalid_request')
+})
+
+test('any failed redemption spends the code: after one without code_verifier or redirect_uri, or with a wrong verifier, the right one gets invalid_grant', async () => {
+  const failures: Array<[(code: string, verifier: string) => Record<string, string>, string]> = [
+    [(code) => ({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT }), 'invalid_request'], // no code_verifier
+    [(code, verifier) => ({ grant_type: 'authorization_code', code, code_verifier: verifier }), 'invalid_request'], // no redirect_uri
+    [(code) => ({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: pkce().verifier }), 'invalid_grant'] // another verifier
+  ]
+  for (const [form, error] of failures) {
+    const { code, verifier } = await authorize(client, learner)
+    oauthRefused(await token(client, form(code, verifier)), 400, error)
+    const right = await token(client, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier })
+    oauthRefused(right, 400, 'invalid_grant', 'COFL_ERR_OB3_GRANT')
+    assert.match(right.body.error_description, /unknown authorisation code/)
+  }
+})
+
+test('/authorize redirects an error only for a known client and a redirect_uri it registered, exactly (RFC 6749 4.1.2.1, RFC 9700 4.11): else 400, no Location', async () => {
+  const { challenge } = pkce()
+  // Each request also carries an error that would be redirected (an unsupported response type).
+  const bad = { response_type: 'token', code_challenge: challenge }
+  const other3 = await register({ redirect_uris: ['http://127.0.0.1:9/third'] })
+  const noRedirect = async (query: string, error: string): Promise<void> => {
+    for (const accept of ['application/json', 'text/html']) {
+      const answer = await http('GET', `${API}/authorize?${query}`, { headers: { accept } })
+      oauthRefused(answer, 400, error)
+      assert.is(answer.headers.get('location'), null, `${query}: ${answer.headers.get('location') ?? ''}`)
+    }
+  }
+  const q = (params: Record<string, string>): string => new URLSearchParams(params).toString()
+  const base = { ...bad, state: 's', code_challenge_method: 'S256' }
+  await noRedirect(q({ ...base, redirect_uri: REDIRECT }), 'invalid_client') // no client_id
+  await noRedirect(q({ ...base, client_id: 'nobody', redirect_uri: REDIRECT }), 'invalid_client')
+  await noRedirect(q({ ...base, client_id: client.client_id }), 'invalid_request') // no redirect_uri
+  for (const uri of [
+    'http://127.0.0.1:9/third', // another client's
+    'HTTP://127.0.0.1:9/callback', 'http://127.0.0.1:9/callback/', 'http://127.0.0.1:9/Callback', 'http://127.0.0.1:9/%63allback',
+    `${REDIRECT}#x`, `${REDIRECT}?state=x`, 'http://127.0.0.1:09/callback', 'https://evil.example/callback', 'javascript:alert(1)'
+  ]) await noRedirect(q({ ...base, client_id: client.client_id, redirect_uri: uri }), 'invalid_request')
+  // Repeated client_id or redirect_uri: refused before either is used.
+  await noRedirect(`${q({ ...base, client_id: client.client_id, redirect_uri: REDIRECT })}&redirect_uri=${encodeURIComponent('https://evil.example/cb')}`, 'invalid_request')
+  await noRedirect(`${q({ ...base, client_id: other3.client_id, redirect_uri: REDIRECT })}&client_id=${encodeURIComponent(client.client_id)}`, 'invalid_request')
+  // A registration never used expires after 24 hours: its redirect URI is then anyone's.
+  const unused = await register()
+  ob3Clock.now = () => realNow() + 25 * 60 * 60_000
+  try {
+    await noRedirect(q({ ...base, client_id: unused.client_id, redirect_uri: REDIRECT }), 'invalid_client')
+  } finally {
+    ob3Clock.now = realNow
+  }
+  // The one case where an error goes back to the client: known client, its own redirect URI.
+  const answer = await http('GET', `${API}/authorize?${q({ ...base, client_id: client.client_id, redirect_uri: REDIRECT })}`)
+  assert.is(answer.status, 302)
+  const location = new URL(answer.headers.get('location') ?? '')
+  assert.is(`${location.origin}${location.pathname}`, REDIRECT)
+  assert.is(location.searchParams.get('error'), 'unsupported_response_type')
 })
 
 test('refused: a reused code (and the tokens of its first use are revoked); an expired code', async () => {

@@ -102,7 +102,8 @@ test.before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cofl-pathways-publish-'))
   a = createCityNode({ config: { data: join(dir, 'a'), name: 'Plymouth City of Learning' }, signingWorkers: 0 })
   await a.start()
-  b = createCityNode({ config: { data: join(dir, 'b'), name: 'Exeter City of Learning', bootstrap: a.info().multiaddrs }, signingWorkers: 0 })
+  // B trusts A: its public routes list only the documents of issuers it trusts.
+  b = createCityNode({ config: { data: join(dir, 'b'), name: 'Exeter City of Learning', bootstrap: a.info().multiaddrs, trustRoots: [a.did] }, signingWorkers: 0 })
   await b.start()
   const signal = AbortSignal.timeout(GOSSIP_MS)
   await waitFor('a and b connected', async () => (await ok(a, 'GET', '/api/health')).peers > 0, signal, 50)
@@ -215,8 +216,19 @@ test('invalid content is a 400 listing every error with its path; other refusals
   assert.match(await refused(a, 'POST', '/api/pathways', { ...SPINE, id: 'urn:cofl:spine:as-pathway', type: ['CoflSkillsSpine'] }, 400, 'COFL_ERR_BAD_REQUEST'), 'type: a pathway is a CoflPathway')
   await refused(a, 'POST', '/api/pathways', { ...INTEREST, id: 'not an id' }, 400, 'COFL_ERR_BAD_REQUEST')
   await refused(a, 'POST', '/api/pathways', [INTEREST], 400, 'COFL_ERR_BAD_REQUEST')
-  // An id that B holds as A's pathway cannot be published by B.
-  assert.match(await refused(b, 'POST', '/api/pathways', { ...INTEREST, id: DESTINATION.id }, 409, 'COFL_ERR_CONFLICT'), `held as a pathway of ${a.did}`)
+  // An id that names another DID is that DID's alone.
+  assert.match(await refused(b, 'POST', '/api/pathways', { ...INTEREST, id: `urn:cofl:aggregate:${a.did}` }, 400, 'COFL_ERR_BAD_REQUEST'), `is ${a.did}'s`)
+  // An id that B holds as A's pathway: B may publish its own with it too (documents are kept per
+  // issuer and id). Each node's lookup by id gives its own; `?issuer=` gives the other's.
+  const ours = await ok(b, 'POST', '/api/pathways', { ...INTEREST, id: DESTINATION.id }, 201)
+  assert.is((await held(b, 'pathways', DESTINATION.id))?.issuer, b.did)
+  assert.is((await ok(b, 'GET', `/api/pathways/${encodeURIComponent(DESTINATION.id)}?issuer=${encodeURIComponent(a.did)}`)).sequence, 3)
+  await waitFor('B\'s pathway on A', async () => (await call(a, 'GET', `/api/pathways/${encodeURIComponent(DESTINATION.id)}?issuer=${encodeURIComponent(b.did)}`, undefined, false)).status === 200, AbortSignal.timeout(GOSSIP_MS), 50)
+  assert.is((await held(a, 'pathways', DESTINATION.id))?.issuer, a.did)
+  assert.equal((await ok(a, 'GET', `/api/pathways/${encodeURIComponent(DESTINATION.id)}?issuer=${encodeURIComponent(b.did)}`)).document, ours.document)
+  // A does not trust B: B's pathway is not in A's list, unless asked for.
+  assert.not.ok((await ok(a, 'GET', '/api/pathways')).pathways.some((e: Json) => e.issuer === b.did))
+  assert.ok((await ok(a, 'GET', '/api/pathways?untrusted=1')).pathways.some((e: Json) => e.issuer === b.did))
   // Admin only.
   const anonymous = await call(a, 'POST', '/api/spines', SPINE, false)
   assert.is(anonymous.status, 401)

@@ -28,7 +28,10 @@
  * true sum is higher) and names the node in `suppressedIn`. A sum from 1 to 4 is suppressed again,
  * as any figure (valid aggregates show only 0 or more than the threshold, so it only happens with
  * a threshold below ours). Learners are counted by each node: a learner holding badges of two
- * nodes counts at both (nodes never share who their learners are).
+ * nodes counts at both (nodes never share who their learners are). Only the aggregates of issuers
+ * the node trusts are summed (`trusted`: its DID, its trust roots, chains of endorsements from
+ * them): a made-up node's figures are counted in `leftOut.untrusted` and listed in `untrusted`, never
+ * in the sums.
  */
 import type { StoredDocument } from '@cofl/store'
 import { countCell, MAX_SUPPRESSED_COUNT } from './analytics.js'
@@ -267,6 +270,22 @@ export interface FederationTotals {
   rows: FederationRow[]
   /** Aggregates held but not summed, with why (a node's figures that fail validation). */
   rejected: Array<{ id: string, issuer: string | null, errors: string[] }>
+  /**
+   * How many aggregates held are left out of the sums, by why: `untrusted`, their issuer is not
+   * one this node trusts (its DID, its trust roots, or a chain of endorsements from one); `rejected`,
+   * they fail validation (listed in `rejected`).
+   */
+  leftOut: { untrusted: number, rejected: number }
+  /** The aggregates left out because their issuer is not trusted (at most MAX_LISTED_UNTRUSTED, in DID order), with why. */
+  untrusted: Array<{ id: string, issuer: string, reason: string }>
+}
+
+/** The most aggregates of untrusted issuers listed in a FederationTotals (all are counted in `leftOut`). */
+export const MAX_LISTED_UNTRUSTED = 100
+
+/** Why an aggregate of an issuer that this node does not trust is not summed. */
+export function untrustedReason (issuer: string): string {
+  return `${issuer} is not trusted by this node: it is neither this node's DID nor a trust root, and no chain of endorsements from one reaches it`
 }
 
 /** What federationTotals reads of a stored aggregate (a StoredDocument, or a bare document). */
@@ -289,11 +308,12 @@ export function sumCells (parts: Array<{ issuer: string, cell: Cell }>): SumCell
  * issuer (by generatedAt, then sequence), its figures in a row, and their sums (see the top of this
  * file for the rule of a sum with suppressed parts).
  */
-export function federationTotals (aggregates: Iterable<AggregateInput>, options: { now?: number | Date } = {}): FederationTotals {
+export function federationTotals (aggregates: Iterable<AggregateInput>, options: { now?: number | Date, trusted?: (issuer: string) => boolean } = {}): FederationTotals {
   if (aggregates == null) throw new TypeError('federationTotals: aggregates is required')
   const now = options.now instanceof Date ? options.now.getTime() : options.now ?? Date.now()
   const newest = new Map<string, FederationRow>()
   const rejected: FederationTotals['rejected'] = []
+  const untrusted: FederationTotals['untrusted'] = []
   for (const stored of aggregates) {
     const document = stored?.document
     const id = typeof document?.id === 'string' ? document.id : typeof stored?.id === 'string' ? stored.id : ''
@@ -302,6 +322,7 @@ export function federationTotals (aggregates: Iterable<AggregateInput>, options:
     if (issuer === null && errors.length === 0) errors.push('issuer: is required')
     if (stored.issuer !== undefined && issuer !== null && stored.issuer !== issuer) errors.push(`issuer: ${issuer} is not the issuer it was stored for (${stored.issuer})`)
     if (errors.length > 0 || issuer === null) { rejected.push({ id, issuer, errors }); continue }
+    if (options.trusted != null && !options.trusted(issuer)) { untrusted.push({ id, issuer, reason: untrustedReason(issuer) }); continue }
     const content = document as unknown as AggregateContent
     const row: FederationRow = {
       issuer,
@@ -336,6 +357,8 @@ export function federationTotals (aggregates: Iterable<AggregateInput>, options:
     totals,
     byMonth,
     rows,
-    rejected
+    rejected,
+    leftOut: { untrusted: untrusted.length, rejected: rejected.length },
+    untrusted: untrusted.sort((a, b) => a.issuer < b.issuer ? -1 : a.issuer > b.issuer ? 1 : 0).slice(0, MAX_LISTED_UNTRUSTED)
   }
 }

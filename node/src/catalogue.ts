@@ -4,8 +4,9 @@
  * through `service.onDocument`. GET /api/catalogue (routes/catalogue.ts) answers from it.
  *
  * What it holds per document is only what a result shows and what the filters read (never the
- * whole signed document), under an internal number. A newer version of an id (higher sequence)
- * gets a new number and the old one is dropped from the entries; the posting lists keep the old
+ * whole signed document), under an internal number. Documents are kept per (issuer, id), as in
+ * the store: two issuers' documents with one id are two entries. A newer version of an issuer's
+ * document (higher sequence) gets a new number and the old one is dropped from the entries; the posting lists keep the old
  * number until a compaction (when dropped numbers outnumber the live ones), and every query skips
  * numbers that no longer name an entry.
  *
@@ -20,15 +21,18 @@
  *   the cells that the spherical cap can touch, then measures the great-circle distance. A pathway
  *   is as near as the nearest of its achievements, and in the areas of its achievements.
  * - Order: by distance when a point is given; else by how many query words the name matches;
- *   then by name, id and type. The cursor is that key of the last result (keyset paging: no
- *   duplicates or gaps between pages while the catalogue does not change).
+ *   then by name, id (and issuer) and type. The cursor is that key of the last result (keyset
+ *   paging: no duplicates or gaps between pages while the catalogue does not change).
+ * - Trust: given the issuers the node trusts (`search(query, { trusted })`), a search finds only
+ *   their documents, and a pathway's place and skills come from the trusted issuers'
+ *   achievements, unless the query says `untrusted` (docs/api.md, GET /api/catalogue).
  *
  * @example
  * ```ts
  * const catalogue = createCatalogueIndex()
  * service.onDocument((stored) => catalogue.put(stored))
  * await catalogue.load(service.store)
- * const page = catalogue.search({ q: 'coding brist', near: { lat: 51.45, lon: -2.59, km: 10 } })
+ * const page = catalogue.search({ q: 'coding brist', near: { lat: 51.45, lon: -2.59, km: 10 } }, { trusted: new Set([cityDid]) })
  * ```
  */
 import { distanceKm, EARTH_RADIUS_KM, MAX_LIST_LENGTH, MAX_REQUIREMENT_DEPTH, MAX_REQUIREMENT_NODES } from '@cofl/pathways'
@@ -88,6 +92,8 @@ export interface CatalogueQuery {
   type?: readonly CatalogueType[]
   /** Only documents of this issuer (DID). */
   issuer?: string
+  /** Also documents of issuers this node does not trust (SearchOptions.trusted); default false. */
+  untrusted?: boolean
   /** 1 to MAX_CATALOGUE_LIMIT; default DEFAULT_CATALOGUE_LIMIT. */
   limit?: number
   /** The `next` of the previous page. */
@@ -151,8 +157,11 @@ export interface CatalogueIndex {
   put: (stored: StoredDocument) => boolean
   /** Puts every achievement, pathway, opportunity and spine of the store. */
   load: (store: Store) => Promise<void>
-  /** A page of results. An invalid cursor is an InputError (COFL_ERR_INPUT); a bad limit a TypeError. */
-  search: (query: CatalogueQuery) => CataloguePage
+  /**
+   * A page of results. An invalid cursor is an InputError (COFL_ERR_INPUT); a bad limit a TypeError.
+   * With `options.trusted`, only those issuers' documents, unless the query asks for `untrusted`.
+   */
+  search: (query: CatalogueQuery, options?: SearchOptions) => CataloguePage
   stats: () => CatalogueStats
 }
 
@@ -173,10 +182,18 @@ interface Alignment {
   code?: string
 }
 
+/** What a search may see beside its query. */
+export interface SearchOptions {
+  /** The issuers this node trusts (its trust graph): only their documents are found, unless the query says `untrusted`. */
+  trusted?: ReadonlySet<string>
+}
+
 interface Entry {
   no: number
   type: CatalogueType
   id: string
+  /** `id U+0000 issuer`: two issuers' documents with one id are two entries (documents are kept per (issuer, id)). */
+  key: string
   issuer: string
   sequence: number
   name: string
@@ -208,7 +225,7 @@ interface Entry {
 
 interface SpineSkillInfo { name?: string, framework?: string, code?: string }
 
-/** The sort key of a result: primary number, then folded name, id and type. */
+/** The sort key of a result: primary number, then folded name, id (the entry's key: id, then issuer) and type. */
 interface Key { p: number, s: string, i: string, t: number }
 interface Hit extends Key { no: number, km: number | undefined }
 
@@ -337,7 +354,12 @@ function readRequirements (node: unknown, leaves: Set<string>, depth = 1, state 
   return costs.sort((a, b) => a - b).slice(0, need).reduce((s, c) => s + c, 0)
 }
 
-function push<K> (map: Map<K, number[]>, key: K, no: number): void {
+/** The key of a document in the index: its id and issuer (U+0000 between them, as in the store). */
+function entryKey (stored: StoredDocument): string {
+  return `${stored.id}\u0000${stored.issuer}`
+}
+
+function push<K, V> (map: Map<K, V[]>, key: K, no: V): void {
   const list = map.get(key)
   if (list === undefined) map.set(key, [no])
   else list.push(no)
@@ -411,7 +433,12 @@ class TopK {
 export function createCatalogueIndex (): CatalogueIndex {
   let entries: Array<Entry | undefined> = []
   let live = 0
+  // By entry key (entryKey: id and issuer).
   const ids: Record<CatalogueType, Map<string, number>> = { achievement: new Map(), pathway: new Map(), opportunity: new Map() }
+  // Achievement id -> the keys of the entries with that id (one per issuer).
+  const achievementKeys = new Map<string, string[]>()
+  // Whose documents the search under way may show (search() sets it; between searches, everyone's).
+  let visible: (issuer: string) => boolean = () => true
   const terms = new Map<string, Term>()
   let sortedTokens: string[] = []
   let newTokens: string[] = []
@@ -450,7 +477,7 @@ export function createCatalogueIndex (): CatalogueIndex {
   }
 
   function putSpine (stored: StoredDocument): boolean {
-    const held = spines.get(stored.id)
+    const held = spines.get(entryKey(stored))
     if (held !== undefined && held.sequence >= stored.sequence) return false
     const list = Array.isArray(stored.document.skills) ? stored.document.skills as unknown[] : []
     const skills: Array<SpineSkillInfo & { id: string }> = []
@@ -464,7 +491,7 @@ export function createCatalogueIndex (): CatalogueIndex {
       const code = str(o.targetCode)
       skills.push({ id, ...(name !== undefined ? { name } : {}), ...(framework !== undefined ? { framework } : {}), ...(code !== undefined ? { code } : {}) })
     }
-    spines.set(stored.id, { sequence: stored.sequence, skills })
+    spines.set(entryKey(stored), { sequence: stored.sequence, skills })
     rebuildSpines()
     return true
   }
@@ -509,6 +536,7 @@ export function createCatalogueIndex (): CatalogueIndex {
       no,
       type,
       id: stored.id,
+      key: entryKey(stored),
       issuer: intern(stored.issuer),
       sequence,
       name,
@@ -642,7 +670,7 @@ export function createCatalogueIndex (): CatalogueIndex {
     pathwayRefs = new Map()
     kept.forEach((e, no) => {
       e.no = no
-      ids[e.type].set(e.id, no)
+      ids[e.type].set(e.key, no)
       post(e)
     })
     for (const [token, term] of terms) if (term.docs.length === 0) terms.delete(token)
@@ -656,7 +684,7 @@ export function createCatalogueIndex (): CatalogueIndex {
     const type: CatalogueType | undefined = stored.kind === 'achievement' ? 'achievement' : stored.kind === 'pathway' ? 'pathway' : stored.kind === 'opportunity' ? 'opportunity' : undefined
     if (type === undefined) return false
     const sequence = typeof stored.sequence === 'number' ? stored.sequence : 0
-    const heldNo = ids[type].get(stored.id)
+    const heldNo = ids[type].get(entryKey(stored))
     if (heldNo !== undefined) {
       if ((entries[heldNo] as Entry).sequence >= sequence) return false
       entries[heldNo] = undefined
@@ -665,7 +693,8 @@ export function createCatalogueIndex (): CatalogueIndex {
     const no = entries.length
     const entry = entryOf(type, stored, sequence, no)
     entries.push(entry)
-    ids[type].set(entry.id, no)
+    ids[type].set(entry.key, no)
+    if (type === 'achievement' && heldNo === undefined) push(achievementKeys, entry.id, entry.key)
     live++
     post(entry)
     if (no >= seen.length) {
@@ -727,7 +756,7 @@ export function createCatalogueIndex (): CatalogueIndex {
     for (const key of skillKeysOf(skill)) for (const no of skills.get(key) ?? NONE) if (entries[no] !== undefined) out.add(no)
     for (const no of [...out]) {
       const e = entries[no] as Entry
-      if (e.type === 'achievement') for (const r of refs.get(e.id) ?? NONE) if (entries[r] !== undefined) out.add(r)
+      if (e.type === 'achievement' && visible(e.issuer)) for (const r of refs.get(e.id) ?? NONE) if (entries[r] !== undefined) out.add(r)
     }
     const pathways: Entry[] = []
     for (const no of out) if ((entries[no] as Entry).type === 'pathway') pathways.push(entries[no] as Entry)
@@ -735,9 +764,17 @@ export function createCatalogueIndex (): CatalogueIndex {
     return out
   }
 
+  /**
+   * The achievement with this id that a document refers to: of the issuers with an achievement
+   * of that id, the first the search at hand may see (`visible`).
+   */
   function achievementOf (id: string): Entry | undefined {
-    const no = ids.achievement.get(id)
-    return no === undefined ? undefined : entries[no]
+    for (const key of achievementKeys.get(id) ?? NONE) {
+      const no = ids.achievement.get(key)
+      const e = no === undefined ? undefined : entries[no]
+      if (e !== undefined && visible(e.issuer)) return e
+    }
+    return undefined
   }
 
   /** The distance from a point: of the entry's place; for a pathway, of its nearest achievement. */
@@ -804,7 +841,17 @@ export function createCatalogueIndex (): CatalogueIndex {
     return out
   }
 
-  function search (query: CatalogueQuery): CataloguePage {
+  function search (query: CatalogueQuery, options: SearchOptions = {}): CataloguePage {
+    const trusted = options.trusted
+    visible = trusted === undefined || query?.untrusted === true ? () => true : (issuer) => trusted.has(issuer)
+    try {
+      return run(query)
+    } finally {
+      visible = () => true
+    }
+  }
+
+  function run (query: CatalogueQuery): CataloguePage {
     if (query == null || typeof query !== 'object') throw new TypeError('query must be an object')
     const limit = query.limit ?? DEFAULT_CATALOGUE_LIMIT
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CATALOGUE_LIMIT) throw new TypeError(`query.limit must be an integer from 1 to ${MAX_CATALOGUE_LIMIT}`)
@@ -861,11 +908,11 @@ export function createCatalogueIndex (): CatalogueIndex {
       if (n < size) { size = n; drive = run; driver = name }
     }
     const withPathways = types.has('pathway')
-    /** Visits the pathways that ask for the achievement `no` too (not the opportunities: they have places of their own). */
+    /** Visits the pathways that ask for the achievement `no` too (not the opportunities: they have places of their own), when the search may see it. */
     const andPathways = (visit: (no: number) => void, no: number): void => {
       visit(no)
       const e = entries[no]
-      if (withPathways && e?.type === 'achievement') for (const r of refs.get(e.id) ?? NONE) if (entries[r]?.type === 'pathway') visit(r)
+      if (withPathways && e?.type === 'achievement' && visible(e.issuer)) for (const r of refs.get(e.id) ?? NONE) if (entries[r]?.type === 'pathway') visit(r)
     }
     const first = words[0]
     if (first !== undefined) consider('text', first.docs.length, (visit) => { for (const no of first.docs) visit(no) })
@@ -906,6 +953,7 @@ export function createCatalogueIndex (): CatalogueIndex {
       const e = entries[no]
       if (e === undefined || !types.has(e.type)) return
       if (issuer !== undefined && e.issuer !== issuer) return
+      if (!visible(e.issuer)) return
       for (const w of words) if (!e.terms.includes(w)) return
       if (prefixTerms !== undefined && !e.terms.some((t) => t.mark === mark)) return
       if (skillSet !== undefined && !skillSet.has(no)) return
@@ -925,7 +973,7 @@ export function createCatalogueIndex (): CatalogueIndex {
         key.p = -score
       } else key.p = 0
       key.s = e.sortName
-      key.i = e.id
+      key.i = e.key
       key.t = TYPE_NO[e.type]
       if (after !== undefined && compareKeys(key, after) <= 0) return
       remaining++

@@ -11,8 +11,8 @@ import type { FastifyInstance } from 'fastify'
 import { resolveConfig } from './config.js'
 import type { ConfigInput, NodeConfig } from './config.js'
 import { DATA_FILES, DEFAULT_SIGNING_WORKERS, META_STATUS_LIST_BASE } from './constants.js'
-import { ensureDataDir, openAdminToken, openIssuerKey, removeNodeInfo, undoDataDir, unencryptedKeyWarning, writeNodeInfo } from './datadir.js'
-import type { DataDirBefore, NodeInfo } from './datadir.js'
+import { ensureDataDir, openAdminToken, openIssuerKey, readNodePorts, removeNodeInfo, undoDataDir, unencryptedKeyWarning, writeNodeInfo, writeNodePorts } from './datadir.js'
+import type { DataDirBefore, NodeInfo, NodePorts } from './datadir.js'
 import { ConfigError, PortInUseError } from './errors.js'
 import { buildApi } from './http.js'
 import { openNetwork } from './network.js'
@@ -65,10 +65,13 @@ function httpUrl (address: string | { address: string, port: number } | null, ho
   return `http://${h === '0.0.0.0' || h === '[::]' ? host : h}:${address.port}`
 }
 
-/** The HTTP server's failure to listen, said with the configuration key to change (or `err`). */
-function httpListenError (err: unknown, http: NodeConfig['http']): unknown {
+/**
+ * The HTTP server's failure to listen, said with the configuration key to change (or `err`).
+ * `recorded`: the port came from DIR/node-ports.json (this file), not from the configuration.
+ */
+function httpListenError (err: unknown, http: NodeConfig['http'], port: number, recorded: string | undefined): unknown {
   const code = (err as NodeJS.ErrnoException).code
-  if (code === 'EADDRINUSE') return new PortInUseError({ key: 'http.port', address: http.host, port: http.port }, { cause: err })
+  if (code === 'EADDRINUSE') return new PortInUseError({ key: 'http.port', address: http.host, port, recorded }, { cause: err })
   if (code === 'EACCES') return new ConfigError({ key: 'http.port', value: http.port, source: 'the configuration', expected: 'a port this user may listen on (1024 or above for most users; 0 picks a free one)' }, { cause: err })
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new ConfigError({ key: 'http.host', value: http.host, source: 'the configuration', expected: 'an address of this machine (such as 127.0.0.1, or 0.0.0.0 for all)' }, { cause: err })
   return err
@@ -153,12 +156,18 @@ export function createCityNode (init: CityNodeInit = {}): CityNode {
           })
         }
         registry = await openStatusRegistry({ directory: join(dir, DATA_FILES.status), issuer: did, listId: listIdFunction(did, config.publicBaseUrl) })
+        // Ports that port-0 settings got on the first start: the same again, so that peers find this node.
+        const portsFile = join(dir, DATA_FILES.ports)
+        const ports = await readNodePorts(dir)
         network = await openNetwork({
           key,
           store,
           directory: join(dir, DATA_FILES.federation),
           listen: config.listen,
+          recordedListen: ports.listen,
+          portsFile,
           bootstrap: config.bootstrap,
+          allowDial: config.allowDial,
           trustRoots: config.trustRoots,
           federation: init.federation ?? true
         })
@@ -166,13 +175,21 @@ export function createCityNode (init: CityNodeInit = {}): CityNode {
         signing = createSigningPool({ key, workers: init.signingWorkers ?? DEFAULT_SIGNING_WORKERS() })
         const service = createCityService({ key, name: config.name, store, registry, network, log, publicBaseUrl: config.publicBaseUrl, sign: signing.sign })
         await service.prepare()
-        app = buildApi({ service, adminToken, bodyLimit: config.limits.bodyBytes, closing: () => closing })
+        const { host: listenHost, port: _port, ...httpLimits } = config.http
+        app = buildApi({ service, adminToken, bodyLimit: config.limits.bodyBytes, closing: () => closing, http: httpLimits, listenHost })
+        const recordedHttp = config.http.port === 0 && ports.http?.host === config.http.host ? ports.http.port : undefined
         try {
-          await app.listen({ host: config.http.host, port: config.http.port })
+          await app.listen({ host: config.http.host, port: recordedHttp ?? config.http.port })
         } catch (err) {
-          throw httpListenError(err, config.http)
+          throw httpListenError(err, config.http, recordedHttp ?? config.http.port, recordedHttp != null ? portsFile : undefined)
         }
         url = httpUrl(app.server.address(), config.http.host)
+        const httpPort = (app.server.address() as { port: number }).port
+        // What port-0 settings got, added to the record (a setting not used this time keeps its entry).
+        const chosen: NodePorts = { listen: { ...ports.listen, ...network.chosenListen() } }
+        if (config.http.port === 0) chosen.http = { host: config.http.host, port: httpPort }
+        else if (ports.http != null) chosen.http = ports.http
+        await writeNodePorts(dir, chosen, ports)
         info = { did, peerId: network.peerId, multiaddrs: network.multiaddrs(), http: url, pid: process.pid, startedAt: new Date().toISOString() }
         await writeNodeInfo(dir, info)
         state = 'running'

@@ -1,7 +1,8 @@
 /**
  * The `cofl` command line. Exit codes (docs/errors.md): 0 valid / done, 1 verified invalid, 2 bad
- * usage, unusable input or a refusal (one line on stderr, no stack trace), 70 an internal error (a
- * bug: its stack is printed with DEBUG=cofl:*), 130 interrupted at a prompt.
+ * usage, unusable input or a refusal (one line on stderr, no stack trace), 3 cannot be checked
+ * here (`cofl verify`), 70 an internal error (a bug: its stack is printed with DEBUG=cofl:*), 130
+ * interrupted at a prompt.
  */
 import { readFileSync } from 'node:fs'
 import { mkdir, stat } from 'node:fs/promises'
@@ -18,13 +19,8 @@ import { findAbove } from './config.js'
 import { EXIT } from './constants.js'
 import { InputError, InterruptedError, UsageError } from './errors.js'
 import { fsReason, openKey, parseJson, passphrase, readInput, readJsonObject, writeFileAtomic } from './io.js'
-import { assertResolvableDid, issueCredential, signAchievement } from './issue.js'
-import { NODE_COMMANDS, verifyOnNode } from './commands/node.js'
-import { WALLET_COMMANDS } from './commands/wallet.js'
-import { PROGRESS_COMMANDS } from './commands/progress.js'
-import { OFFER_COMMANDS } from './commands/offers.js'
 import { withBatch } from './commands/verify-batch.js'
-import { json, required, str } from './commands/types.js'
+import { exitOfReport, json, required, str } from './commands/types.js'
 import type { CliIo, Command } from './commands/types.js'
 
 export { EXIT }
@@ -108,6 +104,7 @@ const COMMANDS: Record<string, Command> = {
     async run (values, positionals, io) {
       const fields = await readJsonObject(positionals[0] as string, 'the fields of an achievement')
       const key = await openKey(required(values, 'key'), str(values['passphrase-file']))
+      const { signAchievement } = await import('./issue.js')
       io.stdout(json(await signAchievement(key, fields, str(values['issuer-name']))))
       return EXIT.ok
     }
@@ -122,6 +119,7 @@ const COMMANDS: Record<string, Command> = {
       const path = required(values, 'achievement')
       const achievement = await readJsonObject(path, 'an achievement')
       if (achievement.proof == null) throw new InputError(`${path === '-' ? 'standard input' : path} is not a signed achievement: sign it first with \`cofl achievement sign\``)
+      const { assertResolvableDid, issueCredential } = await import('./issue.js')
       const subject = required(values, 'subject')
       await assertResolvableDid(subject, 'the subject')
       let validUntil: Date | undefined
@@ -194,14 +192,14 @@ const COMMANDS: Record<string, Command> = {
   verify: {
     summary: 'verify a credential, a presentation or a baked badge image; prints the report',
     usage: 'cofl verify FILE [--status-list FILE]... [--challenge C [--domain D]] [--json]\n       cofl verify --node URL FILE [--challenge C [--domain D]] [--json]',
-    help: 'FILE is a credential, a presentation, a baked badge image (PNG or SVG: the credential baked\ninto it is verified; a VC-JWT is reported as not supported), or - for standard input.\nChecks, in order: the data model, the OB 3.0 JSON Schema, the signature, revocation and\nsuspension (against the signed status lists given with --status-list), and the validity dates.\nA presentation is checked against the challenge (and domain) you gave its holder, and every\ncredential inside it.\nWith --node URL (or --data DIR of a running node), the node verifies it (POST /api/verify)\nwith the status lists of its replica and the issuer\'s trust.\nExit 0 when valid, 1 when not. --json prints the report as one JSON object.',
+    help: 'FILE is a credential, a presentation, a baked badge image (PNG or SVG: the credential baked\ninto it is verified; a VC-JWT is reported as not supported), or - for standard input.\nChecks, in order: the data model, the OB 3.0 JSON Schema, the signature, revocation and\nsuspension (against the signed status lists given with --status-list), and the validity dates.\nA presentation is checked against the challenge (and domain) you gave its holder, and every\ncredential inside it.\nWith --node URL (or --data DIR of a running node), the node verifies it (POST /api/verify)\nwith the status lists of its replica and the issuer\'s trust.\nA key counts only when the issuer\'s own document binds it (a did:key issuer: its DID; a URL or\ndid:web issuer: its document, which is not resolved here), never a key named in a URL.\nExit 0 when valid, 1 when invalid (forged, tampered, revoked, expired), 3 when it cannot be\nchecked here (an unsupported cryptosuite, an issuer whose document cannot be resolved here, a\nstatus list that is not available). --json prints the report as one JSON object.',
     options: { 'status-list': { type: 'string', multiple: true }, challenge: { type: 'string' }, domain: { type: 'string' }, json: { type: 'boolean' }, node: { type: 'string' }, data: { type: 'string' } },
     positionals: [1, 1],
     async run (values, positionals, io) {
       const file = positionals[0] as string
       const print = (report: VerificationReport): number => {
         io.stdout(values.json === true ? JSON.stringify(report) + '\n' : formatReport(report) + '\n')
-        return report.verified ? EXIT.ok : EXIT.invalid
+        return exitOfReport(report)
       }
       const bytes = await readInput(file)
       const format = detectBadgeFormat(bytes)
@@ -220,6 +218,7 @@ const COMMANDS: Record<string, Command> = {
       const options = { ...(challenge != null ? { challenge } : {}), ...(domain != null ? { domain } : {}) }
       if (values.node != null || values.data != null) {
         if (values['status-list'] != null) throw new UsageError('--status-list goes without --node: the node uses its own replica of the lists')
+        const { verifyOnNode } = await import('./commands/node.js')
         return await verifyOnNode(values, input, options, io)
       }
       const lists: unknown[] = []
@@ -237,13 +236,33 @@ const COMMANDS: Record<string, Command> = {
       io.stdout(`${version()}\n`)
       return EXIT.ok
     }
-  },
-  ...NODE_COMMANDS,
-  ...OFFER_COMMANDS,
-  ...WALLET_COMMANDS,
-  ...PROGRESS_COMMANDS
+  }
 }
 COMMANDS.verify = withBatch(COMMANDS.verify as Command)
+
+let allCommands: Promise<Record<string, Command>> | undefined
+
+/**
+ * Every command, in the order the help lists them: those above, then those of the modules of
+ * commands/ (a node's, offers, the wallet, progress). Those modules are imported here, when one
+ * of their commands runs or the help lists them all, so that `cofl verify` does not load what only
+ * they need.
+ */
+async function commands (): Promise<Record<string, Command>> {
+  allCommands ??= Promise.all([
+    import('./commands/node.js'), import('./commands/offers.js'), import('./commands/wallet.js'), import('./commands/progress.js')
+  ]).then(([node, offers, wallet, progress]) => ({
+    ...COMMANDS, ...node.NODE_COMMANDS, ...offers.OFFER_COMMANDS, ...wallet.WALLET_COMMANDS, ...progress.PROGRESS_COMMANDS
+  }))
+  return await allCommands
+}
+
+/** The command called `name`: one of those above without importing the others. */
+async function commandNamed (name: string): Promise<Command | undefined> {
+  if (Object.hasOwn(COMMANDS, name)) return COMMANDS[name]
+  const all = await commands()
+  return Object.hasOwn(all, name) ? all[name] : undefined
+}
 
 const GROUPS = ['keys', 'achievement', 'status', 'node', 'credential', 'wallet']
 
@@ -264,18 +283,18 @@ function commandHelp (name: string, command: Command): string {
 }
 
 /** The usage lines of a group of commands (`cofl keys`). */
-function groupHelp (group: string): string {
-  const sub = Object.entries(COMMANDS).filter(([n]) => n.startsWith(`${group} `))
+async function groupHelp (group: string): Promise<string> {
+  const sub = Object.entries(await commands()).filter(([n]) => n.startsWith(`${group} `))
   return `Usage:\n${sub.map(([, c]) => `  ${c.usage}`).join('\n')}\n`
 }
 
 /** `cofl help WORDS...`: the help of a command or a group; exit 2 for one that does not exist. */
-function helpOf (words: string[], io: CliIo): number {
+async function helpOf (words: string[], io: CliIo): Promise<number> {
   const name = words.join(' ')
-  const command = COMMANDS[name]
-  if (name === 'help') io.stdout(mainHelp())
+  const command = await commandNamed(name)
+  if (name === 'help') io.stdout(await mainHelp())
   else if (command != null) io.stdout(commandHelp(name, command))
-  else if (words.length === 1 && GROUPS.includes(name)) io.stdout(groupHelp(name))
+  else if (words.length === 1 && GROUPS.includes(name)) io.stdout(await groupHelp(name))
   else {
     io.stderr(`cofl: there is no command "${name}" (cofl --help lists the commands)\n`)
     return EXIT.usage
@@ -283,18 +302,20 @@ function helpOf (words: string[], io: CliIo): number {
   return EXIT.ok
 }
 
-export function mainHelp (): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length))
+/** The help `cofl --help` prints: every command with its summary. */
+export async function mainHelp (): Promise<string> {
+  const all = await commands()
+  const width = Math.max(...Object.keys(all).map((n) => n.length))
   return [
     'cofl: a federated, decentralised Open Badges network for Cities of Learning',
     '',
     'Usage: cofl <command> [options]    (cofl <command> --help for a command\'s options)',
     '',
     'Commands:',
-    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    ...Object.entries(all).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
     'Exit codes: 0 valid / done, 1 verified invalid, 2 bad usage, unusable input or refused by the node,',
-    '70 an internal error (a bug), 130 interrupted at a prompt.',
+    '3 cannot be checked here (cofl verify), 70 an internal error (a bug), 130 interrupted at a prompt.',
     ''
   ].join('\n')
 }
@@ -307,18 +328,18 @@ function describe (err: unknown): string {
 /** Runs the CLI with `argv` (without node and the script); returns the exit code. */
 export async function runCli (argv: string[], io: CliIo = defaultIo): Promise<number> {
   const [first, second] = argv
-  if (first === 'help' && argv.length > 1) return helpOf(argv.slice(1), io)
+  if (first === 'help' && argv.length > 1) return await helpOf(argv.slice(1), io)
   if (first == null || first === '--help' || first === '-h' || first === 'help') {
-    io.stdout(mainHelp())
+    io.stdout(await mainHelp())
     return first == null ? EXIT.usage : EXIT.ok
   }
   if (first === '--version' || first === '-v') return await runCli(['version'], io)
   const grouped = GROUPS.includes(first)
   const name = grouped ? `${first} ${second ?? ''}`.trim() : first
-  const command = COMMANDS[name]
+  const command = await commandNamed(name)
   if (command == null) {
     if (grouped && (second == null || second === '--help' || second === '-h')) {
-      io.stdout(groupHelp(first))
+      io.stdout(await groupHelp(first))
       return second == null ? EXIT.usage : EXIT.ok
     }
     io.stderr(`cofl: unknown command "${name}" (cofl --help lists the commands)\n`)

@@ -6,10 +6,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Ajv } from 'ajv'
-import type { ErrorObject } from 'ajv'
+import type { ErrorObject, ValidateFunction } from 'ajv'
 import { ConfigError } from './errors.js'
 import { fsReason } from './io.js'
 
@@ -18,6 +18,19 @@ export interface HttpConfig {
   host: string
   /** Port; 0 lets the OS choose one (written to DIR/node.json). */
   port: number
+  /**
+   * The most connections open at once; more are closed as they arrive (docs/operations.md,
+   * "Connections"). null: half the process's limit of open files, at most 4096.
+   */
+  maxConnections?: number | null
+  /** A connection with no request under way that sends nothing for this long is closed (ms). */
+  idleTimeoutMs?: number
+  /** A kept-alive connection is closed after this long without a new request (ms). */
+  keepAliveTimeoutMs?: number
+  /** A request's headers must arrive within this long (ms; at most requestTimeoutMs). */
+  headersTimeoutMs?: number
+  /** A whole request must arrive within this long (ms). */
+  requestTimeoutMs?: number
 }
 
 export interface LimitsConfig {
@@ -35,6 +48,11 @@ export interface NodeConfig {
   http: HttpConfig
   /** Multiaddrs (with /p2p/<peer id>) of peers to dial on start. */
   bootstrap: string[]
+  /**
+   * Which addresses besides public ones the node dials when peers name them (announcements,
+   * signed peer records, known peers): 'loopback', 'private'. Bootstrap addresses are always dialled.
+   */
+  allowDial: DialKind[]
   /** DIDs of the cities this node trusts (its own city is always trusted). */
   trustRoots: string[]
   /** When set, status list ids are https URLs under it (see docs/operations.md). */
@@ -49,10 +67,15 @@ export interface ConfigInput {
   listen?: string[]
   http?: Partial<HttpConfig>
   bootstrap?: string[]
+  allowDial?: DialKind[]
   trustRoots?: string[]
   publicBaseUrl?: string | null
   limits?: Partial<LimitsConfig>
 }
+
+/** The kinds of non-public addresses a node may be allowed to dial (config key `allowDial`). */
+export const DIAL_KINDS = ['loopback', 'private'] as const
+export type DialKind = typeof DIAL_KINDS[number]
 
 /** Environment variables and the keys they set (lists are comma-separated). */
 export const CONFIG_ENV: Readonly<Record<string, { key: string, kind: 'string' | 'integer' | 'list' | 'nullable' }>> = {
@@ -61,7 +84,9 @@ export const CONFIG_ENV: Readonly<Record<string, { key: string, kind: 'string' |
   COFL_LISTEN: { key: 'listen', kind: 'list' },
   COFL_HTTP_HOST: { key: 'http.host', kind: 'string' },
   COFL_HTTP_PORT: { key: 'http.port', kind: 'integer' },
+  COFL_HTTP_MAX_CONNECTIONS: { key: 'http.maxConnections', kind: 'integer' },
   COFL_BOOTSTRAP: { key: 'bootstrap', kind: 'list' },
+  COFL_ALLOW_DIAL: { key: 'allowDial', kind: 'list' },
   COFL_TRUST_ROOTS: { key: 'trustRoots', kind: 'list' },
   COFL_PUBLIC_BASE_URL: { key: 'publicBaseUrl', kind: 'nullable' },
   COFL_BODY_LIMIT: { key: 'limits.bodyBytes', kind: 'integer' }
@@ -73,10 +98,16 @@ const EXPECTED: Record<string, string> = {
   data: 'a non-empty directory path',
   name: 'a non-empty string or null',
   listen: 'an array of multiaddrs such as "/ip4/127.0.0.1/tcp/0"',
-  http: 'an object {"host", "port"}',
+  http: 'an object {"host", "port", "maxConnections", "idleTimeoutMs", "keepAliveTimeoutMs", "headersTimeoutMs", "requestTimeoutMs"}',
   'http.host': 'a host name or IP address to listen on, such as "127.0.0.1"',
   'http.port': 'an integer from 0 to 65535 (0: a port chosen by the OS)',
+  'http.maxConnections': 'null (half the limit of open files, at most 4096) or an integer from 1 to 1000000',
+  'http.idleTimeoutMs': 'an integer from 100 to 3600000 (milliseconds)',
+  'http.keepAliveTimeoutMs': 'an integer from 100 to 3600000 (milliseconds)',
+  'http.headersTimeoutMs': 'an integer from 100 to 3600000 (milliseconds), at most http.requestTimeoutMs',
+  'http.requestTimeoutMs': 'an integer from 100 to 3600000 (milliseconds)',
   bootstrap: 'an array of multiaddrs that end with /p2p/<peer id>',
+  allowDial: `an array of ${DIAL_KINDS.map((k) => `"${k}"`).join(' and ')} (public addresses are always dialled; [] in production unless the peers are on a private network)`,
   trustRoots: 'an array of DIDs ("did:...")',
   publicBaseUrl: 'null or an http(s) URL without query or fragment, such as "https://badges.example.org"',
   limits: 'an object {"bodyBytes"}',
@@ -86,7 +117,7 @@ const EXPECTED: Record<string, string> = {
 const CONFIG_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['data', 'name', 'listen', 'http', 'bootstrap', 'trustRoots', 'publicBaseUrl', 'limits'],
+  required: ['data', 'name', 'listen', 'http', 'bootstrap', 'allowDial', 'trustRoots', 'publicBaseUrl', 'limits'],
   properties: {
     data: { type: 'string', minLength: 1 },
     name: { type: ['string', 'null'], minLength: 1 },
@@ -97,10 +128,16 @@ const CONFIG_SCHEMA = {
       required: ['host', 'port'],
       properties: {
         host: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9.:\\[\\]-]+$' },
-        port: { type: 'integer', minimum: 0, maximum: 65535 }
+        port: { type: 'integer', minimum: 0, maximum: 65535 },
+        maxConnections: { type: ['integer', 'null'], minimum: 1, maximum: 1_000_000 },
+        idleTimeoutMs: { type: 'integer', minimum: 100, maximum: 3_600_000 },
+        keepAliveTimeoutMs: { type: 'integer', minimum: 100, maximum: 3_600_000 },
+        headersTimeoutMs: { type: 'integer', minimum: 100, maximum: 3_600_000 },
+        requestTimeoutMs: { type: 'integer', minimum: 100, maximum: 3_600_000 }
       }
     },
     bootstrap: { type: 'array', items: { type: 'string', pattern: '^/.+/p2p/[A-Za-z0-9]+$' } },
+    allowDial: { type: 'array', items: { type: 'string', enum: DIAL_KINDS }, uniqueItems: true },
     trustRoots: { type: 'array', items: { type: 'string', pattern: '^did:[a-z0-9]+:\\S+$' } },
     publicBaseUrl: { type: ['string', 'null'], pattern: '^https?://[^/?#\\s]+(/[^?#\\s]*)?$' },
     limits: {
@@ -114,7 +151,21 @@ const CONFIG_SCHEMA = {
   }
 } as const
 
-const validate = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile(CONFIG_SCHEMA)
+let validator: ValidateFunction | undefined
+
+/**
+ * The validator of CONFIG_SCHEMA, compiled on first use: loading Ajv and compiling the schema take
+ * tens of milliseconds that only the commands reading a configuration should pay, not every start
+ * of the CLI (`cofl verify` imports this module too). Ajv is CommonJS, so it is required here,
+ * synchronously, rather than imported at the top.
+ */
+function validateConfig (): ValidateFunction {
+  if (validator === undefined) {
+    const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv')
+    validator = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile(CONFIG_SCHEMA)
+  }
+  return validator
+}
 
 /**
  * The file at `relative` in this module's directory or the nearest one above it (up to 5 levels),
@@ -211,7 +262,7 @@ function envSource (key: string): string {
 /** The flag that sets a key (for the error message). */
 const FLAG_OF: Record<string, string> = {
   data: '--data', name: '--name', listen: '--listen', 'http.host': '--http-host', 'http.port': '--http-port',
-  bootstrap: '--bootstrap', trustRoots: '--trust-root', publicBaseUrl: '--public-base-url', 'limits.bodyBytes': '--body-limit'
+  bootstrap: '--bootstrap', allowDial: '--allow-dial', trustRoots: '--trust-root', publicBaseUrl: '--public-base-url', 'limits.bodyBytes': '--body-limit'
 }
 
 function explain (error: ErrorObject, config: unknown, sourceOf: (key: string) => string): ConfigError {
@@ -264,10 +315,15 @@ export function resolveConfig (layers: Array<{ values: ConfigInput, source: stri
     for (const [k, s] of sources) if (k.startsWith(`${key}.`)) return s
     return 'config/default.json'
   }
+  const validate = validateConfig()
   if (!validate(merged)) {
     throw explain((validate.errors ?? [])[0] as ErrorObject, merged, sourceOf)
   }
   const config = merged as unknown as NodeConfig
+  const { headersTimeoutMs, requestTimeoutMs } = config.http
+  if (headersTimeoutMs != null && requestTimeoutMs != null && headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError({ key: 'http.headersTimeoutMs', value: headersTimeoutMs, source: sourceOf('http.headersTimeoutMs'), expected: `at most http.requestTimeoutMs (${requestTimeoutMs}): the headers are part of the request` })
+  }
   config.data = resolve(cwd, config.data)
   if (config.publicBaseUrl != null) config.publicBaseUrl = config.publicBaseUrl.replace(/\/+$/, '')
   return config

@@ -17,8 +17,16 @@ export const DATA_FILES = {
   /** @cofl/status registry (level). */
   status: 'status',
   /** @cofl/federation: libp2p peer key, blockstore, datastore. */
-  federation: 'federation'
+  federation: 'federation',
+  /** The ports that the first start chose for port-0 settings, used again by every later start (mode 0600). */
+  ports: 'node-ports.json'
 } as const
+
+/**
+ * How many times a libp2p listen port is chosen for a port-0 address on a first start, when another
+ * program takes the one chosen between the choice and libp2p's listening on it.
+ */
+export const FRESH_PORT_ATTEMPTS = 3
 
 /** Random bytes of an admin token (base64url-encoded in the file). */
 export const ADMIN_TOKEN_BYTES = 32
@@ -35,8 +43,23 @@ export const MAX_QUERY_LENGTH = 200
 /** Longest path parameter (an URL-encoded id) the HTTP API routes; longer gives 414. */
 export const MAX_PARAM_LENGTH = 4096
 
-/** How long the HTTP API waits for a whole request (slow clients are cut off). */
+/** How long the HTTP API waits for a whole request (slow clients are cut off); config http.requestTimeoutMs. */
 export const REQUEST_TIMEOUT_MS = 60_000
+
+/** How long the HTTP API waits for a request's headers; config http.headersTimeoutMs. */
+export const HEADERS_TIMEOUT_MS = 10_000
+
+/** A connection with no request under way that sends nothing for this long is closed; config http.idleTimeoutMs. */
+export const IDLE_TIMEOUT_MS = 10_000
+
+/** A kept-alive connection waits this long for its next request; config http.keepAliveTimeoutMs. */
+export const KEEP_ALIVE_TIMEOUT_MS = 5000
+
+/**
+ * The most HTTP connections open at once when the configuration does not say (http.maxConnections
+ * null) and the process's limit of open files cannot be read; else half that limit, at most this.
+ */
+export const MAX_CONNECTIONS = 4096
 
 /** How long a graceful stop may take before `cofl node start` exits anyway. */
 export const STOP_GRACE_MS = 10_000
@@ -62,6 +85,9 @@ export const CLAIM_CHALLENGE_BYTES = 32
 /** How long the challenge of GET /api/claims/:code can be signed over (one at a time per offer). */
 export const CLAIM_CHALLENGE_TTL_MS = 10 * 60 * 1000
 
+/** How long a challenge of GET /api/grants/challenge can be signed over (each works once). */
+export const GRANTS_CHALLENGE_TTL_MS = 10 * 60 * 1000
+
 /** Most rows of one POST /api/offers/bulk. */
 export const MAX_BULK_OFFER_ROWS = 1000
 
@@ -79,7 +105,9 @@ export const DEFAULT_SIGNING_WORKERS = (): number => availableParallelism()
 
 /**
  * Exit codes of the `cofl` command (docs/errors.md, "Exit codes of the cofl command"): 0 valid /
- * done, 1 verified invalid, 2 bad usage, unusable input or a refusal, 70 a bug, 130 interrupted
- * (Ctrl-C at a prompt).
+ * done, 1 verified invalid, 2 bad usage, unusable input or a refusal, 3 cannot be checked here
+ * (`cofl verify`: nothing failed, but a check could not be made: an unsupported cryptosuite, an
+ * issuer whose DID or document cannot be resolved here, a status list that cannot be had), 70 a
+ * bug, 130 interrupted (Ctrl-C at a prompt).
  */
-export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 70, interrupted: 130 } as const
+export const EXIT = { ok: 0, invalid: 1, usage: 2, indeterminate: 3, internal: 70, interrupted: 130 } as const

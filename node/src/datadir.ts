@@ -139,6 +139,52 @@ export async function readAdminToken (path: string): Promise<string> {
   return token
 }
 
+/**
+ * What DIR/node-ports.json says: the ports that port-0 settings got on the first start, used again
+ * by every later start so that the node's peers (and users) find it where it was.
+ */
+export interface NodePorts {
+  /** A configured libp2p listen address with /tcp/0 -> the address it got, such as "/ip4/127.0.0.1/tcp/0" -> "/ip4/127.0.0.1/tcp/40123". */
+  listen: Record<string, string>
+  /** The HTTP port that `http.port` 0 got on this host. */
+  http?: { host: string, port: number }
+}
+
+function isPort (value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= 65535
+}
+
+/** A file's text; undefined when it does not exist; `failed` says why it cannot be read otherwise. */
+async function readIfExists (path: string, failed: (err: unknown) => Error): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw failed(err)
+  }
+}
+
+/** Reads DIR/node-ports.json; nothing recorded when it does not exist. */
+export async function readNodePorts (dir: string): Promise<NodePorts> {
+  const path = join(dir, DATA_FILES.ports)
+  const text = await readIfExists(path, (err) => new InputError(`cannot read ${path}: ${fsReason(err, 'read')}`, { cause: err }))
+  if (text === undefined) return { listen: {} }
+  const damaged = (why: string): InputError => new InputError(`${path} is not a node-ports.json written by cofl (${why}); delete it while the node is stopped to have new free ports chosen`)
+  let value: unknown
+  try { value = JSON.parse(text) } catch (err) { throw damaged((err as Error).message) }
+  const { listen, http } = (value ?? {}) as { listen?: unknown, http?: unknown }
+  if (listen == null || typeof listen !== 'object' || Array.isArray(listen) || !Object.values(listen).every((a) => typeof a === 'string' && /\/tcp\/[1-9]\d*(\/|$)/.test(a))) throw damaged('"listen" must map listen addresses to addresses with a port')
+  if (http != null && (typeof (http as { host?: unknown }).host !== 'string' || !isPort((http as { port?: unknown }).port))) throw damaged('"http" must be {"host", "port"}')
+  return http == null ? { listen: { ...listen as Record<string, string> } } : { listen: { ...listen as Record<string, string> }, http: { host: (http as { host: string }).host, port: (http as { port: number }).port } }
+}
+
+/** Writes DIR/node-ports.json (mode 0600, atomically) when it would change. */
+export async function writeNodePorts (dir: string, ports: NodePorts, previous?: NodePorts): Promise<void> {
+  const text = JSON.stringify(ports, null, 2) + '\n'
+  if (previous != null && JSON.stringify(previous, null, 2) + '\n' === text) return
+  await writeFileAtomic(join(dir, DATA_FILES.ports), text, 0o600)
+}
+
 /** Writes DIR/node.json atomically. */
 export async function writeNodeInfo (dir: string, info: NodeInfo): Promise<void> {
   await writeFileAtomic(join(dir, DATA_FILES.nodeInfo), JSON.stringify(info, null, 2) + '\n')
@@ -152,13 +198,8 @@ export async function removeNodeInfo (dir: string): Promise<void> {
 /** Reads DIR/node.json: where a running node listens. */
 export async function readNodeInfo (dir: string): Promise<NodeInfo> {
   const path = join(dir, DATA_FILES.nodeInfo)
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NodeUnreachableError(`no node is running on ${dir} (${path} does not exist; start one with \`cofl node start --data ${dir}\`)`, { cause: err })
-    throw new NodeUnreachableError(`cannot read ${path}: ${fsReason(err, 'read')}`, { cause: err })
-  }
+  const text = await readIfExists(path, (err) => new NodeUnreachableError(`cannot read ${path}: ${fsReason(err, 'read')}`, { cause: err }))
+  if (text === undefined) throw new NodeUnreachableError(`no node is running on ${dir} (${path} does not exist; start one with \`cofl node start --data ${dir}\`)`)
   try {
     const info = JSON.parse(text) as NodeInfo
     if (typeof info.http !== 'string') throw new Error('no "http" URL')

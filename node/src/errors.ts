@@ -78,7 +78,11 @@ export const ApiErrorCode = {
   /** The offer's time ran out before it was claimed. */
   OFFER_EXPIRED: 'COFL_ERR_OFFER_EXPIRED',
   /** The claim's presentation does not prove control of its holder DID over the offer's challenge and domain. */
-  CLAIM_PROOF: 'COFL_ERR_CLAIM_PROOF'
+  CLAIM_PROOF: 'COFL_ERR_CLAIM_PROOF',
+  /** A request about the learner's OB 3.0 grants whose presentation does not prove its holder DID over a grants challenge of this node. */
+  GRANTS_PROOF: 'COFL_ERR_GRANTS_PROOF',
+  /** Too many requests from one address in a time window, or too many records of an anonymous route (registrations, requests to authorise) kept for it. */
+  RATE_LIMITED: 'COFL_ERR_RATE_LIMITED'
 } as const
 
 export const API_ERROR_STATUS: Readonly<Record<string, number>> = {
@@ -97,7 +101,9 @@ export const API_ERROR_STATUS: Readonly<Record<string, number>> = {
   COFL_ERR_OFFER_NOT_FOUND: 404,
   COFL_ERR_OFFER_CLAIMED: 409,
   COFL_ERR_OFFER_EXPIRED: 410,
-  COFL_ERR_CLAIM_PROOF: 400
+  COFL_ERR_CLAIM_PROOF: 400,
+  COFL_ERR_GRANTS_PROOF: 403,
+  COFL_ERR_RATE_LIMITED: 429
 }
 
 /**
@@ -124,12 +130,18 @@ export class PortInUseError extends NodeError {
   /** The HTTP host, or the listen multiaddr (libp2p), whose port is taken. */
   readonly address: string
   readonly port: number
-  constructor (problem: { key: 'http.port' | 'listen', address: string, port: number }, options?: ErrorOptions) {
+  /** The file that recorded the port (DIR/node-ports.json) when the configuration says 0 and a first start chose it. */
+  readonly recorded: string | undefined
+  constructor (problem: { key: 'http.port' | 'listen', address: string, port: number, recorded?: string | undefined }, options?: ErrorOptions) {
     const [what, flag, free] = problem.key === 'http.port' ? ['the HTTP port', '--http-port', '0'] : ['the libp2p port', '--listen', '/tcp/0']
-    super(PortInUseError.code, `${what} ${problem.port} ${problem.key === 'http.port' ? 'on' : 'of'} ${problem.address} is in use by another program: choose another with ${flag} or the config key ${problem.key} (${free} picks a free port)`, options)
+    const where = `${what} ${problem.port} ${problem.key === 'http.port' ? 'on' : 'of'} ${problem.address} is in use by another program`
+    super(PortInUseError.code, problem.recorded == null
+      ? `${where}: choose another with ${flag} or the config key ${problem.key} (${free} picks a free port)`
+      : `${where}: this node has used it since its first start chose it (recorded in ${problem.recorded}, so that its peers find it again); free it, or choose another with ${flag} or the config key ${problem.key}, or delete ${problem.recorded} while the node is stopped to have a new free port chosen`, options)
     this.key = problem.key
     this.address = problem.address
     this.port = problem.port
+    this.recorded = problem.recorded
   }
 }
 
@@ -169,6 +181,8 @@ export const Ob3ErrorCode = {
   SCOPE: 'COFL_ERR_OB3_SCOPE',
   /** An upserted credential that does not verify, or is about someone other than the learner. */
   CREDENTIAL: 'COFL_ERR_OB3_CREDENTIAL',
+  /** An upserted credential in VC-JWT form (a compact JWS, text/plain): this node cannot verify VC-JWT yet. */
+  VC_JWT_UNSUPPORTED: 'COFL_ERR_OB3_VC_JWT_UNSUPPORTED',
   /** A profile that does not validate against the OB 3.0 Profile schema, or is not the learner's. */
   PROFILE: 'COFL_ERR_OB3_PROFILE'
 } as const

@@ -2,25 +2,48 @@
  * The node's HTTP API (fastify, JSON), documented in docs/api.md. Every error is
  * `{"error": {"code", "message"}}` with its HTTP status; bodies are validated against JSON
  * Schemas; admin routes need `Authorization: Bearer <admin token>` (compared in constant time).
+ *
+ * Every answer says `X-Content-Type-Options: nosniff`; those of routes that carry personal data
+ * (PRIVATE_PATHS) say `Cache-Control: no-store`. The server takes at most `maxConnections`
+ * connections (more are closed at once) and closes those idle for `idleTimeoutMs`, so that idle
+ * sockets cannot use up the process's file descriptors (docs/api.md, "Connections").
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import type { Socket } from 'node:net'
 import Fastify from 'fastify'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { StoredDocument } from '@cofl/store'
 import type { VerificationReport } from '@cofl/verifier'
 import { BakeError, detectBadgeFormat, extractCredential, vcJwtReport } from '@cofl/wallet'
-import { MAX_PARAM_LENGTH, MAX_QUERY_LENGTH, REQUEST_TIMEOUT_MS } from './constants.js'
+import { HEADERS_TIMEOUT_MS, IDLE_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, MAX_CONNECTIONS, MAX_PARAM_LENGTH, MAX_QUERY_LENGTH, REQUEST_TIMEOUT_MS } from './constants.js'
 import { ApiError, ApiErrorCode, API_ERROR_STATUS } from './errors.js'
 import type { StatusAction } from './service.js'
 import type { CityService } from './service.js'
 import { offerRoutes } from './routes/offers.js'
 import { analyticsRoutes } from './routes/analytics.js'
 import { catalogueRoutes } from './routes/catalogue.js'
-import { ob3Routes } from './ob3/routes.js'
+import { createOb3Routes } from './ob3/routes.js'
+import type { Ob3RoutesInit } from './ob3/routes.js'
+import { grantRoutes } from './routes/grants.js'
 import { webRoutes } from './routes/web.js'
 import { pathwayRoutes } from './routes/pathways.js'
 import { pageOf } from './paging.js'
-import { limitOf, pageQuery } from './schemas.js'
+import { includesUntrusted, issuerQuery, limitOf, pageQuery, untrustedParam } from './schemas.js'
+
+/** The connections of the HTTP server and how long it waits (config `http.*`, docs/operations.md). */
+export interface HttpLimits {
+  /** The most connections open at once; more are closed as they arrive. Default: defaultMaxConnections(). */
+  maxConnections?: number | null
+  /** A connection with no request under way that sends nothing for this long is closed. */
+  idleTimeoutMs?: number
+  /** A kept-alive connection is closed after this long without a new request. */
+  keepAliveTimeoutMs?: number
+  /** A request's headers must have arrived within this long. */
+  headersTimeoutMs?: number
+  /** A whole request must have arrived within this long. */
+  requestTimeoutMs?: number
+}
 
 export interface ApiInit {
   service: CityService
@@ -28,6 +51,12 @@ export interface ApiInit {
   bodyLimit: number
   /** True once the node is stopping: new requests get 503 COFL_ERR_UNAVAILABLE. */
   closing: () => boolean
+  /** Connections and timeouts (defaults: the constants of the same names, defaultMaxConnections()). */
+  http?: HttpLimits
+  /** The host the server is told to listen on (config http.host): the node's origin without a publicBaseUrl. */
+  listenHost?: string
+  /** The OB 3.0 API's clock and limits (default: ob3Clock, ob3Limits()). */
+  ob3?: Ob3RoutesInit
 }
 
 /** What a module of routes (offers and claims, the OB 3.0 API, ...) gets to register itself. */
@@ -35,10 +64,49 @@ export interface RouteContext {
   service: CityService
   /** The onRequest hook of admin routes (Authorization: Bearer <admin token>). */
   admin: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+  /**
+   * The node's own origin, such as `https://badges.example.org` or `http://127.0.0.1:8080`: its
+   * publicBaseUrl, else the address it listens on. Never the Host header a client sent: claim URLs
+   * and the domain presentations are signed for come from it.
+   */
+  origin: (request: FastifyRequest) => string
 }
 
-/** The route modules beyond the core API, registered in this order by buildApi. */
-const ROUTE_MODULES: Array<(app: FastifyInstance, context: RouteContext) => void> = [offerRoutes, ob3Routes, analyticsRoutes, webRoutes, pathwayRoutes, catalogueRoutes]
+/** The timeouts of buildApi when ApiInit.http does not say (config/default.json says the same). */
+function defaultHttpLimits (): Required<Omit<HttpLimits, 'maxConnections'>> {
+  return { idleTimeoutMs: IDLE_TIMEOUT_MS, keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS, headersTimeoutMs: HEADERS_TIMEOUT_MS, requestTimeoutMs: REQUEST_TIMEOUT_MS }
+}
+
+/**
+ * The default of `http.maxConnections`: half the process's soft limit of open files (Linux,
+ * /proc/self/limits; node raises it to the hard limit as it starts), leaving the other half to the
+ * store, the status registry, libp2p and the files the node reads, and at most MAX_CONNECTIONS;
+ * MAX_CONNECTIONS when the limit cannot be read (another system).
+ */
+export function defaultMaxConnections (): number {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'))
+    const soft = Number(/^Max open files\s+(\d+)/.exec(line ?? '')?.[1])
+    if (Number.isSafeInteger(soft) && soft > 0) return Math.max(1, Math.min(MAX_CONNECTIONS, Math.floor(soft / 2)))
+  } catch {}
+  return MAX_CONNECTIONS
+}
+
+/**
+ * Path prefixes of the routes that answer personal data (credentials and issuance records, offers,
+ * claims, grants, verification reports, the OB 3.0 API's tokens and resources): sent with
+ * `Cache-Control: no-store`, so that no browser or proxy cache keeps them.
+ */
+export const PRIVATE_PATHS: readonly string[] = Object.freeze(['/api/credentials', '/api/offers', '/api/claims', '/api/grants', '/api/verify', '/ims/ob/v3p0/'])
+
+function isPrivate (url: string): boolean {
+  const path = url.split('?')[0] ?? ''
+  return PRIVATE_PATHS.some((prefix) => path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`))
+}
+
+/** The route modules beyond the core API, registered in this order by buildApi (the OB 3.0 API with the node's options). */
+const ROUTE_MODULES = (ob3: Ob3RoutesInit): Array<(app: FastifyInstance, context: RouteContext) => void> =>
+  [offerRoutes, createOb3Routes(ob3), grantRoutes, analyticsRoutes, webRoutes, pathwayRoutes, catalogueRoutes]
 
 const DID = '^did:[a-z0-9]+:\\S+$'
 
@@ -127,7 +195,8 @@ const catalogueQuery = {
   properties: {
     ...pageQuery.properties,
     q: { type: 'string', maxLength: MAX_QUERY_LENGTH },
-    issuer: { type: 'string', pattern: DID }
+    issuer: { type: 'string', pattern: DID },
+    untrusted: untrustedParam
   }
 } as const
 
@@ -193,6 +262,8 @@ function toApiError (err: FastifyError & { code?: string, statusCode?: number })
 /** Builds the fastify instance with every route (not listening yet). */
 export function buildApi (init: ApiInit): FastifyInstance {
   const { service } = init
+  const limits = { ...defaultHttpLimits(), ...withoutUndefined(init.http ?? {}) }
+  const headersTimeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs)
   const app = Fastify({
     logger: false,
     bodyLimit: init.bodyLimit,
@@ -201,7 +272,12 @@ export function buildApi (init: ApiInit): FastifyInstance {
     return503OnClosing: false,
     // Ids in paths are URL-encoded URNs and URLs: longer than find-my-way's default of 100.
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
-    requestTimeout: REQUEST_TIMEOUT_MS,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // The socket's inactivity timeout: the 'timeout' listener below closes only idle connections.
+    connectionTimeout: limits.idleTimeoutMs,
+    // How often node checks the requests under way against headersTimeout and requestTimeout.
+    http: { headersTimeout, connectionsCheckingInterval: Math.max(100, Math.min(5000, Math.floor(headersTimeout / 4))) },
     // Errors the router raises before any handler (a malformed URL, an over-long parameter).
     frameworkErrors: (error, _request, reply) => {
       const apiError = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
@@ -211,6 +287,8 @@ export function buildApi (init: ApiInit): FastifyInstance {
     },
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false } }
   })
+
+  limitConnections(app, limits.maxConnections ?? defaultMaxConnections())
 
   // JSON only: no text/plain; the JSON-LD media types parse as JSON.
   app.removeContentTypeParser('text/plain')
@@ -230,6 +308,14 @@ export function buildApi (init: ApiInit): FastifyInstance {
     }
   }
 
+  // Every answer, errors and 404s included, is read as the type it says; personal data is never
+  // kept by a cache.
+  app.addHook('onSend', async (request, reply, payload) => {
+    void reply.header('x-content-type-options', 'nosniff')
+    if (isPrivate(request.url)) void reply.header('cache-control', 'no-store')
+    return payload
+  })
+
   app.addHook('onRequest', async (_request, reply) => {
     if (init.closing()) {
       reply.header('connection', 'close')
@@ -248,16 +334,18 @@ export function buildApi (init: ApiInit): FastifyInstance {
 
   app.get('/api/health', async () => ({ ok: true, did: service.did, name: service.name, peerId: service.peerId, peers: service.peers().length }))
 
-  app.get<{ Querystring: { q?: string, issuer?: string, limit?: string, cursor?: string } }>('/api/achievements', { schema: { querystring: catalogueQuery } }, async (request) => {
+  app.get<{ Querystring: { q?: string, issuer?: string, limit?: string, cursor?: string, untrusted?: string } }>('/api/achievements', { schema: { querystring: catalogueQuery } }, async (request) => {
     const { q, issuer, cursor } = request.query
     const limit = limitOf(request.query.limit)
+    // The trusted issuers' achievements only, unless `untrusted=1` (docs/api.md).
+    const shown = await service.shows(includesUntrusted(request.query.untrusted))
     const { items, next } = await pageOf(service.store.achievements.entries(cursor != null ? { gte: cursor } : {}), limit, (stored) =>
-      matches(stored, q, issuer) ? catalogueEntry(stored) : undefined)
+      shown(stored.issuer) && matches(stored, q, issuer) ? catalogueEntry(stored) : undefined)
     return { achievements: items, next }
   })
 
-  app.get<{ Params: { id: string } }>('/api/achievements/:id', { schema: { params: idParams } }, async (request) => {
-    const stored = await service.store.achievements.get(request.params.id)
+  app.get<{ Params: { id: string }, Querystring: { issuer?: string } }>('/api/achievements/:id', { schema: { params: idParams, querystring: issuerQuery } }, async (request) => {
+    const stored = await service.documentOf('achievement', request.params.id, request.query.issuer)
     if (stored == null) throw new ApiError(ApiErrorCode.NOT_FOUND, `this node holds no achievement ${request.params.id}`)
     return catalogueEntry(stored)
   })
@@ -336,6 +424,44 @@ export function buildApi (init: ApiInit): FastifyInstance {
     return await reply.status(201).send(await service.endorse(request.body))
   })
 
-  for (const register of ROUTE_MODULES) register(app, { service, admin })
+  /** The node's own origin (RouteContext.origin): publicBaseUrl, else the address it listens on. */
+  function origin (request: FastifyRequest): string {
+    if (service.publicBaseUrl != null) return service.publicBaseUrl.replace(/\/+$/, '')
+    const address = app.server.address()
+    const port = address != null && typeof address === 'object' ? address.port : request.socket.localPort
+    let host = init.listenHost ?? (address != null && typeof address === 'object' ? address.address : undefined)
+    // Listening on every interface: the node's own address that this connection reached.
+    if (host == null || host === '' || host === '0.0.0.0' || host === '::' || host === '[::]') host = request.socket.localAddress ?? '127.0.0.1'
+    host = host.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '')
+    if (host.includes(':') && !host.startsWith('[')) host = `[${host}]`
+    return `http://${host}:${String(port)}`
+  }
+
+  for (const register of ROUTE_MODULES(init.ob3 ?? {})) register(app, { service, admin, origin })
   return app
+}
+
+function withoutUndefined<T extends object> (value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
+}
+
+/**
+ * At most `max` connections (node closes those beyond as they arrive), and a connection whose
+ * socket times out (fastify's connectionTimeout: no bytes for idleTimeoutMs) is closed unless a
+ * request on it is under way: a slow handler is not cut off, an idle or silent socket is.
+ */
+function limitConnections (app: FastifyInstance, max: number): void {
+  app.server.maxConnections = max
+  const busy = new WeakMap<Socket, number>()
+  const done = (socket: Socket): void => {
+    const left = (busy.get(socket) ?? 1) - 1
+    if (left > 0) busy.set(socket, left)
+    else busy.delete(socket)
+  }
+  app.addHook('onRequest', async (request) => { busy.set(request.raw.socket, (busy.get(request.raw.socket) ?? 0) + 1) })
+  app.addHook('onResponse', async (request) => { done(request.raw.socket) })
+  app.addHook('onRequestAbort', async (request) => { done(request.raw.socket) })
+  app.server.on('timeout', (socket: Socket) => {
+    if (!busy.has(socket)) socket.destroy()
+  })
 }

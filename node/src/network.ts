@@ -8,12 +8,20 @@
  *
  * Both check the content of cofl documents (documents.ts) as every other node will on arrival:
  * the federation refuses such a document from a peer, and neither publishes one.
+ *
+ * Listen ports: a listen address with /tcp/0 gets a free port on the first start, which the node
+ * records (DIR/node-ports.json, city.ts) and listens on again on every later start, so that its
+ * peers find it where it was (docs/operations.md, "Ports, peers and moving a node").
  */
 import { createHash } from 'node:crypto'
+import { createServer } from 'node:net'
+import { multiaddr } from '@multiformats/multiaddr'
 import { createFederation, KIND_COLLECTIONS, PublishError } from '@cofl/federation'
-import type { Kind, TrustResult } from '@cofl/federation'
+import type { Federation, Kind, TrustResult } from '@cofl/federation'
 import type { KeyPair } from '@cofl/identity'
 import type { Store, StoredDocument } from '@cofl/store'
+import type { DialKind } from './config.js'
+import { FRESH_PORT_ATTEMPTS } from './constants.js'
 import { validateCoflDocument } from './documents.js'
 import { ConfigError, PortInUseError } from './errors.js'
 
@@ -32,8 +40,15 @@ export interface Network {
   getStatusList: (id: string) => Promise<Record<string, unknown> | undefined>
   /** The issuer's trust chain; absent on a local network. */
   trust?: (issuer: string) => Promise<TrustResult>
+  /** Every issuer this node trusts (its DID, its trust roots, chains of endorsements from them); absent on a local network. */
+  trustedIssuers?: () => Promise<ReadonlySet<string>>
   /** Called for every document accepted from the network (or published here). */
   onDocument: (listener: (document: StoredDocument) => void) => void
+  /**
+   * After start: each configured listen address with port 0 and the address it listens on, to be
+   * recorded (DIR/node-ports.json) and passed back as `recordedListen` on the next start.
+   */
+  chosenListen: () => Record<string, string>
 }
 
 export interface NetworkInit {
@@ -42,10 +57,77 @@ export interface NetworkInit {
   /** The federation's directory (libp2p peer key, blockstore, datastore). */
   directory: string
   listen: string[]
+  /** What earlier starts chose for listen addresses with port 0 (configured address -> address used). */
+  recordedListen?: Readonly<Record<string, string>>
+  /** Where they are recorded (named when such a port is taken). */
+  portsFile?: string
   bootstrap: string[]
+  /** Non-public addresses that peers name which the node may dial (default none). */
+  allowDial?: DialKind[]
   trustRoots: string[]
   /** False: a local network (nothing on the wire). */
   federation?: boolean
+}
+
+/** The listen addresses given to libp2p: port 0 replaced by a recorded or a newly chosen port. */
+interface PinnedListen {
+  addresses: string[]
+  /** Address given to libp2p -> the configured one it stands for. */
+  configured: Map<string, string>
+  /** Addresses whose port came from the record (taken: PortInUseError naming the record). */
+  recorded: Set<string>
+  /** Addresses whose port was chosen now (taken meanwhile by another program: choose again). */
+  fresh: Set<string>
+  /** Configured address -> the address to record for it (its first occurrence in the configuration). */
+  chosen: Record<string, string>
+}
+
+/** The TCP port component of a listen multiaddr on an IP address, if any. */
+function tcpPort (address: string): { host: string, port: number } | undefined {
+  try {
+    const [ip, tcp] = multiaddr(address).getComponents()
+    if ((ip?.name !== 'ip4' && ip?.name !== 'ip6') || tcp?.name !== 'tcp' || ip.value == null) return undefined
+    return { host: ip.value, port: Number(tcp.value) }
+  } catch {
+    return undefined
+  }
+}
+
+/** A port that is free on `host` now (the OS chooses it). */
+async function freePort (host: string): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen({ host, port: 0, exclusive: true }, resolve) })
+  const port = (server.address() as { port: number }).port
+  await new Promise<void>((resolve) => { server.close(() => { resolve() }) })
+  return port
+}
+
+/**
+ * Replaces port 0 in the listen addresses by the port recorded for that address, or by a free
+ * port chosen now (recorded by the caller once the node runs). Other addresses are kept as they are.
+ */
+async function pinListen (listen: readonly string[], recorded: Readonly<Record<string, string>>): Promise<PinnedListen> {
+  const pinned: PinnedListen = { addresses: [], configured: new Map(), recorded: new Set(), fresh: new Set(), chosen: {} }
+  for (const address of listen) {
+    const tcp = tcpPort(address)
+    let used = address
+    if (tcp?.port === 0) {
+      // The same address twice in the configuration: only its first occurrence keeps its port.
+      const first = pinned.chosen[address] == null
+      const before = first ? recorded[address] : undefined
+      if (before != null && (tcpPort(before)?.port ?? 0) > 0 && tcpPort(before)?.host === tcp.host) {
+        used = before
+        pinned.recorded.add(used)
+      } else {
+        used = address.replace(/\/tcp\/0(?=\/|$)/, `/tcp/${await freePort(tcp.host)}`)
+        pinned.fresh.add(used)
+      }
+      if (first) pinned.chosen[address] = used
+    }
+    pinned.addresses.push(used)
+    pinned.configured.set(used, address)
+  }
+  return pinned
 }
 
 
@@ -61,50 +143,74 @@ function idOf (value: unknown): string | undefined {
  * ConfigError naming the listen address for another reason (not an address of this machine, a
  * port this user may not use), or `err` itself.
  */
-function listenError (err: unknown, listen: readonly string[]): unknown {
+function listenError (err: unknown, listen: readonly string[], pinned?: PinnedListen, portsFile?: string): unknown {
   if ((err as Error)?.name !== 'UnsupportedListenAddressesError') return err
   const text = (err as Error).message
   const [, address, reason = ''] = /^\s*(\/\S+): (.*)$/m.exec(text) ?? []
   if (address == null) return err
   const port = Number(/\/tcp\/(\d+)/.exec(address)?.[1] ?? NaN)
-  if (reason.includes('EADDRINUSE') && !Number.isNaN(port)) return new PortInUseError({ key: 'listen', address, port }, { cause: err })
+  const recorded = pinned?.recorded.has(address) === true ? portsFile : undefined
+  if (reason.includes('EADDRINUSE') && !Number.isNaN(port)) return new PortInUseError({ key: 'listen', address, port, recorded }, { cause: err })
+  const configured = pinned?.configured.get(address) ?? address
   const expected = reason.includes('EADDRNOTAVAIL')
     ? 'multiaddrs of this machine\'s addresses (such as /ip4/127.0.0.1/tcp/0, or /ip4/0.0.0.0/tcp/0 for all)'
     : reason.includes('EACCES')
       ? 'multiaddrs with a port this user may listen on (1024 or above for most users; /tcp/0 picks a free one)'
       : `multiaddrs this node can listen on (libp2p: ${reason.replace(/\s+/g, ' ').trim()})`
-  return new ConfigError({ key: 'listen', value: listen.includes(address) ? address : listen, source: 'the configuration', expected }, { cause: err })
+  return new ConfigError({ key: 'listen', value: listen.includes(configured) ? configured : listen, source: 'the configuration', expected }, { cause: err })
 }
 
 /** Creates the node's network (not started). */
 export async function openNetwork (init: NetworkInit): Promise<Network> {
   if (init.federation === false) return localNetwork(init)
-  const federation = await createFederation({
-    key: init.key,
-    store: init.store,
-    directory: init.directory,
-    listen: init.listen,
-    bootstrap: init.bootstrap,
-    trustRoots: init.trustRoots,
-    validateContent: validateCoflDocument,
-    start: false
-  })
+  const listeners: Array<(document: StoredDocument) => void> = []
+  const create = async (listen: string[]): Promise<Federation> => {
+    const created = await createFederation({
+      key: init.key,
+      store: init.store,
+      directory: init.directory,
+      listen,
+      bootstrap: init.bootstrap,
+      allowDial: init.allowDial ?? [],
+      trustRoots: init.trustRoots,
+      validateContent: validateCoflDocument,
+      start: false
+    })
+    for (const listener of listeners) created.addEventListener('document', (event) => { listener(event.detail) })
+    return created
+  }
+  // Created now to refuse an invalid configuration at once; created again on start with the ports pinned.
+  let federation = await create(init.listen)
+  let pinned: PinnedListen | undefined
   return {
     get peerId () { return federation.isStarted() ? federation.peerId : null },
     multiaddrs: () => federation.isStarted() ? federation.multiaddrs() : [],
     peers: () => federation.isStarted() ? federation.peers() : [],
     start: async () => {
-      try {
-        await federation.start()
-      } catch (err) {
-        throw listenError(err, init.listen)
+      for (let attempt = 1; ; attempt++) {
+        pinned = await pinListen(init.listen, init.recordedListen ?? {})
+        federation = await create(pinned.addresses)
+        try {
+          await federation.start()
+          return
+        } catch (err) {
+          const failure = listenError(err, init.listen, pinned, init.portsFile)
+          // A port chosen a moment ago and taken meanwhile by another program: choose again.
+          const retry = failure instanceof PortInUseError && pinned.fresh.has(failure.address) && attempt < FRESH_PORT_ATTEMPTS
+          if (!retry) throw failure
+        }
       }
     },
     stop: async () => { await federation.stop() },
     publish: async (kind, document) => await federation.publish(kind, document),
     getStatusList: async (id) => await federation.getStatusList(id),
     trust: async (issuer) => await federation.trust(issuer),
-    onDocument: (listener) => { federation.addEventListener('document', (event) => { listener(event.detail) }) }
+    trustedIssuers: async () => await federation.trustedIssuers(),
+    onDocument: (listener) => {
+      listeners.push(listener)
+      federation.addEventListener('document', (event) => { listener(event.detail) })
+    },
+    chosenListen: () => pinned != null && federation.isStarted() ? { ...pinned.chosen } : {}
   }
 }
 
@@ -143,6 +249,7 @@ export function localNetwork (init: NetworkInit): Network {
     async getStatusList (id) {
       return (await store.statusLists.get(id))?.document
     },
-    onDocument (listener) { listeners.push(listener) }
+    onDocument (listener) { listeners.push(listener) },
+    chosenListen: () => ({})
   }
 }

@@ -2,7 +2,9 @@
  * Offers and claims (no HTTP here; node/src/routes/offers.ts serves them). An issuer offers an
  * achievement to a learner known by name and email; the offer has a one-time claim code, valid
  * for a set time. The learner's wallet fetches a fresh challenge with the code, signs a
- * presentation over it as its holder DID, and the node issues the credential to that DID.
+ * presentation over it as its holder DID, and the node issues the credential to that DID. A claim's
+ * challenge is `cofl-claim:<random>`: a presentation made for another use (an OB 3.0 login, grant
+ * management) is refused here, and one made for a claim is refused there (node/src/presentation.ts).
  *
  * Everything here is private and stays in `store.offers` (never announced, never on gossip or
  * IPFS). Keys of that collection:
@@ -22,10 +24,9 @@
  * claims that each complete a pathway cannot both award its badge.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import { verifyPresentationProof } from '@cofl/credentials'
-import { didMethod } from '@cofl/identity'
 import type { StatusPurpose } from '@cofl/status'
 import type { Batch, Collection } from '@cofl/store'
+import { CHALLENGE_PREFIXES } from '@cofl/wallet'
 import {
   CLAIM_CHALLENGE_BYTES, CLAIM_CHALLENGE_TTL_MS, DEFAULT_OFFER_TTL_HOURS, MAX_EMAIL_LENGTH, MAX_OFFER_NAME_LENGTH,
   MAX_OFFER_TTL_HOURS, OFFER_CODE_BYTES
@@ -34,6 +35,7 @@ import { ApiError, ApiErrorCode } from './errors.js'
 import type { CityService } from './service.js'
 import { normaliseEmail } from './csv.js'
 import { pageOf } from './paging.js'
+import { checkHolderPresentation } from './presentation.js'
 import { keyedQueue } from './serial.js'
 
 type Json = Record<string, unknown>
@@ -49,7 +51,7 @@ export interface OfferRecord {
   statusPurpose: StatusPurpose
   createdAt: string
   expiresAt: string
-  /** The challenge of the last GET of the claim (one at a time). */
+  /** The challenge (`cofl-claim:<random>`) of the last GET of the claim (one at a time), and the domain it was given for. */
   challenge?: { value: string, domain: string, expiresAt: string }
   claimedAt?: string
   credentialId?: string
@@ -204,44 +206,10 @@ function achievementSummary (document: Json): Json {
   return out
 }
 
-function proofsOf (presentation: Json): Json[] {
-  const proof = presentation.proof
-  if (proof == null) return []
-  return (Array.isArray(proof) ? proof : [proof]).filter((p): p is Json => p != null && typeof p === 'object')
-}
-
 const claimProof = (message: string): ApiError => new ApiError(ApiErrorCode.CLAIM_PROOF, message)
 
-/**
- * Checks the presentation of a claim: a VP whose holder is a DID, signed by that DID
- * (proofPurpose authentication) over `challenge` and `domain`. Returns the holder DID.
- */
-async function checkPresentation (presentation: unknown, challenge: string, domain: string): Promise<string> {
-  if (presentation == null || typeof presentation !== 'object' || Array.isArray(presentation)) throw claimProof('the presentation is not a JSON object')
-  const vp = presentation as Json
-  if (![vp.type].flat().includes('VerifiablePresentation')) throw claimProof('the presentation\'s type does not include "VerifiablePresentation"')
-  const holder = vp.holder
-  if (typeof holder !== 'string' || didMethod(holder) == null) throw claimProof('the presentation has no "holder" DID: the credential is issued to the holder, who must sign the presentation')
-  const proofs = proofsOf(vp)
-  if (proofs.length === 0) throw claimProof('the presentation is not signed: sign it as its holder over the challenge and domain of GET /api/claims/:code')
-  for (const proof of proofs) {
-    if (proof.challenge !== challenge) {
-      throw claimProof('the presentation is signed over another challenge than the one this offer holds now: a stale challenge (it lasts 10 minutes, and each GET of the claim replaces it); GET the claim again and sign over its challenge')
-    }
-    if (proof.domain !== domain) throw claimProof(`the presentation is signed for the domain ${JSON.stringify(proof.domain ?? null)}, not for this node's ${JSON.stringify(domain)}`)
-    const method = typeof proof.verificationMethod === 'string' ? proof.verificationMethod : ''
-    const controller = method.split('#')[0]
-    if (controller !== holder) {
-      throw claimProof(`the presentation is signed by ${controller === '' ? 'no verification method' : controller}, not by its holder ${holder}: only the holder can claim with it`)
-    }
-  }
-  const outcome = await verifyPresentationProof(vp, { challenge, domain, keyFromFragment: false })
-  if (!outcome.verified) throw claimProof(`the presentation's proof does not verify: ${outcome.errors.join('; ')}`)
-  for (const method of outcome.verificationMethods) {
-    if (method.split('#')[0] !== holder) throw claimProof(`the presentation is signed by ${method}, not by its holder ${holder}`)
-  }
-  return holder
-}
+/** What a claim's presentation is checked against when the offer's stored challenge does not match. */
+const STALE_CHALLENGE = 'the presentation is signed over another challenge than the one this offer holds now: a stale challenge (it lasts 10 minutes, and each GET of the claim replaces it); GET the claim again and sign over its challenge'
 
 export function createOfferBook (init: OffersInit): OfferBook {
   const { service } = init
@@ -381,7 +349,7 @@ export function createOfferBook (init: OffersInit): OfferBook {
         const at = now()
         assertClaimable(offer, at)
         const achievement = await achievementOf(offer.achievementId)
-        const challenge = { value: randomBytes(CLAIM_CHALLENGE_BYTES).toString('base64url'), domain, expiresAt: isoMs(Math.min(at + CLAIM_CHALLENGE_TTL_MS, Date.parse(offer.expiresAt))) }
+        const challenge = { value: `${CHALLENGE_PREFIXES.claim}${randomBytes(CLAIM_CHALLENGE_BYTES).toString('base64url')}`, domain, expiresAt: isoMs(Math.min(at + CLAIM_CHALLENGE_TTL_MS, Date.parse(offer.expiresAt))) }
         await offers.put(offerKey(offer.offerId), { ...offer, challenge } as unknown as Json)
         return {
           offerId: offer.offerId,
@@ -403,7 +371,7 @@ export function createOfferBook (init: OffersInit): OfferBook {
         const challenge = offer.challenge
         if (challenge == null) throw claimProof('this offer has no challenge yet: GET the claim first, then sign the presentation over its challenge and domain')
         if (Date.parse(challenge.expiresAt) <= now()) throw claimProof(`the challenge expired at ${challenge.expiresAt} (a stale challenge): GET the claim again and sign over the new one`)
-        const holder = await checkPresentation(presentation, challenge.value, challenge.domain)
+        const holder = await checkHolderPresentation(presentation, { challenge: challenge.value, domain: challenge.domain, use: 'claim', otherChallenge: STALE_CHALLENGE }, claimProof)
         // The offer may have expired while the proof was checked.
         assertClaimable(offer, now())
         const { challenge: _used, ...rest } = offer

@@ -18,3 +18,25 @@ export function limitOf (raw: string | undefined): number {
   if (n < 1 || n > MAX_PAGE_LIMIT) throw new ApiError(ApiErrorCode.BAD_REQUEST, `querystring/limit must be from 1 to ${MAX_PAGE_LIMIT}`)
   return n
 }
+
+/**
+ * `?untrusted=` of the catalogue and the listings: `1` or `true` also shows the documents of
+ * issuers this node does not trust (by default only its trust graph's: docs/api.md).
+ */
+export const untrustedParam = { type: 'string', enum: ['1', 'true', '0', 'false'] } as const
+
+/** Whether an `untrusted` query parameter (untrustedParam) asks for untrusted issuers' documents too. */
+export function includesUntrusted (raw: string | undefined): boolean {
+  return raw === '1' || raw === 'true'
+}
+
+/**
+ * `?issuer=` of GET /api/<kind>/:id: that issuer's document with the id. Without it, the document
+ * the id resolves to on this node (none when several issuers claim it and the rule picks none:
+ * docs/api.md, "Documents with the same id").
+ */
+export const issuerQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { issuer: { type: 'string', pattern: '^did:[a-z0-9]+:\\S+$', maxLength: 2000 } }
+} as const

@@ -4,8 +4,8 @@
  * the promise resolves.
  */
 import { buildEndorsementCredential, buildProfile, buildProfileDocument, CREDENTIALS_UNDEFINED_TERMS_V2_CONTEXT, CREDENTIALS_V2_CONTEXT, signCredential, signDocument } from '@cofl/credentials'
-import { DOCUMENT_TYPES, KIND_COLLECTIONS } from '@cofl/federation'
-import type { DocumentKind } from '@cofl/federation'
+import { claimOf, DOCUMENT_TYPES, idOfKey, idOwner, KIND_COLLECTIONS } from '@cofl/federation'
+import type { DocumentKind, Kind } from '@cofl/federation'
 import type { KeyPair } from '@cofl/identity'
 import { STATUS_PURPOSES } from '@cofl/status'
 import type { StatusPurpose, StatusRegistry } from '@cofl/status'
@@ -88,6 +88,18 @@ function dirtyKey (purpose: StatusPurpose, listNumber: number): string {
   return `node:list-dirty:${purpose}:${listNumber}`
 }
 
+/**
+ * The meta key of a status change recorded in the issuance log whose bit may not be set and
+ * published yet (`{purpose, listNumber, index, value}`): written in the same batch as the issuance
+ * record's flag, deleted once the list is published; a start completes those a crash left.
+ */
+const PENDING_STATUS = 'node:status-pending:'
+function pendingStatusKey (credentialId: string): string {
+  return `${PENDING_STATUS}${credentialId}`
+}
+
+interface PendingStatusChange { purpose: StatusPurpose, listNumber: number, index: number, value: boolean }
+
 /** Alias of a list id under /api/status/<segment>: its last path segment, decoded (https ids). */
 function statusPathAlias (id: string): string | undefined {
   const match = /^https?:\/\/[^/]+\/(?:.*\/)?api\/status\/([^/?#]+)$/.exec(id)
@@ -104,8 +116,9 @@ function withoutProof (document: Record<string, unknown>): Record<string, unknow
   return rest
 }
 
-async function * keys (collection: Store['statusLists']): AsyncIterable<string> {
-  for await (const [key] of collection.entries()) yield key
+/** The ids of a collection's documents (a store key is an id, or an id and its issuer: @cofl/federation claimKey). */
+async function * ids (collection: Store['statusLists']): AsyncIterable<string> {
+  for await (const [key] of collection.entries()) yield idOfKey(key)
 }
 
 export interface CityService {
@@ -149,12 +162,28 @@ export interface CityService {
    * type: [DOCUMENT_TYPES[kind]], issuer: <this node's DID>, ...content }`. A new version of an id
    * this node published before replaces it (the sequence grows). The content is checked first by
    * the rules every node applies on arrival (documents.ts): ApiError BAD_REQUEST listing every
-   * error with its path; an `issuer` other than this node's DID is BAD_REQUEST; an id held as
-   * another issuer's document is CONFLICT.
+   * error with its path; an `issuer` other than this node's DID, or an id that names another DID
+   * (idOwner), is BAD_REQUEST. Another issuer's document with the same id is no conflict: documents
+   * are kept per (issuer, id).
    */
   publishDocument: (kind: DocumentKind, content: Record<string, unknown> & { id: string }) => Promise<{ id: string, cid: string, sequence: number, document: Record<string, unknown> }>
   /** Called for every document this node stores: accepted from the network or published here. */
   onDocument: (listener: (document: StoredDocument) => void) => void
+  /**
+   * The issuers this node trusts: its DID, its trust roots and those a chain of endorsements from
+   * one reaches (the federation's trust graph). The catalogue, the listings and the federation
+   * totals show only their documents (docs/api.md). Undefined on a local network: nothing comes
+   * from peers there, everything it holds was published through this node.
+   */
+  trustedIssuers: () => Promise<ReadonlySet<string> | undefined>
+  /** Whose documents the catalogue and the listings show: the trusted issuers' (trustedIssuers), everyone's with `untrusted`. */
+  shows: (untrusted: boolean) => Promise<(issuer: string) => boolean>
+  /**
+   * The document of a kind with an id: `issuer`'s when given, else the one the id resolves to on
+   * this node (@cofl/federation resolveClaim; none when several issuers claim it and the rule
+   * picks none). Documents are kept per (issuer, id).
+   */
+  documentOf: (kind: Kind, id: string, issuer?: string) => Promise<StoredDocument | undefined>
 }
 
 /** The JSON-LD contexts of cofl documents (spines, pathways, opportunities, aggregates). */
@@ -172,6 +201,39 @@ export function createCityService (init: CityServiceInit): CityService {
   // Issuances with pathway badges to one learner (subject DID) one at a time: the badges due are
   // decided on a settled issuance log.
   const perSubject = keyedQueue()
+
+  const trustedIssuers = async (): Promise<ReadonlySet<string> | undefined> => await network.trustedIssuers?.()
+
+  /** Whether this node published its list with this id (another DID's document with the id is not it). */
+  const ownStatusList = async (listId: string): Promise<boolean> => await claimOf(store.statusLists, listId, key.did) != null
+
+  /** An id that names another DID as its owner (a status list or aggregate id, a DID URL) is that DID's alone: BAD_REQUEST. */
+  function assertOwnId (id: string): void {
+    const owner = idOwner(id)
+    if (owner != null && owner !== key.did) throw new ApiError(ApiErrorCode.BAD_REQUEST, `id: ${id} is ${owner}'s; only ${owner} may publish a document with it`)
+  }
+
+  /**
+   * Completes the status changes a crash interrupted (recorded in the issuance log, the bit perhaps
+   * not set, the list perhaps not published): sets each bit again and publishes its list, so that
+   * the published lists and the issuance log agree again.
+   */
+  async function completeStatusChanges (): Promise<void> {
+    const lists = new Map<string, { purpose: StatusPurpose, listNumber: number }>()
+    const done: string[] = []
+    for await (const [note, value] of store.meta.entries({ prefix: PENDING_STATUS })) {
+      const change = value as PendingStatusChange
+      await registry.setStatus({ purpose: change.purpose, listNumber: change.listNumber, index: change.index }, change.value)
+      lists.set(`${change.purpose}:${change.listNumber}`, { purpose: change.purpose, listNumber: change.listNumber })
+      done.push(note)
+    }
+    for (const { purpose, listNumber } of lists.values()) await publishList(purpose, listNumber)
+    if (done.length > 0) {
+      const batch = store.batch()
+      for (const note of done) batch.del(store.meta, note)
+      await batch.write()
+    }
+  }
 
   async function publishList (purpose: StatusPurpose, listNumber: number): Promise<{ listId: string, sequence: number, cid: string }> {
     const listId = registry.listId(purpose, listNumber)
@@ -248,7 +310,7 @@ export function createCityService (init: CityServiceInit): CityService {
     const lists = new Map<string, { purpose: StatusPurpose, listNumber: number }>()
     for (const { status } of signed) if (status != null) lists.set(status.listId, { purpose: status.purpose, listNumber: status.listNumber })
     for (const [listId, { purpose, listNumber }] of lists) {
-      if (!(await store.statusLists.has(listId))) await publishList(purpose, listNumber)
+      if (!(await ownStatusList(listId))) await publishList(purpose, listNumber)
     }
     return signed.map((record) => record.credential)
   }
@@ -263,22 +325,26 @@ export function createCityService (init: CityServiceInit): CityService {
     log: init.log,
 
     async prepare () {
-      for await (const id of keys(store.statusLists)) remember(id)
+      for await (const id of ids(store.statusLists)) remember(id)
       const held = await store.profiles.get(key.did)
       if (held == null || (held.document.name ?? null) !== (issuerName ?? null)) {
         const signed = await signDocument(buildProfileDocument({ id: key.did, ...(issuerName != null ? { name: issuerName } : {}) }), { key })
         await network.publish('profile', signed as unknown as Record<string, unknown>)
       }
+      await completeStatusChanges()
       for (let listNumber = 0; listNumber <= registry.cursor().listNumber; listNumber++) {
         for (const purpose of STATUS_PURPOSES) {
-          const published = await store.statusLists.has(registry.listId(purpose, listNumber))
+          // This node's own list: another DID's document is never taken for it (a list id names its issuer).
+          const published = await ownStatusList(registry.listId(purpose, listNumber))
           if (!published || await store.meta.has(dirtyKey(purpose, listNumber))) await publishList(purpose, listNumber)
         }
       }
     },
 
     async createAchievement (fields) {
-      if (typeof fields.id === 'string' && await store.achievements.has(fields.id)) {
+      if (typeof fields.id === 'string') assertOwnId(fields.id)
+      // Another issuer's achievement with this id does not stand in the way: documents are kept per (issuer, id).
+      if (typeof fields.id === 'string' && await claimOf(store.achievements, fields.id, key.did) != null) {
         throw new ApiError(ApiErrorCode.CONFLICT, `an achievement with id ${fields.id} exists already (achievements are not replaced)`)
       }
       const achievement = await signAchievement(key, fields, issuerName)
@@ -318,11 +384,18 @@ export function createCityService (init: CityServiceInit): CityService {
           throw new ApiError(ApiErrorCode.CONFLICT, `credential ${credentialId} was issued with a ${status.purpose} entry: it can be ${status.purpose === 'revocation' ? 'revoked' : 'suspended and unsuspended'}, not ${action === 'revoke' ? 'revoked' : action === 'suspend' ? 'suspended' : 'unsuspended'}`)
         }
         const value = action !== 'unsuspend'
-        await store.meta.put(dirtyKey(purpose, status.listNumber), true)
+        // The issuance log first, in one batch with the list marked dirty and the change pending:
+        // a bit is never published before the log says so, and a change a crash interrupts after
+        // this write is completed at the next start (completeStatusChanges).
+        const updated: IssuanceRecord = { ...record, ...(purpose === 'revocation' ? { revoked: value } : { suspended: value }) }
+        await store.batch()
+          .put(store.issuance, credentialId, updated)
+          .put(store.meta, dirtyKey(purpose, status.listNumber), true)
+          .put(store.meta, pendingStatusKey(credentialId), { purpose, listNumber: status.listNumber, index: status.index, value } satisfies PendingStatusChange)
+          .write()
         const change = await registry.setStatus({ purpose, listNumber: status.listNumber, index: status.index }, value)
         const published = await publishList(purpose, status.listNumber)
-        const updated: IssuanceRecord = { ...record, ...(purpose === 'revocation' ? { revoked: value } : { suspended: value }) }
-        await store.issuance.put(credentialId, updated)
+        await store.meta.del(pendingStatusKey(credentialId))
         return { credentialId, purpose, value, changed: change.changed, listId: published.listId, sequence: published.sequence, cid: published.cid }
       })
     },
@@ -361,8 +434,9 @@ export function createCityService (init: CityServiceInit): CityService {
       // The rules every node checks on arrival (documents.ts), with every error and its path.
       const errors = contentErrors(kind, unsigned)
       if (errors.length > 0) throw new ApiError(ApiErrorCode.BAD_REQUEST, `the ${kind} is not valid: ${errors.join('; ')}`)
-      const held = await store[KIND_COLLECTIONS[kind]].get(id)
-      if (held != null && held.issuer !== key.did) throw new ApiError(ApiErrorCode.CONFLICT, `${id} is held as a ${kind} of ${held.issuer}: choose another id`)
+      // Another issuer's document with this id does not stand in the way (documents are kept per
+      // (issuer, id)); an id that names another DID does.
+      assertOwnId(id)
       const document = await signDocument(unsigned, { key }) as unknown as Record<string, unknown>
       const { cid, sequence } = await network.publish(kind, document)
       return { id, cid, sequence, document }
@@ -370,6 +444,18 @@ export function createCityService (init: CityServiceInit): CityService {
 
     onDocument (listener) {
       network.onDocument(listener)
+    },
+
+    trustedIssuers,
+
+    async shows (untrusted) {
+      const trusted = untrusted ? undefined : await trustedIssuers()
+      return trusted == null ? () => true : (issuer) => trusted.has(issuer)
+    },
+
+    async documentOf (kind, id, issuer) {
+      const collection = store[KIND_COLLECTIONS[kind]]
+      return issuer != null ? await claimOf(collection, id, issuer) : await collection.get(id)
     }
   }
 }

@@ -227,6 +227,25 @@ test('federationTotals: an aggregate that fails validation is not summed, and is
   assert.throws(() => federationTotals(undefined as never), TypeError)
 })
 
+test('federationTotals with `trusted`: only the trusted issuers\' aggregates are summed; the others are counted and listed as left out, with why', () => {
+  const held = [
+    aggregate(N1, { offered: v(12) }, []),
+    aggregate(N2, { offered: v(1_000_000_000), claimed: v(0) }, []),
+    aggregate(N3, { offered: v(1_000_000_000), claimed: v(0) }, []),
+    aggregate(N3, { offered: v(-1) }, []) // invalid: rejected before trust is asked
+  ]
+  const f = federationTotals(held, { now: NOW, trusted: (issuer) => issuer === N1 })
+  assert.is(f.nodes, 1)
+  assert.equal(f.rows.map((r) => r.issuer), [N1])
+  assert.equal(f.totals.offered.value, 12)
+  assert.equal(f.leftOut, { untrusted: 2, rejected: 1 })
+  assert.equal(f.untrusted.map((u) => [u.id, u.issuer]), [[aggregateId(N2), N2], [aggregateId(N3), N3]].sort((a, b) => (a[1] as string) < (b[1] as string) ? -1 : 1))
+  for (const u of f.untrusted) assert.match(u.reason, /is not trusted by this node/)
+  // Without `trusted` (a node without the federation), every valid aggregate is summed.
+  assert.is(federationTotals(held, { now: NOW }).nodes, 3)
+  assert.equal(federationTotals(held, { now: NOW }).leftOut, { untrusted: 0, rejected: 1 })
+})
+
 test('sumCells: suppression again on the sum; suppressed parts never guessed', () => {
   // Valid aggregates show 0 or more than 4, so a sum of them is too; a part shown small (an
   // aggregate with a lower threshold, were one accepted) is suppressed again in the sum.

@@ -362,6 +362,32 @@ test('versions: a newer one replaces the one held, an older or the same one chan
   assert.equal(ids(index.search({ q: 'caf' })), ['urn:a:cafe'])
 })
 
+test('documents are kept per (issuer, id); with the trusted issuers given, only theirs are found unless the query says untrusted', () => {
+  const SQUATTER = 'did:example:squatter'
+  // The squatter took the id of the library's Python achievement first, with another place and text.
+  const copy = achievement('urn:a:python', 'Python for Beginners (copy)', { place: { area: 'Nowhere', lat: -33.9, lon: 151.2 } }, SQUATTER)
+  const index = indexOf([copy, ...docs, achievement('urn:a:spam', 'Python Spam', {}, SQUATTER)])
+  // Both claims of the id are entries, each under its issuer; neither replaced the other.
+  assert.equal(index.search({ q: 'python beginners' }).results.map((r) => r.issuer).sort(), [LIB, SQUATTER].sort())
+  assert.is(index.stats().achievements, 8)
+  const trusted = new Set([LIB, CLUB])
+  assert.equal(index.search({ q: 'python beginners' }, { trusted }).results.map((r) => [r.id, r.issuer]), [['urn:a:python', LIB]])
+  assert.equal(ids(index.search({ q: 'spam' }, { trusted })), [])
+  assert.is(index.search({ issuer: SQUATTER }, { trusted }).total, 0)
+  assert.is(index.search({ issuer: SQUATTER, untrusted: true }, { trusted }).total, 2)
+  assert.is(index.search({}, { trusted }).total, 10, 'the trusted issuers\' documents, as before')
+  // A pathway is near, and in the area of, its trusted issuers' achievements (not the copy's place).
+  const developer = index.search({ q: 'junior', near: { ...HOME } }, { trusted }).results[0] as CatalogueResult
+  assert.is(developer.distanceKm, 1)
+  assert.equal(ids(index.search({ area: 'nowhere' }, { trusted })), [])
+  // Paging over two entries with the same name and id: no duplicate, no gap.
+  const same = indexOf([achievement('urn:a:same', 'Same', {}, LIB), achievement('urn:a:same', 'Same', {}, CLUB)])
+  const first = same.search({ limit: 1 })
+  const second = same.search({ limit: 1, cursor: first.next as string })
+  assert.equal([...first.results, ...second.results].map((r) => r.issuer).sort(), [CLUB, LIB].sort())
+  assert.is(second.next, null)
+})
+
 test('malformed documents are indexed for what can be read, never thrown on', () => {
   const index = createCatalogueIndex()
   const bad: Json[] = [

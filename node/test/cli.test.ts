@@ -174,8 +174,9 @@ test('every command has --help', async () => {
 test('the bin: stdin, exit codes, and no stack trace on bad input', async () => {
   const credential = await readFile(path('credential.json'), 'utf8')
   const fromStdin = await child(['verify', '-', '--json'], { stdin: credential })
-  assert.is(fromStdin.code, 1) // no status list given: revocation cannot be checked, so invalid
+  assert.is(fromStdin.code, 3) // no status list given: revocation cannot be checked here (neither valid nor invalid)
   assert.is(JSON.parse(fromStdin.stdout).verified, false)
+  assert.is(JSON.parse(fromStdin.stdout).verdict, 'indeterminate')
   const cases: Array<[string[], string | undefined, number]> = [
     [['verify', '-'], 'this is not json', 2],
     [['verify', '-'], '[1, 2, 3]', 1],

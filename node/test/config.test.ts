@@ -26,7 +26,7 @@ test('the embedded defaults: .cofl under the cwd, loopback, OS-chosen ports, no 
   const config = await loadConfig({ env: {}, cwd: dir })
   assert.is(config.data, join(dir, '.cofl'))
   assert.equal(config.listen, ['/ip4/127.0.0.1/tcp/0'])
-  assert.equal(config.http, { host: '127.0.0.1', port: 0 })
+  assert.equal(config.http, { host: '127.0.0.1', port: 0, maxConnections: null, idleTimeoutMs: 10_000, keepAliveTimeoutMs: 5000, headersTimeoutMs: 10_000, requestTimeoutMs: 60_000 })
   assert.equal(config.bootstrap, [])
   assert.equal(config.trustRoots, [])
   assert.is(config.publicBaseUrl, null)
@@ -73,6 +73,19 @@ test('precedence: file < environment < flags, objects merged key by key', async 
   const emptied = await loadConfig({ file, env: { COFL_BOOTSTRAP: '', COFL_PUBLIC_BASE_URL: '' }, cwd: dir })
   assert.equal(emptied.bootstrap, [])
   assert.is(emptied.publicBaseUrl, null)
+})
+
+test('http connection limits and timeouts: set from a file or COFL_HTTP_MAX_CONNECTIONS; bad ones refused naming the key', async () => {
+  const fromEnv = await loadConfig({ env: { COFL_HTTP_MAX_CONNECTIONS: '200' }, cwd: dir })
+  assert.is(fromEnv.http.maxConnections, 200)
+  assert.is((await refused(async () => await loadConfig({ env: { COFL_HTTP_MAX_CONNECTIONS: '0' }, cwd: dir }))).key, 'http.maxConnections')
+  const file = join(dir, 'http.json')
+  await writeFile(file, JSON.stringify({ http: { idleTimeoutMs: 50 } }))
+  assert.is((await refused(async () => await loadConfig({ file, env: {}, cwd: dir }))).key, 'http.idleTimeoutMs')
+  await writeFile(file, JSON.stringify({ http: { headersTimeoutMs: 30_000, requestTimeoutMs: 20_000 } }))
+  const order = await refused(async () => await loadConfig({ file, env: {}, cwd: dir }))
+  assert.is(order.key, 'http.headersTimeoutMs')
+  assert.match(order.message, /at most http\.requestTimeoutMs \(20000\)/)
 })
 
 test('config/example-city.json is a valid configuration', async () => {

@@ -97,12 +97,12 @@ test.after(async () => { await rm(root, { recursive: true, force: true }) })
 test('a directory of valid credentials (JSON and baked PNG / SVG): exit 0 and a summary', async () => {
   const run = await cli('verify', '--batch', valid, '--workers', '1')
   assert.is(run.code, 0, run.stdout + run.stderr)
-  assert.match(run.stdout, /^4 files: 4 valid, 0 invalid \([\d.]+ s, main thread\)\n$/)
+  assert.match(run.stdout, /^4 files: 4 valid, 0 invalid, 0 cannot be checked here \([\d.]+ s, main thread\)\n$/)
   const json = await cli('verify', '--batch', valid, '--workers', '0', '--json')
   assert.is(json.code, 0, json.stderr)
   const summary = JSON.parse(json.stdout) as Record<string, number>
-  assert.equal(Object.keys(summary), ['total', 'valid', 'invalid', 'seconds'])
-  assert.equal([summary.total, summary.valid, summary.invalid], [4, 4, 0])
+  assert.equal(Object.keys(summary), ['total', 'valid', 'invalid', 'indeterminate', 'seconds'])
+  assert.equal([summary.total, summary.valid, summary.invalid, summary.indeterminate], [4, 4, 0, 0])
   assert.ok(typeof summary.seconds === 'number' && summary.seconds >= 0)
 })
 
@@ -120,16 +120,17 @@ test('valid, tampered and unreadable files: one line per invalid file with its r
   assert.match(line('gone.json'), /cannot read gone\.json: no such file/)
   assert.ok(!run.stdout.includes(mixed), 'lines name files, not the directory')
   // Ten files are less than one chunk: the main thread verifies them alone, no worker starts.
-  assert.match(lines[6] as string, /^10 files: 4 valid, 6 invalid \([\d.]+ s, main thread\)$/)
+  assert.match(lines[6] as string, /^10 files: 4 valid, 6 invalid, 0 cannot be checked here \([\d.]+ s, main thread\)$/)
 })
 
-test('--json: one object per invalid file, then {"total","valid","invalid","seconds"}', async () => {
+test('--json: one object per file that is not valid, then {"total","valid","invalid","indeterminate","seconds"}', async () => {
   const run = await cli('verify', '--batch', mixed, '--json', '--workers', '1')
   assert.is(run.code, 1, run.stderr)
   const objects = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
   const summary = objects.pop() as Record<string, number>
-  assert.equal([summary.total, summary.valid, summary.invalid], [10, 4, 6])
+  assert.equal([summary.total, summary.valid, summary.invalid, summary.indeterminate], [10, 4, 6, 0])
   assert.equal(objects.map((o) => o.file), ['blank.png', 'broken.json', 'empty.json', 'gone.json', 'list.json', 'tampered.json'])
+  assert.ok(objects.every((o) => o.verdict === 'invalid'), JSON.stringify(objects))
   const tampered = objects.find((o) => o.file === 'tampered.json') as Record<string, unknown>
   assert.equal(tampered.codes, ['COFL_ERR_INVALID_SIGNATURE'])
   assert.match(String(tampered.reason), /signature does not match/)
@@ -147,7 +148,9 @@ test('the same verdicts on the main thread alone (--workers 1, 0) and with worke
   const one = linesOf(runs.get('1') as Run)
   const summary = one.pop() as Record<string, number>
   const failed = Object.values(MANY).reduce((a, b) => a + b, 0) - MANY.valid
-  assert.equal([summary.total, summary.valid, summary.invalid], [MANY.valid + failed, MANY.valid, failed])
+  // A status list the batch was not given: cannot be checked here, not invalid.
+  assert.equal([summary.total, summary.valid, summary.invalid, summary.indeterminate], [MANY.valid + failed, MANY.valid, failed - MANY.unknownStatusList, MANY.unknownStatusList])
+  assert.ok(one.filter((o) => String(o.file).startsWith('status-')).every((o) => o.verdict === 'indeterminate'))
   const codes = (prefix: string): unknown[] => one.filter((o) => String(o.file).startsWith(prefix)).map((o) => o.codes)
   assert.equal(codes('tampered-'), Array(MANY.tampered).fill(['COFL_ERR_INVALID_SIGNATURE']))
   assert.equal(codes('expired-'), Array(MANY.expired).fill(['COFL_ERR_EXPIRED']))
@@ -160,7 +163,24 @@ test('the same verdicts on the main thread alone (--workers 1, 0) and with worke
   for (const workers of ['0', '3']) assert.equal(withoutSeconds(runs.get(workers) as Run), withoutSeconds(runs.get('1') as Run), `--workers ${workers}`)
   // The text summary names the worker threads it may use: one chunk of the queue is the main thread's.
   const text = await cliBounded('verify', '--batch', many, '--workers', '3')
-  assert.match(text.stdout, /\n40 files: 30 valid, 10 invalid \([\d.]+ s, main thread and up to 2 worker threads\)\n$/)
+  assert.match(text.stdout, /\n40 files: 30 valid, 8 invalid, 2 cannot be checked here \([\d.]+ s, main thread and up to 2 worker threads\)\n$/)
+  assert.match(text.stdout, /\nstatus-0\.json: cannot be checked here: status: the status list https:\/\/example\.org\/status\/1 is not available/)
+})
+
+test('no file invalid, one that cannot be checked here: exit 3; with its status list given: exit 0', async () => {
+  const dir = join(root, 'unchecked')
+  await mkdir(dir)
+  await copyFile(join(valid, 'a.json'), join(dir, 'a.json'))
+  await copyFile(join(many, 'status-0.json'), join(dir, 'status-0.json'))
+  const run = await cliBounded('verify', '--batch', dir, '--workers', '1')
+  assert.is(run.code, 3, run.stdout + run.stderr)
+  assert.match(run.stdout, /^status-0\.json: cannot be checked here: status: the status list https:\/\/example\.org\/status\/1 is not available/)
+  assert.match(run.stdout, /\n2 files: 1 valid, 0 invalid, 1 cannot be checked here /)
+  // and one invalid file beside it: exit 1
+  await copyFile(join(many, 'tampered-0.json'), join(dir, 'tampered-0.json'))
+  const worse = await cliBounded('verify', '--batch', dir, '--workers', '1', '--json')
+  assert.is(worse.code, 1, worse.stderr)
+  assert.match(worse.stdout, /\{"total":3,"valid":1,"invalid":1,"indeterminate":1,"seconds":[\d.]+\}\n$/)
 })
 
 test('a file over the size limit counts as invalid, with the reason `cofl verify FILE` gives', async () => {
@@ -220,7 +240,7 @@ test('help names --batch', async () => {
 test('the real bin: default workers (one per core), exit codes 1 and 0', async () => {
   const mixedRun = await child(['verify', '--batch', mixed, '--json'])
   assert.is(mixedRun.code, 1, mixedRun.stderr)
-  assert.match(mixedRun.stdout, /\{"total":10,"valid":4,"invalid":6,"seconds":[\d.]+\}\n$/)
+  assert.match(mixedRun.stdout, /\{"total":10,"valid":4,"invalid":6,"indeterminate":0,"seconds":[\d.]+\}\n$/)
   const validRun = await child(['verify', '--batch', valid])
   assert.is(validRun.code, 0, validRun.stderr)
   assert.is(validRun.stderr, '')

@@ -3,9 +3,6 @@
 import { randomUUID } from 'node:crypto'
 import { readdirSync } from 'node:fs'
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:http'
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'uvu'
@@ -14,6 +11,8 @@ import { verifyPresentationProof } from '@cofl/credentials'
 import { loadKeyFile } from '@cofl/identity'
 import { issueCredential } from '../src/index.js'
 import { cli } from './cli-helpers.js'
+import { jsonServer } from './json-server.js'
+import type { JsonServer } from './json-server.js'
 
 async function ok (...argv: string[]): Promise<string> {
   const run = await cli(...argv)
@@ -117,8 +116,10 @@ test('wallet bake: PNG and SVG that `cofl verify` reads back; a tampered one fai
 })
 
 test('wallet present: a presentation that `cofl verify` accepts with its challenge and domain only', async () => {
-  const out = await ok('wallet', 'present', '--wallet', path('wallet'), ...ids, '--challenge', 'c-42', '--domain', 'jobs.example', '--out', path('vp.json'))
-  assert.is(out, `${path('vp.json')}\n`)
+  const signed = await cli('wallet', 'present', '--wallet', path('wallet'), ...ids, '--challenge', 'c-42', '--domain', 'jobs.example', '--out', path('vp.json'))
+  assert.is(signed.code, 0, signed.stderr)
+  assert.is(signed.stdout, `${path('vp.json')}\n`)
+  assert.is(signed.stderr, 'signed for the domain jobs.example, over the challenge c-42\n', 'it says whom it signed for')
   const vp = JSON.parse(await readFile(path('vp.json'), 'utf8'))
   assert.is(vp.holder, did)
   assert.is(vp.verifiableCredential.length, 2)
@@ -126,8 +127,29 @@ test('wallet present: a presentation that `cofl verify` accepts with its challen
   assert.is(verified.code, 0, verified.stdout)
   assert.match(verified.stdout, /^VALID presentation/)
   assert.is((await cli('verify', path('vp.json'), '--challenge', 'other', '--domain', 'jobs.example')).code, 1)
-  const stdout = JSON.parse(await ok('wallet', 'present', '--wallet', path('wallet'), ids[0] as string, '--challenge', 'c'))
+  // No domain: refused unless --no-domain says so; then it signs without one, and says so.
+  for (const domain of [[], ['--domain', ''], ['--domain', '  ']]) {
+    const refused = await cli('wallet', 'present', '--wallet', path('wallet'), ids[0] as string, '--challenge', 'c', ...domain)
+    assert.is(refused.code, 2)
+    assert.match(refused.stderr, /^cofl: --domain is required: the verifier's domain .*--no-domain signs for no domain\n$/)
+    assert.is(refused.stdout, '', 'nothing signed')
+  }
+  const unbound = await cli('wallet', 'present', '--wallet', path('wallet'), ids[0] as string, '--challenge', 'c', '--no-domain')
+  assert.is(unbound.code, 0, unbound.stderr)
+  assert.match(unbound.stderr, /^signed for no domain \(--no-domain: any verifier that gave the challenge accepts it\), over the challenge c\n$/)
+  const stdout = JSON.parse(unbound.stdout)
   assert.is(stdout.type[0], 'VerifiablePresentation')
+  assert.is(stdout.proof.domain, undefined)
+  assert.is(stdout.proof.challenge, 'c')
+  const both = await cli('wallet', 'present', '--wallet', path('wallet'), ids[0] as string, '--challenge', 'c', '--no-domain', '--domain', 'jobs.example')
+  assert.is(both.code, 2)
+  // A claim's or grants' challenge is signed by `wallet claim` / `wallet grants` only.
+  for (const challenge of ['cofl-claim:abc', 'cofl-grants:abc']) {
+    const handedOut = await cli('wallet', 'present', '--wallet', path('wallet'), ids[0] as string, '--challenge', challenge, '--domain', 'city.example')
+    assert.is(handedOut.code, 2)
+    assert.match(handedOut.stderr, /^cofl: refused to sign: .*Nothing was signed\n$/)
+    assert.is(handedOut.stdout, '')
+  }
   const noChallenge = await cli('wallet', 'present', '--wallet', path('wallet'), ids[0] as string)
   assert.is(noChallenge.code, 2)
   assert.match(noChallenge.stderr, /--challenge is required/)
@@ -151,10 +173,10 @@ test('wallet export, and import of the backup into a wallet restored from it', a
   assert.is(await ok('wallet', 'import', '--wallet', path('restored'), path('keyed.json')), 'imported 2, held already 0, refused 0\n')
   assert.is(await ok('wallet', 'import', '--wallet', path('restored'), path('keyed.json')), 'imported 0, held already 2, refused 0\n')
   // The restored wallet's key is encrypted with the new passphrase.
-  const locked = await cli('wallet', 'present', '--wallet', path('restored'), ids[0] as string, '--challenge', 'c', '--passphrase-file', path('backup-pass'))
+  const locked = await cli('wallet', 'present', '--wallet', path('restored'), ids[0] as string, '--challenge', 'c', '--domain', 'jobs.example', '--passphrase-file', path('backup-pass'))
   assert.is(locked.code, 2)
   assert.match(locked.stderr, /wrong passphrase/)
-  await ok('wallet', 'present', '--wallet', path('restored'), ids[0] as string, '--challenge', 'c', '--passphrase-file', path('new-pass'))
+  await ok('wallet', 'present', '--wallet', path('restored'), ids[0] as string, '--challenge', 'c', '--domain', 'jobs.example', '--passphrase-file', path('new-pass'))
 
   // A fresh wallet of another holder refuses them: exit 1, one line per credential.
   await ok('wallet', 'init', '--wallet', path('stranger'), '--unencrypted')
@@ -177,42 +199,34 @@ test('wallet refresh without a reachable node keeps the status; wallet remove', 
  * A small HTTP server with a node's claim and status routes (docs/api.md, "Offers and claims"):
  * one offer under `code`, status lists from a `cofl status publish` directory.
  */
-async function miniNode (code: string, published: string): Promise<{ url: string, server: Server }> {
+async function miniNode (code: string, published: string): Promise<JsonServer> {
   const key = await loadKeyFile(path('issuer.key'))
   const achievement = JSON.parse(await readFile(path('achievement.json'), 'utf8'))
   let challenge: string | undefined
   let used = false
-  const server = createServer((req, res) => {
-    let body = ''
-    req.on('data', (d) => { body += d })
-    req.on('end', () => {
-      const send = (status: number, value: unknown): void => { res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value)) }
-      void (async () => {
-        const url = new URL(req.url ?? '/', 'http://localhost')
-        if (url.pathname.startsWith('/api/status/')) {
-          const id = decodeURIComponent(url.pathname.slice('/api/status/'.length))
-          for (const name of readdirSync(published)) {
-            const list = JSON.parse(await readFile(join(published, name), 'utf8'))
-            if (list.id === id) { send(200, list); return }
-          }
-          send(404, { error: { code: 'COFL_ERR_NOT_FOUND', message: `no status list ${id}` } }); return
-        }
-        if (url.pathname !== `/api/claims/${code}`) { send(404, { error: { code: 'COFL_ERR_OFFER_NOT_FOUND', message: 'no such offer' } }); return }
-        if (used) { send(409, { error: { code: 'COFL_ERR_OFFER_CLAIMED', message: 'this offer was claimed already' } }); return }
-        if (req.method === 'GET') {
-          challenge = randomUUID()
-          send(200, { offerId: 'o-1', achievement: { id: achievement.id, name: achievement.name }, issuer: { id: key.did }, challenge, domain: 'city.test', expiresAt: '2099-01-01T00:00:00Z' }); return
-        }
-        const { presentation } = JSON.parse(body)
-        const proof = await verifyPresentationProof(presentation, { challenge: challenge ?? '', domain: 'city.test' })
-        if (!proof.verified || proof.verificationMethods[0]?.split('#')[0] !== presentation.holder) { send(400, { error: { code: 'COFL_ERR_CLAIM_PROOF', message: proof.errors.join('; ') } }); return }
-        used = true
-        send(201, { credential: await issueCredential({ key, achievement, subject: presentation.holder, issuerName: 'Plymouth City of Learning' }) })
-      })().catch((err) => { send(500, { error: { code: 'COFL_ERR_INTERNAL', message: String(err) } }) })
-    })
+  return await jsonServer(async (req, body) => {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    if (url.pathname.startsWith('/api/status/')) {
+      const id = decodeURIComponent(url.pathname.slice('/api/status/'.length))
+      for (const name of readdirSync(published)) {
+        const list = JSON.parse(await readFile(join(published, name), 'utf8'))
+        if (list.id === id) return [200, list]
+      }
+      return [404, { error: { code: 'COFL_ERR_NOT_FOUND', message: `no status list ${id}` } }]
+    }
+    if (url.pathname !== `/api/claims/${code}`) return [404, { error: { code: 'COFL_ERR_OFFER_NOT_FOUND', message: 'no such offer' } }]
+    if (used) return [409, { error: { code: 'COFL_ERR_OFFER_CLAIMED', message: 'this offer was claimed already' } }]
+    // A claim's challenge, for the host the wallet asked (docs/api.md, "Presentations bound to their use").
+    if (req.method === 'GET') {
+      challenge = `cofl-claim:${randomUUID()}`
+      return [200, { offerId: 'o-1', achievement: { id: achievement.id, name: achievement.name }, issuer: { id: key.did }, challenge, domain: req.headers.host, expiresAt: '2099-01-01T00:00:00Z' }]
+    }
+    const { presentation } = JSON.parse(body)
+    const proof = await verifyPresentationProof(presentation, { challenge: challenge ?? '', domain: req.headers.host ?? '' })
+    if (!proof.verified || proof.verificationMethods[0]?.split('#')[0] !== presentation.holder) return [400, { error: { code: 'COFL_ERR_CLAIM_PROOF', message: proof.errors.join('; ') } }]
+    used = true
+    return [201, { credential: await issueCredential({ key, achievement, subject: presentation.holder, issuerName: 'Plymouth City of Learning' }) }]
   })
-  await new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve) })
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }
 }
 
 test('wallet claim and wallet refresh against a node: claimed once, then active, then revoked', async () => {
@@ -221,7 +235,8 @@ test('wallet claim and wallet refresh against a node: claimed once, then active,
   await writeFile(path('revocable.json'), issued)
   await ok('wallet', 'import', '--wallet', path('wallet'), path('revocable.json'))
   await ok('status', 'publish', '--status', status, '--key', path('issuer.key'))
-  const { url, server } = await miniNode('the-claim-code-0123', join(status, 'published'))
+  const mini = await miniNode('the-claim-code-0123', join(status, 'published'))
+  const url = mini.url
   try {
     const claimed = await cli('wallet', 'claim', `${url}/api/claims/the-claim-code-0123`, '--wallet', path('wallet'))
     assert.is(claimed.code, 0, claimed.stderr)
@@ -240,7 +255,7 @@ test('wallet claim and wallet refresh against a node: claimed once, then active,
     assert.match(await ok('wallet', 'refresh', '--wallet', path('wallet'), '--node', url), new RegExp(`${id}: revoked \\(was active\\)`))
     assert.match(await ok('wallet', 'list', '--wallet', path('wallet')), new RegExp(`${id} .*\\[revoked\\]`))
   } finally {
-    await new Promise((resolve) => { server.close(resolve) })
+    await mini.close()
   }
 })
 

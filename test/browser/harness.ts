@@ -102,7 +102,8 @@ export interface TestNode { node: CityNode, dir: string, stop: () => Promise<voi
 /** A city node on 127.0.0.1 (HTTP and libp2p on OS-chosen ports) in a temporary directory. */
 export async function startTestNode (config: Record<string, unknown> = {}, init: Omit<CityNodeInit, 'config'> = {}): Promise<TestNode> {
   const dir = await mkdtemp(join(tmpdir(), 'cofl-browser-'))
-  const node = createCityNode({ config: { data: join(dir, 'city'), name: 'Bristol City of Learning', ...config }, signingWorkers: 0, ...init })
+  // On 127.0.0.1 with its peers (if any): it opts into dialling the loopback addresses they announce.
+  const node = createCityNode({ config: { data: join(dir, 'city'), name: 'Bristol City of Learning', allowDial: ['loopback'], ...config }, signingWorkers: 0, ...init })
   await node.start()
   return {
     node,

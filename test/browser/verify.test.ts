@@ -1,6 +1,8 @@
 // The verify page in Chromium, against a real node: a credential pasted (valid, tampered with,
-// revoked), a baked PNG given by the file input and dropped on the drop zone, a presentation with
-// its challenge, an issuer outside the node's trust until the city endorses it, and bad input
+// revoked; from an https issuer whose key is only named in a URL, which cannot be checked here,
+// and from the city's own DID signed by another key, which is not valid), a baked PNG given by
+// the file input and dropped on the drop zone, a presentation with its challenge, an issuer
+// outside the node's trust until the city endorses it, and bad input
 // (empty, not JSON, an image with no credential) that only gets a message. Keyboard use, focus on
 // the verdict, and no console errors throughout.
 import * as assert from 'uvu/assert'
@@ -126,6 +128,50 @@ it('a credential changed after signing: Not valid, with the signature check\'s r
     assert.match(await page.textContent('#status') ?? '', 'Not valid')
     assert.is(await page.getAttribute('#status', 'data-kind'), 'error')
     await screenshot(page, 'verify-tampered')
+    assert.equal(errors, [])
+  } finally {
+    await close()
+  }
+})
+
+it('an https issuer whose key is only named in a URL: Cannot be checked here, with the reason, not Not valid; a forged did:key one: Not valid', async () => {
+  const errors: string[] = []
+  const { page, close } = await open(errors)
+  try {
+    const harvard = 'https://www.harvard.edu/issuers/1'
+    const forger = await generateKeyPair()
+    forger.multikey.id = `${harvard}#${forger.publicKeyMultibase}`
+    forger.multikey.controller = harvard
+    const issuer = buildProfile({ id: harvard, name: 'Harvard University' })
+    const achievement = buildAchievement({ name: 'Doctor of Law', description: 'Honoris causa', criteria: 'Awarded by the corporation', creator: issuer })
+    await paste(page, await signCredential(buildOpenBadgeCredential({ issuer, achievement, subject: LEARNER }), { key: forger }))
+    assert.match(await verdict(page), /^\? Cannot be checked here$/)
+    const block = page.locator('#report .verdict').first()
+    assert.is(await block.getAttribute('data-verdict'), 'cannot-be-checked')
+    assert.match(await block.getAttribute('class') ?? '', /\bunknown\b/)
+    assert.not.match(await block.getAttribute('class') ?? '', /\bbad\b/, 'not the red of Not valid')
+    const summary = await page.textContent('#report .summary') ?? ''
+    assert.match(summary, 'could not be checked on this node, so it is shown neither valid nor forged')
+    assert.match(summary, /not taken on trust/, 'the reason is shown')
+    assert.is(await row(page, 'proof').getAttribute('data-outcome'), 'indeterminate')
+    assert.is((await row(page, 'proof').locator('td.outcome').textContent())?.trim(), '? Cannot be checked here')
+    assert.match(await row(page, 'proof').textContent() ?? '', 'COFL_ERR_CONTROLLER_UNRESOLVED')
+    assert.match(await page.textContent('#report .caution.unknown') ?? '', 'cannot be checked here, so none of what follows is verified')
+    assert.match(await page.textContent('#status') ?? '', 'Cannot be checked here')
+    assert.is(await page.getAttribute('#status', 'data-kind'), 'info')
+    assert.match(await page.textContent('#report') ?? '', 'Not asked: the signature cannot be checked here')
+    await screenshot(page, 'verify-cannot-be-checked')
+
+    // The city's own DID as the issuer, the proof by another did:key's key: forged, Not valid.
+    const node = (city as TestNode).node
+    const stranger = await generateKeyPair()
+    const city2 = buildProfile({ id: node.did, name: 'Bristol City of Learning' })
+    const forged = await signCredential(buildOpenBadgeCredential({ issuer: city2, achievement: buildAchievement({ name: 'Bike Repair Master', description: 'Forged', criteria: 'None', creator: city2 }), subject: LEARNER }), { key: stranger })
+    await paste(page, forged)
+    await page.locator('#verdict', { hasText: /Not valid$/ }).waitFor()
+    assert.is(await page.locator('#report .verdict').first().getAttribute('data-verdict'), 'tampered')
+    assert.match(await row(page, 'proof').textContent() ?? '', 'COFL_ERR_KEY_NOT_BOUND')
+    assert.is(await page.getAttribute('#status', 'data-kind'), 'error')
     assert.equal(errors, [])
   } finally {
     await close()

@@ -7,9 +7,13 @@
 // node (POST /api/verify, made by this test, as a verifier would). A backup restores the same
 // wallet in a fresh browser profile. Every request the page made is recorded: the held badges,
 // the holder DID and the learner's place never leave the page but in the claims the learner made.
+// A claim whose node asks for a signature for another domain, or over a login's challenge, is
+// refused in the page and nothing is signed or sent; after an OB 3.0 login of the page's DID, the
+// page lists the app ("Sites and apps you signed in to") and revokes it: its tokens stop working.
 import { readFile } from 'node:fs/promises'
 import * as assert from 'uvu/assert'
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
+import { answerLogin, http, OB3, redeem, registerClient, startLogin, tokenRequest } from '../fixtures/ob3-login.js'
 import { browserSuite, ensureWebBuilt, launchBrowser, newPage, screenshot, startTestNode } from './harness.js'
 import type { TestNode } from './harness.js'
 
@@ -62,6 +66,20 @@ function recordRequests (page: Page): Recorded[] {
   const requests: Recorded[] = []
   page.on('request', (request: Request) => { requests.push({ method: request.method(), url: request.url(), body: request.postData() ?? '' }) })
   return requests
+}
+
+/** A fresh browser profile at this node's wallet page, ready, with its requests recorded. */
+async function openWalletPage (errors: string[]): Promise<{ context: BrowserContext, page: Page, requests: Recorded[] }> {
+  const { context, page } = await newPage(browser as Browser, errors)
+  const requests = recordRequests(page)
+  try {
+    await page.goto(`${(city as TestNode).node.url}/wallet`)
+    await page.locator('body[data-ready="true"]').waitFor()
+  } catch (err) {
+    await context.close()
+    throw err
+  }
+  return { context, page, requests }
 }
 
 async function waitForStatus (page: Page, text: string | RegExp): Promise<void> {
@@ -241,13 +259,9 @@ it('claims from a link, shows progress and next steps, shares a verifiable prese
 })
 
 it('refuses a claim link of another node and a badge about someone else, saying why', async () => {
-  const node = (city as TestNode).node
   const errors: string[] = []
-  const { context, page } = await newPage(browser as Browser, errors)
-  const requests = recordRequests(page)
+  const { context, page, requests } = await openWalletPage(errors)
   try {
-    await page.goto(`${node.url}/wallet`)
-    await page.locator('body[data-ready="true"]').waitFor()
     await page.getByLabel('Claim link').fill('https://elsewhere.example/api/claims/abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG')
     await page.getByRole('button', { name: 'Look up' }).click()
     await waitForStatus(page, 'this claim link is for the node at https://elsewhere.example')
@@ -261,6 +275,89 @@ it('refuses a claim link of another node and a badge about someone else, saying 
     await waitForStatus(page, /1 badge not added: refused .*not about you/)
     assert.is(await page.locator('#badge-table').count(), 0)
     await screenshot(page, 'wallet-refused')
+    assert.equal(errors, [])
+  } finally {
+    await context.close()
+  }
+})
+
+it('signs a claim only for its own node and over a claim challenge; lists and revokes the apps signed in with the wallet', async () => {
+  const node = (city as TestNode).node
+  const host = new URL(node.url).host
+  const errors: string[] = []
+  const { context, page, requests } = await openWalletPage(errors)
+  try {
+    const did = (await page.textContent('#holder-did'))?.trim() ?? ''
+    const offer = await admin('POST', '/api/offers', { achievementId: GIT, name: 'Bo', email: 'bo@example.org' })
+
+    // The node's answer is changed on its way (as a hostile node would answer): another domain,
+    // then a login's challenge for this very host. The page refuses, and sends nothing.
+    let lure: (json: Json) => void = (json) => { json.domain = 'badges.evil.example' }
+    await page.route('**/api/claims/**', async (route) => {
+      if (route.request().method() !== 'GET') { await route.continue(); return }
+      const response = await route.fetch()
+      const json = await response.json() as Json
+      lure(json)
+      await route.fulfill({ response, json })
+    })
+    for (const [change, said] of [
+      [(json: Json) => { json.domain = 'badges.evil.example' }, `refused to sign: the node at ${host} asks for a signature for badges.evil.example, another site`],
+      [(json: Json) => { json.challenge = `cofl-login:${String(json.challenge).slice('cofl-claim:'.length)}` }, `refused to sign: the node at ${host} sent a challenge for signing in to an app`]
+    ] as const) {
+      lure = change
+      await page.getByLabel('Claim link').fill(offer.claimUrl as string)
+      await page.getByRole('button', { name: 'Look up' }).click()
+      await page.locator('#offer').waitFor({ state: 'visible' })
+      await page.getByRole('button', { name: 'Accept the badge' }).click()
+      await waitForStatus(page, said)
+      assert.match(await page.textContent('#status') ?? '', 'Nothing was signed')
+    }
+    await screenshot(page, 'wallet-refused-domain')
+    assert.equal(requests.filter((r) => r.method !== 'GET').map((r) => r.url), [], 'nothing was POSTed')
+    assert.is((await admin('GET', `/api/offers/${offer.offerId as string}`)).state, 'open')
+    await page.unroute('**/api/claims/**')
+    await page.getByRole('button', { name: 'Look up' }).click()
+    await page.locator('#offer-details').filter({ hasText: 'Git for teams' }).waitFor()
+    await page.getByRole('button', { name: 'Accept the badge' }).click()
+    await waitForStatus(page, '“Git for teams” is in your wallet')
+
+    // An app signs in as this wallet's DID: the learner signs the login's challenge in the page (Share).
+    const app = await registerClient(node.url, 'Museum Passport App', 'http://127.0.0.1:9')
+    const pending = await startLogin(node.url, app)
+    await page.locator('#share-list label').filter({ hasText: 'Git for teams' }).click()
+    await page.getByLabel('Challenge (optional)').fill(pending.challenge)
+    await page.getByLabel('Domain (optional)').fill(pending.domain)
+    await page.getByRole('button', { name: 'Create the presentation' }).click()
+    await page.locator('#presentation').waitFor({ state: 'visible' })
+    const loginVp = JSON.parse(await page.locator('#presentation-json').inputValue()) as Json
+    const tokens = await redeem(node.url, app, pending, await answerLogin(node.url, pending, did, loginVp))
+    assert.is((await http(`${node.url}${OB3}/credentials`, { headers: { authorization: `Bearer ${tokens.access_token as string}` } })).status, 200)
+
+    // Sites and apps: listed when the learner asks, with the app's name and what it may do.
+    assert.not.ok(requests.some((r) => r.url.includes('/api/grants')), 'nothing is asked before the learner does')
+    await page.getByRole('button', { name: 'Show the apps' }).click()
+    await waitForStatus(page, '1 app is signed in with your wallet on this node.')
+    const row = page.locator('#grant-table tbody tr')
+    assert.is(await row.count(), 1)
+    assert.match(await row.textContent() ?? '', 'Museum Passport App')
+    assert.match(await row.textContent() ?? '', 'read your badges on this node')
+    assert.match(await row.textContent() ?? '', 'change your profile')
+    await screenshot(page, 'wallet-grants')
+    page.once('dialog', (dialog) => { void dialog.accept() })
+    await page.getByRole('button', { name: 'Revoke Museum Passport App' }).click()
+    await waitForStatus(page, 'Revoked “Museum Passport App”')
+    await page.locator('#no-grants').waitFor()
+    assert.is((await http(`${node.url}${OB3}/credentials`, { headers: { authorization: `Bearer ${tokens.access_token as string}` } })).status, 401)
+    assert.is((await tokenRequest(node.url, app, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token })).body.error, 'invalid_grant')
+    // Each grants request: a fresh challenge of this node, a presentation by the holder for this host.
+    const grantPosts = requests.filter((r) => r.method === 'POST' && r.url.includes('/api/grants'))
+    assert.equal(grantPosts.map((r) => new URL(r.url).pathname), ['/api/grants', '/api/grants/revoke', '/api/grants'])
+    for (const post of grantPosts) {
+      const presentation = JSON.parse(post.body).presentation as Json
+      assert.is(presentation.holder, did)
+      assert.match(presentation.proof.challenge, /^cofl-grants:/)
+      assert.is(presentation.proof.domain, host)
+    }
     assert.equal(errors, [])
   } finally {
     await context.close()

@@ -12,7 +12,7 @@ import { UsageError } from '../errors.js'
 import { readJsonObject } from '../io.js'
 import { assertResolvableDid } from '../issue.js'
 import { idOf } from './refs.js'
-import { json, required, str, strings } from './types.js'
+import { exitOfReport, json, required, str, strings } from './types.js'
 import type { CliIo, Command, Values } from './types.js'
 
 /** How a command finds the node: --data DIR (node.json + admin-token), or --node URL --token-file FILE. */
@@ -37,6 +37,7 @@ function flagsOf (values: Values): ConfigInput {
   if (str(values.name) != null) flags.name = str(values.name)
   if (strings(values.listen) != null) flags.listen = strings(values.listen)
   if (strings(values.bootstrap) != null) flags.bootstrap = strings(values.bootstrap)
+  if (strings(values['allow-dial']) != null) flags.allowDial = strings(values['allow-dial']) as ConfigInput['allowDial']
   if (strings(values['trust-root']) != null) flags.trustRoots = strings(values['trust-root'])
   if (str(values['public-base-url']) != null) flags.publicBaseUrl = str(values['public-base-url'])
   if (str(values['http-host']) != null) http.host = str(values['http-host'])
@@ -71,7 +72,7 @@ export async function verifyOnNode (values: Values, input: unknown, options: { c
   if (!isPresentation && options.challenge != null) throw new UsageError('--challenge and --domain go with a presentation')
   const report = await callNode(node, 'POST', '/api/verify', body) as VerificationReport
   io.stdout(values.json === true ? JSON.stringify(report) + '\n' : formatReport(report) + '\n')
-  return report.verified ? EXIT.ok : EXIT.invalid
+  return exitOfReport(report)
 }
 
 function statusCommand (action: 'revoke' | 'suspend' | 'unsuspend', summary: string, help: string): Command {
@@ -94,18 +95,24 @@ function statusCommand (action: 'revoke' | 'suspend' | 'unsuspend', summary: str
 export const NODE_COMMANDS: Record<string, Command> = {
   'node start': {
     summary: 'run the city node (HTTP API + federation) until Ctrl-C',
-    usage: 'cofl node start [--data DIR] [--config FILE] [--bootstrap MULTIADDR]... [--http-port N] [--http-host HOST] [--listen MULTIADDR]... [--trust-root DID]... [--public-base-url URL] [--name NAME] [--body-limit BYTES]',
+    usage: 'cofl node start [--data DIR] [--config FILE] [--bootstrap MULTIADDR]... [--allow-dial loopback|private]... [--http-port N] [--http-host HOST] [--listen MULTIADDR]... [--trust-root DID]... [--public-base-url URL] [--name NAME] [--body-limit BYTES]',
     help: [
       'Configuration: config/default.json < the --config FILE (or $COFL_CONFIG) < COFL_* environment',
       'variables < these flags (docs/operations.md lists every key). On first start, creates the city\'s',
       'issuer key in DIR/issuer.key (encrypted with $COFL_PASSPHRASE when set) and the admin token in',
       'DIR/admin-token. Prints where it listens and writes DIR/node.json once ready. SIGINT / SIGTERM',
-      'stop it gracefully (node.json is removed) with exit 0.'
+      'stop it gracefully (node.json is removed) with exit 0.',
+      '',
+      'Ports chosen by the OS (port 0, the default) are chosen on the first start, recorded in',
+      'DIR/node-ports.json and used again on every later start, so that peers find the node again.',
+      'The node dials public addresses only, and loopback or private ones that peers name with',
+      '--allow-dial loopback / --allow-dial private (bootstrap addresses are always dialled).'
     ].join('\n'),
     options: {
       data: { type: 'string' },
       config: { type: 'string' },
       bootstrap: { type: 'string', multiple: true },
+      'allow-dial': { type: 'string', multiple: true },
       listen: { type: 'string', multiple: true },
       'trust-root': { type: 'string', multiple: true },
       'http-port': { type: 'string' },

@@ -2,6 +2,8 @@
  * The shape of a `cofl` command and the helpers that commands share.
  */
 import type { ParseArgsConfig } from 'node:util'
+import type { VerificationReport } from '@cofl/verifier'
+import { EXIT } from '../constants.js'
 import { UsageError } from '../errors.js'
 
 export interface CliIo {
@@ -34,6 +36,15 @@ export function required (values: Record<string, unknown>, name: string): string
   const value = str(values[name])
   if (value == null || value.length === 0) throw new UsageError(`--${name} is required`)
   return value
+}
+
+/**
+ * The exit code of a verification report: 0 valid, 1 invalid, 3 cannot be checked here. A report
+ * without a verdict (a node from before verdicts) is valid or invalid by `verified`.
+ */
+export function exitOfReport (report: Pick<VerificationReport, 'verdict' | 'verified'>): number {
+  const verdict = report.verdict ?? (report.verified ? 'valid' : 'invalid')
+  return verdict === 'valid' ? EXIT.ok : verdict === 'indeterminate' ? EXIT.indeterminate : EXIT.invalid
 }
 
 export function json (value: unknown): string {

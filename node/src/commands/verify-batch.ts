@@ -2,9 +2,10 @@
  * `cofl verify --batch DIR`: every credential file of a directory (*.json, and badge images
  * *.png / *.svg with a credential baked in) verified offline, one thread per core by default: the
  * main thread and the verifier's worker threads, taking chunks from one queue. Prints one line per
- * invalid file with its reason, then a summary (`{"total","valid","invalid","seconds"}` with
- * --json). Exit 0 when every file holds a valid credential, 1 otherwise, 2 for bad usage (no such
- * directory, no credential file in it, a bad --workers).
+ * file that is not valid (invalid, or cannot be checked here) with its reason, then a summary
+ * (`{"total","valid","invalid","indeterminate","seconds"}` with --json). Exit 0 when every file
+ * holds a valid credential, 1 when one is invalid, else 3 when one cannot be checked here, 2 for
+ * bad usage (no such directory, no credential file in it, a bad --workers).
  *
  * Speed: with one thread (--workers 1, or one core) no worker starts, so the batch pays for one
  * V8 isolate's loading and warm-up, not two; with more, the workers load while the main thread
@@ -34,11 +35,12 @@ const BATCH_USAGE = 'cofl verify --batch DIR [--workers N] [--status-list FILE].
 const BATCH_HELP = `With --batch DIR, verifies every credential file in DIR (not its subdirectories): *.json,
 and *.png / *.svg badges with a credential baked in, on N threads (--workers N, default one per
 core): the main thread and N - 1 worker threads; 1 (or 0) verifies on the main thread alone.
-Prints one line per invalid file, "FILE: reason" (a file that cannot be read or parsed counts as
-invalid), then a summary; with --json, one JSON object per invalid file ({"file","reason",
-"codes"}) and the summary {"total","valid","invalid","seconds"}. Exit 0 when every file is valid,
-1 when one is not, 2 when DIR does not exist or holds no credential file. (A presentation in DIR
-fails: there is no challenge to check it against.)`
+Prints one line per file that is not valid, "FILE: reason" or "FILE: cannot be checked here:
+reason" (a file that cannot be read or parsed counts as invalid), then a summary; with --json, one
+JSON object per such file ({"file","verdict","reason","codes"}) and the summary {"total","valid",
+"invalid","indeterminate","seconds"}. Exit 0 when every file is valid, 1 when one is invalid, else
+3 when one cannot be checked here, 2 when DIR does not exist or holds no credential file. (A
+presentation in DIR fails: there is no challenge to check it against.)`
 
 /** One file of the batch: what it holds, or why it cannot be verified. */
 type Entry = { file: string, input: unknown } | { file: string, report: VerificationReport } | { file: string, unreadable: string }
@@ -88,9 +90,9 @@ function threadsOf (value: unknown): number {
   return n
 }
 
-/** The failed checks of a report, as one line. */
+/** The checks that make a report not valid (failed, else those that cannot be checked here), as one line. */
 function reasonOf (report: VerificationReport): string {
-  const failed = report.checks.filter((c) => c.outcome === 'failed')
+  const failed = report.checks.filter((c) => c.outcome === (report.verdict === 'indeterminate' ? 'indeterminate' : 'failed'))
   return failed.length === 0 ? 'does not verify' : failed.map((c) => `${c.id}: ${c.reason}`).join('; ')
 }
 
@@ -142,26 +144,30 @@ export async function verifyBatch (values: Values, positionals: string[], io: Cl
 
   const json = values.json === true
   let invalid = 0
+  let indeterminate = 0
   for (const entry of entries) {
     const report = 'report' in entry ? entry.report : byFile.get(entry.file)
     if (report?.verified === true) continue
-    invalid++
+    // An unreadable file is invalid; a report from before verdicts, invalid unless verified.
+    const verdict = report == null ? 'invalid' : report.verdict ?? 'invalid'
+    if (verdict === 'indeterminate') indeterminate++
+    else invalid++
     const reason = 'unreadable' in entry ? entry.unreadable : reasonOf(report as VerificationReport)
     if (json) {
-      const codes = report == null ? [] : report.checks.filter((c) => c.outcome === 'failed' && c.code != null).map((c) => c.code)
-      io.stdout(JSON.stringify({ file: entry.file, reason, codes }) + '\n')
+      const codes = report == null ? [] : report.checks.filter((c) => (c.outcome === 'failed' || c.outcome === 'indeterminate') && c.code != null).map((c) => c.code)
+      io.stdout(JSON.stringify({ file: entry.file, verdict, reason, codes }) + '\n')
     } else {
-      io.stdout(`${entry.file}: ${reason}\n`)
+      io.stdout(`${entry.file}: ${verdict === 'indeterminate' ? 'cannot be checked here: ' : ''}${reason}\n`)
     }
   }
   const total = entries.length
-  const valid = total - invalid
+  const valid = total - invalid - indeterminate
   if (json) {
-    io.stdout(JSON.stringify({ total, valid, invalid, seconds }) + '\n')
+    io.stdout(JSON.stringify({ total, valid, invalid, indeterminate, seconds }) + '\n')
   } else {
-    io.stdout(`${total} file${total === 1 ? '' : 's'}: ${valid} valid, ${invalid} invalid (${seconds} s, ${pool.workers === 0 ? 'main thread' : `main thread and up to ${pool.workers} worker thread${pool.workers === 1 ? '' : 's'}`})\n`)
+    io.stdout(`${total} file${total === 1 ? '' : 's'}: ${valid} valid, ${invalid} invalid, ${indeterminate} cannot be checked here (${seconds} s, ${pool.workers === 0 ? 'main thread' : `main thread and up to ${pool.workers} worker thread${pool.workers === 1 ? '' : 's'}`})\n`)
   }
-  return invalid === 0 ? EXIT.ok : EXIT.invalid
+  return invalid > 0 ? EXIT.invalid : indeterminate > 0 ? EXIT.indeterminate : EXIT.ok
 }
 
 /** `cofl verify` with `--batch DIR [--workers N]` added: the batch when --batch is given, `verify` otherwise. */

@@ -6,7 +6,7 @@ import { homedir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import { keyFileIsEncrypted, readKeyFile } from '@cofl/identity'
 import { bakePng, bakeSvg, CredentialNotFoundError, defaultBadgePng, defaultBadgeSvg, detectBadgeFormat, HOLDER_KEY_FILE, createWallet, nodeStatusLists, openWallet } from '@cofl/wallet'
-import type { HeldStatus, HeldSummary, Wallet, WalletBackup } from '@cofl/wallet'
+import type { HeldStatus, HeldSummary, NodeGrant, Wallet, WalletBackup } from '@cofl/wallet'
 import { resolveTarget } from '../client.js'
 import { EXIT } from '../constants.js'
 import { UsageError } from '../errors.js'
@@ -56,8 +56,14 @@ function statusText (status: HeldStatus): string {
 
 function listLine (h: HeldSummary): string {
   const issuer = h.issuer.name != null ? `${h.issuer.name} (${h.issuer.id})` : h.issuer.id
-  const flags = [statusText(h.status), ...(h.expired ? ['expired'] : []), ...(h.forced === true ? ['about someone else'] : [])]
+  const flags = [statusText(h.status), ...(h.expired ? ['expired'] : []), ...(h.forced === true ? ['about someone else'] : []), ...(h.unchecked === true ? ['signature not checked: its issuer is not verified'] : [])]
   return `${h.id}  ${h.name ?? h.types.join(', ')}  from ${issuer}  [${flags.join(', ')}]`
+}
+
+/** One line of `cofl wallet grants`: id, the app's name (and address), its scopes in short, since and until. */
+function grantLine (g: NodeGrant): string {
+  const scopes = g.scope.map((s) => s.slice(s.lastIndexOf('/') + 1)).join(', ')
+  return `${g.grantId}  ${g.clientName}${g.clientUri != null ? ` (${g.clientUri})` : ''}  may: ${scopes === '' ? 'nothing' : scopes}  since ${g.createdAt}, until ${g.expiresAt}`
 }
 
 /**
@@ -116,7 +122,7 @@ export const WALLET_COMMANDS: Record<string, Command> = {
   'wallet claim': {
     summary: 'claim an offered badge with its claim link (or code and --node); stores the credential',
     usage: 'cofl wallet claim URL|CODE [--node URL] [--wallet DIR] [--passphrase-file FILE] [--json]',
-    help: `Asks the node for a fresh challenge, proves that this wallet holds its DID (a presentation signed\nby the holder key over the challenge), receives the credential, verifies it and keeps it. A claim\nworks once. When the claim completes a pathway of the node, the pathway badge comes with it: it is\nverified and kept too, and printed on a line "awarded: ..." of its own. Exit 1 when the wallet\nrefused a pathway badge (the claimed credential is kept). --json prints the stored record with\n"awards" (the records of the pathway badges) and "refusedAwards".\n\n${WALLET_HELP}`,
+    help: `Asks the node for a fresh challenge, proves that this wallet holds its DID (a presentation signed\nby the holder key over the challenge), receives the credential, verifies it and keeps it. It signs\nonly for the host of the claim link (or of --node) and only a claim's challenge (cofl-claim:): a\nlink whose answer asks for a signature for another site, or for a sign-in, is refused and nothing\nis signed (exit 2). A claim works once. When the claim completes a pathway of the node, the pathway badge comes with it: it is\nverified and kept too, and printed on a line "awarded: ..." of its own. Exit 1 when the wallet\nrefused a pathway badge (the claimed credential is kept). --json prints the stored record with\n"awards" (the records of the pathway badges) and "refusedAwards".\n\n${WALLET_HELP}`,
     options: { ...walletOption, node: { type: 'string' }, json: { type: 'boolean' } },
     positionals: [1, 1],
     async run (values, positionals, io) {
@@ -165,17 +171,25 @@ export const WALLET_COMMANDS: Record<string, Command> = {
   },
   'wallet present': {
     summary: 'a Verifiable Presentation of credentials, signed by the holder for a verifier',
-    usage: 'cofl wallet present ID|NAME... --challenge C [--domain D] [--out FILE] [--wallet DIR] [--passphrase-file FILE]',
-    help: `The verifier gives the challenge (and domain); the presentation holds the credentials named (by\nid, or by a word of their name) and is signed by the wallet's holder key over both. Printed, or\nwritten to FILE with --out.\n\n${WALLET_HELP}`,
-    options: { ...walletOption, challenge: { type: 'string' }, domain: { type: 'string' }, out: { type: 'string' } },
+    usage: 'cofl wallet present ID|NAME... --challenge C (--domain D | --no-domain) [--out FILE] [--wallet DIR] [--passphrase-file FILE]',
+    help: `The verifier gives the challenge and its domain (its host, such as jobs.example); the presentation\nholds the credentials named (by id, or by a word of their name) and is signed by the wallet's\nholder key over both, so that it holds for that verifier and that challenge only. --no-domain\nsigns for no domain: any verifier that gave the challenge accepts it, so use it only when the\nverifier names none. Says on stderr whom it signed for. A claim's or grants' challenge\n(cofl-claim:, cofl-grants:) is refused: \`cofl wallet claim\` and \`cofl wallet grants\` sign those.\nPrinted, or written to FILE with --out.\n\n${WALLET_HELP}`,
+    options: { ...walletOption, challenge: { type: 'string' }, domain: { type: 'string' }, 'no-domain': { type: 'boolean' }, out: { type: 'string' } },
     positionals: [1, Infinity],
     async run (values, positionals, io) {
       const challenge = required(values, 'challenge')
-      const domain = str(values.domain)
+      const domain = str(values.domain)?.trim()
+      const noDomain = values['no-domain'] === true
+      if (noDomain && domain != null) throw new UsageError('--domain and --no-domain go one without the other')
+      if (!noDomain && (domain == null || domain === '')) {
+        throw new UsageError('--domain is required: the verifier\'s domain (its host, such as jobs.example), so that the presentation holds for that verifier only; --no-domain signs for no domain')
+      }
       return await withWallet(values, { key: true }, async (wallet) => {
         const ids: string[] = []
         for (const ref of positionals) ids.push(await heldId(wallet, ref))
-        const presentation = await wallet.present(ids, { challenge, ...(domain != null ? { domain } : {}) })
+        const presentation = await wallet.present(ids, { challenge, ...(domain != null && domain !== '' ? { domain } : {}) })
+        io.stderr(noDomain
+          ? `signed for no domain (--no-domain: any verifier that gave the challenge accepts it), over the challenge ${challenge}\n`
+          : `signed for the domain ${domain ?? ''}, over the challenge ${challenge}\n`)
         const out = str(values.out)
         if (out == null) io.stdout(json(presentation))
         else {
@@ -244,7 +258,7 @@ of DIR), or \`cofl verify badge.png --status-list FILE\`.\n\n${WALLET_HELP}`,
   'wallet import': {
     summary: 'import a backup, a credential or an array of credentials; the same credential is kept once',
     usage: 'cofl wallet import FILE [--force] [--wallet DIR]',
-    help: `FILE (or - for standard input) is a wallet backup, an OB 3.0 credential, or a JSON array of them.\nEach credential is verified (schema and signature) and must be about this wallet's holder (--force\nkeeps one about someone else); each is written to disk before the next. Credentials held already are\nleft as they are, so an interrupted import can simply be run again. Exit 1 when any was refused.\n\n${WALLET_HELP}`,
+    help: `FILE (or - for standard input) is a wallet backup, an OB 3.0 credential, or a JSON array of them.\nEach credential is verified (schema and signature, by a key its issuer's document binds) and must be\nabout this wallet's holder; each is written to disk before the next. A forged or tampered credential\nis always refused. --force keeps one about someone else, and one whose signature cannot be checked\nhere (an issuer whose document this wallet cannot resolve: \`wallet list\` marks it "signature not\nchecked"). Credentials held already are left as they are, so an interrupted import can simply be\nrun again. Exit 1 when any was refused.\n\n${WALLET_HELP}`,
     options: { ...walletOption, force: { type: 'boolean' } },
     positionals: [1, 1],
     async run (values, positionals, io) {
@@ -269,6 +283,32 @@ of DIR), or \`cofl verify badge.png --status-list FILE\`.\n\n${WALLET_HELP}`,
         for (const id of positionals) {
           if (!await wallet.remove(id)) throw new CredentialNotFoundError(`the wallet holds no credential ${id} (cofl wallet list)`)
           io.stdout(`removed: ${id}\n`)
+        }
+        return EXIT.ok
+      })
+    }
+  },
+  'wallet grants': {
+    summary: 'the apps you signed in to on a node (its OB 3.0 API), with their scopes; revoke them',
+    usage: 'cofl wallet grants [revoke ID...] [--node URL | --data DIR] [--wallet DIR] [--passphrase-file FILE] [--json]',
+    help: `Lists the grants made in your name on the node: each app (OB 3.0 client) that signed in as this\nwallet's DID, with its name as it registered, what it may do (its scopes), when and until when.\n\`revoke ID...\` ends grants at once: the app's access and refresh tokens stop working. Each request\nis proven by a presentation signed by the holder key over a fresh challenge of the node\n(cofl-grants:), for the host of the node's URL only (with a node behind a proxy, give its public\nURL with --node). --json prints the list as JSON.\n\n${WALLET_HELP}`,
+    options: { ...walletOption, node: { type: 'string' }, data: { type: 'string' }, json: { type: 'boolean' } },
+    positionals: [0, Infinity],
+    async run (values, positionals, io) {
+      const [verb, ...ids] = positionals
+      if (verb != null && verb !== 'revoke') throw new UsageError(`unexpected argument "${verb}": \`cofl wallet grants\` lists the grants, \`cofl wallet grants revoke ID...\` revokes them`)
+      if (verb === 'revoke' && ids.length === 0) throw new UsageError('give the id of each grant to revoke (`cofl wallet grants` lists them)')
+      const node = await nodeUrl(values)
+      return await withWallet(values, { key: true }, async (wallet) => {
+        if (verb == null) {
+          const grants = await wallet.grants({ node })
+          if (values.json === true) io.stdout(json(grants))
+          else io.stdout(grants.length === 0 ? `no app holds a grant in your name on ${node}\n` : grants.map(grantLine).join('\n') + '\n')
+          return EXIT.ok
+        }
+        for (const id of ids) {
+          await wallet.revokeGrant(id, { node })
+          io.stdout(`revoked: ${id}\n`)
         }
         return EXIT.ok
       })

@@ -1,8 +1,13 @@
 /**
  * The resources of the OB 3.0 API, for one learner (a DID): the credentials this node holds for
  * them (issued here to that DID, and those a client upserted for them), and their profile.
+ *
+ * Credentials are served as the GetOpenBadgeCredentialsResponse schema wants them: every single
+ * value it wants as an array (a `proof` object, a `type` string, ...) is a one-element array
+ * (normalizeArrays; the same credential to JSON-LD, its proofs unchanged). An upsert is kept in
+ * that form, and refused unless it is then a valid AchievementCredential.
  */
-import { OB_CONTEXTS, validateSchema } from '@cofl/credentials'
+import { normalizeArrays, OB_CONTEXTS, validateSchema } from '@cofl/credentials'
 import { issuanceOf } from '@cofl/store'
 import type { Store } from '@cofl/store'
 import type { VerificationReport } from '@cofl/verifier'
@@ -53,10 +58,11 @@ export function createResources (init: ResourcesInit): Resources {
     async listCredentials (learner, page) {
       const byId = new Map<string, Record<string, unknown>>()
       // What this node issued to the learner, through the issuance log's index by subject.
-      for await (const record of issuanceOf(store, learner)) byId.set(record.credentialId, record.credential)
+      for await (const record of issuanceOf(store, learner)) byId.set(record.credentialId, normalizeArrays('AchievementCredential', record.credential))
+      // Upserts are kept normalised; those kept before that was so are normalised here.
       for await (const credential of oauth.values({ prefix: OAUTH_KEYS.credentialPrefix(learner) })) {
         const id = credential.id as string
-        if (!byId.has(id)) byId.set(id, credential)
+        if (!byId.has(id)) byId.set(id, normalizeArrays('AchievementCredential', credential))
       }
       const since = page.since != null ? Date.parse(page.since) : undefined
       const all = [...byId.values()]
@@ -67,14 +73,24 @@ export function createResources (init: ResourcesInit): Resources {
 
     async upsertCredential (learner, credential) {
       if (credential == null || typeof credential !== 'object' || Array.isArray(credential)) throw credentialError('the body must be an AchievementCredential (a JSON object)')
-      const doc = credential as Record<string, unknown>
+      // Kept, verified and served as the schema wants it (a proof object as an array, ...).
+      const doc = normalizeArrays('AchievementCredential', credential as Record<string, unknown>)
       if (typeof doc.id !== 'string' || doc.id === '') throw credentialError('the credential has no id')
       const subject = subjectOf(doc)
       if (subject !== learner) throw credentialError(`the credential is about ${JSON.stringify(subject ?? null)}, not the learner this token is for`, 403)
+      // What GET /credentials serves must be a valid AchievementCredential: the verifier skips the
+      // schema for other kinds of credential and for the VC 1.1 form, which could not be served.
+      const schema = validateSchema('AchievementCredential', doc)
+      if (!schema.valid) throw credentialError(`the credential is not a valid AchievementCredential (OB 3.0 schema): ${schema.errors.slice(0, 5).join('; ')}`)
       const report = await init.verify(doc)
       if (!report.verified || report.kind !== 'credential') {
-        const failed = report.checks.filter((c) => c.outcome === 'failed').map((c) => `${c.id}: ${c.reason}${c.code != null ? ` (${c.code})` : ''}`)
-        throw credentialError(`the credential does not verify: ${failed.join('; ') || 'not a credential'}`)
+        // Invalid (forged, tampered, revoked, expired), or cannot be checked here (an issuer whose
+        // document this node cannot resolve, ...): neither is kept, nor served.
+        const unchecked = report.verdict === 'indeterminate' && report.kind === 'credential'
+        const failed = report.checks.filter((c) => c.outcome === (unchecked ? 'indeterminate' : 'failed')).map((c) => `${c.id}: ${c.reason}${c.code != null ? ` (${c.code})` : ''}`)
+        throw credentialError(unchecked
+          ? `the credential cannot be checked here, so this host does not keep it: ${failed.join('; ')}`
+          : `the credential does not verify: ${failed.join('; ') || 'not a credential'}`)
       }
       const id = doc.id
       return await serial(`${learner}\n${id}`, async () => {

@@ -4,11 +4,20 @@
  * error format (OAuth 2.0 errors on the authorisation endpoints, Imsx_StatusInfo on the
  * resource endpoints), and a form parser (application/x-www-form-urlencoded) that the rest of the
  * node's API does not accept.
+ *
+ * The endpoints that take anonymous requests (/register, /authorize, /token, /revoke) are rate
+ * limited per source address (@fastify/rate-limit, in this context only), their bodies are small,
+ * and what they store expires and is swept on a timer that stops with the node (ob3Limits).
  */
+import rateLimit, { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ApiError, ApiErrorCode, Ob3Error, Ob3ErrorCode } from '../errors.js'
 import type { RouteContext } from '../http.js'
-import { OB3_BASE_PATH, OB3_DEFAULT_PAGE_LIMIT, OB3_MAX_PAGE_LIMIT, OB3_SCOPES, OB3_SCOPE_DESCRIPTIONS } from './constants.js'
+import {
+  OB3_AUTHORIZE_BODY_BYTES, OB3_BASE_PATH, OB3_DEFAULT_PAGE_LIMIT, OB3_MAX_PAGE_LIMIT, OB3_REGISTRATION_BODY_BYTES, OB3_SCOPES, OB3_SCOPE_DESCRIPTIONS,
+  OB3_TOKEN_BODY_BYTES, ob3LimitsWith
+} from './constants.js'
+import type { Ob3LimitsInit, Ob3RateLimit } from './constants.js'
 import { POLICY_TEXT, serviceDescription } from './discovery.js'
 import { createAuthorizationServer } from './oauth.js'
 import type { AuthorizationServer, Grant, PendingAuthorization } from './oauth.js'
@@ -23,9 +32,36 @@ export const ob3Clock: { now: () => number } = { now: () => Date.now() }
 export interface Ob3RoutesInit {
   /** Default: ob3Clock.now(). */
   now?: () => number
+  /** Changes to the limits of the anonymous endpoints (default: ob3Limits()). */
+  limits?: Ob3LimitsInit
+}
+
+/** The source address a request counts against: its IP, an IPv6 one as its /64 (as @fastify/rate-limit keys it). */
+export function sourceAddress (request: FastifyRequest): string {
+  return normalizeIP(request.ip ?? request.socket.remoteAddress ?? 'unknown')
+}
+
+/** The route option of @fastify/rate-limit for a limit; beyond it 429 COFL_ERR_RATE_LIMITED, with Retry-After. */
+export function rateLimited (limit: Ob3RateLimit, error: (message: string) => Error): { rateLimit: Record<string, unknown> } {
+  return {
+    rateLimit: {
+      max: limit.max,
+      timeWindow: limit.timeWindowMs,
+      keyGenerator: sourceAddress,
+      errorResponseBuilder: (_request: FastifyRequest, context: { max: number, after: string }) =>
+        error(`too many requests from your address: at most ${context.max} in ${Math.round(limit.timeWindowMs / 1000)} s here; retry in ${context.after}`)
+    }
+  }
 }
 
 type Style = 'oauth' | 'imsx'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The error format of an OB 3.0 route: OAuth 2.0 errors, or Imsx_StatusInfo. */
+    ob3?: Style
+  }
+}
 const FORM = 'application/x-www-form-urlencoded'
 
 /** The Imsx_CodeMinorFieldValue for an error of a resource endpoint. */
@@ -113,8 +149,41 @@ function single (params: unknown, names: readonly string[]): Record<string, stri
   return out
 }
 
+/** The request body's media type, lower case, without parameters. */
+function mediaType (request: FastifyRequest): string {
+  return (request.headers['content-type'] ?? '').toLowerCase().split(';')[0]?.trim() ?? ''
+}
+
 function isForm (request: FastifyRequest): boolean {
-  return (request.headers['content-type'] ?? '').toLowerCase().split(';')[0]?.trim() === FORM
+  return mediaType(request) === FORM
+}
+
+/**
+ * A compact JWS (RFC 7515 section 7.1): the OpenAPI's pattern for a text/plain upsert
+ * (`header.payload.signature`, base64url), whose header is a JSON object naming its `alg`.
+ */
+function isCompactJws (text: string): boolean {
+  if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$/.test(text)) return false
+  try {
+    const header = JSON.parse(Buffer.from(text.slice(0, text.indexOf('.')), 'base64url').toString('utf8')) as { alg?: unknown } | null
+    return header !== null && typeof header === 'object' && typeof header.alg === 'string'
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The answer to a text/plain upsert (OB 3.0 section 6.2.3.1: "If the AchievementCredential is
+ * signed with the VC-JWT Proof Format, the request body MUST be a CompactJws string and the
+ * Content-Type MUST be text/plain"): this node cannot verify VC-JWT yet, so a compact JWS is
+ * refused saying so (400, as the spec's answers allow), and anything else as malformed (400).
+ */
+function vcJwtRefusal (body: unknown): Ob3Error {
+  const text = typeof body === 'string' ? body.trim() : ''
+  if (isCompactJws(text)) {
+    return new Ob3Error(Ob3ErrorCode.VC_JWT_UNSUPPORTED, 'this host cannot verify VC-JWT credentials (a compact JWS) yet: send the AchievementCredential as JSON with a Data Integrity proof (application/json)', { status: 400, oauthError: 'invalid_request' })
+  }
+  return new Ob3Error(Ob3ErrorCode.CREDENTIAL, 'a text/plain body must be an AchievementCredential in VC-JWT form, a compact JWS (header.payload.signature, RFC 7515); send a JSON credential as application/json', { status: 400, oauthError: 'invalid_request' })
 }
 
 /** client_secret_basic: `Authorization: Basic base64(urlencode(id):urlencode(secret))` (RFC 6749 2.3.1). */
@@ -132,13 +201,30 @@ function basicAuth (request: FastifyRequest): { clientId: string, secret: string
 /** Builds the function that registers the OB 3.0 API on a node's fastify instance. */
 export function createOb3Routes (init: Ob3RoutesInit = {}): (app: FastifyInstance, context: RouteContext) => void {
   const now = init.now ?? (() => ob3Clock.now())
+  const limits = ob3LimitsWith(init.limits)
   return (app, context) => {
     const { service } = context
-    const auth: AuthorizationServer = createAuthorizationServer({ oauth: service.store.oauth, batch: () => service.store.batch(), now })
+    const auth: AuthorizationServer = createAuthorizationServer({ oauth: service.store.oauth, batch: () => service.store.batch(), now, limits })
     const resources = createResources({ store: service.store, verify: async (credential) => await service.verify(credential, {}) })
     const grants = new WeakMap<FastifyRequest, Grant>()
-    // The configured public URL when there is one (behind a TLS proxy), else what the client asked for.
-    const baseUrl = (request: FastifyRequest): string => service.publicBaseUrl?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}`
+    // The node's own origin: its public URL when configured, else the address it listens on (never the Host header).
+    const baseUrl = (request: FastifyRequest): string => context.origin(request)
+
+    // Expired clients, requests, codes, tokens and challenges are swept while the node serves.
+    let timer: NodeJS.Timeout | undefined
+    let sweeping: Promise<unknown> = Promise.resolve()
+    app.addHook('onReady', async () => {
+      timer = setInterval(() => {
+        sweeping = auth.sweep().catch((err: unknown) => { service.log(`error: sweeping expired OB 3.0 records: ${(err as Error).message}`) })
+      }, limits.sweepIntervalMs)
+      timer.unref()
+    })
+    app.addHook('onClose', async () => {
+      clearInterval(timer)
+      await sweeping
+    })
+    const tooMany = (message: string): Ob3Error => new Ob3Error(ApiErrorCode.RATE_LIMITED, message, { status: 429, oauthError: 'temporarily_unavailable' })
+    const limited = (limit: Ob3RateLimit): { config: { ob3: Style, rateLimit: Record<string, unknown> } } => ({ config: { ob3: 'oauth', ...rateLimited(limit, tooMany) } })
 
     function bearer (scope: string) {
       return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
@@ -178,6 +264,8 @@ export function createOb3Routes (init: Ob3RoutesInit = {}): (app: FastifyInstanc
     const style = (s: Style): { config: { ob3: Style } } => ({ config: { ob3: s } })
 
     void app.register(async (api) => {
+      // Per-address rate limits, on the routes that name one (config.rateLimit) only.
+      await api.register(rateLimit, { global: false })
       api.addContentTypeParser(FORM, { parseAs: 'string' }, (_request, body, done) => {
         const params = new URLSearchParams(body as string)
         const out: Record<string, string> = {}
@@ -223,19 +311,19 @@ export function createOb3Routes (init: Ob3RoutesInit = {}): (app: FastifyInstanc
 
       // Dynamic client registration (RFC 7591), open.
       route('POST', '/register')
-      api.post('/register', style('oauth'), async (request, reply) => {
+      api.post('/register', { ...limited(limits.rates.register), bodyLimit: OB3_REGISTRATION_BODY_BYTES }, async (request, reply) => {
         requireJson(request)
-        return await reply.status(201).header('cache-control', 'no-store').send(await auth.register(request.body as Record<string, unknown>))
+        return await reply.status(201).header('cache-control', 'no-store').send(await auth.register(request.body as Record<string, unknown>, sourceAddress(request)))
       })
 
       // Authorisation endpoint: GET shows the request (HTML, or JSON for a client without a browser);
       // POST takes the learner's signed presentation (or refusal) and redirects with the code.
       const authorizeParams = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method'] as const
       route('GET', '/authorize')
-      api.get('/authorize', style('oauth'), async (request, reply) => {
+      api.get('/authorize', limited(limits.rates.authorize), async (request, reply) => {
         const params = single(request.query, authorizeParams)
         const domain = baseUrl(request)
-        const result = await auth.startAuthorization(params, domain)
+        const result = await auth.startAuthorization(params, domain, sourceAddress(request))
         void reply.header('cache-control', 'no-store')
         if ('location' in result) return await reply.redirect(result.location, 302)
         const accept = request.headers.accept ?? ''
@@ -251,7 +339,7 @@ export function createOb3Routes (init: Ob3RoutesInit = {}): (app: FastifyInstanc
           .send(consentPage(result))
       })
       route('POST', '/authorize')
-      api.post('/authorize', style('oauth'), async (request, reply) => {
+      api.post('/authorize', { ...limited(limits.rates.authorizeAnswer), bodyLimit: OB3_AUTHORIZE_BODY_BYTES }, async (request, reply) => {
         const body = (request.body ?? {}) as Record<string, unknown>
         const params = single(body, ['request_id', 'did', 'decision'])
         let presentation: unknown = body.presentation
@@ -269,7 +357,7 @@ export function createOb3Routes (init: Ob3RoutesInit = {}): (app: FastifyInstanc
       // Token endpoint (RFC 6749 4.1.3, 6): form-encoded, client_secret_basic.
       const tokenParams = ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'scope', 'client_id'] as const
       route('POST', '/token')
-      api.post('/token', style('oauth'), async (request, reply) => {
+      api.post('/token', { ...limited(limits.rates.token), bodyLimit: OB3_TOKEN_BODY_BYTES }, async (request, reply) => {
         if (!isForm(request)) throw new Ob3Error(Ob3ErrorCode.REQUEST, `the token request must be ${FORM}`, { status: 400, oauthError: 'invalid_request' })
         const tokens = await auth.token(single(request.body, tokenParams), basicAuth(request))
         return await reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(tokens)
@@ -277,7 +365,7 @@ export function createOb3Routes (init: Ob3RoutesInit = {}): (app: FastifyInstanc
 
       // Token revocation (RFC 7009): 200 whether or not the token was known.
       route('POST', '/revoke')
-      api.post('/revoke', style('oauth'), async (request, reply) => {
+      api.post('/revoke', { ...limited(limits.rates.token), bodyLimit: OB3_TOKEN_BODY_BYTES }, async (request, reply) => {
         if (!isForm(request)) throw new Ob3Error(Ob3ErrorCode.REQUEST, `the revocation request must be ${FORM}`, { status: 400, oauthError: 'invalid_request' })
         await auth.revoke(single(request.body, ['token', 'token_type_hint']), basicAuth(request))
         return await reply.header('cache-control', 'no-store').send({})
@@ -311,10 +399,17 @@ export function createOb3Routes (init: Ob3RoutesInit = {}): (app: FastifyInstanc
         return await reply.header('x-total-count', String(page.total)).header('link', links.join(', ')).header('cache-control', 'no-store').send({ credential: page.credentials })
       })
       route('POST', '/credentials')
-      api.post('/credentials', { ...style('imsx'), onRequest: bearer(OB3_SCOPES.credentialUpsert) }, async (request, reply) => {
-        requireJson(request)
-        const created = await resources.upsertCredential(learnerOf(request), request.body)
-        return await reply.status(created ? 201 : 200).type('application/json').send(request.body)
+      // The OpenAPI's two request bodies: JSON, or a VC-JWT as text/plain. In a context of its own,
+      // so that no other route parses text/plain.
+      void api.register(async (upsert) => {
+        upsert.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, body, done) => { done(null, body) })
+        upsert.post('/credentials', { ...style('imsx'), onRequest: bearer(OB3_SCOPES.credentialUpsert) }, async (request, reply) => {
+          if (mediaType(request) === 'text/plain') throw vcJwtRefusal(request.body)
+          requireJson(request)
+          const created = await resources.upsertCredential(learnerOf(request), request.body)
+          // "The response body MUST be the AchievementCredential in the request" (as sent; the node keeps it normalised).
+          return await reply.status(created ? 201 : 200).type('application/json').send(request.body)
+        })
       })
 
       route('GET', '/profile')
@@ -330,5 +425,5 @@ export function createOb3Routes (init: Ob3RoutesInit = {}): (app: FastifyInstanc
   }
 }
 
-/** The OB 3.0 API as buildApi registers it (clock: ob3Clock). */
+/** The OB 3.0 API with the default clock (ob3Clock) and limits, as buildApi registers it when ApiInit.ob3 says nothing. */
 export const ob3Routes: (app: FastifyInstance, context: RouteContext) => void = createOb3Routes()

@@ -79,8 +79,9 @@ export async function nodeAnalytics (store: Store, did: string, now: number): Pr
   }
   const named = new Set(issuance.flatMap((r) => r.pathwayId !== undefined ? [r.pathwayId] : []))
   const pathways = new Map<string, AnalyticsPathway>()
-  for await (const stored of store.pathways.values()) {
-    if (stored.kind !== 'pathway') continue
+  for await (const [key, stored] of store.pathways.entries()) {
+    // The pathway an id resolves to on this node (its own first); not another issuer's with the same id (@cofl/federation claimKey).
+    if (stored.kind !== 'pathway' || key !== stored.id) continue
     const result = validatePathway(stored.document)
     if (!result.valid) continue
     const pathway = analyticsPathway(result.value)
@@ -89,11 +90,15 @@ export async function nodeAnalytics (store: Store, did: string, now: number): Pr
   return await computeAnalytics({ issuance, offers, achievements, pathways, now })
 }
 
-/** The totals of the aggregates a store holds (GET /api/analytics/federation). */
-export async function storedFederationTotals (store: Store, now: number): Promise<ReturnType<typeof federationTotals>> {
+/**
+ * The totals of the aggregates a store holds (GET /api/analytics/federation): those of the issuers
+ * in `trusted` (the node's trust graph; all on a local network) are summed, the others counted and
+ * listed as left out.
+ */
+export async function storedFederationTotals (store: Store, now: number, trusted: ReadonlySet<string> | undefined): Promise<ReturnType<typeof federationTotals>> {
   const held: AggregateInput[] = []
   for await (const stored of store.aggregates.values()) held.push(stored)
-  return federationTotals(held, { now })
+  return federationTotals(held, { now, ...(trusted != null ? { trusted: (issuer: string) => trusted.has(issuer) } : {}) })
 }
 
 export function analyticsRoutes (app: FastifyInstance, { service, admin }: RouteContext): void {
@@ -120,6 +125,6 @@ export function analyticsRoutes (app: FastifyInstance, { service, admin }: Route
 
   app.get('/api/analytics/federation', async (_request, reply) => {
     void reply.header('cache-control', 'no-store')
-    return await storedFederationTotals(service.store, Date.now())
+    return await storedFederationTotals(service.store, Date.now(), await service.trustedIssuers())
   })
 }

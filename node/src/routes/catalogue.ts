@@ -1,7 +1,8 @@
 /**
  * GET /api/catalogue (public): search of the catalogue this node holds (its own achievements,
  * pathways and opportunities and those replicated from the network) by text, skill, place, area,
- * type and issuer; documented in docs/api.md ("Catalogue search"). The index is
+ * type and issuer, of the issuers this node trusts unless `untrusted=1`; documented in docs/api.md
+ * ("Catalogue search"). The index is
  * node/src/catalogue.ts: it follows every document the node stores from the moment the routes are
  * registered, and reads the store once, starting then, in the background (a search waits for it;
  * if reading fails, the next search reads again).
@@ -16,6 +17,7 @@ import { CATALOGUE_TYPES, createCatalogueIndex, MAX_CATALOGUE_LIMIT, MAX_RADIUS_
 import type { CatalogueIndex, CataloguePage, CatalogueQuery, CatalogueType } from '../catalogue.js'
 import { MAX_QUERY_LENGTH } from '../constants.js'
 import type { RouteContext } from '../http.js'
+import { includesUntrusted, untrustedParam } from '../schemas.js'
 
 const TYPE_LIST = `^(${CATALOGUE_TYPES.join('|')})(,(${CATALOGUE_TYPES.join('|')}))*$`
 
@@ -32,7 +34,8 @@ export const catalogueQuerySchema = {
     type: { type: 'array', minItems: 1, maxItems: CATALOGUE_TYPES.length, items: { type: 'string', pattern: TYPE_LIST } },
     issuer: { type: 'string', pattern: '^did:[a-z0-9]+:\\S+$', maxLength: 2000 },
     limit: { type: 'integer', minimum: 1, maximum: MAX_CATALOGUE_LIMIT },
-    cursor: { type: 'string', minLength: 1, maxLength: 4000 }
+    cursor: { type: 'string', minLength: 1, maxLength: 4000 },
+    untrusted: untrustedParam
   },
   dependencies: { lat: ['lon'], lon: ['lat'], km: ['lat', 'lon'] }
 } as const
@@ -48,6 +51,7 @@ interface CatalogueQuerystring {
   issuer?: string
   limit?: number
   cursor?: string
+  untrusted?: string
 }
 
 /** Query strings carry text: numbers are coerced, and a single `type` becomes a list of one. */
@@ -65,7 +69,8 @@ export function catalogueQueryOf (query: CatalogueQuerystring): CatalogueQuery {
     ...(types !== undefined ? { type: types } : {}),
     ...(query.issuer !== undefined ? { issuer: query.issuer } : {}),
     ...(query.limit !== undefined ? { limit: query.limit } : {}),
-    ...(query.cursor !== undefined ? { cursor: query.cursor } : {})
+    ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+    ...(includesUntrusted(query.untrusted) ? { untrusted: true } : {})
   }
 }
 
@@ -90,6 +95,8 @@ export function catalogueRoutes (app: FastifyInstance, { service }: RouteContext
     validatorCompiler: () => validateQuery
   }, async (request): Promise<CataloguePage> => {
     await ready()
-    return index.search(catalogueQueryOf(request.query))
+    // Only what the issuers this node trusts published, unless asked for (docs/api.md).
+    const trusted = await service.trustedIssuers()
+    return index.search(catalogueQueryOf(request.query), trusted != null ? { trusted } : {})
   })
 }

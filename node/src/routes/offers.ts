@@ -2,17 +2,19 @@
  * The routes of offers (admin) and claims (public: the code is the secret), documented in
  * docs/api.md ("Offers and claims"); the logic is node/src/offers.ts.
  *
- * The node's origin: with `publicBaseUrl` configured, claim URLs start with it and the domain a
- * claim's presentation is signed for is its host; without one, both come from the request (the
- * origin the admin reached the node at for claim URLs, the Host the learner's wallet reached it
- * at for the domain). The domain is stored with the challenge, so a claim is checked against the
- * domain its own GET gave.
+ * The node's origin (RouteContext.origin): its `publicBaseUrl` when configured, else the address
+ * it listens on, never the Host header of a request. Claim URLs start with it, and the domain a
+ * claim's presentation is signed for is its host: a request that names another host (`Host:
+ * evil.example`) gets this node's own domain, and a presentation signed for another domain is
+ * refused. The domain is stored with the challenge, so a claim is checked against the domain its
+ * own GET gave.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { MAX_BULK_OFFER_ROWS, MAX_OFFER_TTL_HOURS } from '../constants.js'
 import { ApiError, ApiErrorCode } from '../errors.js'
 import type { RouteContext } from '../http.js'
 import { createOfferBook } from '../offers.js'
+import { domainOf } from '../presentation.js'
 import type { BulkOfferRequest, OfferRequest } from '../offers.js'
 import { limitOf, pageQuery } from '../schemas.js'
 
@@ -70,10 +72,10 @@ const claimBody = {
 } as const
 
 /** Registers the offer and claim routes (ROUTE_MODULES in node/src/http.ts). */
-export function offerRoutes (app: FastifyInstance, { service, admin }: RouteContext): void {
+export function offerRoutes (app: FastifyInstance, { service, admin, origin }: RouteContext): void {
   const book = createOfferBook({ service })
-  const base = (request: FastifyRequest): string => service.publicBaseUrl ?? `${request.protocol}://${request.host}`
-  const domain = (request: FastifyRequest): string => service.publicBaseUrl != null ? new URL(service.publicBaseUrl).host : request.host
+  const base = (request: FastifyRequest): string => origin(request)
+  const domain = (request: FastifyRequest): string => domainOf(origin(request))
 
   app.post<{ Body: OfferRequest }>('/api/offers', { onRequest: admin, schema: { body: offerBody } }, async (request, reply) => {
     return await reply.status(201).send(await book.create(request.body, base(request)))

@@ -2,7 +2,8 @@
  * The routes of the city's public learning documents, documented in docs/api.md ("Skills spines,
  * pathways and opportunities"): skills spines, pathways and opportunities are published by an
  * admin (signed by the node, announced to the federation) and listed by anyone, with those that
- * other nodes published and this node accepted (their content checked on arrival: documents.ts).
+ * other nodes published and this node accepted (their content checked on arrival: documents.ts)
+ * whose issuers it trusts (all with `untrusted=1`).
  */
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
@@ -13,7 +14,7 @@ import type { StoredDocument } from '@cofl/store'
 import { ApiError, ApiErrorCode } from '../errors.js'
 import type { RouteContext } from '../http.js'
 import { pageOf } from '../paging.js'
-import { limitOf, pageQuery } from '../schemas.js'
+import { includesUntrusted, issuerQuery, limitOf, pageQuery, untrustedParam } from '../schemas.js'
 
 /** The kinds served here: the path under /api/ (also the list's field) and the kinds of its `kind` filter. */
 const ROUTES: ReadonlyArray<{ kind: DocumentKind, path: string, kinds?: readonly string[] }> = [
@@ -43,6 +44,7 @@ function listQuery (kinds?: readonly string[]): Record<string, unknown> {
     properties: {
       ...pageQuery.properties,
       issuer: { type: 'string', pattern: DID, maxLength: 2000 },
+      untrusted: untrustedParam,
       ...(kinds != null ? { kind: { type: 'string', enum: [...kinds] } } : {})
     }
   }
@@ -78,16 +80,18 @@ export function pathwayRoutes (app: FastifyInstance, { service, admin }: RouteCo
       return await reply.status(201).header('location', `/api/${path}/${encodeURIComponent(result.id)}`).send(result)
     })
 
-    app.get<{ Querystring: { issuer?: string, kind?: string, limit?: string, cursor?: string } }>(`/api/${path}`, { schema: { querystring: listQuery(kinds) } }, async (request) => {
+    app.get<{ Querystring: { issuer?: string, kind?: string, limit?: string, cursor?: string, untrusted?: string } }>(`/api/${path}`, { schema: { querystring: listQuery(kinds) } }, async (request) => {
       const { issuer, kind: only, cursor } = request.query
       const limit = limitOf(request.query.limit)
+      // The trusted issuers' documents only, unless `untrusted=1` (docs/api.md).
+      const shown = await service.shows(includesUntrusted(request.query.untrusted))
       const { items, next } = await pageOf(collection().entries(cursor != null ? { gte: cursor } : {}), limit, (stored) =>
-        (issuer != null && stored.issuer !== issuer) || (only != null && stored.document.kind !== only) ? undefined : entry(stored))
+        !shown(stored.issuer) || (issuer != null && stored.issuer !== issuer) || (only != null && stored.document.kind !== only) ? undefined : entry(stored))
       return { [path]: items, next }
     })
 
-    app.get<{ Params: { id: string } }>(`/api/${path}/:id`, { schema: { params: idParams } }, async (request) => {
-      const stored = await collection().get(request.params.id)
+    app.get<{ Params: { id: string }, Querystring: { issuer?: string } }>(`/api/${path}/:id`, { schema: { params: idParams, querystring: issuerQuery } }, async (request) => {
+      const stored = await service.documentOf(kind, request.params.id, request.query.issuer)
       if (stored == null) throw new ApiError(ApiErrorCode.NOT_FOUND, `this node holds no ${kind} ${request.params.id}`)
       return entry(stored)
     })

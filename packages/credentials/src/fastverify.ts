@@ -51,6 +51,8 @@ type Json = Record<string, unknown>
 export interface FastVerified {
   /** The ids of the verification methods of the proofs, as jsonld-signatures reports them. */
   verificationMethods: string[]
+  /** Their controllers, as their controller documents name them (undefined: none named). */
+  controllers: Array<string | undefined>
 }
 
 class NotHandled extends Error {}
@@ -225,7 +227,8 @@ export async function verifyFast (document: unknown, purpose: ProofPurpose, load
     if (purposeResult.valid !== true) return undefined
     const id = verificationMethod.id
     if (typeof id !== 'string') return undefined
-    return { verificationMethods: [id] }
+    const controller = verificationMethod.controller
+    return { verificationMethods: [id], controllers: [typeof controller === 'string' ? controller : isObject(controller) && typeof controller.id === 'string' ? controller.id : undefined] }
   } catch {
     return undefined
   }

@@ -27,7 +27,7 @@ export * from './contexts.js'
 export * from './errors.js'
 export { createDocumentLoader } from './loader.js'
 export type { DocumentLoader, DocumentLoaderOptions, RemoteDocument } from './loader.js'
-export { validateSchema } from './schema.js'
+export { normalizeArrays, validateSchema } from './schema.js'
 export type { SchemaKind, SchemaValidationResult } from './schema.js'
 export * from './model.js'
 export { checkCredentialDataModel, checkPresentationDataModel } from './datamodel.js'
@@ -35,10 +35,10 @@ export type { DataModelResult } from './datamodel.js'
 export { signCredential, signDocument, signPathCounts, signPresentation } from './sign.js'
 export { signBytesFast } from './fastverify.js'
 export type { SignOptions, SignPresentationOptions } from './sign.js'
-export { explainProofError, PROOF_CODES, proofPathCounts, verifyCredentialProof, verifyDocumentProof, verifyPresentationProof } from './proof.js'
+export { explainProofError, PROOF_CODES, proofPathCounts, UNCHECKABLE_PROOF_CODES, verifyCredentialProof, verifyDocumentProof, verifyPresentationProof } from './proof.js'
 export type { PresentationProofOptions, ProofOptions, ProofOutcome } from './proof.js'
 export {
-  createVerificationLoader, DATA_INTEGRITY_PROOF, ED25519_SIGNATURE_2020, EDDSA_RDFC_2022, fragmentKeyMethod,
-  isSupportedProof, signingSuite, verificationSuites, withFragmentKeys
+  createVerificationLoader, DATA_INTEGRITY_PROOF, ED25519_SIGNATURE_2020, EDDSA_RDFC_2022, isSupportedProof, signingSuite,
+  verificationSuites
 } from './suites.js'
 export type { VerificationLoaderInit } from './suites.js'

@@ -3,41 +3,65 @@
  * throws out of these functions: they return an outcome that says which proof failed and why,
  * in words a person reads, with stable codes where cofl knows the cause.
  *
- * Unlike jsonld-signatures' own rule (one verified proof is enough), every proof of a proof set
- * must verify here: an extra proof that cannot be checked, or that fails, fails the document.
+ * Every key is bound to its signer by the signer's own document, never by the proof alone: a
+ * verification method is accepted only when its controller document says so. For a did:key that
+ * document is the DID itself (a credential's key must be its issuer's did:key key, and a did:key
+ * issuer has no other key); for a URL or a DID of another method it is the issuer's document,
+ * which the document loader must answer (this verifier resolves did:key only: anything else
+ * "cannot be checked here"). A key merely written in a URL fragment is never taken on trust.
  *
- * A document with one eddsa-rdfc-2022 proof goes through the fast path first (fastverify.ts),
- * which can only say "verified"; whatever it does not say verified, the libraries decide and
- * explain, exactly as with `fast: false`.
+ * Three outcomes, not two: verified, failed (forged, tampered, a key that is not the signer's),
+ * and indeterminate: nothing failed, but no proof could be checked here (an unsupported
+ * cryptosuite, a DID method or a URL whose document this verifier cannot get, a context it does
+ * not bundle). A proof set is verified when one of its proofs verifies by a key bound to the
+ * signer and none fails; a proof that cannot be checked beside it is a warning, never a pass.
+ *
+ * A document with one checkable eddsa-rdfc-2022 proof goes through the fast path first
+ * (fastverify.ts), which can only say "verified"; whatever it does not say verified, the
+ * libraries decide and explain, exactly as with `fast: false`.
  */
 import * as vc from '@digitalbazaar/vc'
 import jsigs from 'jsonld-signatures'
 import type { ProofPurpose } from 'jsonld-signatures'
 import { verifyFast } from './fastverify.js'
 import type { DocumentLoader } from './loader.js'
+import { didMethod, publicKeyFromMultibase } from '@cofl/identity'
+import { ContextNotBundledError } from './errors.js'
 import type { DataIntegrityProof } from './model.js'
-import { fragmentKeyMethod, isSupportedProof, signingLoader, verificationSuites, withFragmentKeys } from './suites.js'
+import { isSupportedProof, signingLoader, verificationSuites } from './suites.js'
 
 export interface ProofOutcome {
+  /** A proof verified, by a key bound to the signer, and none failed. */
   verified: boolean
-  /** One reason per failure, for a person. */
+  /**
+   * Nothing failed, but no proof could be checked here (the verdict "cannot be checked here"):
+   * `errors` and `codes` say why. False when verified, and when a proof failed.
+   */
+  indeterminate: boolean
+  /** One reason per failure (or, when indeterminate, per proof that could not be checked), for a person. */
   errors: string[]
-  /** Stable codes of the failures (COFL_ERR_*), where known. */
+  /** Stable codes of those reasons (COFL_ERR_*), where known. */
   codes: string[]
-  /** What a person should know although the proof verified. */
+  /** What a person should know although the outcome stands (a proof beside it that could not be checked). */
   warnings: string[]
   /** The verification methods of the proofs that verified. */
   verificationMethods: string[]
+  /** The controllers of those verification methods (by their controller documents), in the same order. */
+  controllers: string[]
 }
 
 export interface ProofOptions {
-  /** Default: bundled contexts and offline did:key resolution. */
+  /**
+   * Default: bundled contexts and offline did:key resolution. A loader that answers more (a URL
+   * issuer's controller document, createVerificationLoader's `controllerDocuments`) lets keys
+   * bound by those documents verify.
+   */
   documentLoader?: DocumentLoader
   /**
-   * Accept http(s) verification methods whose fragment is the key itself (the OB 3.0
-   * implementation guide's form); a warning says that such a key is self-asserted. Default true.
+   * The DID or URL whose key must have made the proof. Default: a credential's issuer; none for a
+   * presentation (its verifier binds the holder) or another signed document.
    */
-  keyFromFragment?: boolean
+  controller?: string
   /**
    * Try the fast eddsa-rdfc-2022 path first (fastverify.ts: the algorithm written out, key
    * objects kept; it decides only "verified", the libraries decide everything else). `false`:
@@ -53,8 +77,21 @@ export const PROOF_CODES = {
   invalidSignature: 'COFL_ERR_INVALID_SIGNATURE',
   undefinedTerm: 'COFL_ERR_UNDEFINED_TERM',
   proofPurpose: 'COFL_ERR_PROOF_PURPOSE',
-  proofInvalid: 'COFL_ERR_PROOF_INVALID'
+  proofInvalid: 'COFL_ERR_PROOF_INVALID',
+  keyNotBound: 'COFL_ERR_KEY_NOT_BOUND',
+  controllerUnresolved: 'COFL_ERR_CONTROLLER_UNRESOLVED',
+  didMethodNotSupported: 'COFL_ERR_DID_METHOD_NOT_SUPPORTED',
+  contextNotBundled: 'COFL_ERR_CONTEXT_NOT_BUNDLED'
 } as const
+
+/**
+ * The codes of proofs that cannot be checked here (neither verified nor failed): a suite this
+ * verifier does not support, a DID method or a controller document it cannot resolve, a context it
+ * does not bundle.
+ */
+export const UNCHECKABLE_PROOF_CODES: ReadonlySet<string> = new Set([
+  PROOF_CODES.unsupportedProof, PROOF_CODES.controllerUnresolved, PROOF_CODES.didMethodNotSupported, PROOF_CODES.contextNotBundled
+])
 
 interface Reason { message: string, code: string }
 
@@ -113,69 +150,175 @@ function proofsOf (document: unknown): DataIntegrityProof[] {
   return (Array.isArray(proof) ? proof : [proof]) as DataIntegrityProof[]
 }
 
-function addVerified (outcome: ProofOutcome, vm: string): void {
-  outcome.verificationMethods.push(vm)
-  if (fragmentKeyMethod(vm) != null) {
-    outcome.warnings.push(`the signing key is named in the verification method URL itself (${vm}); without a DID document nothing offline binds it to ${vm.split('#')[0] ?? vm}`)
+function idOf (value: unknown): string | undefined {
+  if (typeof value === 'string') return value
+  const id = (value as { id?: unknown } | null | undefined)?.id
+  return typeof id === 'string' ? id : undefined
+}
+
+/** The verification method a proof names (a URL, or an embedded method's id). */
+function methodOf (proof: DataIntegrityProof): string | undefined {
+  return idOf((proof as { verificationMethod?: unknown }).verificationMethod)
+}
+
+/** The URL without its fragment: the controller document a verification method's id points into. */
+function documentPart (url: string): string {
+  const hash = url.indexOf('#')
+  return hash === -1 ? url : url.slice(0, hash)
+}
+
+/** An http(s) verification method whose fragment is an Ed25519 multibase key: the form a forger writes. */
+function keyInFragment (url: string): boolean {
+  const hash = url.indexOf('#')
+  return /^https?:/i.test(url) && hash !== -1 && publicKeyFromMultibase(url.slice(hash + 1)) != null
+}
+
+function codeOf (err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code
+  return typeof code === 'string' ? code : undefined
+}
+
+type Judged = { outcome: 'checkable' } | { outcome: 'failed' | 'unchecked', reason: Reason }
+
+/**
+ * Whether a proof's key can be bound to `controller` here, before any signature is checked:
+ * failed when it cannot be `controller`'s (a did:key names only its own key), unchecked when the
+ * document that would bind it cannot be had here, checkable otherwise (the libraries then check
+ * the signature, and that the key's controller document lists it for the proof's purpose).
+ */
+async function judgeKey (method: string | undefined, controller: string | undefined, loader: DocumentLoader, label: string): Promise<Judged> {
+  // A proof without a verification method: the libraries say so.
+  if (method == null) return { outcome: 'checkable' }
+  const owner = documentPart(method)
+  if (controller != null && didMethod(controller) === 'key' && owner !== controller) {
+    return { outcome: 'failed', reason: { code: PROOF_CODES.keyNotBound, message: `${label} is made with the key ${method}, which is not ${controller}'s: a did:key's document names only its own key` } }
+  }
+  if (controller != null && didMethod(owner) === 'key' && owner !== controller) {
+    return { outcome: 'failed', reason: { code: PROOF_CODES.keyNotBound, message: `${label} is made with the key of ${owner}, not with a key of ${controller}` } }
+  }
+  try {
+    await loader(method)
+    return { outcome: 'checkable' }
+  } catch (err) {
+    if (codeOf(err) === PROOF_CODES.didMethodNotSupported) {
+      return { outcome: 'unchecked', reason: { code: PROOF_CODES.didMethodNotSupported, message: `${label} cannot be checked here: ${(err as Error).message}` } }
+    }
+    if (!(err instanceof ContextNotBundledError)) return { outcome: 'failed', reason: explainProofError(err) }
+    if (!/^https?:\/\/./i.test(method)) {
+      return { outcome: 'failed', reason: { code: PROOF_CODES.proofInvalid, message: `${label} names the verification method ${JSON.stringify(method)}, which is neither a DID URL nor an http(s) URL: no key can be bound to a signer through it` } }
+    }
+    // The controller document is known here, and does not name this key.
+    let known = false
+    try { await loader(owner); known = true } catch {}
+    if (known) return { outcome: 'failed', reason: { code: PROOF_CODES.keyNotBound, message: `${label} is made with the key ${method}, which the document of ${owner} does not name` } }
+    const fragment = keyInFragment(method) ? ' (a key written in the URL\'s fragment is not taken on trust: anyone can write one)' : ''
+    return {
+      outcome: 'unchecked',
+      reason: { code: PROOF_CODES.controllerUnresolved, message: `${label} cannot be checked here: its key ${method} is bound to ${controller ?? owner} only by ${owner}'s own document, which this verifier cannot get${fragment}` }
+    }
   }
 }
 
-async function verifyProofSet (document: unknown, purpose: ProofPurpose, options: ProofOptions): Promise<ProofOutcome> {
-  const outcome: ProofOutcome = { verified: false, errors: [], codes: [], warnings: [], verificationMethods: [] }
-  const fail = (reason: Reason): ProofOutcome => { outcome.errors.push(reason.message); outcome.codes.push(reason.code); return outcome }
+function controllerOf (verificationMethod: unknown): string | undefined {
+  return idOf((verificationMethod as { controller?: unknown } | null | undefined)?.controller)
+}
+
+async function verifyProofSet (document: unknown, purpose: ProofPurpose, options: ProofOptions, controller: string | undefined): Promise<ProofOutcome> {
+  const outcome: ProofOutcome = { verified: false, indeterminate: false, errors: [], codes: [], warnings: [], verificationMethods: [], controllers: [] }
+  const failures: Reason[] = []
+  const unchecked: Reason[] = []
+  const finish = (): ProofOutcome => {
+    if (failures.length > 0) {
+      outcome.verified = false
+      outcome.verificationMethods = []
+      outcome.controllers = []
+      for (const r of failures) { outcome.errors.push(r.message); outcome.codes.push(r.code) }
+      for (const r of unchecked) outcome.warnings.push(`not checked: ${r.message}`)
+    } else if (outcome.verificationMethods.length > 0) {
+      outcome.verified = true
+      for (const r of unchecked) outcome.warnings.push(`not checked: ${r.message}`)
+    } else {
+      outcome.indeterminate = unchecked.length > 0
+      for (const r of unchecked) { outcome.errors.push(r.message); outcome.codes.push(r.code) }
+    }
+    return outcome
+  }
   if (document == null || typeof document !== 'object' || Array.isArray(document)) {
-    return fail({ code: PROOF_CODES.proofInvalid, message: 'not a JSON object' })
+    failures.push({ code: PROOF_CODES.proofInvalid, message: 'not a JSON object' })
+    return finish()
   }
   const proofs = proofsOf(document)
-  if (proofs.length === 0) return fail({ code: PROOF_CODES.noProof, message: 'the document has no proof' })
-  proofs.forEach((proof, i) => {
+  if (proofs.length === 0) {
+    failures.push({ code: PROOF_CODES.noProof, message: 'the document has no proof' })
+    return finish()
+  }
+  const base = options.documentLoader ?? signingLoader()
+  const checkable: DataIntegrityProof[] = []
+  for (const [i, proof] of proofs.entries()) {
+    const label = `proof ${i + 1} of ${proofs.length}`
     if (proof == null || typeof proof !== 'object') {
-      fail({ code: PROOF_CODES.proofInvalid, message: `proof ${i + 1} is not an object` })
+      failures.push({ code: PROOF_CODES.proofInvalid, message: `proof ${i + 1} is not an object` })
     } else if (!isSupportedProof(proof)) {
       const name = [proof.type, proof.cryptosuite].filter((x) => x != null).map(String).join(' / ')
-      fail({ code: PROOF_CODES.unsupportedProof, message: `proof ${i + 1} of ${proofs.length} is a ${name || 'proof without a type'}, which this verifier does not support (it checks DataIntegrityProof / eddsa-rdfc-2022 and Ed25519Signature2020)` })
+      unchecked.push({ code: PROOF_CODES.unsupportedProof, message: `${label} is a ${name || 'proof without a type'}, which this verifier does not support (it checks DataIntegrityProof / eddsa-rdfc-2022 and Ed25519Signature2020)` })
+    } else {
+      const judged = await judgeKey(methodOf(proof), controller, base, proofs.length === 1 ? 'the proof' : label)
+      if (judged.outcome === 'checkable') checkable.push(proof)
+      else (judged.outcome === 'failed' ? failures : unchecked).push(judged.reason)
     }
-  })
-  const supported = proofs.filter((p) => p != null && typeof p === 'object' && isSupportedProof(p))
-  if (supported.length === 0) return outcome
+  }
+  if (checkable.length === 0) return finish()
+  // Only the proofs that can be checked here go to the libraries.
+  const toVerify = checkable.length === proofs.length ? document : { ...document, proof: checkable.length === 1 ? checkable[0] : checkable }
 
-  const base = options.documentLoader ?? signingLoader()
-  const keyFromFragment = options.keyFromFragment ?? true
-  const loaderFor = (): DocumentLoader => keyFromFragment ? withFragmentKeys(base) : base
-  if ((options.fast ?? true) && outcome.errors.length === 0) {
-    const fast = await verifyFast(document, purpose, loaderFor())
+  const verified = (vm: string, verificationMethod: unknown): void => {
+    const owner = controllerOf(verificationMethod)
+    if (controller != null && owner !== controller) {
+      failures.push({ code: PROOF_CODES.keyNotBound, message: `the key ${vm} is controlled by ${owner ?? 'no one named'}, not by ${controller}` })
+      return
+    }
+    outcome.verificationMethods.push(vm)
+    outcome.controllers.push(owner ?? documentPart(vm))
+  }
+  const judge = (reason: Reason): void => { (UNCHECKABLE_PROOF_CODES.has(reason.code) ? unchecked : failures).push(reason) }
+
+  if ((options.fast ?? true) && failures.length === 0 && checkable.length === 1) {
+    const fast = await verifyFast(toVerify, purpose, base)
     if (fast != null) {
       pathCounts.fast++
-      for (const vm of fast.verificationMethods) addVerified(outcome, vm)
-      outcome.verified = true
-      return outcome
+      fast.verificationMethods.forEach((vm, i) => { verified(vm, { controller: fast.controllers[i] }) })
+      return finish()
     }
   }
   pathCounts.plain++
   let result: Awaited<ReturnType<typeof jsigs.verify>>
   try {
-    result = await jsigs.verify(document, { suite: verificationSuites(), purpose, documentLoader: loaderFor() })
+    result = await jsigs.verify(toVerify, { suite: verificationSuites(), purpose, documentLoader: base })
   } catch (err) {
-    return fail(explainProofError(err))
+    judge(explainProofError(err))
+    return finish()
   }
   const results = result.results ?? []
   for (const r of results) {
     if (r.verified) {
-      addVerified(outcome, r.verificationMethod?.id ?? String((r.proof as { verificationMethod?: unknown }).verificationMethod))
+      verified(r.verificationMethod?.id ?? String((r.proof as { verificationMethod?: unknown }).verificationMethod), r.verificationMethod)
     } else {
-      fail(explainProofError(r.error))
+      judge(explainProofError(r.error))
     }
   }
-  if (results.length < supported.length && outcome.errors.length === 0) {
-    fail(result.error != null ? explainProofError(result.error) : { code: PROOF_CODES.proofPurpose, message: `${supported.length - results.length} of ${supported.length} proofs match no accepted suite and proof purpose` })
+  if (results.length < checkable.length && failures.length === 0) {
+    judge(result.error != null ? explainProofError(result.error) : { code: PROOF_CODES.proofPurpose, message: `${checkable.length - results.length} of ${checkable.length} proofs match no accepted suite and proof purpose` })
   }
-  outcome.verified = outcome.errors.length === 0 && results.length === supported.length && results.every((r) => r.verified)
-  return outcome
+  return finish()
 }
 
-/** Checks the proof(s) of a credential: signature, proofPurpose assertionMethod, issuer = key controller. */
+/**
+ * Checks the proof(s) of a credential: signature, proofPurpose assertionMethod, and the key bound
+ * to the issuer (`options.controller`, default the credential's issuer) by its controller document.
+ */
 export async function verifyCredentialProof (credential: unknown, options: ProofOptions = {}): Promise<ProofOutcome> {
-  return await verifyProofSet(credential, new vc.CredentialIssuancePurpose(), options)
+  const issuer = idOf((credential as { issuer?: unknown } | null | undefined)?.issuer)
+  return await verifyProofSet(credential, new vc.CredentialIssuancePurpose(), options, options.controller ?? issuer)
 }
 
 export interface PresentationProofOptions extends ProofOptions {
@@ -188,10 +331,10 @@ export interface PresentationProofOptions extends ProofOptions {
 export async function verifyPresentationProof (presentation: unknown, options: PresentationProofOptions): Promise<ProofOutcome> {
   if (typeof options?.challenge !== 'string') throw new TypeError('challenge must be a string')
   const purpose = new jsigs.purposes.AuthenticationProofPurpose({ challenge: options.challenge, ...(options.domain != null ? { domain: options.domain } : {}) })
-  return await verifyProofSet(presentation, purpose, options)
+  return await verifyProofSet(presentation, purpose, options, options.controller)
 }
 
 /** Checks the proof of a signed document that is not a credential (an Achievement or a Profile). */
 export async function verifyDocumentProof (document: unknown, options: ProofOptions = {}): Promise<ProofOutcome> {
-  return await verifyProofSet(document, new jsigs.purposes.AssertionProofPurpose(), options)
+  return await verifyProofSet(document, new jsigs.purposes.AssertionProofPurpose(), options, options.controller)
 }

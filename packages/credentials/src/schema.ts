@@ -1,8 +1,10 @@
 /**
  * Validation against the official Open Badges 3.0 JSON Schemas (draft 2019-09), shipped unmodified
- * in packages/credentials/schemas/ (see its README.md for their source and licence). Each schema
- * is read and compiled once, on first use, then cached. Errors are returned as sentences a person
- * can read, each prefixed by the JSON Pointer of the offending value ("/" for the document itself):
+ * in packages/credentials/schemas/ (see its README.md for their source and licence). The schemas
+ * are compiled ahead of time, with Ajv's standalone code, into schema-validators.generated.ts
+ * (`npm run gen:schemas`, scripts/gen-schemas.ts, which also holds the Ajv options): nothing is
+ * compiled or evaluated at run time. Errors are returned as sentences a person can read, each
+ * prefixed by the JSON Pointer of the offending value ("/" for the document itself):
  *
  *   validateSchema('AchievementCredential', credential)
  *   // { valid: false, errors: ["/credentialSubject/achievement: must have required property 'criteria'"] }
@@ -10,10 +12,9 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Ajv2019 } from 'ajv/dist/2019.js'
-import addFormatsModule from 'ajv-formats'
-import type { ErrorObject, ValidateFunction } from 'ajv/dist/2019.js'
+import type { ErrorObject } from 'ajv/dist/2019.js'
 import { SchemaUnavailableError } from './errors.js'
+import * as compiled from './schema-validators.generated.js'
 
 /** The documents an OB 3.0 JSON Schema exists for. */
 export type SchemaKind =
@@ -40,35 +41,18 @@ const SCHEMA_FILES: Readonly<Record<SchemaKind, string>> = Object.freeze({
 /** At most this many errors are listed for one document; the rest are counted. */
 const MAX_SCHEMA_ERRORS = 50
 
-// ajv-formats is CommonJS with `exports.default`: under nodenext the default import is the module
-// object, whose `default` is the plugin (also at run time, where module.exports.default is set).
-const addFormats = addFormatsModule.default
-
-let ajv: Ajv2019 | undefined
-const validators = new Map<SchemaKind, ValidateFunction>()
-
-function getAjv (): Ajv2019 {
-  if (ajv === undefined) {
-    ajv = new Ajv2019({
-      // Strict mode stays on, except `strictTuples`: the published schemas declare `@context` as
-      // a 2-item tuple (`items: [VC v2, OB context]`, `minItems: 2`) followed by any number of
-      // further contexts (`additionalItems: {$ref: Context}`). Ajv's strictTuples lint only
-      // accepts closed tuples (`maxItems` equal to the length or `additionalItems: false`), so
-      // the four credential/profile schemas fail to compile with it. It is a lint about how a
-      // schema is written; turning it off does not change which documents the schema accepts.
-      strict: true,
-      strictTuples: false,
-      // Every error, so that a person sees all that is wrong at once. The schemas hold no
-      // expensive keywords (no uniqueItems, only simple anchored patterns), and the error list is
-      // capped below.
-      allErrors: true,
-      // Gives each error its schema, used to say what a failed `contains` wanted.
-      verbose: true
-    })
-    addFormats(ajv)
-  }
-  return ajv
+/** The parts of a published schema that say where an array goes (draft 2019-09, local $refs). */
+interface SchemaNode {
+  $ref?: string
+  type?: unknown
+  allOf?: SchemaNode[]
+  oneOf?: SchemaNode[]
+  anyOf?: SchemaNode[]
+  items?: SchemaNode | SchemaNode[]
+  properties?: Record<string, SchemaNode>
+  $defs?: Record<string, SchemaNode>
 }
+const schemas = new Map<SchemaKind, SchemaNode>()
 
 /** The folder holding the package's package.json: src/ under tsx, dist/src/ once compiled. */
 function packageRoot (): string {
@@ -82,23 +66,36 @@ function packageRoot (): string {
   }
 }
 
-function getValidator (kind: SchemaKind): ValidateFunction {
-  let validate = validators.get(kind)
-  if (validate === undefined) {
-    const path = join(packageRoot(), 'schemas', SCHEMA_FILES[kind])
-    let schema: unknown
+function schemaPath (kind: SchemaKind): string {
+  return join(packageRoot(), 'schemas', SCHEMA_FILES[kind])
+}
+
+/** The schema of `kind` as published (read once). */
+function readSchema (kind: SchemaKind): SchemaNode {
+  let schema = schemas.get(kind)
+  if (schema === undefined) {
+    const path = schemaPath(kind)
     try {
-      schema = JSON.parse(readFileSync(path, 'utf8'))
+      schema = JSON.parse(readFileSync(path, 'utf8')) as SchemaNode
     } catch (err) {
       throw new SchemaUnavailableError(path, 'it cannot be read as JSON', { cause: err })
     }
-    try {
-      validate = getAjv().compile(schema as object)
-    } catch (err) {
-      throw new SchemaUnavailableError(path, `it does not compile (${(err as Error).message})`, { cause: err })
-    }
-    validators.set(kind, validate)
+    schemas.set(kind, schema)
   }
+  return schema
+}
+
+/** A function of Ajv's standalone code: it validates, and leaves the errors of the last document on itself. */
+interface Validator {
+  (document: unknown): boolean
+  errors?: ErrorObject[] | null
+}
+
+/** The validator compiled ahead of time from the schema file of `kind`, exported under the file's name. */
+function getValidator (kind: SchemaKind): Validator {
+  const name = SCHEMA_FILES[kind].replace(/\.json$/, '')
+  const validate = (compiled as unknown as Readonly<Record<string, Validator | undefined>>)[name]
+  if (validate === undefined) throw new SchemaUnavailableError(schemaPath(kind), 'no validator was generated from it (`npm run gen:schemas`)')
   return validate
 }
 
@@ -106,6 +103,14 @@ function quote (value: unknown): string {
   return JSON.stringify(value)
 }
 
+function checkKind (kind: SchemaKind): void {
+  if (!Object.hasOwn(SCHEMA_FILES, kind)) {
+    throw new TypeError(`kind must be one of ${Object.keys(SCHEMA_FILES).join(', ')}; got ${quote(kind)}`)
+  }
+}
+
+// The generated code is compiled with `verbose` (scripts/gen-schemas.ts): each error carries its
+// schema, from which a failed `contains` says what it wanted.
 function describe (error: ErrorObject): string {
   const where = error.instancePath === '' ? '/' : error.instancePath
   const params = error.params as Record<string, unknown>
@@ -153,14 +158,97 @@ function readableErrors (errors: readonly ErrorObject[]): string[] {
 
 /**
  * Validates a document against the official OB 3.0 JSON Schema of `kind`. Never throws for an
- * invalid document; throws TypeError for an unknown kind and SchemaUnavailableError when the
- * package's schema files are missing (a broken install).
+ * invalid document; throws TypeError for an unknown kind and SchemaUnavailableError when no
+ * validator was generated for its schema (a broken build: `npm run gen:schemas`).
  */
 export function validateSchema (kind: SchemaKind, document: unknown): SchemaValidationResult {
-  if (!Object.hasOwn(SCHEMA_FILES, kind)) {
-    throw new TypeError(`kind must be one of ${Object.keys(SCHEMA_FILES).join(', ')}; got ${quote(kind)}`)
-  }
+  checkKind(kind)
+  // The generated validators recurse with the document: a document nested thousands of levels deep
+  // would overflow the stack. No OB 3.0 document nests anywhere near MAX_SCHEMA_DEPTH.
+  if (deeperThan(document, MAX_SCHEMA_DEPTH)) return { valid: false, errors: [`the document nests deeper than ${MAX_SCHEMA_DEPTH} levels, which no OB 3.0 document does`] }
   const validate = getValidator(kind)
   const valid = validate(document)
   return { valid, errors: valid ? [] : readableErrors(validate.errors ?? []) }
+}
+
+/** How deep a document validateSchema reads may nest (the OB 3.0 schemas nest about ten levels). */
+export const MAX_SCHEMA_DEPTH = 64
+
+/** Whether `value` nests objects or arrays deeper than `limit`: a walk with a stack of its own, no recursion. */
+function deeperThan (value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]]
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number]
+    if (node === null || typeof node !== 'object') continue
+    if (depth >= limit) return true
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1])
+    }
+  }
+  return false
+}
+
+/** How deep normalizeArrays follows a document (the schemas nest about ten levels). */
+const MAX_NORMALIZE_DEPTH = 64
+
+function isPlainObject (value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
+/** The subschemas that apply to one value: `node` with its local `$ref` followed, and its `allOf`. */
+function applicable (root: SchemaNode, node: SchemaNode | undefined, depth = 0): SchemaNode[] {
+  if (node === undefined || depth > MAX_NORMALIZE_DEPTH) return []
+  const ref = node.$ref?.startsWith('#/$defs/') === true ? root.$defs?.[node.$ref.slice('#/$defs/'.length)] : undefined
+  return [node, ...applicable(root, ref, depth + 1), ...(node.allOf ?? []).flatMap((s) => applicable(root, s, depth + 1))]
+}
+
+/** The alternatives of `oneOf` / `anyOf` too: a value is read against each of them. */
+function alternatives (root: SchemaNode, nodes: SchemaNode[]): SchemaNode[] {
+  return nodes.flatMap((n) => [n, ...[...(n.oneOf ?? []), ...(n.anyOf ?? [])].flatMap((s) => applicable(root, s))])
+}
+
+function normalizeValue (root: SchemaNode, nodes: SchemaNode[], value: unknown, depth: number): unknown {
+  if (depth > MAX_NORMALIZE_DEPTH || value === undefined || value === null || nodes.length === 0) return value
+  let out = value
+  if (!Array.isArray(out) && nodes.some((n) => n.type === 'array')) out = [out]
+  if (Array.isArray(out)) {
+    // `items` as a list (a tuple, as `@context` is) names fixed positions: those are left as they are.
+    const items = alternatives(root, nodes.flatMap((n) => isPlainObject(n.items) ? applicable(root, n.items) : []))
+    if (items.length === 0) return out
+    let copy: unknown[] | undefined
+    out.forEach((item, i) => {
+      const w = normalizeValue(root, items, item, depth + 1)
+      if (w !== item) (copy ??= [...(out as unknown[])])[i] = w
+    })
+    return copy ?? out
+  }
+  if (!isPlainObject(out)) return out
+  const objects = alternatives(root, nodes)
+  let copy: Record<string, unknown> | undefined
+  for (const key of Object.keys(out)) {
+    const properties = objects.flatMap((n) => applicable(root, n.properties !== undefined && Object.hasOwn(n.properties, key) ? n.properties[key] : undefined))
+    const v = out[key]
+    const w = normalizeValue(root, properties, v, depth + 1)
+    if (w !== v) (copy ??= { ...out })[key] = w
+  }
+  return copy ?? out
+}
+
+/**
+ * `document` with every single value that the OB 3.0 JSON Schema of `kind` wants as an array
+ * (`proof`, `type`, `endorsement`, `evidence`, `alignment`, ..., at any depth) made a one-element
+ * array, as that schema requires. JSON-LD reads a value and a one-element array alike, so the
+ * document means the same and its Data Integrity proofs, which sign its canonical RDF
+ * (eddsa-rdfc-2022, Ed25519Signature2020), still hold. Values the schema wants as strings (an Image's `type`, a Proof's `type`) are left
+ * as they are; so is anything it does not describe. A copy of what changed, sharing the rest;
+ * `document` itself when nothing did. Never throws for an odd document (it is returned as is);
+ * throws SchemaUnavailableError when the package's schema files are missing.
+ *
+ *   normalizeArrays('AchievementCredential', { ...credential, proof: { type: 'DataIntegrityProof', ... } })
+ *   // { ...credential, proof: [{ type: 'DataIntegrityProof', ... }] }
+ */
+export function normalizeArrays<T> (kind: SchemaKind, document: T): T {
+  checkKind(kind)
+  const root = readSchema(kind)
+  return normalizeValue(root, applicable(root, root), document, 0) as T
 }

@@ -7,7 +7,7 @@
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity'
 import { Ed25519Signature2020 } from '@digitalbazaar/ed25519-signature-2020'
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite'
-import { createDidResolver, DID_V1_CONTEXT, didMethod, MULTIKEY_V1_CONTEXT, publicKeyFromMultibase } from '@cofl/identity'
+import { createDidResolver, didMethod, MULTIKEY_V1_CONTEXT } from '@cofl/identity'
 import type { DidResolver, Multikey } from '@cofl/identity'
 import { createDocumentLoader } from './loader.js'
 import type { DocumentLoader } from './loader.js'
@@ -40,61 +40,47 @@ export interface VerificationLoaderInit {
   didResolver?: DidResolver
   /** Extra contexts (tests: the W3C examples context). */
   contexts?: ReadonlyMap<string, object>
+  /**
+   * Controller documents this verifier holds, resolved elsewhere (a URL issuer's, or a did:web
+   * document, which this loader does not fetch): each answers its `id`, and each verification
+   * method it embeds answers its own id. A key binds to a URL issuer only through such a document.
+   */
+  controllerDocuments?: readonly object[]
+}
+
+/** The controller documents by id, and the verification methods they embed by theirs. */
+function indexControllers (documents: readonly object[]): Map<string, object> {
+  const byId = new Map<string, object>()
+  for (const [i, document] of documents.entries()) {
+    const doc = document as { id?: unknown, verificationMethod?: unknown }
+    if (doc == null || typeof doc !== 'object' || typeof doc.id !== 'string') throw new TypeError(`controllerDocuments[${i}] must be an object with an id`)
+    byId.set(doc.id, document)
+    for (const method of Array.isArray(doc.verificationMethod) ? doc.verificationMethod as unknown[] : []) {
+      const id = (method as { id?: unknown } | null)?.id
+      if (typeof id !== 'string') continue
+      byId.set(id, { '@context': MULTIKEY_V1_CONTEXT, ...(method as object) })
+    }
+  }
+  return byId
 }
 
 /**
- * The document loader for verification and signing: bundled contexts and did:key resolved
- * offline. Anything else is refused with a coded error that a verification report turns into a
- * reason.
+ * The document loader for verification and signing: bundled contexts, did:key resolved offline,
+ * and the controller documents given. Anything else is refused with a coded error that a
+ * verification report turns into a reason.
  */
 export function createVerificationLoader (init: VerificationLoaderInit = {}): DocumentLoader {
   const didResolver = init.didResolver ?? createDidResolver()
+  const controllers = indexControllers(init.controllerDocuments ?? [])
   return createDocumentLoader({
     contexts: init.contexts,
     resolve: async (url: string): Promise<object | undefined> => {
+      const held = controllers.get(url)
+      if (held != null) return held
       if (url.startsWith('did:') && didMethod(url) != null) return await didResolver.dereference(url)
       return undefined
     }
   })
-}
-
-/**
- * The Multikey method of an http(s) verification method whose fragment is the Ed25519 key itself
- * (`https://example.edu/issuers/565049#z6Mk...`), as the OB 3.0 implementation guide's vector and
- * the 1EdTech validator use them. Undefined for any other URL.
- */
-export function fragmentKeyMethod (url: string): { '@context': string, id: string, type: 'Multikey', controller: string, publicKeyMultibase: string } | undefined {
-  // Only http(s) URLs with a fragment qualify: most URLs (did:, contexts) are known without
-  // parsing. (As the URL parser reads it: leading C0 controls and spaces, and tabs and newlines
-  // anywhere, do not count.)
-  if (typeof url !== 'string' || !url.includes('#') || !/^https?:/i.test(url.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+/, ''))) return undefined
-  let parsed: URL
-  try { parsed = new URL(url) } catch { return undefined }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined
-  const fragment = parsed.hash.slice(1)
-  if (fragment.length === 0 || publicKeyFromMultibase(fragment) == null) return undefined
-  return { '@context': MULTIKEY_V1_CONTEXT, id: url, type: 'Multikey', controller: url.slice(0, url.length - parsed.hash.length), publicKeyMultibase: fragment }
-}
-
-/**
- * Wraps `loader` for one verification so that it also answers fragment keys and, for each, a
- * controller document that names only that key. The key is self-asserted: nothing binds it to
- * the controller URL, which is why reports say so.
- */
-export function withFragmentKeys (loader: DocumentLoader): DocumentLoader {
-  const controllers = new Map<string, string>()
-  return async (url: string) => {
-    const method = fragmentKeyMethod(url)
-    if (method != null) {
-      controllers.set(method.controller, method.id)
-      return { contextUrl: null, documentUrl: url, document: method }
-    }
-    const keyId = controllers.get(url)
-    if (keyId != null) {
-      return { contextUrl: null, documentUrl: url, document: { '@context': [DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT], id: url, assertionMethod: [keyId], authentication: [keyId] } }
-    }
-    return await loader(url)
-  }
 }
 
 let defaultSigningLoader: DocumentLoader | undefined

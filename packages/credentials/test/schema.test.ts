@@ -4,7 +4,11 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { validateSchema } from '../src/schema.js'
+import { generateKeyPair } from '@cofl/identity'
+import { buildAchievement, buildOpenBadgeCredential, buildProfile } from '../src/model.js'
+import { verifyCredentialProof } from '../src/proof.js'
+import { normalizeArrays, validateSchema } from '../src/schema.js'
+import { signCredential } from '../src/sign.js'
 import type { SchemaKind } from '../src/schema.js'
 
 const VECTORS = new URL('../../../test/vectors/', import.meta.url)
@@ -118,11 +122,67 @@ test('an unknown kind is a programmer error (TypeError)', () => {
   assert.throws(() => validateSchema('OpenBadgeCredential' as SchemaKind, {}), TypeError)
 })
 
+test('normalizeArrays: the signed OB vector\'s single proof becomes an array, and it passes', () => {
+  const signed = vector('ob3/eddsa-rdfc-2022-test-vector/signed-credential.json')
+  const normalized = normalizeArrays('AchievementCredential', signed)
+  assert.equal(normalized, { ...signed, proof: [signed.proof] })
+  assert.equal(validateSchema('AchievementCredential', normalized), { valid: true, errors: [] })
+  assert.is(normalized.credentialSubject, signed.credentialSubject, 'what did not change is shared')
+})
+
+test('normalizeArrays: a Profile\'s type becomes an array; an Image\'s type, which must be a string, stays one', () => {
+  for (const file of ['api-getProfile-response-body.json', 'api-putProfile-response.json']) {
+    const profile = vector(EXAMPLES + file)
+    assert.equal(normalizeArrays('Profile', profile), { ...profile, type: [profile.type] }, file)
+  }
+  const image = { id: 'https://example.org/logo.png', type: 'Image' }
+  const profile = normalizeArrays('Profile', { id: 'did:example:1', type: 'Profile', image }) as Record<string, unknown>
+  assert.equal(profile.type, ['Profile'])
+  assert.is(profile.image, image)
+})
+
+test('normalizeArrays: what conforms comes back itself; odd input is returned as is; an unknown kind is a TypeError', () => {
+  for (const file of ['fullOpenBadge.json', 'basicOpenBadgeCredential.json', 'skillAssertionCase.json']) {
+    const credential = vector(EXAMPLES + file)
+    assert.is(normalizeArrays('AchievementCredential', credential), credential, file)
+  }
+  const endorsement = vector(`${EXAMPLES}endorsement.json`)
+  assert.is(normalizeArrays('EndorsementCredential', endorsement), endorsement)
+  for (const input of [undefined, null, 'x', 42, []]) assert.equal(normalizeArrays('AchievementCredential', input), input)
+  assert.throws(() => normalizeArrays('OpenBadgeCredential' as SchemaKind, {}), TypeError)
+})
+
+test('normalizeArrays: single values at any depth (proof, subject and achievement types) made arrays; the proof still verifies', async () => {
+  const key = await generateKeyPair()
+  const issuer = buildProfile({ id: key.did, name: 'Plymouth City of Learning' })
+  const signed = await signCredential(buildOpenBadgeCredential({
+    issuer, subject: 'did:example:learner', achievement: buildAchievement({ name: 'Coding Club', description: 'Ten sessions', criteria: 'Attend', creator: issuer })
+  }), { key }) as unknown as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+  const subject = signed.credentialSubject
+  const single = { ...signed, proof: signed.proof[0], credentialSubject: { ...subject, type: 'AchievementSubject', achievement: { ...subject.achievement, type: 'Achievement' } } }
+  assert.equal(validateSchema('AchievementCredential', single).errors, [
+    '/credentialSubject/type: must be array', '/credentialSubject/achievement/type: must be array', '/proof: must be array'
+  ])
+  assert.ok((await verifyCredentialProof(single)).verified)
+  const normalized = normalizeArrays('AchievementCredential', single)
+  assert.equal(normalized, signed)
+  assert.ok((await verifyCredentialProof(normalized)).verified)
+})
+
 test('the compiled module (dist/src) finds the schemas too', async () => {
   const compiled = new URL('../dist/src/schema.js', import.meta.url)
   if (!existsSync(compiled)) return // not built yet (tsc -b builds it)
   const mod = (await import(compiled.href)) as { validateSchema: typeof validateSchema }
   assert.equal(mod.validateSchema('AchievementCredential', vector(`${OB30_FIXTURES}simple.json`)), { valid: true, errors: [] })
+})
+
+
+test('a document nested thousands of levels deep is refused by its depth, without overflowing the stack', () => {
+  let inner: Record<string, unknown> = { id: 'urn:x' }
+  for (let i = 0; i < 20_000; i++) inner = { type: ['Profile'], id: `urn:p:${i}`, endorsement: inner }
+  const result = validateSchema('AchievementCredential', { type: ['VerifiableCredential', 'OpenBadgeCredential'], issuer: inner })
+  assert.is(result.valid, false)
+  assert.match(result.errors.join(' '), /nests deeper than 64 levels/)
 })
 
 test.run()

@@ -88,6 +88,77 @@ export const DIAL_PUBLISHER_AFTER_MS = 250
 /** How many announcements are validated (fetched, proof checked) at once. */
 export const MAX_CONCURRENT_VALIDATIONS = 16
 
+/**
+ * How many of one peer's announcements are validated at once: a peer that sends announcements
+ * of blocks that exist nowhere ("ghosts") holds at most this many of the slots above, each for at
+ * most `fetchTimeoutMs`.
+ */
+export const MAX_PEER_VALIDATIONS = 4
+
+/**
+ * How many of one peer's announcements (gossip from it as propagation source, or documents of a
+ * sync with it) wait or are validated at once; beyond, its announcements are Ignored at once,
+ * before their signature is checked. Room for an honest burst (a city publishing a catalogue).
+ */
+export const MAX_PEER_QUEUED_VALIDATIONS = 256
+
+/** How many announcements wait or are validated at once, all peers together; beyond, Ignore at once. */
+export const MAX_QUEUED_VALIDATIONS = 2048
+
+/**
+ * The cost bound of a document before any signature check or canonicalisation (with
+ * DEFAULT_MAX_DOCUMENT_BYTES): the deepest nesting of objects and arrays, and the most JSON values.
+ * OB 3.0 documents nest less than 12 deep; the largest cofl documents (an aggregate of 600 months,
+ * a spine of 1,000 skills) hold under 10,000 values.
+ */
+export const MAX_DOCUMENT_DEPTH = 32
+export const MAX_DOCUMENT_NODES = 16_384
+
+/** How long a dial (a bootstrap peer, a publisher's address, `dial()`) may take. */
+export const DIAL_TIMEOUT_MS = 10_000
+
+/** Inbound sync requests of one peer served at once; beyond, its streams are reset. */
+export const MAX_SYNC_STREAMS_PER_PEER = 8
+
+/** The window of the per-peer sync quotas. */
+export const SYNC_QUOTA_WINDOW_MS = 60_000
+
+/**
+ * Documents taken from one peer by sync, and served to one peer, per window. Above the measured
+ * catch-up rate (10,000 achievements in 57 s, docs/federation.md): honest sync is not slowed.
+ */
+export const SYNC_PEER_DOCUMENTS_PER_WINDOW = 12_000
+
+/** Bytes of sync responses taken from one peer, and served to one peer, per window. */
+export const SYNC_PEER_BYTES_PER_WINDOW = 64 * 1024 * 1024
+
+/**
+ * The application-specific part of a peer's score (gossipsub P5), for what gossipsub does not
+ * see: documents refused from its sync responses, and malformed responses. The penalty is count²
+ * times the weight, decaying as invalid gossip does (TOPIC_SCORE). A graylisted peer is neither
+ * served nor synced with, and its queued validations are dropped.
+ */
+export const SYNC_PENALTY_WEIGHT = -20
+export const SYNC_PENALTY_DECAY = 0.99
+/**
+ * What a refusal counts. What no honest node serves (a document past the cost bound, a block that
+ * does not hash to its CID or is no JSON object, a malformed response): 1, so three graylist the
+ * peer (-180). A document refused by the rules (its proof, the content rules, who owns its id),
+ * which an honest node of another version may still hold: 0.5, so five do.
+ */
+export const SYNC_PENALTY_FAULT = 1
+export const SYNC_PENALTY_REFUSAL = 0.5
+
+/**
+ * A document refused by sync is not asked for again (of any peer) for this long, by its CID: the
+ * same bytes get the same verdict, and an honest peer that still holds one (of an older version's
+ * rules) is not penalised for it on every round. At most REFUSED_CACHE_SIZE CIDs are remembered.
+ */
+export const REFUSED_TTL_MS = 10 * 60_000
+export const REFUSED_CACHE_SIZE = 4096
+/** How often the scores of peers with queued validations are checked (and graylisted ones dropped). */
+export const PEER_CHECK_MS = 1000
+
 /** Reconnection to bootstrap peers: first delay, longest delay (doubling in between). */
 export const BOOTSTRAP_BACKOFF_MIN_MS = 500
 export const BOOTSTRAP_BACKOFF_MAX_MS = 30_000
@@ -144,3 +215,61 @@ export const SCORE_THRESHOLDS = {
 
 /** The datastore key prefix of the signed announcement headers this node holds. */
 export const ANNOUNCEMENT_KEY_PREFIX = '/cofl/announcement'
+
+// ---- dialling and known peers (docs/federation.md, "Which addresses a node dials") ----------------
+
+/**
+ * The kinds of addresses a node may dial besides public ones (FederationInit.allowDial): none by
+ * default, so that nobody can make a node connect to its own network's hosts or its loopback
+ * (a port scan by announcement). Tests and the demo on 127.0.0.1 opt into 'loopback'; nodes that
+ * federate over a private network (a VPN, 10.0.0.0/8) into 'private'. Addresses the operator
+ * names (bootstrap, dial()) are always allowed.
+ */
+export const DIAL_KINDS = ['private', 'loopback'] as const
+export type DialKind = typeof DIAL_KINDS[number]
+export const DEFAULT_ALLOW_DIAL: readonly DialKind[] = []
+
+/** The datastore key prefix of the peers this node has been connected to (their last addresses). */
+export const KNOWN_PEER_KEY_PREFIX = '/cofl/peer'
+
+/** How many known peers a node remembers at most (the least recently seen are forgotten first). */
+export const MAX_KNOWN_PEERS = 64
+
+/** How many addresses of a known peer are remembered (from its signed peer record). */
+export const MAX_KNOWN_PEER_ADDRS = 8
+
+/** A known peer not connected for this long is forgotten (30 days): a city that left stops being dialled. */
+export const KNOWN_PEER_MAX_AGE_MS = 30 * 24 * 3600 * 1000
+
+// ---- ids and quotas (docs/federation.md, "Who may use which id, and how much") ----------------------
+
+/**
+ * What one issuer that this node does not trust (no trust root reaches it: FederationInit.trustRoots,
+ * endorsements) may have stored here at most: documents of all kinds together (a new version of
+ * one it has replaces it and counts once) and their bytes (dag-json blocks). Past either, its
+ * further documents are ignored (not stored, not relayed; the peer that relayed them is not
+ * penalised) until it is trusted, when sync fetches them. This node's own and trusted issuers'
+ * documents have no quota. FederationInit.untrustedQuota overrides them.
+ */
+export const UNTRUSTED_MAX_DOCUMENTS = 100
+export const UNTRUSTED_MAX_BYTES = 1024 * 1024
+
+/**
+ * How long the set of trusted issuers (trust roots and the chains of endorsements from them) is
+ * reused before it is read from the store again; an endorsement stored here renews it at once.
+ */
+export const TRUST_CACHE_MS = 60_000
+
+/** The `meta` key prefix of each issuer's usage (documents, bytes) kept by the federation. */
+export const USAGE_KEY_PREFIX = 'federation:usage:'
+
+/** The `meta` key prefix of the ids claimed by several issuers (`<kind> U+0000 <id>`). */
+export const CONTESTED_KEY_PREFIX = 'federation:contested:'
+
+/**
+ * The `meta` key of the version of that bookkeeping in a store, and this code's version: a store
+ * without it (from before) is gone through once on start (holdings.ts: documents whose id names
+ * another owner removed, each issuer's usage counted).
+ */
+export const HOLDINGS_VERSION_KEY = 'federation:holdings-version'
+export const HOLDINGS_VERSION = 1

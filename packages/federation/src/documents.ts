@@ -55,6 +55,8 @@ export type DocumentFacts = { ok: true, id: string, issuer: string, sequence?: n
 export function documentFacts (kind: Kind, document: Record<string, unknown>): DocumentFacts {
   const id = document.id
   if (typeof id !== 'string' || id.length === 0) return { ok: false, reason: 'the document has no id' }
+  // U+0000 separates an id from its issuer in the store's keys (claimKey).
+  if (id.includes('\u0000')) return { ok: false, reason: 'the document\'s id contains U+0000' }
   const t = types(document)
   switch (kind) {
     case 'achievement': {
@@ -103,7 +105,9 @@ export interface DocumentCheck { ok: boolean, reason: string }
 
 /**
  * Checks a document against its announcement: kind, id, issuer, (status lists) sequence, and its
- * own Data Integrity proof, made by a key of the issuer. Never throws.
+ * own Data Integrity proof, made by a key of the issuer: the announced issuer's did:key key and
+ * no other (a key named in a URL, or another DID's key, is refused whatever it signs). A proof
+ * that cannot be checked here is refused too: a node never relays what it could not check. Never throws.
  */
 export async function checkDocument (kind: Kind, document: Record<string, unknown>, expected: { id: string, issuer: string, sequence: number }): Promise<DocumentCheck> {
   const facts = documentFacts(kind, document)
@@ -111,14 +115,47 @@ export async function checkDocument (kind: Kind, document: Record<string, unknow
   if (facts.id !== expected.id) return { ok: false, reason: `the document's id ${facts.id} is not the announced ${expected.id}` }
   if (facts.issuer !== expected.issuer) return { ok: false, reason: `the document's issuer ${facts.issuer} is not the announcement's ${expected.issuer}` }
   if (facts.sequence != null && facts.sequence !== expected.sequence) return { ok: false, reason: `the status list's sequence ${facts.sequence} is not the announced ${expected.sequence}` }
+  const owner = idOwner(facts.id)
+  if (owner != null && owner !== expected.issuer) return { ok: false, reason: `the id ${facts.id} is ${owner}'s: only ${owner} may use it` }
   let outcome
   try {
-    outcome = kind === 'endorsement' || kind === 'status-list' ? await verifyCredentialProof(document) : await verifyDocumentProof(document)
+    // The key must be the announced issuer's (its did:key document names only its own key).
+    const options = { controller: expected.issuer }
+    outcome = kind === 'endorsement' || kind === 'status-list' ? await verifyCredentialProof(document, options) : await verifyDocumentProof(document, options)
   } catch (err) {
     return { ok: false, reason: `the proof cannot be checked: ${(err as Error).message}` }
   }
+  if (outcome.indeterminate) return { ok: false, reason: `the document's proof cannot be checked here: ${outcome.errors.join('; ')}` }
   if (!outcome.verified) return { ok: false, reason: `the document's proof does not verify: ${outcome.errors.join('; ')}` }
   const foreign = outcome.verificationMethods.filter((vm) => vm.split('#')[0] !== expected.issuer)
   if (foreign.length > 0) return { ok: false, reason: `the document was signed by ${foreign.join(', ')}, not by ${expected.issuer}` }
   return { ok: true, reason: 'verified' }
+}
+
+/** `urn:cofl:status:<DID>:<purpose>:<list number>`: a status list id as @cofl/status makes it. */
+const STATUS_LIST_URN = /^urn:cofl:status:(did:[a-z0-9]+:[^#?/]+):[A-Za-z0-9_-]+:\d+$/
+/** `urn:cofl:aggregate:<DID>`: a node's aggregate (one per node). */
+const AGGREGATE_URN = /^urn:cofl:aggregate:(did:[a-z0-9]+:[^#?/]+)$/
+/** A DID, or a DID URL (its DID before `/`, `?` or `#`). */
+const DID_URL = /^(did:[a-z0-9]+:[^#?/]+)(?:[#?/].*)?$/
+/** A node's https list id: `<publicBaseUrl>/api/status/<URL-encoded status list URN>`. */
+const STATUS_LIST_URL = /^https?:\/\/[^/?#]+\/(?:[^?#]*\/)?api\/status\/([^/?#]+)$/
+
+/**
+ * The DID that an id names as its owner, when it names one: a DID or DID URL (a Profile's id is its
+ * issuer's DID); a status list id `urn:cofl:status:<DID>:<purpose>:<n>`, also as a node with a
+ * public base URL makes it, `<publicBaseUrl>/api/status/<the URN, URL-encoded>`; an aggregate's id
+ * `urn:cofl:aggregate:<DID>`. A document with such an id is accepted only from that DID, whoever
+ * announces it first (docs/federation.md, "Who may use which id"). Undefined for any other id
+ * (`urn:uuid:`, other URLs): those are namespaced by issuer instead.
+ */
+export function idOwner (id: string): string | undefined {
+  if (typeof id !== 'string') return undefined
+  const url = STATUS_LIST_URL.exec(id)
+  let name = id
+  if (url != null) {
+    try { name = decodeURIComponent(url[1] as string) } catch { return undefined }
+  }
+  const match = STATUS_LIST_URN.exec(name) ?? (url == null ? AGGREGATE_URN.exec(name) ?? DID_URL.exec(name) : null)
+  return match?.[1]
 }

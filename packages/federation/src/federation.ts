@@ -26,7 +26,7 @@ import type { GossipSub, Message } from '@libp2p/gossipsub'
 import type { TopicScoreParams } from '@libp2p/gossipsub/score'
 import type { HeliaWithLibp2p } from '@helia/libp2p'
 import type { Identify } from '@libp2p/identify'
-import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
+import type { Connection, IdentifyResult, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import type { Ping } from '@libp2p/ping'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { KeyPair } from '@cofl/identity'
@@ -39,14 +39,31 @@ import {
   MAX_CONCURRENT_VALIDATIONS, MAX_SYNC_MESSAGE_BYTES, MAX_SYNC_PAGES, MAX_TRUST_HOPS, SCORE_THRESHOLDS, SYNC_GET_BATCH,
   SYNC_HEADS_PAGE, SYNC_PROTOCOL, SYNC_REQUEST_TIMEOUT_MS, TOPIC_PREFIX, TOPIC_SCORE
 } from './constants.js'
-import type { Kind } from './constants.js'
-import { blockMatches, checkDocument, decodeDocument, documentBlock, documentFacts } from './documents.js'
+import { DEFAULT_ALLOW_DIAL, DIAL_KINDS, KNOWN_PEER_KEY_PREFIX, KNOWN_PEER_MAX_AGE_MS, MAX_KNOWN_PEER_ADDRS, MAX_KNOWN_PEERS } from './constants.js'
+import type { DialKind, Kind } from './constants.js'
+import { createDialPolicy, decodeKnownPeer, encodeKnownPeer, transportAddress } from './dialling.js'
+import type { DialPolicy, KnownPeer } from './dialling.js'
+import { idOfKey } from './claims.js'
+import { UNTRUSTED_MAX_BYTES, UNTRUSTED_MAX_DOCUMENTS } from './constants.js'
+import { blockMatches, checkDocument, decodeDocument, documentBlock, documentFacts, idOwner } from './documents.js'
 import { FederationConfigError, MessageTooLargeError, NotStartedError, PublishError } from './errors.js'
 import { decodeFrame, readFrame, writeFrame } from './stream.js'
+import { createHoldings } from './holdings.js'
+import type { Holdings, Quota } from './holdings.js'
 import { evaluateTrust } from './trust.js'
 import type { TrustResult } from './trust.js'
 import { validateHeader } from './validate.js'
 import type { HeaderVerdict, HeldVersion, Verdict } from './validate.js'
+import { checkDocumentBounds } from './bounds.js'
+import {
+  DIAL_TIMEOUT_MS, MAX_PEER_QUEUED_VALIDATIONS, MAX_PEER_VALIDATIONS, MAX_QUEUED_VALIDATIONS, MAX_SYNC_STREAMS_PER_PEER, PEER_CHECK_MS,
+  REFUSED_CACHE_SIZE, REFUSED_TTL_MS, SYNC_PEER_BYTES_PER_WINDOW, SYNC_PEER_DOCUMENTS_PER_WINDOW, SYNC_PENALTY_DECAY, SYNC_PENALTY_FAULT,
+  SYNC_PENALTY_REFUSAL, SYNC_PENALTY_WEIGHT, SYNC_QUOTA_WINDOW_MS
+} from './constants.js'
+import { ValidationQueue } from './queue.js'
+import { PeerQuotas } from './quota.js'
+import type { QueueStats } from './queue.js'
+import { timeoutSignal } from './signal.js'
 
 const log = logger('cofl:federation')
 const logGossip = logger('cofl:federation:gossip')
@@ -61,8 +78,18 @@ export interface FederationInit {
   directory?: string
   /** Default ['/ip4/127.0.0.1/tcp/0']. */
   listen?: string[]
-  /** Multiaddrs with /p2p/<peerId> to dial on start and to stay connected to. */
+  /**
+   * Multiaddrs with /p2p/<peerId> to dial on start and to stay connected to (also at the addresses
+   * they announce later in their signed peer records). Always dialled, whatever `allowDial` says.
+   */
   bootstrap?: string[]
+  /**
+   * Which addresses besides public ones this node may dial: 'loopback' (127.0.0.0/8, ::1),
+   * 'private' (10/8, 172.16/12, 192.168/16, 100.64/10, link-local, fc00::/7). Default none.
+   * Applied to every dial (libp2p's connection gater): announcements' addresses, the addresses
+   * peers announce, known peers; addresses the caller names (bootstrap, dial()) are always allowed.
+   */
+  allowDial?: DialKind[]
   /** DIDs; the node's own DID is always trusted. */
   trustRoots?: string[]
   /** How often to sync with every connected peer (default 30 s); 0 turns periodic sync off (sync on connect stays). */
@@ -83,6 +110,12 @@ export interface FederationInit {
    * ignored (not stored, the peer not penalised for the caller's fault).
    */
   validateContent?: ContentValidator
+  /**
+   * The most that one issuer this node does not trust may have stored here (documents of all kinds,
+   * their bytes); past it, its documents are ignored until it is trusted. Default
+   * UNTRUSTED_MAX_DOCUMENTS, UNTRUSTED_MAX_BYTES.
+   */
+  untrustedQuota?: { documents?: number, bytes?: number }
 }
 
 /** What `FederationInit.validateContent` says of a document. */
@@ -115,14 +148,24 @@ export interface Federation {
   getStatusList(id: string): Promise<Record<string, unknown> | undefined>
   /** Who endorsed `issuer`, and whether a chain of endorsements reaches a trust root. */
   trust(issuer: string): Promise<TrustResult>
+  /** Every issuer this node trusts: its DID, its trust roots, and those a chain of endorsements from one reaches. */
+  trustedIssuers(): Promise<ReadonlySet<string>>
   /** Runs anti-entropy sync with every connected peer now (or with `peerId`). */
   syncNow(options?: { peerId?: string }): Promise<SyncSummary>
-  /** Dials a multiaddr (with /p2p/). */
+  /** Dials a multiaddr (with /p2p/), whatever `allowDial` says (the caller named it). */
   dial(address: string, options?: { signal?: AbortSignal }): Promise<void>
-  /** Closes every connection to a peer. */
+  /** Closes every connection to a peer and forgets it (no longer dialled again; a bootstrap peer still is). */
   hangUp(peerId: string): Promise<void>
-  /** This node's gossipsub score of a peer (negative: misbehaving). */
+  /** The peers this node has been connected to, with their last announced addresses (kept in the datastore). */
+  knownPeers(): KnownPeer[]
+  /**
+   * This node's score of a peer (negative: misbehaving): its gossipsub score, which includes the
+   * penalties of its sync responses (P5); for a peer without gossip, those penalties alone.
+   * Below SCORE_THRESHOLDS.graylistThreshold a peer is graylisted: nothing of it is validated.
+   */
   peerScore(peerId: string): number
+  /** The validation queue now: validations running, announcements admitted, peers with some. */
+  validationStats(): QueueStats
   /** Validates an announcement as gossip does, without relaying it (tests, tools). */
   validateAnnouncement(bytes: Uint8Array, options?: { topic?: string }): Promise<HeaderVerdict>
   addEventListener(type: 'document', listener: (event: CustomEvent<StoredDocument>) => void): void
@@ -145,13 +188,18 @@ interface Config {
   directory: string | undefined
   listen: string[]
   bootstrap: Multiaddr[]
+  allowDial: DialKind[]
   trustRoots: Set<string>
   syncIntervalMs: number
   maxMessageBytes: number
   fetchTimeoutMs: number
   maxTrustHops: number
   validateContent: ContentValidator | undefined
+  untrustedQuota: Quota
 }
+
+/** An ingest's verdict; `fault`: a refusal that no honest node can cause (past the cost bound, a block not matching its CID). */
+type IngestVerdict = HeaderVerdict & { fault?: boolean }
 
 interface IngestOptions {
   topic?: string
@@ -161,7 +209,12 @@ interface IngestOptions {
   block?: Uint8Array
 }
 
-interface BootstrapPeer { address: Multiaddr, peerId: string, delay: number, nextAt: number }
+/**
+ * A peer this node stays connected to, dialled again with a doubling delay when it is not: a
+ * bootstrap peer (at its configured addresses and those it announced since), or a known peer of
+ * the previous run (at the addresses it last announced).
+ */
+interface KeptPeer { peerId: string, configured: Multiaddr[], delay: number, nextAt: number, dialling: boolean }
 
 type SyncRequest =
   | { t: 'heads', after?: [number, string], limit: number }
@@ -206,6 +259,8 @@ function configure (init: FederationInit): Config {
     if (peerIdOf(ma) == null) fail('bootstrap', address, 'multiaddrs with /p2p/<peerId>')
     return ma
   })
+  const allowDial = stringList('allowDial', init.allowDial, DEFAULT_ALLOW_DIAL)
+  for (const kind of allowDial) if (!(DIAL_KINDS as readonly string[]).includes(kind)) fail('allowDial', kind, `a list of ${DIAL_KINDS.map((k) => `'${k}'`).join(', ')}`)
   const roots = stringList('trustRoots', init.trustRoots, [])
   for (const did of roots) if (!did.startsWith('did:')) fail('trustRoots', did, 'DIDs')
   if (init.validateContent != null && typeof init.validateContent !== 'function') fail('validateContent', typeof init.validateContent, 'a function (kind, document) => { ok, reason }')
@@ -215,12 +270,17 @@ function configure (init: FederationInit): Config {
     directory: init.directory,
     listen,
     bootstrap,
+    allowDial: [...new Set(allowDial)] as DialKind[],
     trustRoots: new Set([key.did, ...roots]),
     syncIntervalMs: positiveInteger('syncIntervalMs', init.syncIntervalMs, DEFAULT_SYNC_INTERVAL_MS, 0, 24 * 3600 * 1000),
     maxMessageBytes: positiveInteger('maxMessageBytes', init.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES, 1024, 1024 * 1024),
     fetchTimeoutMs: positiveInteger('fetchTimeoutMs', init.fetchTimeoutMs, DEFAULT_FETCH_TIMEOUT_MS, 10, 600_000),
     maxTrustHops: positiveInteger('maxTrustHops', init.maxTrustHops, MAX_TRUST_HOPS, 1, 10),
-    validateContent: init.validateContent
+    validateContent: init.validateContent,
+    untrustedQuota: {
+      documents: positiveInteger('untrustedQuota.documents', init.untrustedQuota?.documents, UNTRUSTED_MAX_DOCUMENTS, 0, 1e9),
+      bytes: positiveInteger('untrustedQuota.bytes', init.untrustedQuota?.bytes, UNTRUSTED_MAX_BYTES, 0, Number.MAX_SAFE_INTEGER)
+    }
   }
 }
 
@@ -230,8 +290,10 @@ function peerIdOf (ma: Multiaddr): string | undefined {
   return ma.getComponents().findLast((c) => c.name === 'p2p')?.value
 }
 
-function headerKey (kind: Kind, id: string): Key {
-  return new Key(`${ANNOUNCEMENT_KEY_PREFIX}/${kind}/${Buffer.from(id).toString('base64url')}`)
+/** Where the signed header of `issuer`'s document is kept; without `issuer`, where a version before (issuer, id) keys kept it. */
+function headerKey (kind: Kind, id: string, issuer?: string): Key {
+  const b64 = (s: string): string => Buffer.from(s).toString('base64url')
+  return new Key(`${ANNOUNCEMENT_KEY_PREFIX}/${kind}/${b64(id)}${issuer != null ? `/${b64(issuer)}` : ''}`)
 }
 
 async function collect (source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<Uint8Array> {
@@ -278,13 +340,35 @@ class FederationNode implements Federation {
   private timers: Array<ReturnType<typeof setInterval>> = []
   private readonly locks = new Map<string, Promise<unknown>>()
   private readonly syncing = new Map<string, Promise<SyncSummary>>()
-  private bootstrapPeers: BootstrapPeer[] = []
-  private validations = 0
-  private readonly waiting: Array<() => void> = []
+  private readonly policy: DialPolicy
+  private readonly known = new Map<string, KnownPeer>()
+  private kept = new Map<string, KeptPeer>()
+  private readonly queue = new ValidationQueue({
+    concurrency: MAX_CONCURRENT_VALIDATIONS, perPeer: MAX_PEER_VALIDATIONS, perPeerQueued: MAX_PEER_QUEUED_VALIDATIONS, queued: MAX_QUEUED_VALIDATIONS
+  })
+  /** Per peer: the count of refused sync documents and malformed sync responses (decaying), and when it was last decayed. */
+  private readonly penalties = new Map<string, { count: number, at: number }>()
+  /** Per peer: documents and bytes taken from it (in) and served to it (out) by sync in the current window. */
+  private readonly quotaIn = new PeerQuotas({ documents: SYNC_PEER_DOCUMENTS_PER_WINDOW, bytes: SYNC_PEER_BYTES_PER_WINDOW, windowMs: SYNC_QUOTA_WINDOW_MS })
+  private readonly quotaOut = new PeerQuotas({ documents: SYNC_PEER_DOCUMENTS_PER_WINDOW, bytes: SYNC_PEER_BYTES_PER_WINDOW, windowMs: SYNC_QUOTA_WINDOW_MS })
+  /** Per peer: inbound sync requests being served. */
+  private readonly serving = new Map<string, number>()
+  /** CIDs of documents refused from sync, until when they are not asked for again (REFUSED_TTL_MS), oldest first. */
+  private readonly refused = new Map<string, number>()
+  private readonly holdings: Holdings
 
   constructor (config: Config) {
     this.config = config
     this.did = config.key.did
+    this.holdings = createHoldings({
+      store: config.store,
+      self: config.key.did,
+      roots: config.trustRoots,
+      maxHops: config.maxTrustHops,
+      quota: config.untrustedQuota,
+      lock: async (kind, id, task) => await this.lock(`${kind}\u0000${id}`, task)
+    })
+    this.policy = createDialPolicy(config.allowDial, config.bootstrap)
   }
 
   private get libp2p (): Libp2p<Services> {
@@ -319,8 +403,9 @@ class FederationNode implements Federation {
   async start (): Promise<void> {
     if (this.started) return
     const { directory } = this.config
+    this.known.clear() // read from the datastore once libp2p runs
     this.stopController = new AbortController()
-    // Every request and fetch listens to it (through AbortSignal.any).
+    // Every request and fetch listens to it (through timeoutSignal).
     setMaxListeners(Infinity, this.stopController.signal)
     let blockstore: LevelBlockstore | undefined
     let datastore: LevelDatastore | undefined
@@ -346,6 +431,9 @@ class FederationNode implements Federation {
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
       connectionManager: { inboundConnectionThreshold: DEFAULT_INBOUND_CONNECTION_THRESHOLD },
+      // Every dial, whoever asks for it (our code, gossipsub, bitswap, libp2p), passes the dial
+      // policy: no connection to a private or loopback address a peer named, unless allowed.
+      connectionGater: { denyDialMultiaddr: (address: Multiaddr) => !this.policy.allows(address) },
       services: {
         identify: identify(),
         ping: ping(),
@@ -357,7 +445,10 @@ class FederationNode implements Federation {
           allowedTopics: topics,
           scoreParams: {
             topics: Object.fromEntries(topics.map((t) => [t, { ...TOPIC_SCORE }])) as unknown as Record<string, TopicScoreParams>,
-            IPColocationFactorWhitelist: new Set(IP_COLOCATION_WHITELIST)
+            IPColocationFactorWhitelist: new Set(IP_COLOCATION_WHITELIST),
+            // P5: what gossipsub does not see (refused sync documents, malformed sync responses).
+            appSpecificScore: (peer: string) => this.syncPenalty(peer),
+            appSpecificWeight: 1
           },
           scoreThresholds: { ...SCORE_THRESHOLDS }
         })
@@ -372,12 +463,24 @@ class FederationNode implements Federation {
     this.helia = helia as unknown as HeliaWithLibp2p<Services>
     this.started = true
     const libp2p = this.libp2p
+    await this.openHoldings()
+    // Who this node has been connected to, and where they said they listen (identify, signed peer records).
+    libp2p.addEventListener('peer:identify', (event) => { this.rememberPeer(event.detail).catch((err) => { log('cannot record peer %p: %s', event.detail.peerId, (err as Error).message) }) })
+    libp2p.addEventListener('peer:disconnect', (event) => { this.touchPeer(event.detail.toString()) })
+    await this.loadKnownPeers()
     const pubsub = libp2p.services.pubsub
     for (const topic of topics) {
       pubsub.topicValidators.set(topic, async (from: PeerId, message: Message) => await this.gossipValidator(topic, from, message))
       pubsub.subscribe(topic)
     }
     await libp2p.handle(SYNC_PROTOCOL, async (stream: Stream, connection: Connection) => { await this.serveSync(stream, connection) }, { maxInboundStreams: 16, maxOutboundStreams: 16 })
+    // No work goes on for a peer that left: its validations are aborted, its waiting ones refused.
+    libp2p.addEventListener('peer:disconnect', (event) => { this.dropPeer(event.detail.toString(), 'disconnected') })
+    {
+      const timer = setInterval(() => { this.checkPeers() }, PEER_CHECK_MS)
+      timer.unref?.()
+      this.timers.push(timer)
+    }
     libp2p.addEventListener('peer:connect', (event) => {
       const peer = event.detail.toString()
       const timer = setTimeout(() => { this.syncWith(peer).catch((err) => { logSync('sync with %s failed: %s', peer, (err as Error).message) }) }, 50)
@@ -396,10 +499,22 @@ class FederationNode implements Federation {
       timer.unref?.()
       this.timers.push(timer)
     }
-    this.bootstrapPeers = this.config.bootstrap.map((address) => ({ address, peerId: peerIdOf(address) as string, delay: BOOTSTRAP_BACKOFF_MIN_MS, nextAt: 0 }))
-    if (this.bootstrapPeers.length > 0) {
-      await this.maintainBootstrap()
-      const timer = setInterval(() => { void this.maintainBootstrap() }, BOOTSTRAP_CHECK_MS)
+    // The peers to stay connected to: the bootstrap peers, and the peers known from the last run
+    // (a restarted node dials them again, at the addresses they last announced).
+    this.kept = new Map()
+    const keep = (peerId: string): KeptPeer => {
+      const peer = this.kept.get(peerId) ?? { peerId, configured: [], delay: BOOTSTRAP_BACKOFF_MIN_MS, nextAt: 0, dialling: false }
+      this.kept.set(peerId, peer)
+      return peer
+    }
+    for (const address of this.config.bootstrap) keep(peerIdOf(address) as string).configured.push(address)
+    for (const peerId of this.known.keys()) keep(peerId)
+    if (this.kept.size > 0) {
+      // Start returns once the bootstrap peers were dialled once (as it always did); known peers are dialled meanwhile.
+      const bootstrapRound = this.maintainPeers((peer) => peer.configured.length > 0)
+      void this.maintainPeers()
+      await bootstrapRound
+      const timer = setInterval(() => { void this.maintainPeers() }, BOOTSTRAP_CHECK_MS)
       timer.unref?.()
       this.timers.push(timer)
     }
@@ -408,10 +523,17 @@ class FederationNode implements Federation {
 
   async stop (): Promise<void> {
     if (!this.started) return
+    // The peers connected now were seen now: the next start dials them again.
+    for (const connection of this.libp2p.getConnections()) this.touchPeer(connection.remotePeer.toString(), false)
+    await this.saveKnownPeers()
     this.started = false
     for (const timer of this.timers) clearInterval(timer)
     this.timers = []
-    this.stopController.abort(new NotStartedError('the federation node stopped'))
+    const stopped = new NotStartedError('the federation node stopped')
+    this.stopController.abort(stopped)
+    this.queue.close(stopped)
+    // A resolution of contested ids under way (holdings.ts) writes to the store the caller closes next.
+    await this.holdings.settled()
     try {
       await this.helia?.stop()
     } finally {
@@ -427,37 +549,196 @@ class FederationNode implements Federation {
     for (const s of stores) await s.close().catch(() => {})
   }
 
-  /** Connected to each bootstrap peer, or dial it again after a doubling delay. */
-  private async maintainBootstrap (): Promise<void> {
+  /**
+   * Connected to each kept peer (`only`: those it selects), or dial it again after a doubling
+   * delay (0.5 s .. 30 s) at every address of it that the dial policy allows: the configured ones
+   * and those it announced last. A known peer not connected for KNOWN_PEER_MAX_AGE_MS is dropped.
+   */
+  private async maintainPeers (only: (peer: KeptPeer) => boolean = () => true): Promise<void> {
     if (!this.started) return
     const connected = new Set(this.libp2p.getConnections().map((c) => c.remotePeer.toString()))
     const now = Date.now()
-    await Promise.allSettled(this.bootstrapPeers.map(async (peer) => {
+    await Promise.allSettled([...this.kept.values()].filter(only).map(async (peer) => {
       if (connected.has(peer.peerId)) { peer.delay = BOOTSTRAP_BACKOFF_MIN_MS; return }
-      if (now < peer.nextAt) return
+      if (peer.dialling || now < peer.nextAt) return
+      const known = this.known.get(peer.peerId)
+      if (peer.configured.length === 0 && (known == null || known.seen < now - KNOWN_PEER_MAX_AGE_MS)) { this.kept.delete(peer.peerId); return }
       peer.nextAt = now + peer.delay
+      const addresses = this.dialAddresses(peer)
+      if (addresses.length === 0) {
+        peer.delay = Math.min(peer.delay * 2, BOOTSTRAP_BACKOFF_MAX_MS)
+        log('no address of peer %s may be dialled (allowDial: %s)', peer.peerId, this.config.allowDial.join(', ') || 'public only')
+        return
+      }
+      peer.dialling = true
+      // A timer cleared afterwards, not AbortSignal.timeout inside AbortSignal.any (STACK.md: it may never fire).
+      const deadline = timeoutSignal(DIAL_TIMEOUT_MS, this.stopController.signal)
       try {
-        await this.libp2p.dial(peer.address, { signal: AbortSignal.any([this.stopController.signal, AbortSignal.timeout(10_000)]) })
+        await this.libp2p.dial(addresses, { signal: deadline.signal })
         peer.delay = BOOTSTRAP_BACKOFF_MIN_MS
       } catch (err) {
         peer.delay = Math.min(peer.delay * 2, BOOTSTRAP_BACKOFF_MAX_MS)
-        log('bootstrap peer %s unreachable (next try in %d ms): %s', peer.address.toString(), peer.delay, (err as Error).message)
+        log('peer %s unreachable at %s (next try in %d ms): %s', peer.peerId, addresses.join(' '), peer.delay, (err as Error).message)
+      } finally {
+        deadline.clear()
+        peer.dialling = false
       }
     }))
   }
 
+  /** A kept peer's addresses that the dial policy allows, with /p2p/: configured first, then announced. */
+  private dialAddresses (peer: KeptPeer): Multiaddr[] {
+    const transports = [...peer.configured.map(transportAddress), ...(this.known.get(peer.peerId)?.addrs ?? [])]
+    return [...new Set(transports)].map((t) => multiaddr(`${t}/p2p/${peer.peerId}`)).filter((a) => this.policy.allows(a))
+  }
+
+  // ---- known peers -----------------------------------------------------------------------------
+
+  knownPeers (): KnownPeer[] {
+    return [...this.known.values()].map((p) => ({ ...p, addrs: [...p.addrs] })).sort((a, b) => b.seen - a.seen)
+  }
+
+  private knownPeerKey (peerId: string): Key {
+    return new Key(`${KNOWN_PEER_KEY_PREFIX}/${peerId}`)
+  }
+
+  /** The peers known from the previous runs (datastore); those not seen for too long are forgotten. */
+  private async loadKnownPeers (): Promise<void> {
+    const helia = this.helia
+    if (helia == null) return
+    const oldest = Date.now() - KNOWN_PEER_MAX_AGE_MS
+    const stale: Key[] = []
+    for await (const { key, value } of helia.datastore.query({ prefix: KNOWN_PEER_KEY_PREFIX })) {
+      const peerId = key.toString().slice(KNOWN_PEER_KEY_PREFIX.length + 1)
+      const peer = decodeKnownPeer(peerId, value)
+      if (peer == null || peer.seen < oldest || peerId === this.peerId) stale.push(key)
+      else if (!this.known.has(peerId)) this.known.set(peerId, peer) // else it identified itself since the start: newer
+    }
+    for (const key of stale) { try { await helia.datastore.delete(key) } catch {} }
+    for (const peer of [...this.known.values()].sort((a, b) => a.seen - b.seen).slice(0, Math.max(0, this.known.size - MAX_KNOWN_PEERS))) {
+      await this.forgetPeer(peer.peerId)
+    }
+  }
+
+  /**
+   * Records a cofl peer (it speaks the sync protocol) that this node is connected to, with the
+   * addresses it announces: those of its signed peer record (identify), else its listen addresses.
+   * At most MAX_KNOWN_PEERS: the least recently seen peer that is neither connected nor a
+   * bootstrap peer makes room; when there is none, the new peer is not recorded.
+   */
+  private async rememberPeer (result: IdentifyResult): Promise<void> {
+    if (!this.started || !result.protocols.includes(SYNC_PROTOCOL)) return
+    const peerId = result.peerId.toString()
+    const announced = [...new Set((result.signedPeerRecord?.addresses ?? result.listenAddrs).map(transportAddress))]
+    // Addresses this node may dial first: they are the ones kept when there are too many.
+    const addrs = [...announced.filter((a) => this.policy.allows(multiaddr(a))), ...announced.filter((a) => !this.policy.allows(multiaddr(a)))].slice(0, MAX_KNOWN_PEER_ADDRS)
+    const previous = this.known.get(peerId)
+    if (previous == null && this.known.size >= MAX_KNOWN_PEERS) {
+      const connected = new Set(this.libp2p.getConnections().map((c) => c.remotePeer.toString()))
+      const evictable = [...this.known.values()].filter((p) => !connected.has(p.peerId) && (this.kept.get(p.peerId)?.configured.length ?? 0) === 0)
+      const oldest = evictable.sort((a, b) => a.seen - b.seen)[0]
+      if (oldest == null) return
+      await this.forgetPeer(oldest.peerId)
+    }
+    const peer: KnownPeer = { peerId, addrs: addrs.length > 0 ? addrs : previous?.addrs ?? [], seen: Date.now() }
+    this.known.set(peerId, peer)
+    if (previous?.addrs.join(' ') !== peer.addrs.join(' ')) log('peer %s announces %s', peerId, peer.addrs.join(' '))
+    await this.saveKnownPeer(peer)
+  }
+
+  /** A known peer was connected until now (disconnect, stop). */
+  private touchPeer (peerId: string, save = true): void {
+    const peer = this.known.get(peerId)
+    if (peer == null) return
+    peer.seen = Date.now()
+    if (save) this.saveKnownPeer(peer).catch((err) => { log('cannot record peer %s: %s', peerId, (err as Error).message) })
+  }
+
+  private async saveKnownPeer (peer: KnownPeer): Promise<void> {
+    const helia = this.helia
+    if (helia == null || !this.started) return
+    await helia.datastore.put(this.knownPeerKey(peer.peerId), encodeKnownPeer(peer))
+  }
+
+  private async saveKnownPeers (): Promise<void> {
+    await Promise.allSettled([...this.known.values()].map(async (peer) => { await this.saveKnownPeer(peer) }))
+  }
+
+  /** Forgets a known peer (it is no longer dialled again, unless it is a bootstrap peer). */
+  private async forgetPeer (peerId: string): Promise<void> {
+    this.known.delete(peerId)
+    if ((this.kept.get(peerId)?.configured.length ?? 0) === 0) this.kept.delete(peerId)
+    try { await this.helia?.datastore.delete(this.knownPeerKey(peerId)) } catch {}
+  }
+
   async dial (address: string, options: { signal?: AbortSignal } = {}): Promise<void> {
-    await this.libp2p.dial(multiaddr(address), options)
+    const ma = multiaddr(address)
+    // The caller named it, as the operator names bootstrap peers: allowed whatever allowDial says.
+    this.policy.allowAddress(ma)
+    const deadline = timeoutSignal(DIAL_TIMEOUT_MS, this.stopController.signal, options.signal)
+    try {
+      await this.libp2p.dial(ma, { signal: deadline.signal })
+    } finally {
+      deadline.clear()
+    }
   }
 
   async hangUp (peerId: string): Promise<void> {
+    await this.forgetPeer(peerId)
     const connections = this.libp2p.getConnections().filter((c) => c.remotePeer.toString() === peerId)
     await Promise.all(connections.map(async (c) => { await c.close() }))
   }
 
   peerScore (peerId: string): number {
     const pubsub = this.libp2p.services.pubsub as GossipSub & { getScore?: (peer: string) => number }
-    return pubsub.getScore?.(peerId) ?? 0
+    const score = pubsub.getScore?.(peerId) ?? 0
+    // gossipsub counts the sync penalty (P5) only for peers it has stats of: not for a peer that only syncs.
+    const penalty = this.syncPenalty(peerId)
+    return penalty < 0 ? Math.min(score, penalty) : score
+  }
+
+  validationStats (): QueueStats {
+    return this.queue.stats()
+  }
+
+  /** Graylisted: below gossipsub's graylist threshold; nothing of it is validated, it is neither served nor synced with. */
+  private graylisted (peerId: string): boolean {
+    return this.started && this.peerScore(peerId) < SCORE_THRESHOLDS.graylistThreshold
+  }
+
+  /** The sync penalty of a peer (P5, <= 0): count² times SYNC_PENALTY_WEIGHT, the count decaying every second. */
+  private syncPenalty (peerId: string): number {
+    const entry = this.penalties.get(peerId)
+    if (entry == null) return 0
+    const now = Date.now()
+    entry.count *= SYNC_PENALTY_DECAY ** ((now - entry.at) / 1000)
+    entry.at = now
+    // gossipsub's decayToZero: a small remainder is forgotten.
+    if (entry.count < 0.1) { this.penalties.delete(peerId); return 0 }
+    return entry.count * entry.count * SYNC_PENALTY_WEIGHT
+  }
+
+  /** Counts a refused sync document (SYNC_PENALTY_REFUSAL) or what no honest node serves (SYNC_PENALTY_FAULT) against a peer. */
+  private penalise (peerId: string, reason: string, weight = SYNC_PENALTY_FAULT): void {
+    this.syncPenalty(peerId)
+    const entry = this.penalties.get(peerId) ?? { count: 0, at: Date.now() }
+    entry.count += weight
+    this.penalties.set(peerId, entry)
+    logSync('penalised %s (%d): %s', peerId, Math.round(entry.count * 10) / 10, reason)
+    if (this.graylisted(peerId)) this.dropPeer(peerId, 'graylisted')
+  }
+
+  /** Aborts the validations of a peer and refuses its waiting ones (it left, or it is graylisted). */
+  private dropPeer (peerId: string, why: string): void {
+    this.queue.drop(peerId, new Error(`peer ${peerId} ${why}`))
+  }
+
+  /** Drops the queued validations of peers that are graylisted now (gossipsub scores them after a Reject). */
+  private checkPeers (): void {
+    for (const peerId of this.queue.peerIds()) if (this.graylisted(peerId)) this.dropPeer(peerId, 'graylisted')
+    this.quotaIn.sweep()
+    this.quotaOut.sweep()
+    for (const peerId of [...this.penalties.keys()]) this.syncPenalty(peerId)
   }
 
   // ---- validation and ingest -------------------------------------------------------------------
@@ -466,13 +747,14 @@ class FederationNode implements Federation {
     return this.config.store[COLLECTIONS[kind]]
   }
 
-  private async held (kind: Kind, id: string): Promise<HeldVersion | undefined> {
-    const stored = await this.collection(kind).get(id)
+  /** The version held of `issuer`'s document with this id (documents are kept per (issuer, id): holdings.ts). */
+  private async held (kind: Kind, id: string, issuer: string): Promise<HeldVersion | undefined> {
+    const stored = await this.holdings.claim(kind, id, issuer)
     return stored == null ? undefined : { issuer: stored.issuer, sequence: stored.sequence, cid: stored.cid }
   }
 
   async validateAnnouncement (bytes: Uint8Array, options: { topic?: string } = {}): Promise<HeaderVerdict> {
-    return await validateHeader(bytes, { maxMessageBytes: this.config.maxMessageBytes, topicPrefix: TOPIC_PREFIX, held: async (k, id) => await this.held(k, id), ...options })
+    return await validateHeader(bytes, { maxMessageBytes: this.config.maxMessageBytes, topicPrefix: TOPIC_PREFIX, held: async (k, id, issuer) => await this.held(k, id, issuer), ...options })
   }
 
   private async gossipValidator (topic: string, from: PeerId, message: Message): Promise<TopicValidatorResult> {
@@ -489,17 +771,6 @@ class FederationNode implements Federation {
     return verdict === 'accept' ? TopicValidatorResult.Accept : verdict === 'reject' ? TopicValidatorResult.Reject : TopicValidatorResult.Ignore
   }
 
-  private async limit<T> (task: () => Promise<T>): Promise<T> {
-    while (this.validations >= MAX_CONCURRENT_VALIDATIONS) await new Promise<void>((resolve) => { this.waiting.push(resolve) })
-    this.validations++
-    try {
-      return await task()
-    } finally {
-      this.validations--
-      this.waiting.shift()?.()
-    }
-  }
-
   private async lock<T> (name: string, task: () => Promise<T>): Promise<T> {
     const previous = this.locks.get(name) ?? Promise.resolve()
     const run = previous.then(task, task)
@@ -513,26 +784,52 @@ class FederationNode implements Federation {
   }
 
   /** The one path in for announcements, from gossip and from sync: header, block, document, store. */
-  private async ingest (bytes: Uint8Array, options: IngestOptions = {}): Promise<HeaderVerdict> {
-    const header = await this.validateAnnouncement(bytes, options.topic != null ? { topic: options.topic } : {})
-    if (header.verdict !== 'accept' || header.announcement == null) return header
-    const a = header.announcement
-    return await this.limit(async () => {
-      const block = options.block ?? await this.fetchBlock(a.cid, a.addrs, options.from)
-      if (block == null) return { verdict: 'ignore', reason: `block ${a.cid} not available`, announcement: a }
-      if (block.byteLength > DEFAULT_MAX_DOCUMENT_BYTES) return { verdict: 'reject', reason: `the document has ${block.byteLength} bytes, more than ${DEFAULT_MAX_DOCUMENT_BYTES}`, announcement: a }
-      if (!(await blockMatches(a.cid, block))) return { verdict: 'reject', reason: `the block does not hash to ${a.cid}`, announcement: a }
-      const document = decodeDocument(block)
-      if (document == null) return { verdict: 'reject', reason: 'the block is not a JSON object', announcement: a }
-      // The content rules first: they cost no cryptography, and a document they refuse is refused either way.
-      const content = this.checkContent(a.kind, document)
-      if (!content.ok && !content.threw) return { verdict: 'reject', reason: content.reason, announcement: a }
-      const check = await checkDocument(a.kind, document, a)
-      if (!check.ok) return { verdict: 'reject', reason: check.reason, announcement: a }
-      // A validator that threw is our fault, not the sender's: Ignore (after the proof, so that a forgery is still Rejected).
-      if (!content.ok) return { verdict: 'ignore', reason: content.reason, announcement: a }
-      return await this.commit(a.kind, a.id, a.issuer, a.sequence, a.cid, bytes, block, document)
-    })
+  private async ingest (bytes: Uint8Array, options: IngestOptions = {}): Promise<IngestVerdict> {
+    // Admitted under its peer before anything is checked (queue.ts): past the caps, or from a
+    // graylisted peer, Ignore at once. A sync waits instead (this node paces it).
+    const peer = options.from ?? ''
+    if (options.from != null && this.graylisted(options.from)) return { verdict: 'ignore', reason: `peer ${options.from} is graylisted` }
+    const ticket = this.queue.admit(peer, options.block != null)
+    if (ticket == null) return { verdict: 'ignore', reason: `too many announcements waiting for validation (of peer ${peer}, or in all)` }
+    try {
+      const header = await this.validateAnnouncement(bytes, options.topic != null ? { topic: options.topic } : {})
+      if (header.verdict !== 'accept' || header.announcement == null) return header
+      const a = header.announcement
+      // An untrusted issuer at its quota: Ignore before its block is fetched or its proof checked (holdings.ts).
+      const full = await this.holdings.full(a.kind, a.id, a.issuer)
+      if (full != null) return { verdict: 'ignore', reason: full, announcement: a }
+      return await ticket.run(async (dropped) => {
+        const block = options.block ?? await this.fetchBlock(a.cid, a.addrs, options.from, dropped)
+        if (block == null) {
+          // The peer left (or this node stops): nobody to blame; a genuine document comes back by sync.
+          if (dropped.aborted || !this.started) return { verdict: 'ignore', reason: `block ${a.cid} not fetched: the peer left`, announcement: a }
+          // The propagation source validated before relaying, so held the block: it relayed a document
+          // that exists nowhere (a "ghost"). Reject: gossipsub counts it against that peer (P4).
+          return { verdict: 'reject', reason: `block ${a.cid} not available within ${this.config.fetchTimeoutMs} ms`, announcement: a }
+        }
+        // The cost bound before anything decodes, hashes to RDF or checks a signature.
+        const bounds = checkDocumentBounds(block)
+        if (!bounds.ok) return { verdict: 'reject', reason: bounds.reason, announcement: a, fault: true }
+        if (!(await blockMatches(a.cid, block))) return { verdict: 'reject', reason: `the block does not hash to ${a.cid}`, announcement: a, fault: true }
+        const document = decodeDocument(block)
+        if (document == null) return { verdict: 'reject', reason: 'the block is not a JSON object', announcement: a, fault: true }
+        // The content rules first: they cost no cryptography, and a document they refuse is refused either way.
+        const content = this.checkContent(a.kind, document)
+        if (!content.ok && !content.threw) return { verdict: 'reject', reason: content.reason, announcement: a }
+        if (dropped.aborted) return { verdict: 'ignore', reason: 'not checked: the peer left', announcement: a }
+        const check = await checkDocument(a.kind, document, a)
+        if (!check.ok) return { verdict: 'reject', reason: check.reason, announcement: a }
+        // A validator that threw is our fault, not the sender's: Ignore (after the proof, so that a forgery is still Rejected).
+        if (!content.ok) return { verdict: 'ignore', reason: content.reason, announcement: a }
+        return await this.commit(a.kind, a.id, a.issuer, a.sequence, a.cid, bytes, block, document)
+      })
+    } catch (err) {
+      // Dropped while waiting for a slot: the peer left or is graylisted.
+      if (ticket.signal.aborted) return { verdict: 'ignore', reason: `not validated: ${(err as Error).message}` }
+      throw err
+    } finally {
+      ticket.leave()
+    }
   }
 
   /** The caller's content rules (FederationInit.validateContent), never throwing. */
@@ -551,23 +848,33 @@ class FederationNode implements Federation {
     return { ok: false, reason: `the ${kind}'s content is not valid: ${reason}`, threw: false }
   }
 
-  /** Stores a checked document unless a version as new is held meanwhile: block, pin, header, store. */
+  /**
+   * Stores a checked document unless a version as new is held meanwhile, or its issuer is not
+   * trusted and over its quota (Ignore: holdings.ts): block, pin, header, store (its slot among the
+   * other issuers' documents with the same id).
+   */
   private async commit (kind: Kind, id: string, issuer: string, sequence: number, cidString: string, header: Uint8Array, block: Uint8Array, document: Record<string, unknown>): Promise<HeaderVerdict> {
     return await this.lock(`${kind}\u0000${id}`, async () => {
-      const held = await this.held(kind, id)
-      if (held != null && held.issuer !== issuer) return { verdict: 'reject', reason: `${id} is held as ${held.issuer}'s` }
+      const held = await this.held(kind, id, issuer)
       if (held != null && held.sequence >= sequence) return { verdict: 'ignore', reason: `sequence ${sequence} is not newer than the held ${held.sequence}` }
-      const helia = this.helia
-      if (helia == null) throw new NotStartedError()
-      const cid = parseCid(cidString)
-      await helia.blockstore.put(cid, block)
-      if (!(await helia.pins.isPinned(cid))) for await (const _ of helia.pins.add(cid)) { /* drain */ }
-      if (held != null && held.cid !== cidString) {
-        try { for await (const _ of helia.pins.rm(parseCid(held.cid))) { /* drain */ } } catch {}
-      }
-      await helia.datastore.put(headerKey(kind, id), header)
       const stored: StoredDocument = { kind, id, issuer, sequence, cid: cidString, document, receivedAt: new Date().toISOString() }
-      await this.collection(kind).put(id, stored)
+      const admission = await this.holdings.admit(stored, block.byteLength)
+      if (!admission.admitted) return { verdict: 'ignore', reason: admission.reason }
+      const helia = this.helia
+      try {
+        if (helia == null) throw new NotStartedError()
+        const cid = parseCid(cidString)
+        await helia.blockstore.put(cid, block)
+        if (!(await helia.pins.isPinned(cid))) for await (const _ of helia.pins.add(cid)) { /* drain */ }
+        if (held != null && held.cid !== cidString) {
+          try { for await (const _ of helia.pins.rm(parseCid(held.cid))) { /* drain */ } } catch {}
+        }
+        await helia.datastore.put(headerKey(kind, id, issuer), header)
+        await this.holdings.put(stored)
+      } catch (err) {
+        admission.release()
+        throw err
+      }
       this.events.dispatchEvent(new CustomEvent('document', { detail: stored }))
       return { verdict: 'accept', reason: `stored ${kind} ${id} version ${sequence}` }
     })
@@ -587,33 +894,35 @@ class FederationNode implements Federation {
   /**
    * The block from this node; else straight from the peer that relayed the announcement (it
    * validated, so holds, the block: one round trip on an open connection); else bitswap from the
-   * connected peers, dialling the publisher's addresses when that is slow.
+   * connected peers, dialling the publisher's addresses when that is slow. All within
+   * `fetchTimeoutMs` (a timer that fires whatever the garbage collector does: signal.ts), or until
+   * `signal` aborts (the peer left) or the node stops; undefined when it did not come.
    */
-  private async fetchBlock (cidString: string, addrs: string[], from?: string): Promise<Uint8Array | undefined> {
+  private async fetchBlock (cidString: string, addrs: string[], from?: string, signal?: AbortSignal): Promise<Uint8Array | undefined> {
     const helia = this.helia
     if (helia == null) return undefined
     const cid = parseCid(cidString)
     const local = await this.localBlock(cid)
     if (local != null) return local
-    if (from != null) {
-      const started = Date.now()
-      try {
-        const response = await this.request(from, { t: 'block', cid: cidString }, DIRECT_FETCH_TIMEOUT_MS)
-        const block = (response as { b?: unknown })?.b
-        if (isBytes(block)) {
-          logGossip('fetched block %s from %s in %d ms', cidString, from, Date.now() - started)
-          return block
-        }
-      } catch (err) {
-        logGossip('block %s not fetched from %s: %s', cidString, from, (err as Error).message)
-      }
-    }
-    const signal = AbortSignal.any([this.stopController.signal, AbortSignal.timeout(this.config.fetchTimeoutMs)])
-    // Bitswap does not relay: when no connected peer has the block soon, dial its publisher.
-    const timer = setTimeout(() => { void this.dialAny(addrs, signal) }, DIAL_PUBLISHER_AFTER_MS)
+    const deadline = timeoutSignal(this.config.fetchTimeoutMs, this.stopController.signal, signal)
+    let timer: ReturnType<typeof setTimeout> | undefined
     const started = Date.now()
     try {
-      const block = await collect(helia.blockstore.get(cid, { signal }))
+      if (from != null) {
+        try {
+          const response = await this.request(from, { t: 'block', cid: cidString }, DIRECT_FETCH_TIMEOUT_MS, deadline.signal)
+          const block = (response as { b?: unknown })?.b
+          if (isBytes(block)) {
+            logGossip('fetched block %s from %s in %d ms', cidString, from, Date.now() - started)
+            return block
+          }
+        } catch (err) {
+          logGossip('block %s not fetched from %s: %s', cidString, from, (err as Error).message)
+        }
+      }
+      // Bitswap does not relay: when no connected peer has the block soon, dial its publisher.
+      timer = setTimeout(() => { void this.dialAny(addrs, deadline.signal) }, DIAL_PUBLISHER_AFTER_MS)
+      const block = await collect(helia.blockstore.get(cid, { signal: deadline.signal }))
       logGossip('fetched block %s in %d ms', cidString, Date.now() - started)
       return block
     } catch (err) {
@@ -621,6 +930,7 @@ class FederationNode implements Federation {
       return undefined
     } finally {
       clearTimeout(timer)
+      deadline.clear()
     }
   }
 
@@ -631,6 +941,8 @@ class FederationNode implements Federation {
         const ma = multiaddr(address)
         const peer = peerIdOf(ma)
         if (peer == null || peer === self) continue
+        // The announcement names them, not the operator: the dial policy decides (the gater would refuse too).
+        if (!this.policy.allows(ma)) { logGossip('not dialling publisher at %s: not an address this node dials (allowDial)', address); continue }
         await this.libp2p.dial(ma, { signal })
         return
       } catch (err) {
@@ -653,8 +965,13 @@ class FederationNode implements Federation {
     if (!content.ok) throw new PublishError(content.threw ? content.reason : `the ${kind} cannot be published: ${content.reason}`)
     const { cid, bytes: block } = await documentBlock(document)
     if (block.byteLength > DEFAULT_MAX_DOCUMENT_BYTES) throw new PublishError(`the ${kind} has ${block.byteLength} bytes, more than ${DEFAULT_MAX_DOCUMENT_BYTES}`)
-    const held = await this.held(kind, facts.id)
-    if (held != null && held.issuer !== this.did) throw new PublishError(`${facts.id} is held as ${held.issuer}'s`)
+    // Every node refuses a document past the cost bound unread: never announce one.
+    const bounds = checkDocumentBounds(block)
+    if (!bounds.ok) throw new PublishError(`the ${kind} cannot be published: ${bounds.reason}`)
+    // Another issuer's document with this id does not matter (documents are kept per (issuer, id)); an id that names another DID does.
+    const owner = idOwner(facts.id)
+    if (owner != null && owner !== this.did) throw new PublishError(`the id ${facts.id} is ${owner}'s: this node (${this.did}) may not use it`)
+    const held = await this.held(kind, facts.id, this.did)
     let sequence: number
     if (facts.sequence != null) {
       sequence = facts.sequence
@@ -701,6 +1018,28 @@ class FederationNode implements Federation {
     return await evaluateTrust(this.config.store, this.config.trustRoots, issuer, this.config.maxTrustHops)
   }
 
+  async trustedIssuers (): Promise<ReadonlySet<string>> {
+    return await this.holdings.trustedIssuers()
+  }
+
+  /** On start, before any document comes in: holdings.ts's clean-up of what no node accepts now. Never fails the start. */
+  private async openHoldings (): Promise<void> {
+    let removed: StoredDocument[]
+    try {
+      removed = await this.holdings.open()
+    } catch (err) {
+      log.error('cannot check the documents held: %s', (err as Error).message)
+      return
+    }
+    const helia = this.helia
+    for (const stored of removed) {
+      try { for await (const _ of helia?.pins.rm(parseCid(stored.cid)) ?? []) { /* drain */ } } catch {}
+      for (const key of [headerKey(stored.kind, stored.id, stored.issuer), headerKey(stored.kind, stored.id)]) {
+        try { await helia?.datastore.delete(key) } catch {}
+      }
+    }
+  }
+
   // ---- anti-entropy sync -----------------------------------------------------------------------
 
   private emptySummary (): SyncSummary {
@@ -737,16 +1076,24 @@ class FederationNode implements Federation {
   private async runSync (peer: string): Promise<SyncSummary> {
     const summary = this.emptySummary()
     summary.peers = 1
+    // A graylisted peer is not synced with (its documents would be refused unread anyway).
+    if (this.graylisted(peer)) throw new Error(`peer ${peer} is graylisted`)
     let after: [number, string] | undefined
     const want: Array<[number, string]> = []
     for (let page = 0; page < MAX_SYNC_PAGES && this.started; page++) {
       const response = await this.request(peer, after == null ? { t: 'heads', limit: SYNC_HEADS_PAGE } : { t: 'heads', after, limit: SYNC_HEADS_PAGE })
       const parsed = parseHeads(response)
-      if (parsed == null) throw new Error(`peer ${peer} sent malformed heads`)
+      if (parsed == null) {
+        this.penalise(peer, 'malformed heads')
+        throw new Error(`peer ${peer} sent malformed heads`)
+      }
       summary.heads += parsed.heads.length
       for (const head of parsed.heads) {
-        const held = await this.held(head.kind, head.id)
-        if (held == null || (held.issuer === head.issuer && held.sequence < head.sequence)) want.push([KINDS.indexOf(head.kind), head.id])
+        // Refused lately (by its CID): the same bytes would be refused again.
+        if (this.wasRefused(head.cid)) continue
+        // A head names a document by the peer's store key: its id, or its id and issuer (claims.ts).
+        const held = await this.held(head.kind, idOfKey(head.id), head.issuer)
+        if (held == null || held.sequence < head.sequence) want.push([KINDS.indexOf(head.kind), head.id])
       }
       while (want.length >= SYNC_GET_BATCH) await this.getBatch(peer, want.splice(0, SYNC_GET_BATCH), summary)
       if (parsed.next == null) break
@@ -757,54 +1104,121 @@ class FederationNode implements Federation {
     return summary
   }
 
+  /**
+   * Fetches documents from a peer and takes them in as gossip would. Within the peer's quota
+   * (documents and bytes per window: past it, the round stops and the next one goes on); every
+   * document refused counts against the peer (its score, P5), and the batch stops as soon as
+   * the peer is graylisted or gone.
+   */
   private async getBatch (peer: string, want: Array<[number, string]>, summary: SyncSummary): Promise<void> {
+    if (!this.quotaIn.allows(peer, want.length)) {
+      const used = this.quotaIn.used(peer)
+      throw new Error(`sync quota of peer ${peer} used up (${used.documents} documents, ${used.bytes} bytes this minute): the next round goes on`)
+    }
     summary.requested += want.length
     const response = await this.request(peer, { t: 'get', want })
     const docs = (response as { docs?: unknown })?.docs
-    if (!Array.isArray(docs) || docs.length > want.length) throw new Error(`peer ${peer} sent a malformed get response`)
+    if (!Array.isArray(docs) || docs.length > want.length) {
+      this.penalise(peer, 'malformed get response')
+      throw new Error(`peer ${peer} sent a malformed get response`)
+    }
     for (const entry of docs) {
+      if (!this.started || this.graylisted(peer) || !this.connectedTo(peer)) {
+        summary.errors.push(`sync with ${peer} stopped: the peer is ${this.started && this.connectedTo(peer) ? 'graylisted' : 'gone'}`)
+        return
+      }
+      this.quotaIn.count(peer, 1, 0)
       const a = (entry as { a?: unknown })?.a
       const b = (entry as { b?: unknown })?.b
-      if (!isBytes(a) || !isBytes(b)) { summary.rejected++; continue }
-      // Exactly as gossip: the header (signature, size, sequence), then the block, the document's proof.
-      const result = await this.ingest(a, { block: b })
+      if (!isBytes(a) || !isBytes(b)) { summary.rejected++; this.penalise(peer, 'a get response entry without header or block'); continue }
+      // Exactly as gossip: the header (signature, size, sequence), then the block's bounds, the document's proof.
+      const result = await this.ingest(a, { block: b, from: peer })
       if (result.verdict === 'accept') summary.accepted++
-      else if (result.verdict === 'reject') { summary.rejected++; logSync('rejected from %s: %s', peer, result.reason) } else summary.ignored++
+      else if (result.verdict === 'reject') {
+        summary.rejected++
+        this.penalise(peer, result.reason, result.fault === true ? SYNC_PENALTY_FAULT : SYNC_PENALTY_REFUSAL)
+        if (result.announcement != null) this.refuse(result.announcement.cid)
+      } else summary.ignored++
     }
   }
 
-  private async request (peer: string, message: SyncRequest, timeoutMs = SYNC_REQUEST_TIMEOUT_MS): Promise<unknown> {
-    const signal = AbortSignal.any([this.stopController.signal, AbortSignal.timeout(timeoutMs)])
-    const connection = this.libp2p.getConnections().find((c) => c.remotePeer.toString() === peer)
-    if (connection == null) throw new Error(`not connected to ${peer}`)
-    const stream = await connection.newStream(SYNC_PROTOCOL, { signal })
+  /** Remembers a refused document's CID (REFUSED_TTL_MS, at most REFUSED_CACHE_SIZE). */
+  private refuse (cid: string): void {
+    this.refused.delete(cid)
+    this.refused.set(cid, Date.now() + REFUSED_TTL_MS)
+    for (const oldest of this.refused.keys()) {
+      if (this.refused.size <= REFUSED_CACHE_SIZE) break
+      this.refused.delete(oldest)
+    }
+  }
+
+  /** A document refused lately: not asked for again. */
+  private wasRefused (cid: string): boolean {
+    const until = this.refused.get(cid)
+    if (until == null) return false
+    if (until > Date.now()) return true
+    this.refused.delete(cid)
+    return false
+  }
+
+  private connectedTo (peer: string): boolean {
+    return this.libp2p.getConnections().some((c) => c.remotePeer.toString() === peer)
+  }
+
+  /** One request, one response; within `timeoutMs`, or until `signal` aborts or the node stops. */
+  private async request (peer: string, message: SyncRequest, timeoutMs = SYNC_REQUEST_TIMEOUT_MS, signal?: AbortSignal): Promise<unknown> {
+    const deadline = timeoutSignal(timeoutMs, this.stopController.signal, signal)
+    let stream: Stream | undefined
     try {
+      const connection = this.libp2p.getConnections().find((c) => c.remotePeer.toString() === peer)
+      if (connection == null) throw new Error(`not connected to ${peer}`)
+      stream = await connection.newStream(SYNC_PROTOCOL, { signal: deadline.signal })
       const reading = readFrame(stream, MAX_SYNC_MESSAGE_BYTES)
       reading.catch(() => {}) // awaited below; a failed write must not leave it unhandled
-      await writeFrame(stream, message, { signal })
-      await stream.close({ signal })
-      const frame = await raceSignal(reading, signal)
+      await writeFrame(stream, message, { signal: deadline.signal })
+      await stream.close({ signal: deadline.signal })
+      const frame = await raceSignal(reading, deadline.signal)
       if (frame == null) throw new Error(`peer ${peer} closed the sync stream without answering`)
+      this.quotaIn.count(peer, 0, frame.byteLength)
       return decodeFrame(frame)
     } catch (err) {
-      stream.abort(err as Error)
+      stream?.abort(err as Error)
       throw err
+    } finally {
+      deadline.clear()
     }
   }
 
+  /**
+   * Answers one sync request: not to a graylisted peer, at most MAX_SYNC_STREAMS_PER_PEER of a
+   * peer's at once (beyond, its streams are reset), documents and bytes within its quota.
+   */
   private async serveSync (stream: Stream, connection: Connection): Promise<void> {
-    const signal = AbortSignal.any([this.stopController.signal, AbortSignal.timeout(SYNC_REQUEST_TIMEOUT_MS)])
+    const peer = connection.remotePeer.toString()
+    const serving = this.serving.get(peer) ?? 0
+    if (serving >= MAX_SYNC_STREAMS_PER_PEER || this.graylisted(peer)) {
+      logSync('sync request from %s refused: %s', peer, serving >= MAX_SYNC_STREAMS_PER_PEER ? `${serving} of its requests under way` : 'graylisted')
+      stream.abort(new Error('sync request refused'))
+      return
+    }
+    this.serving.set(peer, serving + 1)
+    const deadline = timeoutSignal(SYNC_REQUEST_TIMEOUT_MS, this.stopController.signal)
     try {
-      const frame = await raceSignal(readFrame(stream, 64 * 1024), signal)
+      const frame = await raceSignal(readFrame(stream, 64 * 1024), deadline.signal)
       const request = frame == null ? undefined : parseRequest(decodeFrame(frame))
       const response = request == null
         ? { error: 'malformed request' }
-        : request.t === 'heads' ? await this.answerHeads(request) : request.t === 'get' ? await this.answerGet(request) : await this.answerBlock(request.cid)
-      await writeFrame(stream, response, { signal })
-      await stream.close({ signal })
+        : request.t === 'heads' ? await this.answerHeads(request) : request.t === 'get' ? await this.answerGet(request, peer) : await this.answerBlock(request.cid)
+      await writeFrame(stream, response, { signal: deadline.signal })
+      await stream.close({ signal: deadline.signal })
     } catch (err) {
       logSync('sync request from %p failed: %s', connection.remotePeer, (err as Error).message)
       stream.abort(err as Error)
+    } finally {
+      deadline.clear()
+      const left = (this.serving.get(peer) ?? 1) - 1
+      if (left > 0) this.serving.set(peer, left)
+      else this.serving.delete(peer)
     }
   }
 
@@ -835,18 +1249,21 @@ class FederationNode implements Federation {
     return next == null ? { issuers, heads } : { issuers, heads, next }
   }
 
-  private async answerGet (request: { want: Array<[number, string]> }): Promise<unknown> {
+  private async answerGet (request: { want: Array<[number, string]> }, peer: string): Promise<unknown> {
     const docs: Array<{ a: Uint8Array, b: Uint8Array }> = []
     let bytes = 0
     for (const [k, id] of request.want) {
+      // The peer's quota of this window: fewer documents now, the rest in a later round.
+      if (!this.quotaOut.allows(peer)) break
       const kind = KINDS[k] as Kind
-      const stored = await this.collection(kind).get(id)
+      const stored = await this.holdings.bySlot(kind, id)
       if (stored == null) continue
       const header = await this.headerFor(stored)
       const block = header == null ? undefined : await this.localBlock(parseCid(stored.cid))
       if (header == null || block == null) continue
       if (docs.length > 0 && bytes + header.byteLength + block.byteLength > MAX_SYNC_MESSAGE_BYTES / 2) break
       bytes += header.byteLength + block.byteLength
+      this.quotaOut.count(peer, 1, header.byteLength + block.byteLength)
       docs.push({ a: header, b: block })
     }
     return { docs }
@@ -863,12 +1280,14 @@ class FederationNode implements Federation {
   private async headerFor (stored: StoredDocument): Promise<Uint8Array | undefined> {
     const helia = this.helia
     if (helia == null) return undefined
-    const key = headerKey(stored.kind, stored.id)
-    try {
-      const bytes = await helia.datastore.get(key)
-      const decoded = decodeAnnouncement(bytes)
-      if (decoded.ok && decoded.announcement.cid === stored.cid && decoded.announcement.sequence === stored.sequence) return bytes
-    } catch {}
+    const key = headerKey(stored.kind, stored.id, stored.issuer)
+    for (const at of [key, headerKey(stored.kind, stored.id)]) {
+      try {
+        const bytes = await helia.datastore.get(at)
+        const decoded = decodeAnnouncement(bytes)
+        if (decoded.ok && decoded.announcement.issuer === stored.issuer && decoded.announcement.cid === stored.cid && decoded.announcement.sequence === stored.sequence) return bytes
+      } catch {}
+    }
     if (stored.issuer !== this.did) return undefined
     const header = encodeAnnouncement(await signAnnouncement({
       v: ANNOUNCEMENT_VERSION, kind: stored.kind, issuer: this.did, id: stored.id, cid: stored.cid, sequence: stored.sequence, addrs: this.multiaddrs().slice(0, MAX_ANNOUNCEMENT_ADDRS)

@@ -44,6 +44,36 @@ async function edges (store: Store, now: number): Promise<Edge[]> {
   return out
 }
 
+/**
+ * Every issuer that `roots` reach, each with its shortest chain (root first, the issuer last;
+ * [root] for a root): the same rule as evaluateTrust, for all issuers at once (breadth first from
+ * the roots over the stored endorsements, at most `maxHops` of them). One read of the endorsements.
+ */
+export async function trustedIssuers (store: Store, roots: ReadonlySet<string>, maxHops: number, now = Date.now()): Promise<Map<string, string[]>> {
+  const subjects = new Map<string, string[]>()
+  for (const e of await edges(store, now)) {
+    if (e.endorser === e.subject) continue
+    const list = subjects.get(e.endorser)
+    if (list == null) subjects.set(e.endorser, [e.subject])
+    else list.push(e.subject)
+  }
+  const chains = new Map<string, string[]>([...roots].map((root) => [root, [root]]))
+  let frontier = [...roots]
+  for (let hop = 1; hop <= maxHops && frontier.length > 0; hop++) {
+    const following: string[] = []
+    for (const endorser of frontier) {
+      const chain = chains.get(endorser) as string[]
+      for (const subject of subjects.get(endorser) ?? []) {
+        if (chains.has(subject)) continue
+        chains.set(subject, [...chain, subject])
+        following.push(subject)
+      }
+    }
+    frontier = following
+  }
+  return chains
+}
+
 /** The trust of `issuer` as seen from `roots` (the node's DID and its configured trust roots). */
 export async function evaluateTrust (store: Store, roots: ReadonlySet<string>, issuer: string, maxHops: number, now = Date.now()): Promise<TrustResult> {
   if (roots.has(issuer)) {

@@ -6,6 +6,7 @@
 import { decodeAnnouncement, topicOf, verifyAnnouncement } from './announcement.js'
 import type { Announcement } from './announcement.js'
 import type { Kind } from './constants.js'
+import { idOwner } from './documents.js'
 
 /** accept: relay and keep; reject: invalid, the sender is penalised; ignore: valid but not wanted (stale, duplicate). */
 export type Verdict = 'accept' | 'reject' | 'ignore'
@@ -16,7 +17,7 @@ export interface HeaderVerdict {
   announcement?: Announcement
 }
 
-/** What this node holds for a (kind, id). */
+/** What this node holds of one issuer's document with an id (documents are kept per (issuer, id)). */
 export interface HeldVersion { issuer: string, sequence: number, cid: string }
 
 export interface HeaderValidationContext {
@@ -24,13 +25,16 @@ export interface HeaderValidationContext {
   /** When the message came on a topic: its topic (checked against the header's kind). */
   topic?: string
   topicPrefix: string
-  held: (kind: Kind, id: string) => Promise<HeldVersion | undefined>
+  /** The version held of `issuer`'s document with this id; another issuer's document with the same id is not it. */
+  held: (kind: Kind, id: string, issuer: string) => Promise<HeldVersion | undefined>
 }
 
 /**
- * Size, shape, known kind, topic, the issuer's signature (Reject when any fails), then the version:
- * a sequence not newer than the one held is Ignore (a replay, or an older status list: never a
- * roll-back); an id held for another issuer is Reject.
+ * Size, shape, known kind, topic, the issuer's signature (Reject when any fails), an id that names
+ * another DID as its owner (a status list or aggregate id, a DID URL: idOwner) is Reject; then the
+ * version of this issuer's document with that id: a sequence not newer than the one held is
+ * Ignore (a replay, or an older status list: never a roll-back). Another issuer's document with
+ * the same id does not matter: documents are kept per (issuer, id), so nobody can take an id first.
  */
 export async function validateHeader (bytes: Uint8Array, context: HeaderValidationContext): Promise<HeaderVerdict> {
   if (!(bytes instanceof Uint8Array)) return { verdict: 'reject', reason: 'not bytes' }
@@ -46,19 +50,19 @@ export async function validateHeader (bytes: Uint8Array, context: HeaderValidati
   if (!(await verifyAnnouncement(announcement))) {
     return { verdict: 'reject', reason: `the signature is not ${announcement.issuer}'s`, announcement }
   }
+  const owner = idOwner(announcement.id)
+  if (owner != null && owner !== announcement.issuer) {
+    return { verdict: 'reject', reason: `the id ${announcement.id} is ${owner}'s: ${announcement.issuer} may not use it`, announcement }
+  }
+  if (announcement.id.includes('\u0000')) return { verdict: 'reject', reason: 'the id contains U+0000', announcement }
   let held: HeldVersion | undefined
   try {
-    held = await context.held(announcement.kind, announcement.id)
+    held = await context.held(announcement.kind, announcement.id, announcement.issuer)
   } catch (err) {
     return { verdict: 'ignore', reason: `cannot read the held version: ${(err as Error).message}`, announcement }
   }
-  if (held != null) {
-    if (held.issuer !== announcement.issuer) {
-      return { verdict: 'reject', reason: `${announcement.id} is held as ${held.issuer}'s, not ${announcement.issuer}'s`, announcement }
-    }
-    if (held.sequence >= announcement.sequence) {
-      return { verdict: 'ignore', reason: `sequence ${announcement.sequence} is not newer than the held ${held.sequence}`, announcement }
-    }
+  if (held != null && held.issuer === announcement.issuer && held.sequence >= announcement.sequence) {
+    return { verdict: 'ignore', reason: `sequence ${announcement.sequence} is not newer than the held ${held.sequence}`, announcement }
   }
   return { verdict: 'accept', reason: 'signed by its issuer, newer than what is held', announcement }
 }

@@ -1,4 +1,6 @@
 // Shared by the federation's tests: real signed documents and node helpers.
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { buildAchievementDocument, buildEndorsementCredential, buildProfile, buildProfileDocument, signCredential, signDocument } from '@cofl/credentials'
 import { generateKeyPair } from '@cofl/identity'
 import type { KeyPair } from '@cofl/identity'
@@ -39,6 +41,16 @@ export async function waitFor (what: string, condition: () => Promise<boolean> |
     if (signal.aborted) throw new Error(`timed out waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, everyMs))
   }
+}
+
+/**
+ * A full garbage collection now: the test runner starts with --expose-gc (scripts/test.mjs); a
+ * single file run without it gets gc() from V8's flag, set now.
+ */
+export function forceGc (): void {
+  if (typeof globalThis.gc !== 'function') setFlagsFromString('--expose-gc')
+  const gc = (globalThis.gc ?? runInNewContext('gc')) as () => void
+  gc()
 }
 
 export async function stopAll (nodes: Array<Federation | undefined>): Promise<void> {

@@ -72,6 +72,31 @@ export function publicKeyFromMultibase (multibase: string): Uint8Array | undefin
   return bytes.subarray(2)
 }
 
+/**
+ * A controller document (a DID document, or a URL issuer's document) that names `keys` (Ed25519
+ * Multikey multibase strings) as its verification methods `${id}#${key}`, for assertion and
+ * authentication. What binds a key to its issuer: a verifier accepts a key only when its
+ * controller document names it.
+ */
+export function buildControllerDocument (id: string, keys: readonly string[]): DidDocument {
+  if (typeof id !== 'string' || id === '') throw new TypeError('id must be a non-empty string')
+  if (!Array.isArray(keys) || keys.some((k) => publicKeyFromMultibase(k) == null)) throw new TypeError('keys must be Ed25519 Multikey multibase strings (z6Mk...)')
+  return documentOf(id, keys.map((publicKeyMultibase) => ({ id: `${id}#${publicKeyMultibase}`, type: 'Multikey', controller: id, publicKeyMultibase })))
+}
+
+function documentOf (id: string, methods: VerificationMethod[]): DidDocument {
+  const ids = methods.map((m) => m.id)
+  return {
+    '@context': [DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT],
+    id,
+    verificationMethod: methods,
+    authentication: ids,
+    assertionMethod: ids,
+    capabilityDelegation: ids,
+    capabilityInvocation: ids
+  }
+}
+
 /** Creates an offline resolver (did:key). Resolved documents are cached: a did:key document is a pure function of its DID. */
 export function createDidResolver (init: { cacheSize?: number } = {}): DidResolver {
   const cacheSize = init.cacheSize ?? DEFAULT_DID_CACHE_SIZE
@@ -97,16 +122,7 @@ export function createDidResolver (init: { cacheSize?: number } = {}): DidResolv
       methods.push({ id: vm.id, type: 'Multikey', controller: vm.controller, publicKeyMultibase })
     }
     if (methods.length === 0) throw new DidResolutionError(`${did} names no Ed25519 key`)
-    const ids = methods.map((m) => m.id)
-    const doc: DidDocument = {
-      '@context': [DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT],
-      id: source.id,
-      verificationMethod: methods,
-      authentication: ids,
-      assertionMethod: ids,
-      capabilityDelegation: ids,
-      capabilityInvocation: ids
-    }
+    const doc = documentOf(source.id, methods)
     if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string)
     cache.set(did, doc)
     return doc

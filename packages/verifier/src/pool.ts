@@ -24,7 +24,6 @@ export interface PoolInit {
    */
   callingThread?: boolean
   statusLists?: readonly unknown[] | ReadonlyMap<string, unknown>
-  keyFromFragment?: boolean
   strictStatusListLength?: boolean
   /** Verify as at this time (tests). */
   at?: string
@@ -34,7 +33,6 @@ export interface PoolInit {
 
 export interface WorkerInit {
   statusLists?: readonly unknown[] | ReadonlyMap<string, unknown>
-  keyFromFragment?: boolean
   strictStatusListLength?: boolean
   at?: string
 }
@@ -92,7 +90,6 @@ export function createVerifierPool (init: PoolInit = {}): VerifierPool {
   const chunk = init.chunk ?? DEFAULT_BATCH_CHUNK
   const workerInit: WorkerInit = {
     ...(init.statusLists != null ? { statusLists: init.statusLists } : {}),
-    ...(init.keyFromFragment != null ? { keyFromFragment: init.keyFromFragment } : {}),
     ...(init.strictStatusListLength != null ? { strictStatusListLength: init.strictStatusListLength } : {}),
     ...(init.at != null ? { at: init.at } : {})
   }
@@ -234,7 +231,6 @@ export function createVerifierFromWorkerInit (init: WorkerInit): ReturnType<type
   const at = init.at != null ? new Date(init.at) : undefined
   return createVerifier({
     ...(init.statusLists != null ? { statusLists: init.statusLists } : {}),
-    ...(init.keyFromFragment != null ? { keyFromFragment: init.keyFromFragment } : {}),
     ...(init.strictStatusListLength != null ? { strictStatusListLength: init.strictStatusListLength } : {}),
     ...(at != null ? { now: () => at } : {})
   })

@@ -1,8 +1,24 @@
 /**
- * The verification report: every check, its outcome and a reason a person understands.
+ * The verification report: every check, its outcome and a reason a person understands, and the
+ * verdict they add up to. Three verdicts, not two:
+ *
+ * - `valid`: every check that applies passed.
+ * - `invalid`: a check failed: forged, tampered, a key that is not the issuer's, revoked,
+ *   suspended, expired, not a credential.
+ * - `indeterminate` ("cannot be checked here"): nothing failed, but a check could not be made
+ *   here: a cryptosuite this verifier does not support, a DID method or an issuer URL whose
+ *   document it cannot resolve, a status list it cannot get. Never "valid" for what was not checked.
  */
 
-export type CheckOutcome = 'passed' | 'failed' | 'skipped'
+/**
+ * `passed`, `failed`; `skipped` when the check does not apply (no status entry; the status of a
+ * credential whose signature does not hold); `indeterminate` when it applies and could not be
+ * made here (the reason says why).
+ */
+export type CheckOutcome = 'passed' | 'failed' | 'skipped' | 'indeterminate'
+
+/** What the checks add up to: any failed check is `invalid`; else any indeterminate one is `indeterminate`; else `valid`. */
+export type Verdict = 'valid' | 'invalid' | 'indeterminate'
 
 /** What a trust function says of an issuer. */
 export interface TrustResult {
@@ -32,12 +48,14 @@ export interface Check {
   outcome: CheckOutcome
   /** Why, in words a person understands. */
   reason: string
-  /** A stable code (COFL_ERR_*) when the check failed for a known cause. */
+  /** A stable code (COFL_ERR_*) when the check failed, or could not be made, for a known cause. */
   code?: string
 }
 
 export interface VerificationReport {
-  /** True when no check failed. */
+  /** Valid, invalid, or cannot be checked here (see Verdict). */
+  verdict: Verdict
+  /** True when the verdict is `valid`: no check failed, and none could not be made. */
   verified: boolean
   kind: 'credential' | 'presentation' | 'unknown'
   /** The credential's or presentation's id. */
@@ -74,13 +92,25 @@ export const CHECK_TITLES: Record<CheckId, string> = {
   credentials: 'Credentials inside'
 }
 
-const MARK: Record<CheckOutcome, string> = { passed: 'ok  ', failed: 'FAIL', skipped: 'skip' }
+/** The verdict of a set of checks: any failed is `invalid`; else any indeterminate is `indeterminate`; else `valid`. */
+export function verdictFromChecks (checks: readonly Check[]): Verdict {
+  if (checks.some((c) => c.outcome === 'failed')) return 'invalid'
+  if (checks.some((c) => c.outcome === 'indeterminate')) return 'indeterminate'
+  return 'valid'
+}
+
+/** The verdict as the terminal report writes it. */
+export const VERDICT_WORDS: Record<Verdict, string> = { valid: 'VALID', invalid: 'INVALID', indeterminate: 'CANNOT BE CHECKED HERE' }
+
+const MARK: Record<CheckOutcome, string> = { passed: 'ok  ', failed: 'FAIL', skipped: 'skip', indeterminate: ' ?? ' }
 
 /** The report as text for a terminal. */
 export function formatReport (report: VerificationReport, indent = ''): string {
   const lines: string[] = []
   const what = report.kind === 'unknown' ? 'input' : report.kind
-  lines.push(`${indent}${report.verified ? 'VALID' : 'INVALID'} ${what}${report.id != null ? ` ${report.id}` : ''}`)
+  // A report from before verdicts (an older node's): valid or invalid.
+  const verdict = report.verdict ?? (report.verified ? 'valid' : 'invalid')
+  lines.push(`${indent}${VERDICT_WORDS[verdict]} ${what}${report.id != null ? ` ${report.id}` : ''}`)
   if (report.types != null && report.types.length > 0) lines.push(`${indent}  type:        ${report.types.join(', ')}`)
   if (report.issuer != null) lines.push(`${indent}  issuer:      ${report.issuer.name != null ? `${report.issuer.name} (${report.issuer.id})` : report.issuer.id}`)
   if (report.achievement?.name != null) lines.push(`${indent}  achievement: ${report.achievement.name}`)
@@ -88,7 +118,7 @@ export function formatReport (report: VerificationReport, indent = ''): string {
   if (report.holder != null) lines.push(`${indent}  holder:      ${report.holder}`)
   if (report.trust != null) lines.push(`${indent}  trust:       ${report.trust.trusted ? 'trusted' : 'NOT trusted'}: ${report.trust.reason}`)
   for (const check of report.checks) {
-    lines.push(`${indent}  [${MARK[check.outcome]}] ${check.title}: ${check.reason}`)
+    lines.push(`${indent}  [${MARK[check.outcome] ?? check.outcome}] ${check.title}: ${check.reason}`)
   }
   for (const warning of report.warnings) lines.push(`${indent}  warning: ${warning}`)
   for (const inner of report.credentials ?? []) lines.push(formatReport(inner, `${indent}    `))

@@ -3,16 +3,18 @@
  * validFrom / validUntil, after a first look at the data model. For a presentation: the holder's
  * signature with challenge and domain, the holder bound to every credential's subject, and every
  * credential inside through the same pipeline. Never throws on untrusted input: every check is
- * run that can be, and the report says what passed, what failed and why.
+ * run that can be, and the report says what passed, what failed, what could not be checked here,
+ * and why; its verdict is valid, invalid or indeterminate ("cannot be checked here").
  */
 import {
   checkCredentialDataModel, checkPresentationDataModel, createVerificationLoader, CREDENTIALS_V1_CONTEXT, validateSchema,
   verifyCredentialProof, verifyPresentationProof
 } from '@cofl/credentials'
 import type { DocumentLoader, ProofOutcome, SchemaKind } from '@cofl/credentials'
+import { didMethod } from '@cofl/identity'
 import { checkStatusEntry } from '@cofl/status'
 import { DEFAULT_MAX_CLOCK_SKEW_SECONDS, DEFAULT_STRICT_STATUS_LIST_LENGTH } from './constants.js'
-import { CHECK_TITLES } from './report.js'
+import { CHECK_TITLES, verdictFromChecks } from './report.js'
 import type { Check, CheckId, CheckOutcome, TrustResult, VerificationReport } from './report.js'
 
 type Json = Record<string, unknown>
@@ -22,10 +24,12 @@ export interface VerifierInit {
   statusLists?: readonly unknown[] | ReadonlyMap<string, unknown>
   /** Looks up a status list that `statusLists` lacks (a node's replica). */
   getStatusList?: (url: string) => Promise<unknown>
-  /** Default: bundled contexts and offline did:key resolution. */
+  /**
+   * Default: bundled contexts and offline did:key resolution. Keys of URL or did:web issuers are
+   * bound only by their controller documents, which this loader must answer (createVerificationLoader's
+   * `controllerDocuments`); without them such a credential cannot be checked here.
+   */
   documentLoader?: DocumentLoader
-  /** Accept http(s) verification methods whose fragment is the key (OB 3.0 implementation guide form), with a warning. Default true. */
-  keyFromFragment?: boolean
   /** Refuse status lists shorter than 131,072 entries. Default true. */
   strictStatusListLength?: boolean
   /**
@@ -88,7 +92,14 @@ function check (id: CheckId, outcome: CheckOutcome, reason: string, code?: strin
 
 function proofCheck (outcome: ProofOutcome, who: string): Check {
   if (outcome.verified) return check('proof', 'passed', `signed by ${who} (${outcome.verificationMethods.join(', ')})`)
-  return check('proof', 'failed', outcome.errors.join('; '), outcome.codes[0])
+  return check('proof', outcome.indeterminate ? 'indeterminate' : 'failed', outcome.errors.join('; '), outcome.codes[0])
+}
+
+/** Sets the report's verdict from its checks. */
+function conclude (report: VerificationReport): VerificationReport {
+  report.verdict = verdictFromChecks(report.checks)
+  report.verified = report.verdict === 'valid'
+  return report
 }
 
 function firstContext (document: Json): unknown {
@@ -130,7 +141,6 @@ function schemaKind (types: string[]): SchemaKind | undefined {
 /** Creates a verifier. Cheap: create one per set of trusted inputs (status lists) and reuse it. */
 export function createVerifier (init: VerifierInit = {}): Verifier {
   const documentLoader = init.documentLoader ?? createVerificationLoader()
-  const keyFromFragment = init.keyFromFragment ?? true
   const strict = init.strictStatusListLength ?? DEFAULT_STRICT_STATUS_LIST_LENGTH
   const now = init.now ?? (() => new Date())
   const skewMs = (init.maxClockSkewSeconds ?? DEFAULT_MAX_CLOCK_SKEW_SECONDS) * 1000
@@ -163,7 +173,7 @@ export function createVerifier (init: VerifierInit = {}): Verifier {
   function verifyListProof (list: Json): Promise<ProofOutcome> {
     let pending = listProofs.get(list)
     if (pending == null) {
-      pending = verifyCredentialProof(list, { documentLoader, keyFromFragment })
+      pending = verifyCredentialProof(list, { documentLoader })
       listProofs.set(list, pending)
     }
     return pending
@@ -198,52 +208,65 @@ export function createVerifier (init: VerifierInit = {}): Verifier {
     return check('validity', 'passed', parts.join(', '))
   }
 
+  /** One status entry: passed (what it says), failed or indeterminate. */
+  async function entryCheck (entry: unknown, issuer: string | undefined, at: Date, warnings: string[]): Promise<Check> {
+    if (!isObject(entry)) return check('status', 'failed', 'a credentialStatus entry is not an object', 'COFL_ERR_STATUS_ENTRY_INVALID')
+    const types = typesOf(entry)
+    if (!types.includes('BitstringStatusListEntry')) {
+      return check('status', 'indeterminate', `the status type ${types.join(', ') || '(none)'} is not supported, so whether the credential was revoked cannot be checked here (cofl checks BitstringStatusListEntry)`, 'COFL_ERR_STATUS_TYPE_UNSUPPORTED')
+    }
+    const url = entry.statusListCredential
+    if (typeof url !== 'string') return check('status', 'failed', 'the status entry names no statusListCredential', 'COFL_ERR_STATUS_ENTRY_INVALID')
+    const list = await statusList(url)
+    if (!isObject(list)) {
+      return check('status', 'indeterminate', `the status list ${url} is not available to this verifier, so revocation cannot be checked here (give it with --status-list)`, 'COFL_ERR_STATUS_LIST_UNAVAILABLE')
+    }
+    const listProof = await verifyListProof(list)
+    if (listProof.indeterminate) {
+      return check('status', 'indeterminate', `the status list ${url} cannot be checked here: ${listProof.errors.join('; ')}`, listProof.codes[0])
+    }
+    if (!listProof.verified) {
+      return check('status', 'failed', `the status list ${url} does not verify: ${listProof.errors.join('; ')}`, 'COFL_ERR_STATUS_LIST_INVALID')
+    }
+    const listIssuer = idOf(list.issuer)
+    if (issuer != null && listIssuer !== issuer) {
+      return check('status', 'failed', `the status list ${url} was issued by ${String(listIssuer)}, not by the credential's issuer ${issuer}`, 'COFL_ERR_STATUS_LIST_ISSUER')
+    }
+    const listDates = dateCheck(list, at)
+    if (listDates.outcome === 'failed') {
+      return check('status', 'failed', `the status list ${url} is ${listDates.reason}`, 'COFL_ERR_STATUS_LIST_INVALID')
+    }
+    const result = await checkStatusEntry({ entry, listCredential: list, strict })
+    warnings.push(...result.warnings)
+    if (!result.ok) {
+      const reason = result.set === true
+        ? `${result.purpose === 'suspension' ? 'suspended' : 'revoked'} by its issuer (${result.reason})`
+        : result.reason
+      return check('status', 'failed', reason, result.code)
+    }
+    return check('status', 'passed', `not ${result.purpose === 'suspension' ? 'suspended' : 'revoked'}`)
+  }
+
+  /** Every status entry: the first that failed, else the first that could not be checked, else passed. */
   async function statusCheck (credential: Json, issuer: string | undefined, at: Date, warnings: string[]): Promise<Check> {
     const entries = values(credential.credentialStatus)
     if (entries.length === 0) return check('status', 'skipped', 'the credential has no status entry: its issuer cannot revoke or suspend it')
-    const found: string[] = []
+    const checks: Check[] = []
     for (const entry of entries) {
-      if (!isObject(entry)) return check('status', 'failed', 'a credentialStatus entry is not an object', 'COFL_ERR_STATUS_ENTRY_INVALID')
-      const types = typesOf(entry)
-      if (!types.includes('BitstringStatusListEntry')) {
-        return check('status', 'failed', `the status type ${types.join(', ') || '(none)'} is not supported, so whether the credential was revoked cannot be checked (cofl checks BitstringStatusListEntry)`, 'COFL_ERR_STATUS_TYPE_UNSUPPORTED')
-      }
-      const url = entry.statusListCredential
-      if (typeof url !== 'string') return check('status', 'failed', 'the status entry names no statusListCredential', 'COFL_ERR_STATUS_ENTRY_INVALID')
-      const list = await statusList(url)
-      if (!isObject(list)) {
-        return check('status', 'failed', `the status list ${url} is not available to this verifier, so revocation cannot be checked (give it with --status-list)`, 'COFL_ERR_STATUS_LIST_UNAVAILABLE')
-      }
-      const listProof = await verifyListProof(list)
-      if (!listProof.verified) {
-        return check('status', 'failed', `the status list ${url} does not verify: ${listProof.errors.join('; ')}`, 'COFL_ERR_STATUS_LIST_INVALID')
-      }
-      const listIssuer = idOf(list.issuer)
-      if (issuer != null && listIssuer !== issuer) {
-        return check('status', 'failed', `the status list ${url} was issued by ${String(listIssuer)}, not by the credential's issuer ${issuer}`, 'COFL_ERR_STATUS_LIST_ISSUER')
-      }
-      const listDates = dateCheck(list, at)
-      if (listDates.outcome === 'failed') {
-        return check('status', 'failed', `the status list ${url} is ${listDates.reason}`, 'COFL_ERR_STATUS_LIST_INVALID')
-      }
-      const result = await checkStatusEntry({ entry, listCredential: list, strict })
-      warnings.push(...result.warnings)
-      if (!result.ok) {
-        const reason = result.set === true
-          ? `${result.purpose === 'suspension' ? 'suspended' : 'revoked'} by its issuer (${result.reason})`
-          : result.reason
-        return check('status', 'failed', reason, result.code)
-      }
-      found.push(`not ${result.purpose === 'suspension' ? 'suspended' : 'revoked'}`)
+      const c = await entryCheck(entry, issuer, at, warnings)
+      if (c.outcome === 'failed') return c
+      checks.push(c)
     }
-    return check('status', 'passed', `${[...new Set(found)].join(' and ')} (checked against the issuer's signed status list)`)
+    const unchecked = checks.find((c) => c.outcome === 'indeterminate')
+    if (unchecked != null) return unchecked
+    return check('status', 'passed', `${[...new Set(checks.map((c) => c.reason))].join(' and ')} (checked against the issuer's signed status list)`)
   }
 
   async function verifyCredential (input: unknown): Promise<VerificationReport> {
-    const report: VerificationReport = { verified: false, kind: 'credential', checks: [], warnings: [] }
+    const report: VerificationReport = { verdict: 'invalid', verified: false, kind: 'credential', checks: [], warnings: [] }
     const skipAll = (reason: string): VerificationReport => {
       for (const id of ['schema', 'proof', 'status', 'validity'] as const) report.checks.push(check(id, 'skipped', reason))
-      return report
+      return conclude(report)
     }
     if (!isObject(input)) {
       report.kind = 'unknown'
@@ -294,14 +317,16 @@ export function createVerifier (init: VerifierInit = {}): Verifier {
         : check('schema', 'failed', `not a valid ${kind}: ${result.errors.slice(0, 5).join('; ')}${result.errors.length > 5 ? ` (and ${result.errors.length - 5} more)` : ''}`, 'COFL_ERR_SCHEMA'))
     }
 
-    // 3. The issuer's proof.
-    const proof = await verifyCredentialProof(credential, { documentLoader, keyFromFragment })
+    // 3. The issuer's proof, by a key bound to the issuer.
+    const proof = await verifyCredentialProof(credential, { documentLoader })
     report.checks.push(proofCheck(proof, issuer ?? 'the issuer'))
     report.warnings.push(...proof.warnings)
 
     // 4. Status, only for a credential whose signature holds (its status entry is signed data).
     if (proof.verified) {
       report.checks.push(await statusCheck(credential, issuer, at, report.warnings))
+    } else if (proof.indeterminate) {
+      report.checks.push(check('status', 'skipped', 'not checked: the signature cannot be checked here, so the status entry cannot be trusted'))
     } else {
       report.checks.push(check('status', 'skipped', 'not checked: the signature does not hold, so the status entry cannot be trusted'))
     }
@@ -317,12 +342,11 @@ export function createVerifier (init: VerifierInit = {}): Verifier {
         report.trust = { trusted: false, issuer, endorsedBy: [], chain: [], reason: `the issuer's trust could not be determined: ${(err as Error)?.message ?? String(err)}` }
       }
     }
-    report.verified = report.checks.every((c) => c.outcome !== 'failed')
-    return report
+    return conclude(report)
   }
 
   async function verifyPresentation (input: unknown, options: VerifyPresentationOptions = {}): Promise<VerificationReport> {
-    const report: VerificationReport = { verified: false, kind: 'presentation', checks: [], warnings: [] }
+    const report: VerificationReport = { verdict: 'invalid', verified: false, kind: 'presentation', checks: [], warnings: [] }
     const presentation = input as Json
     if (typeof presentation.id === 'string') report.id = presentation.id
     const holder = idOf(presentation.holder)
@@ -336,18 +360,25 @@ export function createVerifier (init: VerifierInit = {}): Verifier {
     if (options.challenge == null) {
       report.checks.push(check('proof', 'failed', 'no challenge was given to check the presentation against, so it could be a replay (give the challenge you sent the holder)', 'COFL_ERR_CHALLENGE_MISSING'))
     } else {
-      proof = await verifyPresentationProof(presentation, { challenge: options.challenge, ...(options.domain != null ? { domain: options.domain } : {}), documentLoader, keyFromFragment })
+      proof = await verifyPresentationProof(presentation, { challenge: options.challenge, ...(options.domain != null ? { domain: options.domain } : {}), documentLoader })
       report.checks.push(proofCheck(proof, holder ?? 'the holder'))
       report.warnings.push(...proof.warnings)
     }
 
     const credentials = values(presentation.verifiableCredential)
-    // The holder: the key that signed is the holder's, and the holder is every credential's subject.
-    const signer = proof?.verified === true ? proof.verificationMethods[0]?.split('#')[0] : undefined
+    // The holder: the key that signed is the holder's (its controller document is the holder's),
+    // and the holder is every credential's subject.
+    const signer = proof?.verified === true ? proof.controllers[0] : undefined
+    // A did:key holder's document names its own key only: a proof by any other key is not the holder's, checked or not.
+    const foreign = holder != null && didMethod(holder) === 'key'
+      ? values(presentation.proof).map((p) => idOf(isObject(p) ? p.verificationMethod : undefined)?.split('#')[0]).find((d) => d !== holder)
+      : undefined
     if (holder == null) {
       report.checks.push(check('holder', 'failed', 'the presentation names no holder', 'COFL_ERR_HOLDER'))
+    } else if (proof?.verified !== true && proof != null && foreign !== undefined) {
+      report.checks.push(check('holder', 'failed', `signed by ${String(foreign)}, not by the holder ${holder}`, 'COFL_ERR_HOLDER'))
     } else if (proof?.verified !== true) {
-      report.checks.push(check('holder', 'skipped', 'not checked: the holder\'s signature does not hold'))
+      report.checks.push(check('holder', 'skipped', proof?.indeterminate === true ? 'not checked: the holder\'s signature cannot be checked here' : 'not checked: the holder\'s signature does not hold'))
     } else if (signer !== holder) {
       report.checks.push(check('holder', 'failed', `signed by ${String(signer)}, not by the holder ${holder}`, 'COFL_ERR_HOLDER'))
     } else {
@@ -359,14 +390,16 @@ export function createVerifier (init: VerifierInit = {}): Verifier {
 
     report.credentials = []
     for (const credential of credentials) report.credentials.push(await verifyCredential(credential))
-    const failed = report.credentials.filter((r) => !r.verified).length
+    const failed = report.credentials.filter((r) => r.verdict === 'invalid').length
+    const unchecked = report.credentials.filter((r) => r.verdict === 'indeterminate').length
     report.checks.push(credentials.length === 0
       ? check('credentials', 'failed', 'the presentation holds no credential', 'COFL_ERR_NO_CREDENTIAL')
-      : failed === 0
-        ? check('credentials', 'passed', `all ${credentials.length} verify`)
-        : check('credentials', 'failed', `${failed} of ${credentials.length} do not verify`, 'COFL_ERR_CREDENTIAL_INVALID'))
-    report.verified = report.checks.every((c) => c.outcome !== 'failed')
-    return report
+      : failed > 0
+        ? check('credentials', 'failed', `${failed} of ${credentials.length} do not verify`, 'COFL_ERR_CREDENTIAL_INVALID')
+        : unchecked > 0
+          ? check('credentials', 'indeterminate', `${unchecked} of ${credentials.length} cannot be checked here (their reports say why)`, 'COFL_ERR_CREDENTIAL_UNCHECKED')
+          : check('credentials', 'passed', `all ${credentials.length} verify`))
+    return conclude(report)
   }
 
   return {

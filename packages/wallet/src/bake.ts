@@ -611,7 +611,8 @@ export function extractCredential (bytes: Uint8Array): BakedCredential | undefin
 
 /**
  * The verification report of a VC-JWT (a compact JWS), which cofl does not verify: its proof
- * check fails with COFL_ERR_PROOF_UNSUPPORTED, the others are skipped.
+ * cannot be checked here (COFL_ERR_PROOF_UNSUPPORTED), the other checks are skipped; the verdict
+ * is indeterminate, not invalid.
  */
 export function vcJwtReport (jws: string): VerificationReport {
   const alg = jwsHeader(jws)?.alg
@@ -619,12 +620,13 @@ export function vcJwtReport (jws: string): VerificationReport {
     ({ id, title: CHECK_TITLES[id], outcome, reason, ...(code !== undefined ? { code } : {}) })
   const skipped = 'not read: VC-JWT credentials are not supported'
   return {
+    verdict: 'indeterminate',
     verified: false,
     kind: 'credential',
     checks: [
       check('format', 'skipped', skipped),
       check('schema', 'skipped', skipped),
-      check('proof', 'failed', `a VC-JWT (compact JWS${typeof alg === 'string' ? `, ${alg}` : ''}): VC-JWT credentials are not supported; cofl verifies credentials with an embedded proof (DataIntegrityProof eddsa-rdfc-2022, Ed25519Signature2020)`, 'COFL_ERR_PROOF_UNSUPPORTED'),
+      check('proof', 'indeterminate', `a VC-JWT (compact JWS${typeof alg === 'string' ? `, ${alg}` : ''}): VC-JWT credentials are not supported; cofl verifies credentials with an embedded proof (DataIntegrityProof eddsa-rdfc-2022, Ed25519Signature2020)`, 'COFL_ERR_PROOF_UNSUPPORTED'),
       check('status', 'skipped', skipped),
       check('validity', 'skipped', skipped)
     ],

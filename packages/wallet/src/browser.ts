@@ -19,11 +19,15 @@
 export * from './constants.js'
 export * from './errors.js'
 export { awardsOf, claimUrl, credentialOf, nodeBaseUrl, parseOffer } from './claim.js'
+export { assertPresentable, assertSigningFor, challengeUse, challengeUseProblem, describeChallengeUse, domainOf } from './binding.js'
+export type { SigningRequest } from './binding.js'
+export { parseGrants, parseGrantsChallenge } from './grants.js'
 export { parseImport } from './import.js'
 export type { ParsedImport } from './import.js'
 export { canonicalJson, heldRecord, statusFromReport, subjectIds, summary } from './records.js'
 export type {
-  ClaimOffer, HeldCredential, HeldStatus, HeldStatusState, HeldSummary, ImportItem, ImportResult, RefusedAward, WalletBackup
+  ClaimOffer, GrantsChallenge, HeldCredential, HeldStatus, HeldStatusState, HeldSummary, ImportItem, ImportResult, NodeGrant, RefusedAward,
+  WalletBackup
 } from './types.js'
 export {
   bakePng, bakeSvg, defaultBadgeSvg, detectBadgeFormat, extractCredential, MAX_BAKED_TEXT_BYTES, OB3_PNG_KEYWORD,

@@ -6,6 +6,7 @@
  */
 import { CLAIM_PATH, DEFAULT_CLAIM_TIMEOUT_MS, MAX_CLAIM_RESPONSE_BYTES, STATUS_LIST_PATH } from './constants.js'
 import { ClaimError } from './errors.js'
+import type { NodeRequestError } from './errors.js'
 import { isObject } from './records.js'
 import type { ClaimOffer, GetStatusList } from './types.js'
 
@@ -43,13 +44,16 @@ export function claimUrl (urlOrCode: string, node?: string): URL {
   return new URL(`${nodeBaseUrl(node)}${CLAIM_PATH}${encodeURIComponent(urlOrCode)}`)
 }
 
-async function readLimited (response: Response, limit: number): Promise<string> {
+/** The error a call to the node fails with: ClaimError for a claim, GrantsError for grants. */
+export type NodeCallError = new (message: string, options?: ErrorOptions & { nodeCode?: string, status?: number }) => NodeRequestError
+
+async function readLimited (response: Response, limit: number, fail: NodeCallError = ClaimError): Promise<string> {
   if (response.body == null) return ''
   const chunks: Uint8Array[] = []
   let size = 0
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
     size += chunk.length
-    if (size > limit) throw new ClaimError(`the node's answer is larger than ${limit} bytes`)
+    if (size > limit) throw new fail(`the node's answer is larger than ${limit} bytes`)
     chunks.push(chunk)
   }
   return Buffer.concat(chunks).toString('utf8')
@@ -61,9 +65,14 @@ function redact (url: URL): string {
   return at === -1 ? url.origin : `${url.origin}${url.pathname.slice(0, at + CLAIM_PATH.length)}...`
 }
 
-/** Calls the node; a 2xx JSON answer comes back parsed, anything else is a ClaimError. */
-export async function callJson (fetch: Fetch, url: URL, init: { method: 'GET' | 'POST', body?: unknown, timeoutMs: number }): Promise<unknown> {
+/**
+ * Calls the node; a 2xx JSON answer comes back parsed, anything else is a ClaimError (or `fail`,
+ * with `what` naming the request in the message: "the claim" by default). Redirects are refused:
+ * the wallet talks to the URL it was given only.
+ */
+export async function callJson (fetch: Fetch, url: URL, init: { method: 'GET' | 'POST', body?: unknown, timeoutMs: number, fail?: NodeCallError, what?: string }): Promise<unknown> {
   const where = `${init.method} ${redact(url)}`
+  const fail = init.fail ?? ClaimError
   let response: Response
   try {
     response = await fetch(url, {
@@ -76,9 +85,9 @@ export async function callJson (fetch: Fetch, url: URL, init: { method: 'GET' | 
   } catch (err) {
     const cause = (err as { cause?: { code?: string, message?: string } }).cause
     const why = (err as Error).name === 'TimeoutError' ? `no answer within ${init.timeoutMs / 1000} s` : cause?.code ?? cause?.message ?? (err as Error).message
-    throw new ClaimError(`the node at ${url.origin} does not answer (${why})`, { cause: err })
+    throw new fail(`the node at ${url.origin} does not answer (${why})`, { cause: err })
   }
-  const text = await readLimited(response, MAX_CLAIM_RESPONSE_BYTES)
+  const text = await readLimited(response, MAX_CLAIM_RESPONSE_BYTES, fail)
   let json: unknown
   try {
     json = text === '' ? undefined : JSON.parse(text)
@@ -89,9 +98,9 @@ export async function callJson (fetch: Fetch, url: URL, init: { method: 'GET' | 
     const error = isObject(json) && isObject(json.error) ? json.error : undefined
     const nodeCode = typeof error?.code === 'string' ? error.code : undefined
     const message = typeof error?.message === 'string' ? error.message : `HTTP ${response.status} ${response.statusText}`
-    throw new ClaimError(`the node refused the claim: ${message}${nodeCode != null ? ` (${nodeCode})` : ''}`, { status: response.status, ...(nodeCode != null ? { nodeCode } : {}) })
+    throw new fail(`the node refused ${init.what ?? 'the claim'}: ${message}${nodeCode != null ? ` (${nodeCode})` : ''}`, { status: response.status, ...(nodeCode != null ? { nodeCode } : {}) })
   }
-  if (json === undefined) throw new ClaimError(`the node answered ${where} with something that is not JSON`, { status: response.status })
+  if (json === undefined) throw new fail(`the node answered ${where} with something that is not JSON`, { status: response.status })
   return json
 }
 

@@ -23,3 +23,24 @@ export const CLAIM_PATH = '/api/claims/'
 
 /** The path of a node's status list route, followed by the URL-encoded list id. */
 export const STATUS_LIST_PATH = '/api/status/'
+
+/**
+ * The prefix of a node's challenge for each use (packages/wallet/src/binding.ts): a claim's
+ * (GET /api/claims/:code), an OB 3.0 login's (GET /ims/ob/v3p0/authorize) and grant
+ * management's (GET /api/grants/challenge). A presentation over one is refused for the others.
+ */
+export const CHALLENGE_PREFIXES = {
+  claim: 'cofl-claim:',
+  login: 'cofl-login:',
+  grants: 'cofl-grants:'
+} as const
+
+/** The uses a node makes challenges for. */
+export type ChallengeUse = keyof typeof CHALLENGE_PREFIXES
+
+/** The node's routes of the learner's OB 3.0 grants (docs/api.md, "Grants"): a challenge, the list, a revocation. */
+export const GRANTS_PATHS = {
+  challenge: '/api/grants/challenge',
+  list: '/api/grants',
+  revoke: '/api/grants/revoke'
+} as const

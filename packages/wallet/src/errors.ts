@@ -32,16 +32,36 @@ export class WalletExistsError extends WalletError {
   }
 }
 
+/** A refusal of a credential by what the verifier found: `report` is its report when there is one. */
+class ReportedRefusal extends WalletError {
+  readonly report: VerificationReport | undefined
+  constructor (code: string, message: string, options?: ErrorOptions & { report?: VerificationReport }) {
+    super(code, message, options)
+    this.report = options?.report
+  }
+}
+
 /**
  * A credential the wallet refuses: not a verifiable credential, fails its OB 3.0 JSON Schema or
  * its signature, or has no id. `report` is the verifier's report when there is one.
  */
-export class CredentialRefusedError extends WalletError {
+export class CredentialRefusedError extends ReportedRefusal {
   static readonly code = 'COFL_ERR_WALLET_CREDENTIAL_INVALID'
-  readonly report: VerificationReport | undefined
   constructor (message: string, options?: ErrorOptions & { report?: VerificationReport }) {
     super(CredentialRefusedError.code, message, options)
-    this.report = options?.report
+  }
+}
+
+/**
+ * A credential whose signature cannot be checked here (its issuer's key is bound by a document
+ * this wallet cannot resolve: a did:web or URL issuer; or an unsupported cryptosuite): neither
+ * valid nor forged, so refused unless `force` keeps it, marked as not checked. A forged one is a
+ * CredentialRefusedError, which `force` never overrides.
+ */
+export class CredentialUncheckedError extends ReportedRefusal {
+  static readonly code = 'COFL_ERR_WALLET_CREDENTIAL_UNCHECKED'
+  constructor (message: string, options?: ErrorOptions & { report?: VerificationReport }) {
+    super(CredentialUncheckedError.code, message, options)
   }
 }
 
@@ -77,25 +97,55 @@ export class ImportFormatError extends WalletError {
   }
 }
 
-/**
- * A claim that did not give a credential: the node did not answer, refused (`nodeCode` and
- * `status` carry its answer, such as a used or expired offer), or answered with something that
- * is not the protocol's.
- */
-export class ClaimError extends WalletError {
-  static readonly code = 'COFL_ERR_WALLET_CLAIM'
+/** A request to a node that failed; when the node answered, `status` and `nodeCode` carry its answer. */
+export class NodeRequestError extends WalletError {
   /** The node's error code, when it refused. */
   readonly nodeCode: string | undefined
   /** The HTTP status of the node's answer, when it answered. */
   readonly status: number | undefined
-  constructor (message: string, options?: ErrorOptions & { nodeCode?: string, status?: number }) {
-    super(ClaimError.code, message, options)
+  constructor (code: string, message: string, options?: ErrorOptions & { nodeCode?: string, status?: number }) {
+    super(code, message, options)
     this.nodeCode = options?.nodeCode
     this.status = options?.status
   }
 }
 
-/** A credential the wallet declines (not valid, not about the holder, or in conflict with one held), as opposed to a failure of the wallet itself. */
-export function isRefusal (err: unknown): err is CredentialRefusedError | NotHolderError | CredentialConflictError {
-  return err instanceof CredentialRefusedError || err instanceof NotHolderError || err instanceof CredentialConflictError
+/**
+ * A claim that did not give a credential: the node did not answer, refused (`nodeCode` and
+ * `status` carry its answer, such as a used or expired offer), or answered with something that
+ * is not the protocol's.
+ */
+export class ClaimError extends NodeRequestError {
+  static readonly code = 'COFL_ERR_WALLET_CLAIM'
+  constructor (message: string, options?: ErrorOptions & { nodeCode?: string, status?: number }) {
+    super(ClaimError.code, message, options)
+  }
+}
+
+/**
+ * The wallet refused to sign what a node asked for: a `domain` that is not the host of the URL
+ * the learner gave, or a challenge made for another use (packages/wallet/src/binding.ts). Nothing
+ * was signed.
+ */
+export class SigningRefusedError extends WalletError {
+  static readonly code = 'COFL_ERR_WALLET_SIGNING_REFUSED'
+  constructor (message: string, options?: ErrorOptions) {
+    super(SigningRefusedError.code, message, options)
+  }
+}
+
+/**
+ * Listing or revoking the learner's OB 3.0 grants on a node failed: the node did not answer,
+ * refused (`nodeCode`, `status`), or answered outside the protocol.
+ */
+export class GrantsError extends NodeRequestError {
+  static readonly code = 'COFL_ERR_WALLET_GRANTS'
+  constructor (message: string, options?: ErrorOptions & { nodeCode?: string, status?: number }) {
+    super(GrantsError.code, message, options)
+  }
+}
+
+/** A credential the wallet declines (not valid, not checkable here, not about the holder, or in conflict with one held), as opposed to a failure of the wallet itself. */
+export function isRefusal (err: unknown): err is CredentialRefusedError | CredentialUncheckedError | NotHolderError | CredentialConflictError {
+  return err instanceof CredentialRefusedError || err instanceof CredentialUncheckedError || err instanceof NotHolderError || err instanceof CredentialConflictError
 }

@@ -7,7 +7,9 @@
  * challenge) with the pathway badges a claim earns, verifies every credential before it keeps it,
  * presents chosen credentials to a verifier, exports and imports backups (idempotently, each
  * credential synced to disk as it is written), and refreshes the status of what it holds from any
- * node.
+ * node. It signs for a node only when the node's domain is the host of the URL the learner gave
+ * and its challenge is of the use under way (binding.ts), and lists and revokes the OB 3.0 grants
+ * (apps signed in as the holder) on a node.
  *
  * @example
  * ```ts
@@ -19,6 +21,7 @@
  * console.log(await wallet.list())                                 // name, issuer, status
  * const vp = await wallet.present([id], { challenge, domain: 'jobs.example' })
  * await wallet.refreshStatus({ getStatusList: nodeStatusLists('https://city.example') })
+ * const grants = await wallet.grants({ node: 'https://city.example' }) // apps signed in as the holder
  * await wallet.close()
  * ```
  */
@@ -26,11 +29,15 @@ export * from './constants.js'
 export * from './errors.js'
 export { createWallet, openWallet } from './wallet.js'
 export { claimUrl, nodeBaseUrl, nodeStatusLists } from './claim.js'
+export { assertPresentable, assertSigningFor, challengeUse, challengeUseProblem, describeChallengeUse, domainOf } from './binding.js'
+export type { SigningRequest } from './binding.js'
+export { parseGrants, parseGrantsChallenge } from './grants.js'
 export { parseImport } from './import.js'
 export type { ParsedImport } from './import.js'
 export type {
-  AddOptions, AddResult, ClaimOffer, ClaimOptions, ClaimResult, ExportOptions, GetStatusList, HeldCredential, HeldStatus,
-  HeldStatusState, HeldSummary, ImportItem, ImportOptions, ImportResult, InitOptions, PresentOptions, RefreshItem,
+  AddOptions, AddResult, ClaimOffer, ClaimOptions, ClaimResult, ExportOptions, GetStatusList, GrantsChallenge, GrantsOptions,
+  HeldCredential, HeldStatus, HeldStatusState, HeldSummary, ImportItem, ImportOptions, ImportResult, InitOptions, NodeGrant,
+  PresentOptions, RefreshItem,
   RefreshOptions, RefusedAward, Wallet, WalletBackup, WalletInit
 } from './types.js'
 export {

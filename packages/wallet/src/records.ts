@@ -54,8 +54,8 @@ function nameOf (value: unknown): string | undefined {
   return undefined
 }
 
-/** The record the wallet stores for a credential that verified (schema and signature). */
-export function heldRecord (init: { id: string, credential: Json, report: VerificationReport, source: string, at: Date, forced: boolean }): HeldCredential {
+/** The record the wallet stores for a credential that verified (schema and signature), or was kept with `force` although its signature cannot be checked here (`unchecked`). */
+export function heldRecord (init: { id: string, credential: Json, report: VerificationReport, source: string, at: Date, forced: boolean, unchecked?: boolean }): HeldCredential {
   const { id, credential, report, source, at } = init
   const issuer = report.issuer ?? { id: typeof credential.issuer === 'string' ? credential.issuer : 'unknown' }
   const name = nameOf(credential.name) ?? report.achievement?.name
@@ -76,6 +76,7 @@ export function heldRecord (init: { id: string, credential: Json, report: Verifi
   if (validFrom != null) record.validFrom = validFrom
   if (validUntil != null) record.validUntil = validUntil
   if (init.forced) record.forced = true
+  if (init.unchecked === true) record.unchecked = true
   return record
 }
 

@@ -48,6 +48,11 @@ export interface HeldCredential {
   status: HeldStatus
   /** True when it was added with `force` although it is about someone other than the holder. */
   forced?: boolean
+  /**
+   * True when it was added with `force` although its signature cannot be checked here (an issuer
+   * whose document the wallet cannot resolve): what it says of its issuer is not verified.
+   */
+  unchecked?: boolean
 }
 
 /** One line of `list()`: a held credential without the credential itself. */
@@ -85,7 +90,10 @@ export interface InitOptions {
 export interface AddOptions {
   /** Where the credential came from (kept with it; `list` shows it). Default `added`. */
   source?: string
-  /** Keep a credential about someone other than the holder. */
+  /**
+   * Keep a credential about someone other than the holder, or one whose signature cannot be
+   * checked here (marked `unchecked`). Never one that fails a check (forged, tampered).
+   */
   force?: boolean
   /** Checks the status at once (otherwise it is `unknown` until `refreshStatus`). */
   getStatusList?: GetStatusList
@@ -141,7 +149,7 @@ export interface ImportItem {
 export interface ImportOptions {
   /** Kept as each credential's source. Default `import`. */
   source?: string
-  /** Keep credentials about someone other than the holder. */
+  /** Keep credentials about someone other than the holder, or whose signature cannot be checked here (AddOptions.force). */
   force?: boolean
   /** Called after each credential's write is durable (added) or it was found held (unchanged), or refused. */
   onItem?: (item: ImportItem) => void
@@ -189,6 +197,38 @@ export interface ClaimOffer {
   expiresAt: string
 }
 
+/** The node's answer to GET /api/grants/challenge: what to sign to list or revoke grants. */
+export interface GrantsChallenge {
+  /** `cofl-grants:<random>`, single use. */
+  challenge: string
+  /** The node's host: the presentation is signed for it. */
+  domain: string
+  expiresAt: string
+}
+
+/** An OB 3.0 grant on a node: an app the learner signed in to through the node's OB 3.0 API. */
+export interface NodeGrant {
+  /** The grant's id on that node (what `revokeGrant` takes). */
+  grantId: string
+  clientId: string
+  /** The app's name as it registered (`client_name`): said by the app, not checked. */
+  clientName: string
+  clientUri?: string
+  /** The OB 3.0 scopes granted. */
+  scope: string[]
+  /** When the learner signed in (ISO date-time). */
+  createdAt: string
+  /** When the grant ends unless the app refreshes it (its refresh token's expiry, ISO date-time). */
+  expiresAt: string
+}
+
+export interface GrantsOptions {
+  /** The node's base URL: the presentation is signed for its host only. */
+  node: string
+  /** How long to wait for each answer. Default DEFAULT_CLAIM_TIMEOUT_MS. */
+  timeoutMs?: number
+}
+
 /** A pathway badge of a claim that the wallet did not keep, and why. */
 export interface RefusedAward {
   /** 0-based position in the node's `awards`. */
@@ -225,14 +265,26 @@ export interface Wallet {
   get(id: string): Promise<HeldCredential | undefined>
   /** True when it was held. */
   remove(id: string): Promise<boolean>
-  /** A Verifiable Presentation of the credentials, signed by the holder over the challenge and domain. */
+  /**
+   * A Verifiable Presentation of the credentials, signed by the holder over the challenge and
+   * domain. A claim's or grants' challenge (`cofl-claim:`, `cofl-grants:`) is refused: the wallet
+   * signs those itself (SigningRefusedError).
+   */
   present(ids: string[], options: PresentOptions): Promise<Json>
   export(options?: ExportOptions): Promise<WalletBackup>
   /** A backup, a credential, an array of credentials, or bytes of one of those (JSON) or of a baked image. */
   import(input: unknown, options?: ImportOptions): Promise<ImportResult>
   /** Checks every held credential's status again; keeps the last known state when a list cannot be had. */
   refreshStatus(options: RefreshOptions): Promise<RefreshItem[]>
-  /** Claims an offer (claim URL, or code with `node`) and stores the credential. */
+  /**
+   * Claims an offer (claim URL, or code with `node`) and stores the credential. Signs only when the
+   * node's `domain` is the claim URL's host and its challenge a claim's (`cofl-claim:`); otherwise
+   * SigningRefusedError, and nothing is signed or sent.
+   */
   claim(urlOrCode: string, options?: ClaimOptions): Promise<ClaimResult>
+  /** The OB 3.0 grants made in the holder's name on a node (apps it signed in to), proven by a presentation. */
+  grants(options: GrantsOptions): Promise<NodeGrant[]>
+  /** Revokes one of them: its access and refresh tokens stop working at once. */
+  revokeGrant(grantId: string, options: GrantsOptions): Promise<void>
   close(): Promise<void>
 }

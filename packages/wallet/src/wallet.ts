@@ -14,22 +14,30 @@ import { openLevelStore } from '@cofl/store'
 import type { Collection, Store } from '@cofl/store'
 import { createVerifier } from '@cofl/verifier'
 import type { Verifier } from '@cofl/verifier'
-import { awardsOf, callJson, claimUrl, credentialOf, nodeStatusLists, parseOffer } from './claim.js'
-import { BACKUP_TYPE, BACKUP_VERSION, CLAIM_PATH, DEFAULT_CLAIM_TIMEOUT_MS, HOLDER_KEY_FILE, STORE_DIRECTORY } from './constants.js'
+import { assertPresentable, assertSigningFor } from './binding.js'
+import type { SigningRequest } from './binding.js'
+import { awardsOf, callJson, claimUrl, credentialOf, nodeBaseUrl, nodeStatusLists, parseOffer } from './claim.js'
+import { BACKUP_TYPE, BACKUP_VERSION, CLAIM_PATH, DEFAULT_CLAIM_TIMEOUT_MS, GRANTS_PATHS, HOLDER_KEY_FILE, STORE_DIRECTORY } from './constants.js'
 import {
-  ClaimError, CredentialConflictError, CredentialNotFoundError, CredentialRefusedError, isRefusal, NotHolderError, WalletExistsError, WalletNotInitialisedError
+  ClaimError, CredentialConflictError, GrantsError, CredentialNotFoundError, CredentialRefusedError, CredentialUncheckedError, isRefusal, NotHolderError, WalletExistsError,
+  WalletNotInitialisedError
 } from './errors.js'
+import { parseGrants, parseGrantsChallenge } from './grants.js'
 import { parseImport } from './import.js'
 import { canonicalJson, heldRecord, isObject, statusFromReport, subjectIds, summary } from './records.js'
 import type {
-  AddOptions, AddResult, ClaimOptions, ClaimResult, ExportOptions, GetStatusList, HeldCredential, HeldSummary, ImportItem,
-  ImportOptions, ImportResult, InitOptions, PresentOptions, RefreshItem, RefreshOptions, RefusedAward, Wallet, WalletBackup,
+  AddOptions, AddResult, ClaimOptions, ClaimResult, ExportOptions, GetStatusList, GrantsOptions, HeldCredential, HeldSummary, ImportItem,
+  ImportOptions, NodeGrant, ImportResult, InitOptions, PresentOptions, RefreshItem, RefreshOptions, RefusedAward, Wallet, WalletBackup,
   WalletInit
 } from './types.js'
 
 type Json = Record<string, unknown>
 
-/** The checks a credential must pass to enter the wallet; status and dates are recorded, not required. */
+/**
+ * The checks a credential must pass to enter the wallet; status and dates are recorded, not
+ * required. One that failed refuses it; one that cannot be checked here (its signature, by an
+ * issuer whose document this wallet cannot resolve) refuses it unless `force` keeps it, marked.
+ */
 const REQUIRED_CHECKS = new Set(['format', 'schema', 'proof'])
 
 async function fileExists (path: string): Promise<boolean> {
@@ -145,12 +153,16 @@ export function createWallet (init: WalletInit): Wallet {
     }
     if (typeof id !== 'string' || id === '') throw new CredentialRefusedError('refused: the credential has no id, so the wallet cannot tell it from others', { report })
     if (existing != null) throw new CredentialConflictError(`the wallet holds another credential with the id ${id} already (remove it first to replace it)`)
+    const unchecked = report.checks.filter((c) => c.outcome === 'indeterminate' && REQUIRED_CHECKS.has(c.id))
+    if (unchecked.length > 0 && options.force !== true) {
+      throw new CredentialUncheckedError(`refused ${id}: it cannot be checked here: ${unchecked.map((c) => `${c.title}: ${c.reason}`).join('; ')} (force keeps it anyway, marked as not checked)`, { report })
+    }
     const subjects = subjectIds(credential)
     const forced = !subjects.includes(holder)
     if (forced && options.force !== true) {
       throw new NotHolderError(`refused ${id}: it is about ${subjects.length > 0 ? subjects.join(', ') : 'no one named'}, not about this wallet's holder ${holder} (force keeps it anyway)`)
     }
-    const record = heldRecord({ id, credential, report, source: options.source ?? 'added', at: now(), forced })
+    const record = heldRecord({ id, credential, report, source: options.source ?? 'added', at: now(), forced, unchecked: unchecked.length > 0 })
     return { id, added: true, held: record, report }
   }
 
@@ -195,6 +207,7 @@ export function createWallet (init: WalletInit): Wallet {
   async function present (ids: string[], options: PresentOptions): Promise<Json> {
     if (!Array.isArray(ids) || ids.length === 0 || ids.some((id) => typeof id !== 'string')) throw new TypeError('ids must be a non-empty array of credential ids')
     if (typeof options?.challenge !== 'string' || options.challenge === '') throw new TypeError('options.challenge must be a non-empty string')
+    assertPresentable(options.challenge)
     const collection = await held()
     const credentials: VerifiableCredential[] = []
     for (const id of new Set(ids)) {
@@ -276,14 +289,47 @@ export function createWallet (init: WalletInit): Wallet {
     return items
   }
 
+  /**
+   * A presentation by the holder (no credential) over the node's challenge, for its domain: only
+   * when the wallet's rule holds (binding.ts); otherwise SigningRefusedError and nothing signed.
+   */
+  async function signFor (request: SigningRequest): Promise<Json> {
+    assertSigningFor(request)
+    const signer = await key()
+    const presentation: VerifiablePresentation = { '@context': [CREDENTIALS_V2_CONTEXT], id: `urn:uuid:${randomUUID()}`, type: ['VerifiablePresentation'], holder: signer.did }
+    return await signPresentation(presentation, { key: signer, challenge: request.challenge, domain: request.domain }) as unknown as Json
+  }
+
+  /** A fresh `cofl-grants:` challenge of the node, signed over (the rule of binding.ts holds). */
+  async function grantsProof (options: GrantsOptions): Promise<{ base: string, presentation: Json, timeoutMs: number }> {
+    if (typeof options?.node !== 'string') throw new TypeError('options.node must be the node\'s URL')
+    const base = nodeBaseUrl(options.node)
+    const timeoutMs = options.timeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS
+    await key()
+    const asked = parseGrantsChallenge(await callJson(fetch, new URL(`${base}${GRANTS_PATHS.challenge}`), { method: 'GET', timeoutMs, fail: GrantsError, what: 'the grants challenge' }))
+    return { base, presentation: await signFor({ url: base, domain: asked.domain, challenge: asked.challenge, use: 'grants' }), timeoutMs }
+  }
+
+  async function grants (options: GrantsOptions): Promise<NodeGrant[]> {
+    const { base, presentation, timeoutMs } = await grantsProof(options)
+    const answer = await callJson(fetch, new URL(`${base}${GRANTS_PATHS.list}`), { method: 'POST', body: { presentation }, timeoutMs, fail: GrantsError, what: 'to list the grants' })
+    return parseGrants(answer).grants
+  }
+
+  async function revokeGrant (grantId: string, options: GrantsOptions): Promise<void> {
+    if (typeof grantId !== 'string' || grantId === '') throw new TypeError('grantId must be a non-empty string')
+    const { base, presentation, timeoutMs } = await grantsProof(options)
+    await callJson(fetch, new URL(`${base}${GRANTS_PATHS.revoke}`), { method: 'POST', body: { presentation, grantId }, timeoutMs, fail: GrantsError, what: 'to revoke the grant' })
+  }
+
   async function claim (urlOrCode: string, options: ClaimOptions = {}): Promise<ClaimResult> {
     const url = claimUrl(urlOrCode, options.node)
     const timeoutMs = options.timeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS
-    const signer = await key()
+    await key()
     await store()
     const offer = parseOffer(await callJson(fetch, url, { method: 'GET', timeoutMs }))
-    const presentation: VerifiablePresentation = { '@context': [CREDENTIALS_V2_CONTEXT], id: `urn:uuid:${randomUUID()}`, type: ['VerifiablePresentation'], holder: signer.did }
-    const signed = await signPresentation(presentation, { key: signer, challenge: offer.challenge, domain: offer.domain })
+    // The claim link the learner gave decides whom the wallet signs for; the answer cannot.
+    const signed = await signFor({ url, domain: offer.domain, challenge: offer.challenge, use: 'claim' })
     const answer = await callJson(fetch, url, { method: 'POST', body: { presentation: signed }, timeoutMs })
     const credential = credentialOf(answer)
     const awards = awardsOf(answer)
@@ -378,6 +424,8 @@ export function createWallet (init: WalletInit): Wallet {
     import: importInput,
     refreshStatus,
     claim,
+    grants,
+    revokeGrant,
     close
   }
 }

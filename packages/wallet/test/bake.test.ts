@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url'
 import { crc32, inflateSync } from 'node:zlib'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { buildAchievement, buildOpenBadgeCredential, buildProfile, signCredential } from '@cofl/credentials'
-import { generateKeyPair } from '@cofl/identity'
+import { buildAchievement, buildOpenBadgeCredential, buildProfile, createVerificationLoader, signCredential } from '@cofl/credentials'
+import { buildControllerDocument, generateKeyPair } from '@cofl/identity'
 import { createVerifier, formatReport } from '@cofl/verifier'
 import type { VerificationReport } from '@cofl/verifier'
 import {
@@ -310,24 +310,31 @@ test('SVG: the default badge is well-formed with the name escaped', () => {
 
 // ---- the 1EdTech baked SVGs and VC-JWT -------------------------------------------------------
 
-test('1EdTech simple-json.svg: its credential is read and verifies (valid, with the key-from-fragment warning)', async () => {
+test('1EdTech simple-json.svg: its credential is read and verifies by its issuer\'s document (without it: cannot be checked here)', async () => {
   assert.is(detectBadgeFormat(simpleJsonSvg), 'svg')
   const found = extractCredential(simpleJsonSvg)
   assert.is(found?.format, 'svg')
   const value = found?.value as Json
   assert.is(value.id, 'http://example.com/credentials/3527')
-  const report = await verifier.verify(value)
+  // Its issuer is a URL: the key in its proof's URL fragment is not taken on trust.
+  const unbound = await verifier.verify(value)
+  assert.is(unbound.verdict, 'indeterminate', formatReport(unbound))
+  assert.is(checkOf(unbound, 'proof').code, 'COFL_ERR_CONTROLLER_UNRESOLVED')
+  // With the issuer's document (as a verifier that resolved https://example.com/issuers/876543 holds it): valid.
+  const issuerDocument = buildControllerDocument('https://example.com/issuers/876543', ['z6MkrvfzkMnvCroEUP2DVc9SHPE48CRsvHiVSusHioxTYu1x'])
+  const bound = createVerifier({ documentLoader: createVerificationLoader({ controllerDocuments: [issuerDocument] }) })
+  const report = await bound.verify(value)
   assert.ok(report.verified, formatReport(report))
-  assert.is(report.warnings.length, 1)
-  assert.match(report.warnings[0] as string, /signing key is named in the verification method URL itself/)
+  assert.equal(report.warnings, [])
   // and once re-baked by us, into the same SVG and into a PNG
   const again = extractCredential(new TextEncoder().encode(bakeSvg(simpleJsonSvg.toString('utf8'), value)))
   assert.equal(again?.value, value)
   assert.equal(extractCredential(bakePng(plainPng, value))?.value, value)
   // tampered in the SVG text itself
   const edited = simpleJsonSvg.toString('utf8').replace('"name": "Teamwork Badge"', '"name": "Leadership Badge"')
-  const tampered = await verifier.verify(extractCredential(Buffer.from(edited))?.value)
+  const tampered = await bound.verify(extractCredential(Buffer.from(edited))?.value)
   assert.is(tampered.verified, false)
+  assert.is(tampered.verdict, 'invalid')
   assert.is(checkOf(tampered, 'proof').code, 'COFL_ERR_INVALID_SIGNATURE')
 })
 
@@ -338,8 +345,9 @@ test('1EdTech simple-jwt.svg: the VC-JWT is returned as a string; its report say
   assert.match(found?.value as string, /^eyJhbGciOiJSUzI1NiIs[\w-]+\.[\w-]+\.[\w-]+$/)
   const report = vcJwtReport(found?.value as string)
   assert.is(report.verified, false)
+  assert.is(report.verdict, 'indeterminate', 'a VC-JWT cannot be checked here: neither valid nor forged')
   const proof = checkOf(report, 'proof')
-  assert.is(proof.outcome, 'failed')
+  assert.is(proof.outcome, 'indeterminate')
   assert.is(proof.code, 'COFL_ERR_PROOF_UNSUPPORTED')
   assert.match(proof.reason, /VC-JWT credentials are not supported/)
   assert.match(proof.reason, /RS256/)

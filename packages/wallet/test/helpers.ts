@@ -1,5 +1,5 @@
 // Shared by the wallet's tests: temp directories, an issuer that signs real credentials (with a
-// status list when asked), and a stub node that speaks the claim protocol.
+// status list when asked), a stub node that speaks the claim and grants protocols, and `rejects`.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,6 +9,20 @@ import { generateKeyPair } from '@cofl/identity'
 import type { KeyPair } from '@cofl/identity'
 import { openStatusRegistry } from '@cofl/status'
 import type { BitstringStatusListEntry, StatusRegistry } from '@cofl/status'
+import * as assert from 'uvu/assert'
+
+/** The error a promise rejects with, checked to be a `type` (and to match `message`). */
+export async function rejects<T extends Error> (promise: Promise<unknown>, type: new (...args: any[]) => T, message?: RegExp): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  try {
+    await promise
+  } catch (err) {
+    assert.instance(err, type, `expected ${type.name}, got ${String(err)}`)
+    if (message != null) assert.match((err as Error).message, message)
+    return err as T
+  }
+  assert.unreachable(`expected ${type.name}`)
+  throw new Error('unreachable')
+}
 
 /** A fresh temp directory; `remove` deletes it. */
 export async function tempDir (prefix = 'cofl-wallet-'): Promise<{ path: string, remove: () => Promise<void> }> {
@@ -71,15 +85,31 @@ export interface StubNode {
   offers: Map<string, { used: boolean, expired?: boolean }>
 }
 
+
+export interface StubOptions {
+  issueTo?: (holder: string) => string
+  awards?: (holder: string) => Promise<unknown[]>
+  /** The domain the node asks signatures for (default: its own host). A hostile node names another. */
+  domain?: string
+  /** The prefix of its claim challenges (default `cofl-claim:`). A hostile node relays another use's. */
+  claimPrefix?: string
+  /** The prefix of its grants challenges (default `cofl-grants:`). */
+  grantsPrefix?: string
+}
+
 /**
  * A node that speaks the claim protocol of docs/api.md, "Offers and claims", as a fetch function:
  * GET /api/claims/:code gives a fresh challenge, POST checks the presentation and issues.
  */
-export function stubNode (origin: string, issuer: TestIssuer, options: { issueTo?: (holder: string) => string, awards?: (holder: string) => Promise<unknown[]> } = {}): StubNode {
+export function stubNode (origin: string, issuer: TestIssuer, options: StubOptions = {}): StubNode {
   const calls: string[] = []
   const offers = new Map<string, { used: boolean, expired?: boolean }>()
   const challenges = new Map<string, string>()
-  const domain = new URL(origin).host
+  const domain = options.domain ?? new URL(origin).host
+  const grants = new Map<string, { grantId: string, clientId: string, clientName: string, scope: string[], createdAt: string, expiresAt: string }>([
+    ['grant-1', { grantId: 'grant-1', clientId: 'client-1', clientName: 'Test Wallet', scope: ['https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.readonly'], createdAt: '2026-01-01T00:00:00.000Z', expiresAt: '2099-01-01T00:00:00.000Z' }]
+  ])
+  const grantsChallenges = new Set<string>()
   const answer = (status: number, body: unknown): Response => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
   const error = (status: number, code: string, message: string): Response => answer(status, { error: { code, message } })
   const fetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
@@ -90,6 +120,21 @@ export function stubNode (origin: string, issuer: TestIssuer, options: { issueTo
     const status = /^\/api\/status\/(.+)$/.exec(url.pathname)
     if (status != null) return answer(200, await issuer.statusList())
     const match = /^\/api\/claims\/([^/]+)$/.exec(url.pathname)
+    if (url.pathname.startsWith('/api/grants')) {
+      if (url.pathname === '/api/grants/challenge') {
+        const challenge = `${options.grantsPrefix ?? 'cofl-grants:'}${crypto.randomUUID()}`
+        grantsChallenges.add(challenge)
+        return answer(200, { challenge, domain, expiresAt: '2099-01-01T00:00:00Z' })
+      }
+      const body = JSON.parse(String(init.body)) as { presentation: Record<string, unknown>, grantId?: string }
+      const challenge = (body.presentation.proof as { challenge?: string } | undefined)?.challenge ?? ''
+      if (!grantsChallenges.delete(challenge)) return error(403, 'COFL_ERR_GRANTS_PROOF', 'no such challenge')
+      const proof = await verifyPresentationProof(body.presentation, { challenge, domain })
+      if (!proof.verified) return error(403, 'COFL_ERR_GRANTS_PROOF', proof.errors.join('; '))
+      if (url.pathname === '/api/grants') return answer(200, { did: body.presentation.holder, grants: [...grants.values()] })
+      if (body.grantId == null || !grants.delete(body.grantId)) return error(404, 'COFL_ERR_NOT_FOUND', 'no such grant')
+      return answer(200, { did: body.presentation.holder, revoked: body.grantId })
+    }
     if (match == null) return error(404, 'COFL_ERR_NOT_FOUND', 'no route')
     const code = decodeURIComponent(match[1] as string)
     const offer = offers.get(code)
@@ -97,7 +142,7 @@ export function stubNode (origin: string, issuer: TestIssuer, options: { issueTo
     if (offer.used) return error(409, 'COFL_ERR_OFFER_CLAIMED', 'the offer was claimed already')
     if (offer.expired === true) return error(410, 'COFL_ERR_OFFER_EXPIRED', 'the offer expired')
     if (method === 'GET') {
-      const challenge = crypto.randomUUID()
+      const challenge = `${options.claimPrefix ?? 'cofl-claim:'}${crypto.randomUUID()}`
       challenges.set(code, challenge)
       return answer(200, { offerId: `offer-${code}`, achievement: { id: 'urn:a', name: 'Coding Club' }, issuer: { id: issuer.did, name: 'Plymouth' }, challenge, domain, expiresAt: '2099-01-01T00:00:00Z' })
     }

@@ -11,7 +11,7 @@ import {
   NotHolderError, WalletExistsError, WalletNotInitialisedError, createWallet, openWallet
 } from '../src/index.js'
 import type { Wallet } from '../src/index.js'
-import { createIssuer, stubNode, tampered, tempDir } from './helpers.js'
+import { createIssuer, rejects, stubNode, tampered, tempDir } from './helpers.js'
 import type { TestIssuer } from './helpers.js'
 
 let root: { path: string, remove: () => Promise<void> }
@@ -25,18 +25,6 @@ async function newWallet (): Promise<{ wallet: Wallet, did: string, directory: s
   const wallet = createWallet({ directory, unencrypted: true })
   open.push(wallet)
   return { wallet, did: await wallet.init(), directory }
-}
-
-async function rejects<T extends Error> (promise: Promise<unknown>, type: new (...args: any[]) => T, message?: RegExp): Promise<T> {
-  try {
-    await promise
-  } catch (err) {
-    assert.instance(err, type, `expected ${type.name}, got ${String(err)}`)
-    if (message != null) assert.match((err as Error).message, message)
-    return err as T
-  }
-  assert.unreachable(`expected ${type.name}`)
-  throw new Error('unreachable')
 }
 
 test.before(async () => {

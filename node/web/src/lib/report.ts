@@ -1,6 +1,7 @@
 /**
  * A verification report (POST /api/verify, packages/verifier) as a person reads it: a verdict
- * first (Valid, Not valid, Revoked, Valid but the issuer is not trusted...), then what the badge
+ * first (Valid, Not valid, Revoked, Cannot be checked here, Valid but the issuer is not
+ * trusted...), then what the badge
  * says (achievement, issuer, learner, dates), whether its issuer is trusted and through whom, and
  * every check with its outcome and reason. A presentation gets its own verdict and checks, then
  * each credential inside in turn.
@@ -27,16 +28,16 @@ export interface ReportContext {
   descriptions?: ReadonlyMap<string, string>
 }
 
-export type VerdictKind = 'valid' | 'untrusted' | 'revoked' | 'suspended' | 'expired' | 'not-yet-valid' | 'tampered' | 'not-a-credential' | 'invalid'
+export type VerdictKind = 'valid' | 'untrusted' | 'revoked' | 'suspended' | 'expired' | 'not-yet-valid' | 'tampered' | 'not-a-credential' | 'invalid' | 'cannot-be-checked'
 
 export interface Verdict {
   kind: VerdictKind
-  /** The headline: "Valid", "Not valid", "Revoked"... */
+  /** The headline: "Valid", "Not valid", "Revoked", "Cannot be checked here"... */
   title: string
   /** One sentence that says why. */
   summary: string
-  /** Good (green), bad (red) or a warning (amber). */
-  tone: 'ok' | 'bad' | 'warn'
+  /** Good (green), bad (red), a warning (amber), or unknown (blue: neither valid nor invalid, it could not be checked here). */
+  tone: 'ok' | 'bad' | 'warn' | 'unknown'
 }
 
 type Json = Record<string, unknown>
@@ -75,6 +76,11 @@ export function verdictOf (report: Report): Verdict {
   const dates = failed(report, 'validity')
   if (dates?.code === 'COFL_ERR_EXPIRED') return { kind: 'expired', title: 'Expired', summary: `This ${what} ${dates.reason}.`, tone: 'bad' }
   if (dates?.code === 'COFL_ERR_NOT_YET_VALID') return { kind: 'not-yet-valid', title: 'Not yet valid', summary: `This ${what} is ${dates.reason}.`, tone: 'bad' }
+  // Nothing failed, but a check could not be made here: neither valid nor forged.
+  const unchecked = report.checks.find((c) => c.outcome === 'indeterminate')
+  if (unchecked != null && report.checks.every((c) => c.outcome !== 'failed')) {
+    return { kind: 'cannot-be-checked', title: 'Cannot be checked here', summary: `This ${what} could not be checked on this node, so it is shown neither valid nor forged. ${unchecked.title}: ${unchecked.reason}.`, tone: 'unknown' }
+  }
   if (!report.verified) {
     const first = report.checks.find((c) => c.outcome === 'failed')
     return { kind: 'invalid', title: 'Not valid', summary: first != null ? `${first.title}: ${first.reason}.` : 'A check failed.', tone: 'bad' }
@@ -183,7 +189,8 @@ function dateFromReason (reason: string | undefined, pattern: RegExp): string | 
 const OUTCOME_WORDS: Record<CheckOutcome, { mark: string, word: string, tone: string }> = {
   passed: { mark: '✓', word: 'Passed', tone: 'ok' },
   failed: { mark: '✗', word: 'Failed', tone: 'bad' },
-  skipped: { mark: '–', word: 'Not checked', tone: 'muted' }
+  skipped: { mark: '–', word: 'Not checked', tone: 'muted' },
+  indeterminate: { mark: '?', word: 'Cannot be checked here', tone: 'unknown' }
 }
 
 function checksTable (report: Report, caption: string): HTMLElement {
@@ -206,6 +213,7 @@ function statusWords (report: Report): { text: string, tone: string } {
   if (c.code === 'COFL_ERR_STATUS_REVOKED') return { text: `Revoked: ${c.reason}`, tone: 'bad' }
   if (c.code === 'COFL_ERR_STATUS_SUSPENDED') return { text: `Suspended: ${c.reason}`, tone: 'bad' }
   if (c.outcome === 'skipped') return { text: /^not checked/i.test(c.reason) ? `N${c.reason.slice(1)}` : `Not checked: ${c.reason}`, tone: 'muted' }
+  if (c.outcome === 'indeterminate') return { text: `Cannot be checked here: ${c.reason}`, tone: 'unknown' }
   return { text: `Unknown: ${c.reason}`, tone: 'bad' }
 }
 
@@ -214,9 +222,12 @@ function trustBlock (report: Report, facts: CredentialFacts, context: ReportCont
   const parts: Node[] = [heading]
   const trust = report.trust
   if (trust == null) {
-    parts.push(h('p', { class: 'muted' }, checkOf(report, 'proof')?.outcome === 'passed'
+    const proof = checkOf(report, 'proof')?.outcome
+    parts.push(h('p', { class: 'muted' }, proof === 'passed'
       ? 'This node has no trust network to ask (it runs without the federation).'
-      : 'Not asked: the signature does not hold, so who issued this cannot be known.'))
+      : proof === 'indeterminate'
+        ? 'Not asked: the signature cannot be checked here, so who issued this is not known.'
+        : 'Not asked: the signature does not hold, so who issued this cannot be known.'))
   } else {
     parts.push(h('p', { class: `trust ${trust.trusted ? 'ok' : 'warn'}` },
       h('strong', {}, trust.trusted ? 'Trusted. ' : 'Not trusted. '), trust.reason))
@@ -267,7 +278,7 @@ function verdictBlock (verdict: Verdict, heading: HTMLElement): HTMLElement {
   return h('div', { class: `verdict ${verdict.tone}`, 'data-verdict': verdict.kind }, heading, h('p', { class: 'summary' }, verdict.summary))
 }
 
-const TONE_MARK: Record<Verdict['tone'], string> = { ok: '✓', bad: '✗', warn: '!' }
+const TONE_MARK: Record<Verdict['tone'], string> = { ok: '✓', bad: '✗', warn: '!', unknown: '?' }
 
 /** One credential's report: verdict, what it says, trust, checks (headings from `level`). */
 function credentialSection (report: Report, document: unknown, context: ReportContext, level: 2 | 3, label: string | null): HTMLElement {
@@ -281,9 +292,11 @@ function credentialSection (report: Report, document: unknown, context: ReportCo
   return h('section', { class: 'credential-report', 'data-kind': report.kind },
     verdictBlock(verdict, heading),
     readable ? h(level === 2 ? 'h3' : 'h4', {}, 'What the badge says') : null,
-    readable && checkOf(report, 'proof')?.outcome !== 'passed'
-      ? h('p', { class: 'caution bad' }, 'Its signature does not hold, so none of what follows can be relied on: anyone could have written it.')
-      : null,
+    readable && checkOf(report, 'proof')?.outcome === 'indeterminate'
+      ? h('p', { class: 'caution unknown' }, 'Its signature cannot be checked here, so none of what follows is verified: who issued it, and what it says, are only what it claims.')
+      : readable && checkOf(report, 'proof')?.outcome !== 'passed'
+        ? h('p', { class: 'caution bad' }, 'Its signature does not hold, so none of what follows can be relied on: anyone could have written it.')
+        : null,
     readable ? detailsList(report, facts, context) : null,
     readable ? trustBlock(report, facts, context, sub) : null,
     checksTable(report, label != null ? `The checks of ${label.charAt(0).toLowerCase()}${label.slice(1)}` : 'Each check'),

@@ -226,7 +226,8 @@ function detailsOf (result: Result): HTMLElement {
     if (!details.open || loaded || type == null) return
     loaded = true
     void (async () => {
-      const path = `/api/${DOCUMENT_PATHS[type]}/${encodeURIComponent(result.id)}`
+      // With its issuer: two issuers may publish documents with one id (docs/api.md).
+      const path = `/api/${DOCUMENT_PATHS[type]}/${encodeURIComponent(result.id)}${result.issuer != null ? `?issuer=${encodeURIComponent(result.issuer)}` : ''}`
       fill(body, h('p', { class: 'muted' }, 'Loading…'))
       try {
         const entry = await api<{ achievement?: Record<string, unknown>, document?: Record<string, unknown>, issuer?: string }>(path)

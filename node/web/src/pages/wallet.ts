@@ -1,10 +1,11 @@
 // The wallet page (docs/api.md, "Web pages", /wallet): the learner's key and badges in this browser
 // (IndexedDB), claims signed here, progress and next steps worked out here, sharing by download.
-// The node is asked for public lists, status lists, and a claim when the learner accepts one:
-// never for anything that tells it which badges this wallet holds.
+// The node is asked for public lists, status lists, a claim when the learner accepts one, and the
+// apps signed in with the wallet (OB 3.0 grants) when the learner asks: never for anything that
+// tells it which badges this wallet holds.
 import { formatDistance } from '@cofl/pathways'
 import type { LatLon } from '@cofl/pathways'
-import type { ClaimOffer, HeldCredential } from '@cofl/wallet/browser'
+import type { ClaimOffer, HeldCredential, NodeGrant } from '@cofl/wallet/browser'
 import { announce, byId, fill, h, messageOf, readFileBytes } from '../lib/dom.js'
 import { PLACES, placeById, placeLabel } from '../lib/places.js'
 import { randomChallenge } from '../wallet/holder.js'
@@ -403,6 +404,55 @@ async function downloadBaked (): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Sites and apps signed in as this wallet (OB 3.0 grants on this node)
+
+/** What each OB 3.0 scope lets an app do, in the learner's words. */
+const SCOPE_WORDS: Readonly<Record<string, string>> = {
+  'credential.readonly': 'read your badges on this node',
+  'credential.upsert': 'add or change badges on this node',
+  'profile.readonly': 'read your profile',
+  'profile.update': 'change your profile'
+}
+
+function scopeWords (scope: string): string {
+  const short = scope.slice(scope.lastIndexOf('/') + 1)
+  return SCOPE_WORDS[short] ?? short
+}
+
+function renderGrants (grants: NodeGrant[]): void {
+  const container = byId('grants')
+  if (grants.length === 0) {
+    fill(container, h('p', { id: 'no-grants' }, 'No app is signed in with your wallet on this node.'))
+    return
+  }
+  fill(container, h('table', { id: 'grant-table' },
+    h('caption', {}, `${grants.length} app${grants.length === 1 ? '' : 's'} signed in with your wallet`),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'App'), h('th', { scope: 'col' }, 'It may'), h('th', { scope: 'col' }, 'Since'), h('th', { scope: 'col' }, 'Until'), h('th', { scope: 'col' }, 'Revoke'))),
+    h('tbody', {}, ...grants.map((grant) => h('tr', { 'data-grant': grant.grantId },
+      h('th', { scope: 'row' }, grant.clientName, grant.clientUri != null ? h('br') : null, grant.clientUri != null ? h('small', { class: 'muted' }, grant.clientUri) : null),
+      h('td', {}, h('ul', { class: 'reasons' }, ...grant.scope.map((s) => h('li', {}, scopeWords(s))))),
+      h('td', {}, when(grant.createdAt)),
+      h('td', {}, when(grant.expiresAt)),
+      h('td', {}, h('button', { type: 'button', class: 'danger small', onclick: (event: Event) => { void revokeGrant(event.currentTarget as HTMLButtonElement, grant) } }, 'Revoke', h('span', { class: 'visually-hidden' }, ` ${grant.clientName}`))))))))
+}
+
+async function showGrants (): Promise<void> {
+  const grants = await wallet.grants()
+  renderGrants(grants)
+  announce(grants.length === 0 ? 'No app is signed in with your wallet on this node.' : `${grants.length} app${grants.length === 1 ? ' is' : 's are'} signed in with your wallet on this node.`, 'success')
+}
+
+async function revokeGrant (button: HTMLButtonElement, grant: NodeGrant): Promise<void> {
+  if (!confirm(`Revoke “${grant.clientName}”? It can no longer use your badges on this node (it may ask you to sign in again).`)) return
+  await busy(button, `Revoking “${grant.clientName}”…`, async () => {
+    await wallet.revokeGrant(grant.grantId)
+    renderGrants(await wallet.grants())
+    announce(`Revoked “${grant.clientName}”: it can no longer use your badges on this node.`, 'success')
+    focusOn(byId('grants-heading'))
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
 
 async function refreshAll (): Promise<void> {
   const held = await renderBadges()
@@ -480,6 +530,7 @@ function wire (): void {
       announce('This browser did not allow copying: the presentation is selected, copy it with your keyboard.')
     }
   })
+  click('grants-load', 'Signing a proof with your key and asking this node…', showGrants)
   form('bake-form', 'bake-button', 'Baking the credential into the image…', downloadBaked)
   form('backup-form', 'backup-button', 'Making the backup…', async () => {
     const passphrase = byId<HTMLInputElement>('backup-passphrase').value

@@ -6,9 +6,11 @@
  * - A status list: GET /api/status/<list>, a public document shared by every credential on it.
  * - A claim: GET /api/claims/<code>, then POST a presentation signed by the holder (its DID, no
  *   credential): only when the learner accepts an offer.
+ * - The learner's OB 3.0 grants: GET /api/grants/challenge, then POST a presentation signed by the
+ *   holder (its DID, no credential) to list or revoke them: only when the learner asks.
  */
 import { api } from '../lib/dom.js'
-import { CLAIM_PATH, STATUS_LIST_PATH } from '@cofl/wallet/browser'
+import { CLAIM_PATH, GRANTS_PATHS, STATUS_LIST_PATH } from '@cofl/wallet/browser'
 
 type Json = Record<string, unknown>
 
@@ -58,6 +60,21 @@ export async function getClaim (url: URL): Promise<unknown> {
 /** POST /api/claims/<code> {presentation}: the credential and the pathway badges the claim earns. */
 export async function postClaim (url: URL, presentation: Json): Promise<unknown> {
   return await api(url.pathname, { method: 'POST', body: { presentation } })
+}
+
+/** GET /api/grants/challenge: a fresh single-use challenge and the domain to sign for. */
+export async function getGrantsChallenge (): Promise<unknown> {
+  return await api(GRANTS_PATHS.challenge)
+}
+
+/** POST /api/grants {presentation}: the grants of the presentation's holder. */
+export async function postGrants (presentation: Json): Promise<unknown> {
+  return await api(GRANTS_PATHS.list, { method: 'POST', body: { presentation } })
+}
+
+/** POST /api/grants/revoke {presentation, grantId}. */
+export async function postRevokeGrant (presentation: Json, grantId: string): Promise<unknown> {
+  return await api(GRANTS_PATHS.revoke, { method: 'POST', body: { presentation, grantId } })
 }
 
 /** Whether a URL is a claim URL of this origin. */

@@ -15,7 +15,7 @@
  */
 import { checkCredentialDataModel, verifyCredentialProof } from '@cofl/credentials'
 import { checkStatusEntry } from '@cofl/status'
-import { CHECK_TITLES } from '@cofl/verifier'
+import { CHECK_TITLES, verdictFromChecks } from '@cofl/verifier'
 import type { Check, CheckId, CheckOutcome, VerificationReport } from '@cofl/verifier'
 
 type Json = Record<string, unknown>
@@ -77,7 +77,7 @@ function dateCheck (document: Json, at: Date): Check {
 async function statusCheck (credential: Json, issuer: string | undefined, at: Date, getStatusList: GetStatusList | undefined, warnings: string[]): Promise<Check> {
   const entries = values(credential.credentialStatus)
   if (entries.length === 0) return check('status', 'skipped', 'the credential has no status entry: its issuer cannot revoke or suspend it')
-  if (getStatusList == null) return check('status', 'failed', 'not checked yet: Check status now asks this node for the issuer\'s public status list', 'COFL_ERR_STATUS_LIST_UNAVAILABLE')
+  if (getStatusList == null) return check('status', 'indeterminate', 'not checked yet: Check status now asks this node for the issuer\'s public status list', 'COFL_ERR_STATUS_LIST_UNAVAILABLE')
   const found: string[] = []
   for (const entry of entries) {
     if (!isObject(entry)) return check('status', 'failed', 'a credentialStatus entry is not an object', 'COFL_ERR_STATUS_ENTRY_INVALID')
@@ -87,9 +87,9 @@ async function statusCheck (credential: Json, issuer: string | undefined, at: Da
     try {
       list = await getStatusList(url)
     } catch (err) {
-      return check('status', 'failed', `the status list ${url} could not be had from this node (${(err as Error).message}), so revocation cannot be checked now`, 'COFL_ERR_STATUS_LIST_UNAVAILABLE')
+      return check('status', 'indeterminate', `the status list ${url} could not be had from this node (${(err as Error).message}), so revocation cannot be checked now`, 'COFL_ERR_STATUS_LIST_UNAVAILABLE')
     }
-    if (!isObject(list)) return check('status', 'failed', `the status list ${url} is not a JSON object`, 'COFL_ERR_STATUS_LIST_UNAVAILABLE')
+    if (!isObject(list)) return check('status', 'indeterminate', `the status list ${url} is not a JSON object`, 'COFL_ERR_STATUS_LIST_UNAVAILABLE')
     const listProof = await verifyCredentialProof(list)
     if (!listProof.verified) return check('status', 'failed', `the status list ${url} does not verify: ${listProof.errors.join('; ')}`, 'COFL_ERR_STATUS_LIST_INVALID')
     if (issuer != null && idOf(list.issuer) !== issuer) return check('status', 'failed', `the status list ${url} was issued by ${String(idOf(list.issuer))}, not by the credential's issuer`, 'COFL_ERR_STATUS_LIST_ISSUER')
@@ -108,7 +108,7 @@ async function statusCheck (credential: Json, issuer: string | undefined, at: Da
 
 /** The report of a credential checked in the page (the shape of @cofl/verifier's). Never throws on bad input. */
 export async function verifyInPage (input: unknown, options: { getStatusList?: GetStatusList, now?: Date } = {}): Promise<VerificationReport> {
-  const report: VerificationReport = { verified: false, kind: 'credential', checks: [], warnings: [] }
+  const report: VerificationReport = { verdict: 'invalid', verified: false, kind: 'credential', checks: [], warnings: [] }
   const skipRest = (reason: string): VerificationReport => {
     for (const id of ['schema', 'proof', 'status', 'validity'] as const) report.checks.push(check(id, 'skipped', reason))
     return report
@@ -145,22 +145,25 @@ export async function verifyInPage (input: unknown, options: { getStatusList?: G
   report.checks.push(check('format', 'passed', `a verifiable credential (${report.types.join(', ') || 'no specific type'})`))
   report.checks.push(check('schema', 'skipped', 'not checked in the browser (the Verify page checks the OB 3.0 JSON Schema on the node)'))
   const proof = await verifyCredentialProof(input)
+  // A key counts only when its issuer's document binds it (@cofl/credentials): one that cannot be
+  // checked here (an issuer whose document the page cannot resolve) is neither valid nor forged.
   report.checks.push(proof.verified
     ? check('proof', 'passed', `signed by ${issuer ?? 'the issuer'} (${proof.verificationMethods.join(', ')})`)
-    : check('proof', 'failed', proof.errors.join('; '), proof.codes[0]))
+    : check('proof', proof.indeterminate ? 'indeterminate' : 'failed', proof.errors.join('; '), proof.codes[0]))
   report.warnings.push(...proof.warnings)
   report.checks.push(proof.verified
     ? await statusCheck(input, issuer, at, options.getStatusList, report.warnings)
-    : check('status', 'skipped', 'not checked: the signature does not hold, so the status entry cannot be trusted'))
+    : check('status', 'skipped', `not checked: the signature ${proof.indeterminate ? 'cannot be checked here' : 'does not hold'}, so the status entry cannot be trusted`))
   report.checks.push(dateCheck(input, at))
-  report.verified = report.checks.every((c) => c.outcome !== 'failed')
+  report.verdict = verdictFromChecks(report.checks)
+  report.verified = report.verdict === 'valid'
   return report
 }
 
 /** The checks a credential must pass to enter the wallet (as the CLI wallet: status and dates are recorded, not required). */
 export const REQUIRED_CHECKS: ReadonlySet<string> = new Set(['format', 'schema', 'proof'])
 
-/** The failed checks that keep a credential out of the wallet. */
+/** The checks that keep a credential out of the wallet: failed, or (its signature) not checkable here. */
 export function refusals (report: VerificationReport): Check[] {
-  return report.checks.filter((c) => c.outcome === 'failed' && REQUIRED_CHECKS.has(c.id))
+  return report.checks.filter((c) => (c.outcome === 'failed' || c.outcome === 'indeterminate') && REQUIRED_CHECKS.has(c.id))
 }

@@ -6,12 +6,17 @@
  *   const wallet = await openPageWallet()
  *   const { url, offer } = await wallet.lookUpClaim(link)   // GET: the offer, a fresh challenge
  *   const result = await wallet.acceptClaim(url, offer)      // sign here, POST, check, keep
+ *   const grants = await wallet.grants()                     // apps signed in as this DID here
+ *
+ * It signs for the node only by @cofl/wallet's rule (`assertSigningFor`): the node's domain is
+ * the host of the claim link (this page's), and its challenge is of the use under way.
  */
 import {
-  awardsOf, canonicalJson, claimUrl, ClaimError, CLAIM_PATH, CredentialConflictError, CredentialRefusedError, credentialOf,
-  heldRecord, ImportFormatError, isRefusal, NotHolderError, parseImport, parseOffer, statusFromReport, subjectIds
+  assertPresentable, assertSigningFor, awardsOf, canonicalJson, claimUrl, ClaimError, CLAIM_PATH, CredentialConflictError, CredentialRefusedError,
+  credentialOf, heldRecord, ImportFormatError, isRefusal, NotHolderError, parseGrants, parseGrantsChallenge, parseImport, parseOffer,
+  statusFromReport, subjectIds
 } from '@cofl/wallet/browser'
-import type { ClaimOffer, HeldCredential, RefusedAward } from '@cofl/wallet/browser'
+import type { ClaimOffer, HeldCredential, NodeGrant, RefusedAward } from '@cofl/wallet/browser'
 import type { KeyPair } from '@cofl/identity'
 import type { VerificationReport } from '@cofl/verifier'
 import { makeBackup, openHolderKey } from './backup.js'
@@ -19,7 +24,7 @@ import type { BrowserWalletBackup } from './backup.js'
 import { openWalletDb } from './db.js'
 import type { HolderRecord, WalletDb } from './db.js'
 import { keyOf, loadOrCreateHolder, present } from './holder.js'
-import { getClaim, isOwnClaimUrl, postClaim, statusListFromNode } from './node.js'
+import { getClaim, getGrantsChallenge, isOwnClaimUrl, postClaim, postGrants, postRevokeGrant, statusListFromNode } from './node.js'
 import { refusals, verifyInPage } from './verify.js'
 import type { GetStatusList } from './verify.js'
 
@@ -61,6 +66,10 @@ export interface PageWallet {
   add: (credential: unknown, options?: { source?: string, getStatusList?: GetStatusList }) => Promise<AddResult>
   lookUpClaim: (link: string) => Promise<{ url: URL, offer: ClaimOffer }>
   acceptClaim: (url: URL, offer: ClaimOffer) => Promise<PageClaimResult>
+  /** The OB 3.0 grants made in this holder's name on this node (apps signed in as it). */
+  grants: () => Promise<NodeGrant[]>
+  /** Revokes one: the app's tokens stop working at once. */
+  revokeGrant: (grantId: string) => Promise<void>
   import: (input: unknown) => Promise<PageImportResult>
   /** Checks every held credential's status against its issuer's list, asked of this node. */
   refreshStatus: () => Promise<Array<{ id: string, changed: boolean, held: HeldCredential }>>
@@ -130,10 +139,8 @@ export async function openPageWallet (): Promise<PageWallet> {
   }
 
   async function acceptClaim (url: URL, offer: ClaimOffer): Promise<PageClaimResult> {
-    // The domain binds the signature to this node: sign only for the address the page talks to.
-    if (offer.domain !== location.host && offer.domain !== location.hostname) {
-      throw new ClaimError(`the node asks for a signature for ${offer.domain}, but this page is at ${location.host}: not signed`)
-    }
+    // The claim link (this page's node) decides whom the page signs for, and only a claim's challenge.
+    assertSigningFor({ url, domain: offer.domain, challenge: offer.challenge, use: 'claim' })
     const presentation = await present(key, [], { challenge: offer.challenge, domain: offer.domain })
     const answer = await postClaim(url, presentation)
     const credential = credentialOf(answer)
@@ -158,6 +165,13 @@ export async function openPageWallet (): Promise<PageWallet> {
       }
     }
     return result
+  }
+
+  /** A presentation by the holder over a fresh grants challenge of this node, for this page's host only. */
+  async function grantsProof (): Promise<Json> {
+    const asked = parseGrantsChallenge(await getGrantsChallenge())
+    assertSigningFor({ url: location.origin, domain: asked.domain, challenge: asked.challenge, use: 'grants' })
+    return await present(key, [], { challenge: asked.challenge, domain: asked.domain })
   }
 
   async function importInput (input: unknown): Promise<PageImportResult> {
@@ -203,6 +217,7 @@ export async function openPageWallet (): Promise<PageWallet> {
 
   async function presentation (ids: string[], options: { challenge: string, domain?: string }): Promise<Json> {
     if (ids.length === 0) throw new TypeError('choose at least one badge to share')
+    assertPresentable(options.challenge)
     const credentials: Json[] = []
     for (const id of new Set(ids)) {
       const record = await db.getHeld(id)
@@ -233,6 +248,8 @@ export async function openPageWallet (): Promise<PageWallet> {
     add,
     lookUpClaim,
     acceptClaim,
+    grants: async () => parseGrants(await postGrants(await grantsProof())).grants,
+    revokeGrant: async (grantId) => { await postRevokeGrant(await grantsProof(), grantId) },
     import: importInput,
     refreshStatus,
     presentation,

@@ -1,0 +1,310 @@
+/**
+ * What a node holds, per (issuer, id): where each issuer's document is kept in the store (claims.ts),
+ * which one an id resolves to, how much each issuer that no trust root reaches may keep here
+ * (quotas), and the clean-up on start of documents that no node accepts any longer (another DID's
+ * status list or aggregate id, stored by an older version). The federation node calls it under
+ * its lock of each (kind, id); every write for one document (its slot, the slots of the other
+ * claims of its id, the issuer's usage, the mark of a contested id) goes in one batch.
+ */
+import * as dagJson from '@ipld/dag-json'
+import { logger } from '@libp2p/logger'
+import type { Collection, Store, StoredDocument } from '@cofl/store'
+import { claimKey, claimOf, idOfKey, resolveClaim } from './claims.js'
+import { CONTESTED_KEY_PREFIX, HOLDINGS_VERSION, HOLDINGS_VERSION_KEY, KIND_COLLECTIONS, KINDS, TRUST_CACHE_MS, USAGE_KEY_PREFIX } from './constants.js'
+import type { Kind } from './constants.js'
+import { idOwner } from './documents.js'
+import { trustedIssuers } from './trust.js'
+
+const log = logger('cofl:federation:holdings')
+
+/** What one issuer has stored here: documents (of all kinds) and their bytes. */
+export interface Usage { documents: number, bytes: number }
+
+/** The most one untrusted issuer may have stored here. */
+export interface Quota { documents: number, bytes: number }
+
+export interface HoldingsInit {
+  store: Store
+  /** This node's DID. */
+  self: string
+  /** This node's DID and its trust roots. */
+  roots: ReadonlySet<string>
+  maxHops: number
+  quota: Quota
+  /** Runs `task` under the node's lock of (kind, id). */
+  lock: <T>(kind: Kind, id: string, task: () => Promise<T>) => Promise<T>
+}
+
+/** Whether a document may be stored: its usage reserved (`release` gives it back when it is not stored after all), or why not. */
+export type Admission =
+  | { admitted: true, release: () => void }
+  | { admitted: false, reason: string }
+
+export interface Holdings {
+  /** `issuer`'s document of this kind and id, wherever it is kept. */
+  claim: (kind: Kind, id: string, issuer: string) => Promise<StoredDocument | undefined>
+  /** The document under a store key as the sync protocol names it (`id`, or id U+0000 issuer). */
+  bySlot: (kind: Kind, key: string) => Promise<StoredDocument | undefined>
+  /**
+   * Why a new document of `issuer` with this id will not be stored, before it is fetched or
+   * checked: the issuer is not trusted and has its quota of documents or bytes stored already.
+   * Undefined when it may be (a new version of a document it has may always be tried: admit decides).
+   */
+  full: (kind: Kind, id: string, issuer: string) => Promise<string | undefined>
+  /**
+   * Whether a checked document may be stored (call under the lock of its kind and id): not when a
+   * version as new is held, nor when its issuer is not trusted and would go over its quota; else
+   * its usage is reserved.
+   */
+  admit: (stored: StoredDocument, bytes: number) => Promise<Admission>
+  /**
+   * Stores an admitted document (under the same lock): in its slot, the claims of its id where the
+   * rule puts them now, the issuer's usage, the mark of an id several issuers claim; one batch.
+   */
+  put: (stored: StoredDocument) => Promise<void>
+  /** Every issuer this node trusts (its DID, its trust roots, the chains of endorsements from them), cached (TRUST_CACHE_MS). */
+  trustedIssuers: () => Promise<ReadonlySet<string>>
+  /**
+   * On start: once per store, removes documents whose id names another owner (stored by an older
+   * version, which took ids first come, first served) and counts each issuer's usage; then
+   * resolves the contested ids again (the trust roots may have changed). Returns what it removed.
+   */
+  open: () => Promise<StoredDocument[]>
+  /** Waits for a resolution under way. */
+  settled: () => Promise<void>
+}
+
+function collectionOf (store: Store, kind: Kind): Collection<StoredDocument> {
+  return store[KIND_COLLECTIONS[kind]]
+}
+
+function usageKey (issuer: string): string {
+  return `${USAGE_KEY_PREFIX}${issuer}`
+}
+
+function contestedKey (kind: Kind, id: string): string {
+  return `${CONTESTED_KEY_PREFIX}${kind}\u0000${id}`
+}
+
+function isUsage (value: unknown): value is Usage {
+  const u = value as Usage | undefined
+  return u != null && Number.isSafeInteger(u.documents) && Number.isSafeInteger(u.bytes)
+}
+
+/** The bytes of a stored document (its dag-json block). */
+export function documentBytes (document: Record<string, unknown>): number {
+  return dagJson.encode(document).byteLength
+}
+
+export function createHoldings (init: HoldingsInit): Holdings {
+  const { store, self, roots, maxHops, quota, lock } = init
+  let trust: { at: number, issuers: Promise<Map<string, string[]>> } | undefined
+  const usages = new Map<string, Promise<Usage>>()
+  let resolving: Promise<void> = Promise.resolve()
+  let again = false
+
+  async function trustMap (): Promise<Map<string, string[]>> {
+    const now = Date.now()
+    if (trust == null || now - trust.at > TRUST_CACHE_MS) {
+      const issuers = trustedIssuers(store, roots, maxHops, now)
+      trust = { at: now, issuers }
+      issuers.catch(() => { if (trust?.issuers === issuers) trust = undefined })
+    }
+    return await trust.issuers
+  }
+
+  async function usage (issuer: string): Promise<Usage> {
+    let held = usages.get(issuer)
+    if (held == null) {
+      held = store.meta.get(usageKey(issuer)).then((value) => isUsage(value) ? { ...value } : { documents: 0, bytes: 0 })
+      usages.set(issuer, held)
+      held.catch(() => { usages.delete(issuer) })
+    }
+    return await held
+  }
+
+  /** The claims of an id, and which of them is under the key `id` now. */
+  async function claims (collection: Collection<StoredDocument>, id: string): Promise<{ all: StoredDocument[], resolved: string | undefined }> {
+    const resolved = await collection.get(id)
+    const all = resolved != null ? [resolved] : []
+    for await (const stored of collection.values({ prefix: claimKey(id, '') })) all.push(stored)
+    return { all, resolved: resolved?.issuer }
+  }
+
+  /**
+   * The writes that put the claims of an id where the rule wants them now (`target` under `id`, the
+   * others under claimKey), from where they are (`before`); `changed`: the issuer whose document is new.
+   */
+  function layout (id: string, before: { all: readonly StoredDocument[], resolved: string | undefined }, after: readonly StoredDocument[], target: StoredDocument | undefined, changed?: string): { dels: string[], puts: Array<[string, StoredDocument]> } {
+    const keyBefore = new Map(before.all.map((c) => [c.issuer, c.issuer === before.resolved ? id : claimKey(id, c.issuer)]))
+    const dels: string[] = []
+    const puts: Array<[string, StoredDocument]> = []
+    for (const c of after) {
+      const want = c === target ? id : claimKey(id, c.issuer)
+      const had = keyBefore.get(c.issuer)
+      if (had !== undefined && had !== want) dels.push(had)
+      if (had !== want || c.issuer === changed) puts.push([want, c])
+    }
+    return { dels, puts }
+  }
+
+  function overQuota (issuer: string, u: Usage): string {
+    return `${issuer} is not trusted here and has ${u.documents} documents (${u.bytes} bytes) stored: its quota is ${quota.documents} documents, ${quota.bytes} bytes`
+  }
+
+  async function context (): Promise<{ self: string, trusted: (issuer: string) => boolean }> {
+    const map = await trustMap()
+    return { self, trusted: (issuer) => map.has(issuer) }
+  }
+
+  /** Puts the claims of (kind, id) in the slots the rule gives them now (under its lock). */
+  async function resolve (kind: Kind, id: string): Promise<void> {
+    const collection = collectionOf(store, kind)
+    const before = await claims(collection, id)
+    const target = resolveClaim(id, before.all, await context())
+    const { dels, puts } = layout(id, before, before.all, target)
+    const batch = store.batch()
+    for (const key of dels) batch.del(collection, key)
+    for (const [key, value] of puts) batch.put(collection, key, value)
+    if (before.all.length < 2) batch.del(store.meta, contestedKey(kind, id))
+    if (dels.length + puts.length > 0) log('%s %s now resolves to %s', kind, id, target?.issuer ?? 'none of its claims')
+    await batch.write()
+  }
+
+  async function resolveContested (): Promise<void> {
+    for await (const key of keysOf(store.meta, CONTESTED_KEY_PREFIX)) {
+      const rest = key.slice(CONTESTED_KEY_PREFIX.length)
+      const at = rest.indexOf('\u0000')
+      const kind = rest.slice(0, at) as Kind
+      if (at === -1 || !(KINDS as readonly string[]).includes(kind)) continue
+      const id = rest.slice(at + 1)
+      await lock(kind, id, async () => { await resolve(kind, id) })
+    }
+  }
+
+  /** A trusted issuer's endorsement was stored: trust is read again, and the ids several issuers claim resolved again. */
+  function trustChanged (): void {
+    trust = undefined
+    scheduleResolution()
+  }
+
+  function scheduleResolution (): void {
+    if (again) return
+    again = true
+    resolving = resolving.then(async () => {
+      again = false
+      await resolveContested()
+    }).catch((err: unknown) => { log.error('resolving contested ids failed: %s', (err as Error).message) })
+  }
+
+  /**
+   * Once per store (`meta` HOLDINGS_VERSION_KEY): removes every document whose id names another
+   * owner (an older version took ids first come, first served, so another DID's status list or
+   * aggregate could be held), and counts each issuer's usage (stores from before quotas).
+   */
+  async function upgrade (): Promise<StoredDocument[]> {
+    if (await store.meta.get(HOLDINGS_VERSION_KEY) === HOLDINGS_VERSION) return []
+    const removed: StoredDocument[] = []
+    const counted = new Map<string, Usage>()
+    const batch = store.batch()
+    for (const kind of KINDS) {
+      const collection = collectionOf(store, kind)
+      for await (const [key, stored] of collection.entries()) {
+        const owner = idOwner(idOfKey(key))
+        if (owner != null && stored.issuer !== owner) {
+          log('removed %s %s held as %s\'s: the id is %s\'s', kind, stored.id, stored.issuer, owner)
+          batch.del(collection, key)
+          removed.push(stored)
+          continue
+        }
+        const u = counted.get(stored.issuer) ?? { documents: 0, bytes: 0 }
+        u.documents++
+        u.bytes += documentBytes(stored.document)
+        counted.set(stored.issuer, u)
+      }
+    }
+    for await (const key of keysOf(store.meta, USAGE_KEY_PREFIX)) batch.del(store.meta, key)
+    for (const [issuer, u] of counted) batch.put(store.meta, usageKey(issuer), u)
+    batch.put(store.meta, HOLDINGS_VERSION_KEY, HOLDINGS_VERSION)
+    await batch.write()
+    usages.clear()
+    return removed
+  }
+
+  return {
+    claim: async (kind, id, issuer) => await claimOf(collectionOf(store, kind), id, issuer),
+
+    bySlot: async (kind, key) => {
+      const id = idOfKey(key)
+      const collection = collectionOf(store, kind)
+      return id === key ? await collection.get(id) : await claimOf(collection, id, key.slice(id.length + 1))
+    },
+
+    async full (kind, id, issuer) {
+      if ((await trustMap()).has(issuer)) return undefined
+      const u = await usage(issuer)
+      if (u.documents < quota.documents && u.bytes < quota.bytes) return undefined
+      if (await claimOf(collectionOf(store, kind), id, issuer) != null) return undefined
+      return overQuota(issuer, u)
+    },
+
+    async admit (stored, bytes) {
+      const { kind, id, issuer } = stored
+      const collection = collectionOf(store, kind)
+      const previous = await claimOf(collection, id, issuer)
+      if (previous != null && previous.sequence >= stored.sequence) return { admitted: false, reason: `sequence ${stored.sequence} is not newer than the held ${previous.sequence}` }
+      const trusted = (await trustMap()).has(issuer)
+      const u = await usage(issuer)
+      const previousBytes = previous != null ? documentBytes(previous.document) : 0
+      const documents = previous == null ? 1 : 0
+      const delta = bytes - previousBytes
+      // Decided and counted with no await in between: concurrent documents of one issuer cannot both pass.
+      if (!trusted && (u.documents + documents > quota.documents || u.bytes + delta > quota.bytes)) {
+        return { admitted: false, reason: overQuota(issuer, u) }
+      }
+      u.documents += documents
+      u.bytes += delta
+      let released = false
+      return {
+        admitted: true,
+        release: () => {
+          if (released) return
+          released = true
+          u.documents -= documents
+          u.bytes -= delta
+        }
+      }
+    },
+
+    async put (stored) {
+      const { kind, id, issuer } = stored
+      const collection = collectionOf(store, kind)
+      const before = await claims(collection, id)
+      const after = [...before.all.filter((c) => c.issuer !== issuer), stored]
+      const target = resolveClaim(id, after, await context())
+      const { dels, puts } = layout(id, before, after, target, issuer)
+      const batch = store.batch()
+      for (const key of dels) batch.del(collection, key)
+      for (const [key, value] of puts) batch.put(collection, key, value)
+      batch.put(store.meta, usageKey(issuer), { ...(await usage(issuer)) })
+      if (after.length >= 2) batch.put(store.meta, contestedKey(kind, id), true)
+      await batch.write()
+      // Only a trusted issuer's endorsement can make another issuer trusted.
+      if (kind === 'endorsement' && (trust == null || (await trustMap()).has(issuer))) trustChanged()
+    },
+
+    trustedIssuers: async () => new Set((await trustMap()).keys()),
+
+    async open () {
+      const removed = await upgrade()
+      await resolveContested()
+      return removed
+    },
+
+    settled: async () => { await resolving }
+  }
+}
+
+async function * keysOf (collection: Collection<unknown>, prefix: string): AsyncIterable<string> {
+  for await (const [key] of collection.entries({ prefix })) yield key
+}
