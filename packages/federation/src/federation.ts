@@ -641,6 +641,8 @@ class FederationNode implements Federation {
       await this.forgetPeer(oldest.peerId)
     }
     const peer: KnownPeer = { peerId, addrs: addrs.length > 0 ? addrs : previous?.addrs ?? [], seen: Date.now() }
+    // A peer hung up on (or gone) while this ran is not recorded again.
+    if (!this.libp2p.getConnections().some((c) => c.remotePeer.toString() === peerId)) return
     this.known.set(peerId, peer)
     if (previous?.addrs.join(' ') !== peer.addrs.join(' ')) log('peer %s announces %s', peerId, peer.addrs.join(' '))
     await this.saveKnownPeer(peer)
@@ -684,9 +686,11 @@ class FederationNode implements Federation {
   }
 
   async hangUp (peerId: string): Promise<void> {
-    await this.forgetPeer(peerId)
+    // Closed first, then forgotten: an identify answer still in flight then finds no connection
+    // and records nothing (rememberPeer records only connected peers).
     const connections = this.libp2p.getConnections().filter((c) => c.remotePeer.toString() === peerId)
     await Promise.all(connections.map(async (c) => { await c.close() }))
+    await this.forgetPeer(peerId)
   }
 
   peerScore (peerId: string): number {
