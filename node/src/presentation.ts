@@ -10,7 +10,7 @@
  */
 import { verifyPresentationProof } from '@cofl/credentials'
 import { didMethod } from '@cofl/identity'
-import { challengeUseProblem } from '@cofl/wallet'
+import { challengeUseProblem, domainOf } from '@cofl/wallet'
 import type { ChallengeUse } from '@cofl/wallet'
 
 type Json = Record<string, unknown>
@@ -30,11 +30,9 @@ export interface ExpectedBinding {
 /**
  * The domain a presentation to this node is signed for: the host (and port) of the node's own
  * origin (RouteContext.origin: its public base URL, else the address it listens on), never the
- * Host header a client sent.
+ * Host header a client sent. The wallet's own function, so that both sides work it out alike.
  */
-export function domainOf (origin: string): string {
-  return new URL(origin).host
-}
+export { domainOf }
 
 function proofsOf (presentation: Json): Json[] {
   const proof = presentation.proof
