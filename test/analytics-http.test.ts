@@ -102,17 +102,24 @@ test('analytics of the node: known figures, suppressed, admin only, nothing pers
     assert.not.ok(out.includes('Person Name'))
   }
 
+  assert.is(csv.headers.get('cache-control'), 'no-store')
+
+  // Every answer of the analytics routes, refusals included, is kept by no cache (PRIVATE_PATHS).
   for (const path of ['/api/analytics', '/api/analytics.csv']) {
     const refused = await call(path, null)
     assert.is(refused.status, 401)
     assert.is(JSON.parse(refused.text).error.code, 'COFL_ERR_UNAUTHORIZED')
-    assert.is((await call(path, 'wrong')).status, 403)
+    assert.is(refused.headers.get('cache-control'), 'no-store', `${path} 401`)
+    const wrong = await call(path, 'wrong')
+    assert.is(wrong.status, 403)
+    assert.is(wrong.headers.get('cache-control'), 'no-store', `${path} 403`)
   }
 })
 
 test('the node\'s aggregate: published (admin), a new version replaces the old, summed by the public federation route', async () => {
   const refused = await fetch(`${node.url}/api/analytics/publish`, { method: 'POST', signal: AbortSignal.timeout(30_000) })
   assert.is(refused.status, 401)
+  assert.is(refused.headers.get('cache-control'), 'no-store')
   const first = await post('/api/analytics/publish', {})
   assert.is(first.id, `urn:cofl:aggregate:${node.did}`)
   assert.is(first.sequence, 1)
@@ -124,12 +131,14 @@ test('the node\'s aggregate: published (admin), a new version replaces the old, 
   // Without a body, too; the sequence grows and the id stays.
   const response = await fetch(`${node.url}/api/analytics/publish`, { method: 'POST', headers: { authorization: `Bearer ${node.adminToken}` }, signal: AbortSignal.timeout(30_000) })
   assert.is(response.status, 201)
+  assert.is(response.headers.get('cache-control'), 'no-store')
   const second = await response.json() as Json
   assert.is(second.id, first.id)
   assert.is(second.sequence, 2)
 
   const federation = await call('/api/analytics/federation', null) // public
   assert.is(federation.status, 200, federation.text)
+  assert.is(federation.headers.get('cache-control'), 'no-store')
   const f = JSON.parse(federation.text)
   assert.is(f.nodes, 1)
   assert.equal(f.rejected, [])

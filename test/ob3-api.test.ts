@@ -74,6 +74,48 @@ function oauthRefused (answer: Answer, status: number, error: string, code?: str
   if (code != null) assert.is(answer.body.code, code)
 }
 
+/**
+ * An error of GET /authorize found before the learner was asked, for a known client and its own
+ * redirect URI: never redirected (RFC 9700 4.11.1). 400 with a page that names the error and offers
+ * the way back (a link to the redirect URI with error, error_description and state, its origin
+ * shown), or, to a JSON client, the same as JSON. Returns the way back.
+ */
+async function refusedHere (path: string, error: string, redirectUri = REDIRECT): Promise<URL> {
+  const page = await http('GET', path, { headers: { accept: 'text/html' } })
+  assert.is(page.status, 400, page.text)
+  assert.is(page.headers.get('location'), null, 'not redirected')
+  assert.match(page.headers.get('content-type') ?? '', /^text\/html/)
+  assert.is(page.headers.get('x-frame-options'), 'DENY')
+  assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'none'/)
+  assert.is(page.headers.get('cache-control'), 'no-store')
+  const href = /<a href="([^"]+)"/.exec(page.text)?.[1]
+  assert.ok(href != null, page.text)
+  const back = new URL(href.replace(/&#38;/g, '&'))
+  assert.is(`${back.origin}${back.pathname}`, redirectUri)
+  assert.is(back.searchParams.get('error'), error)
+  assert.ok((back.searchParams.get('error_description') ?? '').length > 0)
+  assert.match(page.text, new RegExp(`<code>${error}</code>`))
+  assert.ok(page.text.includes(escapeHtml(back.searchParams.get('error_description') ?? '')), page.text)
+  assert.ok(page.text.includes(`<strong>${new URL(redirectUri).origin}</strong>`), 'the origin the link leads to, as text')
+  // The browser's default (Accept: */*) gets the page too.
+  const any = await http('GET', path)
+  assert.is(any.status, 400)
+  assert.is(any.headers.get('location'), null)
+  assert.match(any.headers.get('content-type') ?? '', /^text\/html/)
+  // A client without a browser: JSON, the way back named, not followed.
+  const json = await http('GET', path, { headers: { accept: 'application/json' } })
+  oauthRefused(json, 400, error, 'COFL_ERR_OB3_REQUEST')
+  assert.is(json.headers.get('location'), null)
+  assert.is(json.headers.get('cache-control'), 'no-store')
+  assert.is(json.body.error_description, back.searchParams.get('error_description'))
+  assert.is(json.body.redirect_uri_with_error, back.toString())
+  return back
+}
+
+function escapeHtml (text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}
+
 // ---- the test client ----
 
 interface Client { client_id: string, client_secret: string }
@@ -225,8 +267,13 @@ test('register: RFC 7591 with the OB 3.0 metadata; incomplete metadata and unsaf
   client = answer.body as Client
   assert.match(client.client_id, /^[A-Za-z0-9_-]{43}$/)
   assert.match(client.client_secret, /^[A-Za-z0-9_-]{43}$/)
-  assert.is(answer.body.client_secret_expires_at, 0)
   assert.is(typeof answer.body.client_id_issued_at, 'number')
+  // RFC 7591: when the secret expires (0 would say never). A registration never used expires 24
+  // hours after it was made; once it redeems a code it is kept (docs/ob3-api.md).
+  const day = 24 * 60 * 60
+  const expires = answer.body.client_secret_expires_at as number
+  assert.ok(Number.isInteger(expires), String(expires))
+  assert.ok(expires >= answer.body.client_id_issued_at + day - 1 && expires <= Math.ceil(Date.now() / 1000) + day, `expires ${expires}, issued ${String(answer.body.client_id_issued_at)}`)
   assert.equal(answer.body.redirect_uris, [REDIRECT])
   assert.is(answer.body.token_endpoint_auth_method, 'client_secret_basic')
   assert.equal(answer.body.grant_types, ['authorization_code', 'refresh_token'])
@@ -362,11 +409,9 @@ test('refused: no token (401, WWW-Authenticate), a wrong scope (403 insufficient
   // A client cannot ask for a scope it did not register.
   const narrow = await register({ scope: OB3_SCOPES.credentialRead })
   const { challenge } = pkce()
-  const answer = await http('GET', authorizeUrl(narrow, { scope: OB3_SCOPES.profileRead, code_challenge: challenge }))
-  assert.is(answer.status, 302)
-  const location = new URL(answer.headers.get('location') ?? '')
-  assert.is(location.searchParams.get('error'), 'invalid_scope')
-  assert.is(location.searchParams.get('state'), 'st4te')
+  const back = await refusedHere(authorizeUrl(narrow, { scope: OB3_SCOPES.profileRead, code_challenge: challenge }), 'invalid_scope')
+  assert.is(back.searchParams.get('state'), 'st4te')
+  assert.match(back.searchParams.get('error_description') ?? '', /did not register the scope/)
 })
 
 test('refused: an expired access token (401 invalid_token); the refresh token gives a new one and is rotated', async () => {
@@ -406,11 +451,10 @@ test('refused: a bad PKCE verifier (400 invalid_grant), and the code is spent', 
   // Missing verifier, plain method.
   const second = await authorize(client, learner)
   oauthRefused(await token(client, { grant_type: 'authorization_code', code: second.code, redirect_uri: REDIRECT }), 400, 'invalid_request')
-  const plain = await http('GET', authorizeUrl(client, { code_challenge: pkce().verifier, code_challenge_method: 'plain' }))
-  assert.is(plain.status, 302)
-  assert.is(new URL(plain.headers.get('location') ?? '').searchParams.get('error'), 'invalid_request')
-  const noPkce = await http('GET', `${API}/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, state: 's' }).toString()}`)
-  assert.is(new URL(noPkce.headers.get('location') ?? '').searchParams.get('error'), 'invalid_request')
+  const plain = await refusedHere(authorizeUrl(client, { code_challenge: pkce().verifier, code_challenge_method: 'plain' }), 'invalid_request')
+  assert.match(plain.searchParams.get('error_description') ?? '', /S256/)
+  const noPkce = await refusedHere(`${API}/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, state: 's' }).toString()}`, 'invalid_request')
+  assert.is(noPkce.searchParams.get('state'), 's')
 })
 
 test('any failed redemption spends the code: after one without code_verifier or redirect_uri, or with a wrong verifier, the right one gets invalid_grant', async () => {
@@ -428,7 +472,7 @@ test('any failed redemption spends the code: after one without code_verifier or 
   }
 })
 
-test('/authorize redirects an error only for a known client and a redirect_uri it registered, exactly (RFC 6749 4.1.2.1, RFC 9700 4.11): else 400, no Location', async () => {
+test('/authorize never redirects an error (RFC 9700 4.11): for a known client and a redirect_uri it registered, exactly, it offers the way back; else 400 JSON, no Location', async () => {
   const { challenge } = pkce()
   // Each request also carries an error that would be redirected (an unsupported response type).
   const bad = { response_type: 'token', code_challenge: challenge }
@@ -461,12 +505,21 @@ test('/authorize redirects an error only for a known client and a redirect_uri i
   } finally {
     ob3Clock.now = realNow
   }
-  // The one case where an error goes back to the client: known client, its own redirect URI.
-  const answer = await http('GET', `${API}/authorize?${q({ ...base, client_id: client.client_id, redirect_uri: REDIRECT })}`)
-  assert.is(answer.status, 302)
-  const location = new URL(answer.headers.get('location') ?? '')
-  assert.is(`${location.origin}${location.pathname}`, REDIRECT)
-  assert.is(location.searchParams.get('error'), 'unsupported_response_type')
+  // The one case where the way back to the client is offered (a link, never a redirect: anyone can
+  // register a client whose redirect URI is their own site): known client, its own redirect URI.
+  const back = await refusedHere(`${API}/authorize?${q({ ...base, client_id: client.client_id, redirect_uri: REDIRECT })}`, 'unsupported_response_type')
+  assert.is(back.searchParams.get('state'), 's')
+  assert.is(back.searchParams.get('error_description'), 'response_type must be code')
+  // A long state: refused the same way.
+  const long = await refusedHere(`${API}/authorize?${q({ ...base, response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, state: 'x'.repeat(3000) })}`, 'invalid_request')
+  assert.is(long.searchParams.get('error_description'), 'state is too long')
+  // A hostile client: its redirect URI on a site of its registrant's, its description in the page
+  // escaped, the node still only shows a link.
+  const hostile = await register({ client_uri: 'https://evil.example/', logo_uri: 'https://evil.example/l.png', tos_uri: 'https://evil.example/t', policy_uri: 'https://evil.example/p', redirect_uris: ['https://evil.example/phish'] })
+  const phish = await refusedHere(`${API}/authorize?${q({ ...base, client_id: hostile.client_id, redirect_uri: 'https://evil.example/phish', state: '"><script>alert(1)</script>' })}`, 'unsupported_response_type', 'https://evil.example/phish')
+  assert.is(phish.searchParams.get('state'), '"><script>alert(1)</script>')
+  const page = await http('GET', `${API}/authorize?${q({ ...base, client_id: hostile.client_id, redirect_uri: 'https://evil.example/phish', state: '"><script>' })}`, { headers: { accept: 'text/html' } })
+  assert.not.match(page.text, /<script>/)
 })
 
 test('refused: a reused code (and the tokens of its first use are revoked); an expired code', async () => {

@@ -158,7 +158,10 @@ test('registration: the spec\'s own example is registered, with the scopes this 
   assert.is(typeof client.client_id, 'string')
   assert.is(typeof client.client_secret, 'string')
   assert.is(typeof client.client_id_issued_at, 'number')
-  assert.is(client.client_secret_expires_at, 0)
+  // RFC 7591 section 3.2.1, client_secret_expires_at: "Time at which the client secret will expire
+  // or 0 if it will not expire" (seconds since the epoch): a registration never used expires.
+  const expiresAt = client.client_secret_expires_at as number
+  assert.ok(Number.isInteger(expiresAt) && expiresAt > (client.client_id_issued_at as number), String(expiresAt))
   const { scope: _asked, ...rest } = SPEC_REGISTRATION
   for (const [name, value] of Object.entries(rest)) assert.equal(client[name], value, name)
   assert.is(client.scope, `${OB3_SCOPES.credentialRead} ${OB3_SCOPES.credentialUpsert}`)

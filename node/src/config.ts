@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
+import { isIP } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ErrorObject, ValidateFunction } from 'ajv'
@@ -31,7 +32,21 @@ export interface HttpConfig {
   headersTimeoutMs?: number
   /** A whole request must arrive within this long (ms). */
   requestTimeoutMs?: number
+  /**
+   * The reverse proxies whose X-Forwarded-For the node believes (fastify's `trustProxy`), so that
+   * a request's address, which the per-address limits count, is its client's: false (default:
+   * the connection's address, X-Forwarded-For ignored) or the proxies' addresses and CIDR ranges.
+   * Never true, nor a number of hops: neither tells a proxy from a client that connects directly,
+   * which could then name any address it likes (fastify 5 refuses hop counts for that reason).
+   */
+  trustProxy?: TrustProxy
 }
+
+/** Config `http.trustProxy`: false, or the proxies' addresses / CIDR ranges / named ranges. */
+export type TrustProxy = false | string[]
+
+/** The named ranges an `http.trustProxy` list may hold (as fastify's proxy-addr reads them). */
+export const TRUST_PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'] as const
 
 export interface LimitsConfig {
   /** Largest request body the HTTP API reads (413 beyond). */
@@ -78,13 +93,15 @@ export const DIAL_KINDS = ['loopback', 'private'] as const
 export type DialKind = typeof DIAL_KINDS[number]
 
 /** Environment variables and the keys they set (lists are comma-separated). */
-export const CONFIG_ENV: Readonly<Record<string, { key: string, kind: 'string' | 'integer' | 'list' | 'nullable' }>> = {
+export const CONFIG_ENV: Readonly<Record<string, { key: string, kind: 'string' | 'integer' | 'list' | 'nullable' | 'proxies' }>> = {
   COFL_DATA: { key: 'data', kind: 'string' },
   COFL_NAME: { key: 'name', kind: 'nullable' },
   COFL_LISTEN: { key: 'listen', kind: 'list' },
   COFL_HTTP_HOST: { key: 'http.host', kind: 'string' },
   COFL_HTTP_PORT: { key: 'http.port', kind: 'integer' },
   COFL_HTTP_MAX_CONNECTIONS: { key: 'http.maxConnections', kind: 'integer' },
+  // "false" (or empty), or the proxies' addresses comma-separated.
+  COFL_HTTP_TRUST_PROXY: { key: 'http.trustProxy', kind: 'proxies' },
   COFL_BOOTSTRAP: { key: 'bootstrap', kind: 'list' },
   COFL_ALLOW_DIAL: { key: 'allowDial', kind: 'list' },
   COFL_TRUST_ROOTS: { key: 'trustRoots', kind: 'list' },
@@ -98,7 +115,7 @@ const EXPECTED: Record<string, string> = {
   data: 'a non-empty directory path',
   name: 'a non-empty string or null',
   listen: 'an array of multiaddrs such as "/ip4/127.0.0.1/tcp/0"',
-  http: 'an object {"host", "port", "maxConnections", "idleTimeoutMs", "keepAliveTimeoutMs", "headersTimeoutMs", "requestTimeoutMs"}',
+  http: 'an object {"host", "port", "maxConnections", "idleTimeoutMs", "keepAliveTimeoutMs", "headersTimeoutMs", "requestTimeoutMs", "trustProxy"}',
   'http.host': 'a host name or IP address to listen on, such as "127.0.0.1"',
   'http.port': 'an integer from 0 to 65535 (0: a port chosen by the OS)',
   'http.maxConnections': 'null (half the limit of open files, at most 4096) or an integer from 1 to 1000000',
@@ -106,6 +123,7 @@ const EXPECTED: Record<string, string> = {
   'http.keepAliveTimeoutMs': 'an integer from 100 to 3600000 (milliseconds)',
   'http.headersTimeoutMs': 'an integer from 100 to 3600000 (milliseconds), at most http.requestTimeoutMs',
   'http.requestTimeoutMs': 'an integer from 100 to 3600000 (milliseconds)',
+  'http.trustProxy': 'false, or an array of the addresses or CIDR ranges of the reverse proxies in front of the node (such as ["127.0.0.1"] or ["10.0.0.0/8"]); not true, nor a number of proxies: neither tells a proxy from a client that connects directly, which could then name any address in X-Forwarded-For',
   bootstrap: 'an array of multiaddrs that end with /p2p/<peer id>',
   allowDial: `an array of ${DIAL_KINDS.map((k) => `"${k}"`).join(' and ')} (public addresses are always dialled; [] in production unless the peers are on a private network)`,
   trustRoots: 'an array of DIDs ("did:...")',
@@ -133,7 +151,13 @@ const CONFIG_SCHEMA = {
         idleTimeoutMs: { type: 'integer', minimum: 100, maximum: 3_600_000 },
         keepAliveTimeoutMs: { type: 'integer', minimum: 100, maximum: 3_600_000 },
         headersTimeoutMs: { type: 'integer', minimum: 100, maximum: 3_600_000 },
-        requestTimeoutMs: { type: 'integer', minimum: 100, maximum: 3_600_000 }
+        requestTimeoutMs: { type: 'integer', minimum: 100, maximum: 3_600_000 },
+        trustProxy: {
+          anyOf: [
+            { const: false },
+            { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 100 } }
+          ]
+        }
       }
     },
     bootstrap: { type: 'array', items: { type: 'string', pattern: '^/.+/p2p/[A-Za-z0-9]+$' } },
@@ -249,6 +273,10 @@ export function envLayer (env: NodeJS.ProcessEnv): ConfigInput {
     if (kind === 'integer') value = /^\s*\d+\s*$/.test(raw) ? Number(raw) : raw
     else if (kind === 'list') value = raw.split(',').map((s) => s.trim()).filter((s) => s !== '')
     else if (kind === 'nullable') value = raw.trim() === '' ? null : raw
+    else if (kind === 'proxies') {
+      const text = raw.trim()
+      value = text === '' || text === 'false' ? false : /^\d+$/.test(text) ? Number(text) : text === 'true' ? true : text.split(',').map((s) => s.trim()).filter((s) => s !== '')
+    }
     setPath(out, key, value)
   }
   return out as ConfigInput
@@ -283,6 +311,24 @@ function explain (error: ErrorObject, config: unknown, sourceOf: (key: string) =
   const value = path.length > keyParts.length ? getPath(config, path.join('.')) : getPath(config, key)
   const item = path.length > keyParts.length ? ` (item ${path[path.length - 1] ?? ''})` : ''
   return new ConfigError({ key: key + item, value, source: sourceOf(key), expected: EXPECTED[key] ?? error.message ?? 'a valid value' })
+}
+
+/**
+ * Why an entry of `http.trustProxy` is refused (its text), or undefined when it is an IP address,
+ * a CIDR range or a named range. A range of every address (prefix 0) is refused: it is `true`.
+ */
+function proxyEntryProblem (entry: string): string | undefined {
+  if ((TRUST_PROXY_RANGES as readonly string[]).includes(entry)) return undefined
+  const slash = entry.indexOf('/')
+  const address = slash < 0 ? entry : entry.slice(0, slash)
+  const version = isIP(address)
+  if (version === 0) return ''
+  if (slash < 0) return undefined
+  const prefix = entry.slice(slash + 1)
+  const max = version === 4 ? 32 : 128
+  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max) return ` (the prefix length is 0 to ${max})`
+  if (Number(prefix) === 0) return ' (not a range of every address: that would trust anyone, as true would)'
+  return undefined
 }
 
 /**
@@ -323,6 +369,15 @@ export function resolveConfig (layers: Array<{ values: ConfigInput, source: stri
   const { headersTimeoutMs, requestTimeoutMs } = config.http
   if (headersTimeoutMs != null && requestTimeoutMs != null && headersTimeoutMs > requestTimeoutMs) {
     throw new ConfigError({ key: 'http.headersTimeoutMs', value: headersTimeoutMs, source: sourceOf('http.headersTimeoutMs'), expected: `at most http.requestTimeoutMs (${requestTimeoutMs}): the headers are part of the request` })
+  }
+  const proxies = config.http.trustProxy
+  if (Array.isArray(proxies)) {
+    proxies.forEach((entry, i) => {
+      const why = proxyEntryProblem(entry)
+      if (why !== undefined) {
+        throw new ConfigError({ key: `http.trustProxy (item ${i})`, value: entry, source: sourceOf('http.trustProxy'), expected: `an IP address, a CIDR range such as "10.0.0.0/8", or one of ${TRUST_PROXY_RANGES.map((r) => `"${r}"`).join(', ')}${why}` })
+      }
+    })
   }
   config.data = resolve(cwd, config.data)
   if (config.publicBaseUrl != null) config.publicBaseUrl = config.publicBaseUrl.replace(/\/+$/, '')

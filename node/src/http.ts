@@ -31,7 +31,7 @@ import { pathwayRoutes } from './routes/pathways.js'
 import { pageOf } from './paging.js'
 import { includesUntrusted, issuerQuery, limitOf, pageQuery, untrustedParam } from './schemas.js'
 
-/** The connections of the HTTP server and how long it waits (config `http.*`, docs/operations.md). */
+/** The connections of the HTTP server, how long it waits, and whose addresses it believes (config `http.*`, docs/operations.md). */
 export interface HttpLimits {
   /** The most connections open at once; more are closed as they arrive. Default: defaultMaxConnections(). */
   maxConnections?: number | null
@@ -43,6 +43,13 @@ export interface HttpLimits {
   headersTimeoutMs?: number
   /** A whole request must have arrived within this long. */
   requestTimeoutMs?: number
+  /**
+   * The reverse proxies whose X-Forwarded-For gives a request's address (`request.ip`, which the
+   * per-address limits count): their addresses or CIDR ranges (config `http.trustProxy`). Default
+   * false: the connection's own address. Never true, nor a number of hops: any client that
+   * connects directly could then name any address.
+   */
+  trustProxy?: false | readonly string[]
 }
 
 export interface ApiInit {
@@ -73,7 +80,7 @@ export interface RouteContext {
 }
 
 /** The timeouts of buildApi when ApiInit.http does not say (config/default.json says the same). */
-function defaultHttpLimits (): Required<Omit<HttpLimits, 'maxConnections'>> {
+function defaultHttpLimits (): Required<Omit<HttpLimits, 'maxConnections' | 'trustProxy'>> {
   return { idleTimeoutMs: IDLE_TIMEOUT_MS, keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS, headersTimeoutMs: HEADERS_TIMEOUT_MS, requestTimeoutMs: REQUEST_TIMEOUT_MS }
 }
 
@@ -94,10 +101,11 @@ export function defaultMaxConnections (): number {
 
 /**
  * Path prefixes of the routes that answer personal data (credentials and issuance records, offers,
- * claims, grants, verification reports, the OB 3.0 API's tokens and resources): sent with
- * `Cache-Control: no-store`, so that no browser or proxy cache keeps them.
+ * claims, grants, verification reports, the city's analytics (figures about learners), the OB 3.0
+ * API's tokens and resources): every answer, errors included, is sent with `Cache-Control:
+ * no-store`, so that no browser or proxy cache keeps them.
  */
-export const PRIVATE_PATHS: readonly string[] = Object.freeze(['/api/credentials', '/api/offers', '/api/claims', '/api/grants', '/api/verify', '/ims/ob/v3p0/'])
+export const PRIVATE_PATHS: readonly string[] = Object.freeze(['/api/credentials', '/api/offers', '/api/claims', '/api/grants', '/api/verify', '/api/analytics', '/api/analytics.csv', '/ims/ob/v3p0/'])
 
 function isPrivate (url: string): boolean {
   const path = url.split('?')[0] ?? ''
@@ -259,6 +267,13 @@ function toApiError (err: FastifyError & { code?: string, statusCode?: number })
   return new ApiError(ApiErrorCode.INTERNAL, 'internal error (the node printed the details on its standard error)', { cause: err })
 }
 
+/** fastify's `trustProxy` for HttpLimits.trustProxy: false, or a copy of the list (anything else is refused). */
+function trustProxyOption (value: HttpLimits['trustProxy']): false | string[] {
+  if (value === undefined || value === false) return false
+  if (!Array.isArray(value)) throw new TypeError(`trustProxy must be false or a list of the proxies' addresses or CIDR ranges; got ${String(value)}`)
+  return [...value as readonly string[]]
+}
+
 /** Builds the fastify instance with every route (not listening yet). */
 export function buildApi (init: ApiInit): FastifyInstance {
   const { service } = init
@@ -278,6 +293,9 @@ export function buildApi (init: ApiInit): FastifyInstance {
     connectionTimeout: limits.idleTimeoutMs,
     // How often node checks the requests under way against headersTimeout and requestTimeout.
     http: { headersTimeout, connectionsCheckingInterval: Math.max(100, Math.min(5000, Math.floor(headersTimeout / 4))) },
+    // request.ip (the address the per-address limits count) from X-Forwarded-For, only as far as
+    // the proxies named here; `true` (believe anyone) is not accepted.
+    trustProxy: trustProxyOption(limits.trustProxy),
     // Errors the router raises before any handler (a malformed URL, an over-long parameter).
     frameworkErrors: (error, _request, reply) => {
       const apiError = error.code === 'FST_ERR_MAX_PARAM_LENGTH'

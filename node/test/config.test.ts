@@ -26,7 +26,7 @@ test('the embedded defaults: .cofl under the cwd, loopback, OS-chosen ports, no 
   const config = await loadConfig({ env: {}, cwd: dir })
   assert.is(config.data, join(dir, '.cofl'))
   assert.equal(config.listen, ['/ip4/127.0.0.1/tcp/0'])
-  assert.equal(config.http, { host: '127.0.0.1', port: 0, maxConnections: null, idleTimeoutMs: 10_000, keepAliveTimeoutMs: 5000, headersTimeoutMs: 10_000, requestTimeoutMs: 60_000 })
+  assert.equal(config.http, { host: '127.0.0.1', port: 0, maxConnections: null, idleTimeoutMs: 10_000, keepAliveTimeoutMs: 5000, headersTimeoutMs: 10_000, requestTimeoutMs: 60_000, trustProxy: false })
   assert.equal(config.bootstrap, [])
   assert.equal(config.trustRoots, [])
   assert.is(config.publicBaseUrl, null)
@@ -86,6 +86,32 @@ test('http connection limits and timeouts: set from a file or COFL_HTTP_MAX_CONN
   const order = await refused(async () => await loadConfig({ file, env: {}, cwd: dir }))
   assert.is(order.key, 'http.headersTimeoutMs')
   assert.match(order.message, /at most http\.requestTimeoutMs \(20000\)/)
+})
+
+test('http.trustProxy: false, or the proxies\' addresses and CIDR ranges (file or COFL_HTTP_TRUST_PROXY); true, a number of hops or a bad address refused, saying why', async () => {
+  const file = join(dir, 'proxy.json')
+  const load = async (trustProxy: unknown): Promise<unknown> => {
+    await writeFile(file, JSON.stringify({ http: { trustProxy } }))
+    return (await loadConfig({ file, env: {}, cwd: dir })).http.trustProxy
+  }
+  assert.is(await load(false), false)
+  assert.equal(await load(['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8', 'loopback']), ['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8', 'loopback'])
+  assert.equal((await loadConfig({ env: { COFL_HTTP_TRUST_PROXY: '127.0.0.1, 192.168.0.0/16' }, cwd: dir })).http.trustProxy, ['127.0.0.1', '192.168.0.0/16'])
+  assert.is((await loadConfig({ env: { COFL_HTTP_TRUST_PROXY: 'false' }, cwd: dir })).http.trustProxy, false)
+  for (const bad of [true, 1, 'proxy.example.org']) {
+    const error = await refused(async () => await load(bad))
+    assert.is(error.key, 'http.trustProxy', JSON.stringify(bad))
+    assert.match(error.message, /expected false, or an array of the addresses or CIDR ranges of the reverse proxies.*not true, nor a number of proxies/)
+  }
+  const fromEnv = await refused(async () => await loadConfig({ env: { COFL_HTTP_TRUST_PROXY: 'true' }, cwd: dir }))
+  assert.match(fromEnv.message, /http\.trustProxy is true \(from COFL_HTTP_TRUST_PROXY\)/)
+  assert.is((await refused(async () => await loadConfig({ env: { COFL_HTTP_TRUST_PROXY: '2' }, cwd: dir }))).key, 'http.trustProxy')
+  for (const [bad, why] of [['proxy.example.org', /expected an IP address, a CIDR range/], ['10.0.0.0/33', /prefix length is 0 to 32/], ['0.0.0.0/0', /that would trust anyone/], ['::/0', /that would trust anyone/], ['10.0.0.1/x', /prefix length/]] as const) {
+    const error = await refused(async () => await load(['127.0.0.1', bad]))
+    assert.is(error.key, 'http.trustProxy (item 1)', bad)
+    assert.match(error.message, why)
+    assert.ok(error.message.includes(JSON.stringify(bad)), error.message)
+  }
 })
 
 test('config/example-city.json is a valid configuration', async () => {

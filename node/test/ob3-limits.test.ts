@@ -18,6 +18,7 @@ import type { FastifyInstance } from 'fastify'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { buildApi } from '../src/http.js'
+import type { HttpLimits } from '../src/http.js'
 import { localNetwork } from '../src/network.js'
 import type { Network } from '../src/network.js'
 import { OB3_SCOPES } from '../src/ob3/constants.js'
@@ -34,8 +35,8 @@ const HOUR = 60 * 60_000
 
 interface Node { app: FastifyInstance, store: Store, base: string, port: number, clock: { now: number }, close: () => Promise<void> }
 
-/** A node of one whose OB 3.0 API runs on `clock` with `limits`. */
-async function startNode (limits: Ob3LimitsInit = {}): Promise<Node> {
+/** A node of one whose OB 3.0 API runs on `clock` with `limits` (and `http`: its server's options, trustProxy). */
+async function startNode (limits: Ob3LimitsInit = {}, http: HttpLimits = {}): Promise<Node> {
   const dir = await mkdtemp(join(tmpdir(), 'cofl-ob3-limits-'))
   const key = await generateKeyPair()
   const store = createMemoryStore()
@@ -43,7 +44,7 @@ async function startNode (limits: Ob3LimitsInit = {}): Promise<Node> {
   const network: Network = localNetwork({ key, store, directory: join(dir, 'network'), listen: [], bootstrap: [], trustRoots: [], federation: false })
   const service = createCityService({ key, name: 'Limits City', store, registry, network, log: () => {} })
   const clock = { now: Date.now() }
-  const app = buildApi({ service, adminToken: 'token', bodyLimit: 1 << 20, closing: () => false, ob3: { now: () => clock.now, limits } })
+  const app = buildApi({ service, adminToken: 'token', bodyLimit: 1 << 20, closing: () => false, http, ob3: { now: () => clock.now, limits } })
   const base = await app.listen({ host: '127.0.0.1', port: 0 })
   return {
     app, store, base, port: Number(new URL(base).port), clock,
@@ -231,6 +232,38 @@ test('rate limits of GET /authorize and /token per address (429 with Retry-After
     }
   } finally {
     await node.close()
+  }
+})
+
+test('behind a reverse proxy (http.trustProxy): each client\'s X-Forwarded-For address has its own quota; without it, or from an address not named, the header is ignored', async () => {
+  const rates = { register: { max: 2, timeWindowMs: 60_000 } }
+  const register = async (node: Node, forwardedFor?: string, from = '127.0.0.1'): Promise<number> =>
+    (await call(node, 'POST', `${API}/register`, { json: registration(), from, headers: forwardedFor !== undefined ? { 'x-forwarded-for': forwardedFor } : {} })).status
+  // The proxy on 127.0.0.1 forwards two clients.
+  const proxied = await startNode({ rates }, { trustProxy: ['127.0.0.1'] })
+  try {
+    assert.equal([await register(proxied, '203.0.113.1'), await register(proxied, '203.0.113.1'), await register(proxied, '203.0.113.1')], [201, 201, 429])
+    assert.equal([await register(proxied, '203.0.113.2'), await register(proxied, '203.0.113.2')], [201, 201], 'another client, its own quota')
+    // A client that sends its own X-Forwarded-For through the proxy: the proxy adds the address it
+    // saw, and only that one counts.
+    assert.is(await register(proxied, '198.51.100.7, 203.0.113.1'), 429)
+    // What a registration keeps counts against the client's address too (the per-address caps).
+    assert.is(await count(proxied, 'pendingclient!203.0.113.1!'), 2)
+    assert.is(await count(proxied, 'pendingclient!203.0.113.2!'), 2)
+    assert.is(await count(proxied, 'pendingclient!127.0.0.1!'), 0)
+    // From an address that is not the proxy's, the header is not believed.
+    assert.equal([await register(proxied, '203.0.113.3', '127.0.0.2'), await register(proxied, '203.0.113.4', '127.0.0.2'), await register(proxied, '203.0.113.5', '127.0.0.2')], [201, 201, 429])
+    assert.is(await count(proxied, 'pendingclient!127.0.0.2!'), 2)
+  } finally {
+    await proxied.close()
+  }
+  // Without trustProxy (the default): one quota for the connection's address, whatever the header says.
+  const direct = await startNode({ rates })
+  try {
+    assert.equal([await register(direct, '203.0.113.1'), await register(direct, '203.0.113.2'), await register(direct, '203.0.113.3')], [201, 201, 429])
+    assert.is(await count(direct, 'pendingclient!127.0.0.1!'), 2)
+  } finally {
+    await direct.close()
   }
 })
 

@@ -176,19 +176,36 @@ export interface AuthorizeParams {
   code_challenge_method?: string
 }
 
-/** Where the user agent goes after /authorize: the client's redirect_uri with code or error, and state. */
+/** Where the user agent goes after the learner answered: the client's redirect_uri with code or error, and state. */
 export interface Redirect { location: string }
+
+/**
+ * An error of a request to authorise found before the learner was asked (RFC 6749 4.1.2.1:
+ * `invalid_request`, `unsupported_response_type`, `invalid_scope`), for a known client and one of
+ * its registered redirect URIs. Not redirected: every client here registered itself (RFC 7591),
+ * so its redirect URI is anyone's site, and an automatic redirect would make this node an open
+ * redirector (RFC 9700 4.11.1). The routes answer 400 and offer `location` (the redirect URI
+ * with `error`, `error_description` and `state`) as a link the user may follow.
+ */
+export interface AuthorizationRefusal {
+  error: string
+  errorDescription: string
+  /** The client's redirect URI with the error, as a redirect would have named it. */
+  location: string
+}
 
 export interface AuthorizationServer {
   /** Registers a client for `address` (the caller's, normalised): refused beyond the caps of pending clients. */
   register: (metadata: Record<string, unknown>, address: string) => Promise<Record<string, unknown>>
   /**
    * Checks a request to authorise. Errors before the client and its redirect_uri are known throw
-   * (shown to the user, never redirected); later ones come back as a redirect with `error`. A
-   * request kept for the learner's answer counts against `address` (the caller's, normalised).
+   * (shown to the user, never redirected); later ones, still before any user interaction, come
+   * back as an AuthorizationRefusal: never redirected either (RFC 9700 4.11.1), the user is
+   * offered the way back to the client as a link. A request kept for the learner's answer counts
+   * against `address` (the caller's, normalised).
    */
-  startAuthorization: (params: AuthorizeParams, domain: string, address: string) => Promise<PendingAuthorization | Redirect>
-  /** The learner's answer: a presentation signed by `did` over the challenge, or a refusal. */
+  startAuthorization: (params: AuthorizeParams, domain: string, address: string) => Promise<PendingAuthorization | AuthorizationRefusal>
+  /** The learner's answer (a presentation signed by `did` over the challenge, or a refusal): redirected, the user acted. */
   completeAuthorization: (answer: { requestId: string, did?: string, presentation?: unknown, deny?: boolean }) => Promise<Redirect>
   token: (params: Record<string, string>, clientAuth: { clientId: string, secret: string } | null) => Promise<TokenResponse>
   revoke: (params: Record<string, string>, clientAuth: { clientId: string, secret: string } | null) => Promise<void>
@@ -528,7 +545,7 @@ export function createAuthorizationServer (init: AuthorizationServerInit): Autho
         grant_types: [...new Set(grantTypes as string[])],
         response_types: ['code']
       }
-      await perAddress(`client\n${address}`, async () => {
+      const expiresAt = await perAddress(`client\n${address}`, async () => {
         await ensureRoom('registrations not used yet', OAUTH_KEYS.pendingClientPrefix(address), limits.pendingClientsPerAddress, 'pendingclient!', limits.pendingClients)
         // Pending until its first code is redeemed; unknown, then swept, if that never happens.
         const expiresAt = now() + limits.pendingClientTtlMs
@@ -546,8 +563,11 @@ export function createAuthorizationServer (init: AuthorizationServerInit): Autho
           .put(oauth, OAUTH_KEYS.client(clientId), record)
           .put(oauth, OAUTH_KEYS.pendingClient(address, clientId), { clientId, expiresAt })
           .write()
+        return expiresAt
       })
-      return { client_id: clientId, client_secret: clientSecret, client_id_issued_at: issuedAt, client_secret_expires_at: 0, ...description }
+      // RFC 7591 3.2.1: when the secret expires, in seconds since the epoch (0 would say never). A
+      // registration never used expires; one that redeems a code is kept (and its secret with it).
+      return { client_id: clientId, client_secret: clientSecret, client_id_issued_at: issuedAt, client_secret_expires_at: Math.floor(expiresAt / 1000), ...description }
     },
 
     async startAuthorization (params, domain, address) {
@@ -559,7 +579,8 @@ export function createAuthorizationServer (init: AuthorizationServerInit): Autho
         throw new Ob3Error(Ob3ErrorCode.CLIENT, 'redirect_uri is missing or is not one this client registered (exact match)', { status: 400, oauthError: 'invalid_request' })
       }
       const state = params.state
-      const fail = (error: string, description: string): Redirect => redirect(redirectUri, { error, error_description: description, state })
+      const fail = (error: string, description: string): AuthorizationRefusal =>
+        ({ error, errorDescription: description, location: redirect(redirectUri, { error, error_description: description, state }).location })
       if (state !== undefined && (typeof state !== 'string' || state.length > OB3_MAX_METADATA_LENGTH)) return fail('invalid_request', 'state is too long')
       if (params.response_type !== 'code') return fail('unsupported_response_type', 'response_type must be code')
       if (typeof params.code_challenge !== 'string' || params.code_challenge === '') return fail('invalid_request', 'PKCE is required: send code_challenge and code_challenge_method=S256')

@@ -20,7 +20,7 @@ import {
 import type { Ob3LimitsInit, Ob3RateLimit } from './constants.js'
 import { POLICY_TEXT, serviceDescription } from './discovery.js'
 import { createAuthorizationServer } from './oauth.js'
-import type { AuthorizationServer, Grant, PendingAuthorization } from './oauth.js'
+import type { AuthorizationRefusal, AuthorizationServer, Grant, PendingAuthorization } from './oauth.js'
 import { createResources } from './resources.js'
 
 /**
@@ -132,6 +132,30 @@ function consentPage (pending: PendingAuthorization): string {
 <p><label>The signed presentation (JSON)<br><textarea name="presentation" rows="12" cols="80"></textarea></label></p>
 <p><button name="decision" value="allow">Allow</button> <button name="decision" value="deny">Deny</button></p>
 </form>
+</body></html>
+`
+}
+
+/** The origin of a URL (a registered redirect URI is https, or http on a loopback host: it has one). */
+function originOf (uri: string): string {
+  const url = new URL(uri)
+  return url.origin !== 'null' ? url.origin : `${url.protocol}${url.host}`
+}
+
+/**
+ * The page of an error of GET /authorize found before the learner was asked (RFC 9700 4.11.1):
+ * no redirect, but the way back to the client, with the error, as a link the user may follow,
+ * and where it leads.
+ */
+function refusalPage (refusal: AuthorizationRefusal): string {
+  const origin = originOf(refusal.location)
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>This request to authorise is refused</title></head>
+<body>
+<h1>This request to authorise is refused</h1>
+<p>The application that sent you here asked for something this node does not allow, so nothing was shared with it:</p>
+<p><code>${escapeHtml(refusal.error)}</code>: ${escapeHtml(refusal.errorDescription)}</p>
+<p>You may go back to the application, at <strong>${escapeHtml(origin)}</strong>, telling it about the error: <a href="${escapeHtml(refusal.location)}" rel="noreferrer">back to ${escapeHtml(origin)}</a>. Follow this link only if you know that site.</p>
 </body></html>
 `
 }
@@ -260,6 +284,13 @@ export function createOb3Routes (init: Ob3RoutesInit = {}): (app: FastifyInstanc
       if (isForm(request)) throw new Ob3Error(ApiErrorCode.UNSUPPORTED_MEDIA_TYPE, 'send the body as application/json', { status: 415, oauthError: 'invalid_request' })
     }
 
+    /** An HTML page of /authorize: never framed, nothing loaded, no form posted elsewhere. */
+    const htmlPage = async (reply: FastifyReply, html: string): Promise<FastifyReply> => await reply
+      .header('x-frame-options', 'DENY')
+      .header('content-security-policy', "default-src 'none'; form-action 'self'; frame-ancestors 'none'")
+      .type('text/html; charset=utf-8')
+      .send(html)
+
     const knownPaths = new Map<string, string[]>()
     const style = (s: Style): { config: { ob3: Style } } => ({ config: { ob3: s } })
 
@@ -316,8 +347,9 @@ export function createOb3Routes (init: Ob3RoutesInit = {}): (app: FastifyInstanc
         return await reply.status(201).header('cache-control', 'no-store').send(await auth.register(request.body as Record<string, unknown>, sourceAddress(request)))
       })
 
-      // Authorisation endpoint: GET shows the request (HTML, or JSON for a client without a browser);
-      // POST takes the learner's signed presentation (or refusal) and redirects with the code.
+      // Authorisation endpoint: GET shows the request (HTML, or JSON for a client without a browser),
+      // or its error (400, never redirected: RFC 9700 4.11.1); POST takes the learner's signed
+      // presentation (or refusal) and redirects with the code (or access_denied): the learner acted.
       const authorizeParams = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method'] as const
       route('GET', '/authorize')
       api.get('/authorize', limited(limits.rates.authorize), async (request, reply) => {
@@ -325,18 +357,24 @@ export function createOb3Routes (init: Ob3RoutesInit = {}): (app: FastifyInstanc
         const domain = baseUrl(request)
         const result = await auth.startAuthorization(params, domain, sourceAddress(request))
         void reply.header('cache-control', 'no-store')
-        if ('location' in result) return await reply.redirect(result.location, 302)
         const accept = request.headers.accept ?? ''
-        if (accept.includes('application/json') && !accept.includes('text/html')) {
+        const json = accept.includes('application/json') && !accept.includes('text/html')
+        // An error before the learner was asked: 400, never a redirect (RFC 9700 4.11.1: every
+        // client registered itself, its redirect URI is anyone's site); the way back is offered.
+        if ('error' in result) {
+          if (json) {
+            return await reply.status(400).send({
+              error: result.error, error_description: result.errorDescription, code: Ob3ErrorCode.REQUEST, redirect_uri_with_error: result.location
+            })
+          }
+          return await htmlPage(reply.status(400), refusalPage(result))
+        }
+        if (json) {
           return await reply.send({
             request_id: result.requestId, challenge: result.challenge, domain: result.domain, client: result.client, scope: result.scope.join(' '), expires_at: result.expiresAt
           })
         }
-        return await reply
-          .header('x-frame-options', 'DENY')
-          .header('content-security-policy', "default-src 'none'; form-action 'self'; frame-ancestors 'none'")
-          .type('text/html; charset=utf-8')
-          .send(consentPage(result))
+        return await htmlPage(reply, consentPage(result))
       })
       route('POST', '/authorize')
       api.post('/authorize', { ...limited(limits.rates.authorizeAnswer), bodyLimit: OB3_AUTHORIZE_BODY_BYTES }, async (request, reply) => {

@@ -140,14 +140,15 @@ function describe (error: ErrorObject): string {
 }
 
 function readableErrors (errors: readonly ErrorObject[]): string[] {
-  const out: string[] = []
+  // A Set: a document with thousands of wrong values has thousands of errors, many alike.
+  const unique = new Set<string>()
   for (const error of errors) {
     // A failed `contains` also reports why each item did not match; the `contains` error itself
     // says what was wanted, which is what a person needs.
     if (error.schemaPath.includes('/contains/')) continue
-    const text = describe(error)
-    if (!out.includes(text)) out.push(text)
+    unique.add(describe(error))
   }
+  const out = [...unique]
   if (out.length > MAX_SCHEMA_ERRORS) {
     const more = out.length - MAX_SCHEMA_ERRORS
     out.length = MAX_SCHEMA_ERRORS

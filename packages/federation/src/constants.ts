@@ -255,6 +255,19 @@ export const UNTRUSTED_MAX_DOCUMENTS = 100
 export const UNTRUSTED_MAX_BYTES = 1024 * 1024
 
 /**
+ * What all the issuers that this node does not trust may have stored here together: the quota
+ * above bounds one identity, this bounds any number of them (fresh did:keys cost nothing). Past
+ * either, documents of untrusted issuers that are new here are ignored (not stored, not relayed;
+ * nobody penalised: an honest peer may relay them), before their blocks are fetched; a new version
+ * of a document held passes unless it adds to the total. Trusted issuers' documents are never
+ * refused by it, and stop counting once a trust root reaches their issuer. Derived on start from
+ * each issuer's usage (USAGE_KEY_PREFIX) and the trust graph. FederationInit.untrustedCap
+ * overrides them.
+ */
+export const UNTRUSTED_CAP_DOCUMENTS = 2000
+export const UNTRUSTED_CAP_BYTES = 32 * 1024 * 1024
+
+/**
  * How long the set of trusted issuers (trust roots and the chains of endorsements from them) is
  * reused before it is read from the store again; an endorsement stored here renews it at once.
  */

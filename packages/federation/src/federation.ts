@@ -44,7 +44,7 @@ import type { DialKind, Kind } from './constants.js'
 import { createDialPolicy, decodeKnownPeer, encodeKnownPeer, transportAddress } from './dialling.js'
 import type { DialPolicy, KnownPeer } from './dialling.js'
 import { idOfKey } from './claims.js'
-import { UNTRUSTED_MAX_BYTES, UNTRUSTED_MAX_DOCUMENTS } from './constants.js'
+import { UNTRUSTED_CAP_BYTES, UNTRUSTED_CAP_DOCUMENTS, UNTRUSTED_MAX_BYTES, UNTRUSTED_MAX_DOCUMENTS } from './constants.js'
 import { blockMatches, checkDocument, decodeDocument, documentBlock, documentFacts, idOwner } from './documents.js'
 import { FederationConfigError, MessageTooLargeError, NotStartedError, PublishError } from './errors.js'
 import { decodeFrame, readFrame, writeFrame } from './stream.js'
@@ -116,6 +116,13 @@ export interface FederationInit {
    * UNTRUSTED_MAX_DOCUMENTS, UNTRUSTED_MAX_BYTES.
    */
   untrustedQuota?: { documents?: number, bytes?: number }
+  /**
+   * The most that all the issuers this node does not trust may have stored here together (documents
+   * of all kinds, their bytes): a quota bounds one identity, the cap their number. Past it, their
+   * documents that are new here are ignored until their issuers are trusted. Default
+   * UNTRUSTED_CAP_DOCUMENTS, UNTRUSTED_CAP_BYTES.
+   */
+  untrustedCap?: { documents?: number, bytes?: number }
 }
 
 /** What `FederationInit.validateContent` says of a document. */
@@ -150,6 +157,8 @@ export interface Federation {
   trust(issuer: string): Promise<TrustResult>
   /** Every issuer this node trusts: its DID, its trust roots, and those a chain of endorsements from one reaches. */
   trustedIssuers(): Promise<ReadonlySet<string>>
+  /** What the issuers this node does not trust have stored here together (documents, bytes): `untrustedCap` bounds it. */
+  untrustedUsage(): Promise<{ documents: number, bytes: number }>
   /** Runs anti-entropy sync with every connected peer now (or with `peerId`). */
   syncNow(options?: { peerId?: string }): Promise<SyncSummary>
   /** Dials a multiaddr (with /p2p/), whatever `allowDial` says (the caller named it). */
@@ -196,6 +205,7 @@ interface Config {
   maxTrustHops: number
   validateContent: ContentValidator | undefined
   untrustedQuota: Quota
+  untrustedCap: Quota
 }
 
 /** An ingest's verdict; `fault`: a refusal that no honest node can cause (past the cost bound, a block not matching its CID). */
@@ -280,6 +290,10 @@ function configure (init: FederationInit): Config {
     untrustedQuota: {
       documents: positiveInteger('untrustedQuota.documents', init.untrustedQuota?.documents, UNTRUSTED_MAX_DOCUMENTS, 0, 1e9),
       bytes: positiveInteger('untrustedQuota.bytes', init.untrustedQuota?.bytes, UNTRUSTED_MAX_BYTES, 0, Number.MAX_SAFE_INTEGER)
+    },
+    untrustedCap: {
+      documents: positiveInteger('untrustedCap.documents', init.untrustedCap?.documents, UNTRUSTED_CAP_DOCUMENTS, 0, 1e9),
+      bytes: positiveInteger('untrustedCap.bytes', init.untrustedCap?.bytes, UNTRUSTED_CAP_BYTES, 0, Number.MAX_SAFE_INTEGER)
     }
   }
 }
@@ -366,6 +380,7 @@ class FederationNode implements Federation {
       roots: config.trustRoots,
       maxHops: config.maxTrustHops,
       quota: config.untrustedQuota,
+      cap: config.untrustedCap,
       lock: async (kind, id, task) => await this.lock(`${kind}\u0000${id}`, task)
     })
     this.policy = createDialPolicy(config.allowDial, config.bootstrap)
@@ -799,7 +814,8 @@ class FederationNode implements Federation {
       const header = await this.validateAnnouncement(bytes, options.topic != null ? { topic: options.topic } : {})
       if (header.verdict !== 'accept' || header.announcement == null) return header
       const a = header.announcement
-      // An untrusted issuer at its quota: Ignore before its block is fetched or its proof checked (holdings.ts).
+      // An untrusted issuer at its quota, or the untrusted issuers together at their cap: Ignore
+      // before the block is fetched or the proof checked (holdings.ts). Nobody's fault: an honest peer may relay it.
       const full = await this.holdings.full(a.kind, a.id, a.issuer)
       if (full != null) return { verdict: 'ignore', reason: full, announcement: a }
       return await ticket.run(async (dropped) => {
@@ -854,8 +870,8 @@ class FederationNode implements Federation {
 
   /**
    * Stores a checked document unless a version as new is held meanwhile, or its issuer is not
-   * trusted and over its quota (Ignore: holdings.ts): block, pin, header, store (its slot among the
-   * other issuers' documents with the same id).
+   * trusted and over its quota or the untrusted issuers' cap (Ignore: holdings.ts): block, pin,
+   * header, store (its slot among the other issuers' documents with the same id).
    */
   private async commit (kind: Kind, id: string, issuer: string, sequence: number, cidString: string, header: Uint8Array, block: Uint8Array, document: Record<string, unknown>): Promise<HeaderVerdict> {
     return await this.lock(`${kind}\u0000${id}`, async () => {
@@ -1024,6 +1040,10 @@ class FederationNode implements Federation {
 
   async trustedIssuers (): Promise<ReadonlySet<string>> {
     return await this.holdings.trustedIssuers()
+  }
+
+  async untrustedUsage (): Promise<{ documents: number, bytes: number }> {
+    return await this.holdings.untrustedUsage()
   }
 
   /** On start, before any document comes in: holdings.ts's clean-up of what no node accepts now. Never fails the start. */

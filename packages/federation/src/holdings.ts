@@ -1,10 +1,11 @@
 /**
  * What a node holds, per (issuer, id): where each issuer's document is kept in the store (claims.ts),
  * which one an id resolves to, how much each issuer that no trust root reaches may keep here
- * (quotas), and the clean-up on start of documents that no node accepts any longer (another DID's
- * status list or aggregate id, stored by an older version). The federation node calls it under
- * its lock of each (kind, id); every write for one document (its slot, the slots of the other
- * claims of its id, the issuer's usage, the mark of a contested id) goes in one batch.
+ * (quotas) and all of them together (the cap), and the clean-up on start of documents that no
+ * node accepts any longer (another DID's status list or aggregate id, stored by an older version).
+ * The federation node calls it under its lock of each (kind, id); every write for one document (its
+ * slot, the slots of the other claims of its id, the issuer's usage, the mark of a contested id)
+ * goes in one batch.
  */
 import * as dagJson from '@ipld/dag-json'
 import { logger } from '@libp2p/logger'
@@ -20,7 +21,7 @@ const log = logger('cofl:federation:holdings')
 /** What one issuer has stored here: documents (of all kinds) and their bytes. */
 export interface Usage { documents: number, bytes: number }
 
-/** The most one untrusted issuer may have stored here. */
+/** The most one untrusted issuer may have stored here; also the most all of them together may (the cap). */
 export interface Quota { documents: number, bytes: number }
 
 export interface HoldingsInit {
@@ -31,6 +32,8 @@ export interface HoldingsInit {
   roots: ReadonlySet<string>
   maxHops: number
   quota: Quota
+  /** The most all untrusted issuers together may have stored here. */
+  cap: Quota
   /** Runs `task` under the node's lock of (kind, id). */
   lock: <T>(kind: Kind, id: string, task: () => Promise<T>) => Promise<T>
 }
@@ -47,14 +50,15 @@ export interface Holdings {
   bySlot: (kind: Kind, key: string) => Promise<StoredDocument | undefined>
   /**
    * Why a new document of `issuer` with this id will not be stored, before it is fetched or
-   * checked: the issuer is not trusted and has its quota of documents or bytes stored already.
-   * Undefined when it may be (a new version of a document it has may always be tried: admit decides).
+   * checked: the issuer is not trusted and has its quota of documents or bytes stored already, or
+   * the untrusted issuers together fill the cap. Undefined when it may be (a new version of a
+   * document it has may always be tried: admit decides).
    */
   full: (kind: Kind, id: string, issuer: string) => Promise<string | undefined>
   /**
    * Whether a checked document may be stored (call under the lock of its kind and id): not when a
-   * version as new is held, nor when its issuer is not trusted and would go over its quota; else
-   * its usage is reserved.
+   * version as new is held, nor when its issuer is not trusted and would go over its quota or take
+   * the untrusted issuers' total over the cap; else its usage is reserved.
    */
   admit: (stored: StoredDocument, bytes: number) => Promise<Admission>
   /**
@@ -72,6 +76,8 @@ export interface Holdings {
   open: () => Promise<StoredDocument[]>
   /** Waits for a resolution under way. */
   settled: () => Promise<void>
+  /** What the issuers this node does not trust have stored here together now (the cap bounds it). */
+  untrustedUsage: () => Promise<Usage>
 }
 
 function collectionOf (store: Store, kind: Kind): Collection<StoredDocument> {
@@ -97,9 +103,17 @@ export function documentBytes (document: Record<string, unknown>): number {
 }
 
 export function createHoldings (init: HoldingsInit): Holdings {
-  const { store, self, roots, maxHops, quota, lock } = init
+  const { store, self, roots, maxHops, quota, cap, lock } = init
   let trust: { at: number, issuers: Promise<Map<string, string[]>> } | undefined
-  const usages = new Map<string, Promise<Usage>>()
+  /**
+   * Every issuer's usage, read from `meta` once (loaded): an issuer that is not in it has nothing
+   * stored here. Issuers whose documents were only looked at (full) are not added: a flood of
+   * throw-away DIDs leaves nothing behind.
+   */
+  const usages = new Map<string, Usage>()
+  let loaded: Promise<void> | undefined
+  /** The untrusted issuers' usage together: the sum over `usages` of the issuers not in `trusted` (a trust map). */
+  let untrusted: { trusted: ReadonlyMap<string, unknown>, documents: number, bytes: number } | undefined
   let resolving: Promise<void> = Promise.resolve()
   let again = false
 
@@ -113,14 +127,57 @@ export function createHoldings (init: HoldingsInit): Holdings {
     return await trust.issuers
   }
 
-  async function usage (issuer: string): Promise<Usage> {
-    let held = usages.get(issuer)
-    if (held == null) {
-      held = store.meta.get(usageKey(issuer)).then((value) => isUsage(value) ? { ...value } : { documents: 0, bytes: 0 })
-      usages.set(issuer, held)
-      held.catch(() => { usages.delete(issuer) })
+  /** Reads every issuer's usage from `meta` (once; again after the upgrade rewrote them). */
+  async function load (): Promise<void> {
+    const read = new Map<string, Usage>()
+    for await (const [key, value] of store.meta.entries({ prefix: USAGE_KEY_PREFIX })) {
+      if (isUsage(value)) read.set(key.slice(USAGE_KEY_PREFIX.length), { documents: value.documents, bytes: value.bytes })
     }
-    return await held
+    usages.clear()
+    for (const [issuer, u] of read) usages.set(issuer, u)
+    untrusted = undefined
+  }
+
+  async function ready (): Promise<void> {
+    if (loaded == null) {
+      const loading = load()
+      loaded = loading
+      loading.catch(() => { if (loaded === loading) loaded = undefined })
+    }
+    await loaded
+  }
+
+  /** An issuer's usage (after `ready`); nothing stored: zeros, not kept. */
+  function usageOf (issuer: string): Usage {
+    return usages.get(issuer) ?? { documents: 0, bytes: 0 }
+  }
+
+  /** The untrusted issuers' usage together under this trust map (after `ready`); summed again when the map is a new one. */
+  function untrustedTotal (trusted: ReadonlyMap<string, unknown>): { documents: number, bytes: number } {
+    if (untrusted?.trusted !== trusted) {
+      let documents = 0
+      let bytes = 0
+      for (const [issuer, u] of usages) {
+        if (trusted.has(issuer)) continue
+        documents += u.documents
+        bytes += u.bytes
+      }
+      untrusted = { trusted, documents, bytes }
+    }
+    return untrusted
+  }
+
+  /** Adds to an issuer's usage, and to the untrusted total when the issuer is not trusted under the map that total is for. */
+  function add (issuer: string, documents: number, bytes: number): void {
+    const u = usages.get(issuer) ?? { documents: 0, bytes: 0 }
+    u.documents += documents
+    u.bytes += bytes
+    if (u.documents === 0 && u.bytes === 0) usages.delete(issuer)
+    else usages.set(issuer, u)
+    if (untrusted != null && !untrusted.trusted.has(issuer)) {
+      untrusted.documents += documents
+      untrusted.bytes += bytes
+    }
   }
 
   /** The claims of an id, and which of them is under the key `id` now. */
@@ -150,6 +207,10 @@ export function createHoldings (init: HoldingsInit): Holdings {
 
   function overQuota (issuer: string, u: Usage): string {
     return `${issuer} is not trusted here and has ${u.documents} documents (${u.bytes} bytes) stored: its quota is ${quota.documents} documents, ${quota.bytes} bytes`
+  }
+
+  function overCap (issuer: string, total: Usage): string {
+    return `${issuer} is not trusted here, and the issuers not trusted here have ${total.documents} documents (${total.bytes} bytes) stored together: their cap is ${cap.documents} documents, ${cap.bytes} bytes`
   }
 
   async function context (): Promise<{ self: string, trusted: (issuer: string) => boolean }> {
@@ -227,7 +288,6 @@ export function createHoldings (init: HoldingsInit): Holdings {
     for (const [issuer, u] of counted) batch.put(store.meta, usageKey(issuer), u)
     batch.put(store.meta, HOLDINGS_VERSION_KEY, HOLDINGS_VERSION)
     await batch.write()
-    usages.clear()
     return removed
   }
 
@@ -241,11 +301,16 @@ export function createHoldings (init: HoldingsInit): Holdings {
     },
 
     async full (kind, id, issuer) {
-      if ((await trustMap()).has(issuer)) return undefined
-      const u = await usage(issuer)
-      if (u.documents < quota.documents && u.bytes < quota.bytes) return undefined
+      await ready()
+      const trusted = await trustMap()
+      if (trusted.has(issuer)) return undefined
+      const u = usageOf(issuer)
+      const total = untrustedTotal(trusted)
+      const quotaFull = u.documents >= quota.documents || u.bytes >= quota.bytes
+      const capFull = total.documents >= cap.documents || total.bytes >= cap.bytes
+      if (!quotaFull && !capFull) return undefined
       if (await claimOf(collectionOf(store, kind), id, issuer) != null) return undefined
-      return overQuota(issuer, u)
+      return quotaFull ? overQuota(issuer, u) : overCap(issuer, { ...total })
     },
 
     async admit (stored, bytes) {
@@ -253,25 +318,33 @@ export function createHoldings (init: HoldingsInit): Holdings {
       const collection = collectionOf(store, kind)
       const previous = await claimOf(collection, id, issuer)
       if (previous != null && previous.sequence >= stored.sequence) return { admitted: false, reason: `sequence ${stored.sequence} is not newer than the held ${previous.sequence}` }
-      const trusted = (await trustMap()).has(issuer)
-      const u = await usage(issuer)
       const previousBytes = previous != null ? documentBytes(previous.document) : 0
+      await ready()
+      const map = await trustMap()
+      const trusted = map.has(issuer)
+      const u = usageOf(issuer)
       const documents = previous == null ? 1 : 0
       const delta = bytes - previousBytes
-      // Decided and counted with no await in between: concurrent documents of one issuer cannot both pass.
+      // Decided and counted with no await in between: concurrent documents (of one issuer, or of
+      // many untrusted ones) cannot both pass.
       if (!trusted && (u.documents + documents > quota.documents || u.bytes + delta > quota.bytes)) {
         return { admitted: false, reason: overQuota(issuer, u) }
       }
-      u.documents += documents
-      u.bytes += delta
+      if (!trusted) {
+        // The cap: only what adds to the total is refused (a new version no larger always passes).
+        const total = untrustedTotal(map)
+        if ((documents > 0 && total.documents + documents > cap.documents) || (delta > 0 && total.bytes + delta > cap.bytes)) {
+          return { admitted: false, reason: overCap(issuer, { ...total }) }
+        }
+      }
+      add(issuer, documents, delta)
       let released = false
       return {
         admitted: true,
         release: () => {
           if (released) return
           released = true
-          u.documents -= documents
-          u.bytes -= delta
+          add(issuer, -documents, -delta)
         }
       }
     },
@@ -286,7 +359,8 @@ export function createHoldings (init: HoldingsInit): Holdings {
       const batch = store.batch()
       for (const key of dels) batch.del(collection, key)
       for (const [key, value] of puts) batch.put(collection, key, value)
-      batch.put(store.meta, usageKey(issuer), { ...(await usage(issuer)) })
+      await ready()
+      batch.put(store.meta, usageKey(issuer), { ...usageOf(issuer) })
       if (after.length >= 2) batch.put(store.meta, contestedKey(kind, id), true)
       await batch.write()
       // Only a trusted issuer's endorsement can make another issuer trusted.
@@ -297,11 +371,20 @@ export function createHoldings (init: HoldingsInit): Holdings {
 
     async open () {
       const removed = await upgrade()
+      // Every issuer's usage, as the store has it now (also after a restart of this node): the quotas and the cap start from it.
+      loaded = undefined
+      await ready()
       await resolveContested()
       return removed
     },
 
-    settled: async () => { await resolving }
+    settled: async () => { await resolving },
+
+    async untrustedUsage () {
+      await ready()
+      const { documents, bytes } = untrustedTotal(await trustMap())
+      return { documents, bytes }
+    }
   }
 }
 

@@ -11,9 +11,10 @@
  */
 
 /**
- * `passed`, `failed`; `skipped` when the check does not apply (no status entry; the status of a
- * credential whose signature does not hold); `indeterminate` when it applies and could not be
- * made here (the reason says why).
+ * `passed`, `failed`; `skipped` when the check does not apply or is not worth making (no status
+ * entry; the status of a credential whose signature does not hold; the proof and status of an
+ * OB 3.0 credential that fails its schema, whose signature is then not computed);
+ * `indeterminate` when it applies and could not be made here (the reason says why).
  */
 export type CheckOutcome = 'passed' | 'failed' | 'skipped' | 'indeterminate'
 

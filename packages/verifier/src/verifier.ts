@@ -4,7 +4,10 @@
  * signature with challenge and domain, the holder bound to every credential's subject, and every
  * credential inside through the same pipeline. Never throws on untrusted input: every check is
  * run that can be, and the report says what passed, what failed, what could not be checked here,
- * and why; its verdict is valid, invalid or indeterminate ("cannot be checked here").
+ * and why; its verdict is valid, invalid or indeterminate ("cannot be checked here"). One
+ * exception: the proof (JSON-LD canonicalisation, whose cost grows with the structure) of a
+ * credential that fails the OB 3.0 schema is not computed, its verdict already being invalid:
+ * proof and status are reported skipped, the dates are still checked.
  */
 import {
   checkCredentialDataModel, checkPresentationDataModel, createVerificationLoader, CREDENTIALS_V1_CONTEXT, validateSchema,
@@ -302,6 +305,7 @@ export function createVerifier (init: VerifierInit = {}): Verifier {
 
     // 2. The OB 3.0 JSON Schema.
     const kind = schemaKind(types)
+    let schemaFailed = false
     if (kind == null) {
       report.checks.push(check('schema', 'skipped', 'not an Open Badges credential: no OB 3.0 schema applies'))
     } else if (firstContext(credential) === CREDENTIALS_V1_CONTEXT) {
@@ -315,15 +319,25 @@ export function createVerifier (init: VerifierInit = {}): Verifier {
       report.checks.push(result.valid
         ? check('schema', 'passed', `valid ${kind}`)
         : check('schema', 'failed', `not a valid ${kind}: ${result.errors.slice(0, 5).join('; ')}${result.errors.length > 5 ? ` (and ${result.errors.length - 5} more)` : ''}`, 'COFL_ERR_SCHEMA'))
+      schemaFailed = !result.valid
     }
 
-    // 3. The issuer's proof, by a key bound to the issuer.
-    const proof = await verifyCredentialProof(credential, { documentLoader })
-    report.checks.push(proofCheck(proof, issuer ?? 'the issuer'))
-    report.warnings.push(...proof.warnings)
+    // 3. The issuer's proof, by a key bound to the issuer. Not for a credential the schema refused:
+    // it is invalid whatever its signature says, and the signature's cost (JSON-LD expansion and
+    // canonicalisation) grows with the structure, which a schema-failing payload chooses freely.
+    let proof: ProofOutcome | undefined
+    if (schemaFailed) {
+      report.checks.push(check('proof', 'skipped', 'not checked: the credential does not match the OB 3.0 schema, so its signature is not computed'))
+    } else {
+      proof = await verifyCredentialProof(credential, { documentLoader })
+      report.checks.push(proofCheck(proof, issuer ?? 'the issuer'))
+      report.warnings.push(...proof.warnings)
+    }
 
     // 4. Status, only for a credential whose signature holds (its status entry is signed data).
-    if (proof.verified) {
+    if (proof == null) {
+      report.checks.push(check('status', 'skipped', 'not checked: the credential does not match the OB 3.0 schema, so its signature, and with it the status entry, is not checked'))
+    } else if (proof.verified) {
       report.checks.push(await statusCheck(credential, issuer, at, report.warnings))
     } else if (proof.indeterminate) {
       report.checks.push(check('status', 'skipped', 'not checked: the signature cannot be checked here, so the status entry cannot be trusted'))
@@ -335,7 +349,7 @@ export function createVerifier (init: VerifierInit = {}): Verifier {
     report.checks.push(dateCheck(credential, at))
 
     // The issuer's trust, for a credential whose signature holds (reported apart from validity).
-    if (init.trust != null && proof.verified && issuer != null) {
+    if (init.trust != null && proof?.verified === true && issuer != null) {
       try {
         report.trust = await init.trust(issuer)
       } catch (err) {

@@ -3,8 +3,8 @@
 // from @cofl/identity, a status registry from @cofl/status, signatures from @cofl/credentials.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { signCredential } from '@cofl/credentials'
-import type { VerifiableCredential } from '@cofl/credentials'
+import { createVerificationLoader, signCredential } from '@cofl/credentials'
+import type { DocumentLoader, VerifiableCredential } from '@cofl/credentials'
 import { generateKeyPair } from '@cofl/identity'
 import type { KeyPair } from '@cofl/identity'
 import { openStatusRegistry } from '@cofl/status'
@@ -99,6 +99,34 @@ test('a context that is not bundled: the proof cannot be checked here, no fetch'
   assertCheck(report, 'proof', 'indeterminate', 'COFL_ERR_CONTEXT_NOT_BUNDLED', /"https:\/\/contexts\.example\/unknown\/v1" cannot be loaded offline: it is not a bundled JSON-LD context/)
   assert.is(report.verified, false)
   assert.is(report.verdict, 'indeterminate')
+})
+
+test('a credential that fails the OB 3.0 schema: invalid, its signature not computed (no key or context looked up), its dates still checked', async () => {
+  const base = createVerificationLoader()
+  let loads = 0
+  const documentLoader: DocumentLoader = async (url) => { loads++; return await base(url) }
+  const counting = createVerifier({ documentLoader })
+  // The counting loader is asked when a signature is computed (the issuer's did:key at least).
+  assertCheck(await counting.verify(valid), 'proof', 'passed')
+  assert.ok(loads > 0, 'the loader counts the proof check of a valid credential')
+  // Wide: thousands of alignments without the targetUrl the schema requires (every term defined,
+  // so that computing the signature would canonicalise all of them).
+  const alignment = Array.from({ length: 2000 }, (_, i) => ({ type: ['Alignment'], targetName: `skill ${i}` }))
+  const wide = tampered(valid, (c) => { c.credentialSubject.achievement.alignment = alignment })
+  const expired = tampered(wide, (c) => { c.validUntil = new Date(Date.now() - DAY).toISOString() })
+  for (const [what, credential] of [['wide', wide], ['wide and expired', expired]] as const) {
+    loads = 0
+    const report = await noThrow(what, async () => await counting.verify(credential))
+    assertCheck(report, 'schema', 'failed', 'COFL_ERR_SCHEMA', /targetUrl/)
+    assertCheck(report, 'proof', 'skipped', undefined, /^not checked: the credential does not match the OB 3\.0 schema, so its signature is not computed$/)
+    assertCheck(report, 'status', 'skipped', undefined, /does not match the OB 3\.0 schema/)
+    assert.is(report.verdict, 'invalid', what)
+    assert.is(report.verified, false, what)
+    assert.is(loads, 0, `${what}: the document loader was asked ${loads} times`)
+  }
+  assertCheck(await counting.verify(wide), 'validity', 'passed')
+  assertCheck(await counting.verify(expired), 'validity', 'failed', 'COFL_ERR_EXPIRED', /^expired on/)
+  assert.equal(failedChecks(await counting.verify(expired)), ['schema', 'validity'])
 })
 
 test('a credential without proof', async () => {

@@ -227,7 +227,9 @@ function trustBlock (report: Report, facts: CredentialFacts, context: ReportCont
       ? 'This node has no trust network to ask (it runs without the federation).'
       : proof === 'indeterminate'
         ? 'Not asked: the signature cannot be checked here, so who issued this is not known.'
-        : 'Not asked: the signature does not hold, so who issued this cannot be known.'))
+        : proof === 'skipped'
+          ? 'Not asked: the signature was not checked (the badge is not in the Open Badges 3.0 form), so who issued this is not known.'
+          : 'Not asked: the signature does not hold, so who issued this cannot be known.'))
   } else {
     parts.push(h('p', { class: `trust ${trust.trusted ? 'ok' : 'warn'}` },
       h('strong', {}, trust.trusted ? 'Trusted. ' : 'Not trusted. '), trust.reason))
@@ -294,9 +296,11 @@ function credentialSection (report: Report, document: unknown, context: ReportCo
     readable ? h(level === 2 ? 'h3' : 'h4', {}, 'What the badge says') : null,
     readable && checkOf(report, 'proof')?.outcome === 'indeterminate'
       ? h('p', { class: 'caution unknown' }, 'Its signature cannot be checked here, so none of what follows is verified: who issued it, and what it says, are only what it claims.')
-      : readable && checkOf(report, 'proof')?.outcome !== 'passed'
-        ? h('p', { class: 'caution bad' }, 'Its signature does not hold, so none of what follows can be relied on: anyone could have written it.')
-        : null,
+      : readable && checkOf(report, 'proof')?.outcome === 'skipped'
+        ? h('p', { class: 'caution bad' }, 'It is not in the Open Badges 3.0 form, so its signature was not checked: none of what follows can be relied on.')
+        : readable && checkOf(report, 'proof')?.outcome !== 'passed'
+          ? h('p', { class: 'caution bad' }, 'Its signature does not hold, so none of what follows can be relied on: anyone could have written it.')
+          : null,
     readable ? detailsList(report, facts, context) : null,
     readable ? trustBlock(report, facts, context, sub) : null,
     checksTable(report, label != null ? `The checks of ${label.charAt(0).toLowerCase()}${label.slice(1)}` : 'Each check'),
