@@ -14,90 +14,21 @@
 // and the pages as `no-cache` with an ETag, so a new build reaches browsers at once. Nothing is
 // fetched at run time. Run by `npm run build` (and so by `npm ci`) and before the browser tests.
 //
-// Node built-ins. A package entry a page imports may also hold Node-only modules that the page
-// never reaches (@cofl/verifier's worker pool, @cofl/credentials' schema files); esbuild resolves
-// every import before it drops the unused modules, so `node:*` imports are marked external here,
-// and a built-in that is still imported by a bundle afterwards fails the build, naming the bundle
-// and the modules that import it. A package that needs a browser path for a module it does use
-// declares it in its package.json `browser` field (@cofl/credentials: fastverify; @cofl/wallet:
-// zlib), which esbuild applies for `platform: 'browser'`.
-//
-// The `browser` field after `exports`. esbuild applies a package's `browser` map to the files
-// reached inside the package, but not to the file its `exports` resolves an import of the package
-// to (base64url-universal maps ./lib/index.js, which needs Buffer, to ./lib/browser.js; bundlers
-// such as webpack apply it). `browserFieldAfterExports` does that one step.
+// How a page is bundled for the browser (Node built-ins, the `browser` fields of packages) is
+// scripts/browser-bundle.mjs, which the browser tests use too.
 import { createHash } from 'node:crypto'
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { basename, dirname, extname, join, relative, resolve } from 'node:path'
+import { basename, extname, join, relative, resolve } from 'node:path'
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
+import { BROWSER_BUILD, checkBuiltins } from './browser-bundle.mjs'
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)))
 const web = join(root, 'node', 'web')
 const dist = join(web, 'dist')
 const assets = join(dist, 'assets')
 const pages = readdirSync(join(web, 'src', 'pages')).filter((f) => f.endsWith('.ts')).sort()
-
-/** `node:*` imports stay external; `checkBuiltins` then refuses any that a bundle still imports. */
-const builtinsExternal = {
-  name: 'cofl-node-builtins',
-  setup (b) {
-    b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, external: true }))
-  }
-}
-
-/** The package.json above `file` (its folder and content), cached per folder. */
-const packages = new Map()
-function packageOf (file) {
-  let dir = dirname(file)
-  const seen = []
-  for (;;) {
-    if (packages.has(dir)) break
-    seen.push(dir)
-    let pkg
-    try { pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) } catch { pkg = undefined }
-    if (pkg?.name != null) { packages.set(dir, { dir, pkg }); break }
-    const parent = dirname(dir)
-    if (parent === dir) { packages.set(dir, undefined); break }
-    dir = parent
-  }
-  const found = packages.get(dir)
-  for (const d of seen) packages.set(d, found)
-  return found
-}
-
-const browserFieldAfterExports = {
-  name: 'cofl-browser-field-after-exports',
-  setup (b) {
-    b.onResolve({ filter: /^(@[^/]+\/)?[^./@][^/]*(\/.*)?$/ }, async (args) => {
-      if (args.pluginData?.coflBrowserField === true || args.path.startsWith('node:')) return undefined
-      const result = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { coflBrowserField: true } })
-      // Anything but a file found the usual way is left to esbuild (which resolves it again).
-      if (result.errors.length > 0 || result.external || result.namespace !== 'file') return undefined
-      const owner = packageOf(result.path)
-      const map = owner?.pkg.browser
-      if (map == null || typeof map !== 'object') return undefined
-      const target = map[`./${relative(owner.dir, result.path).split('\\').join('/')}`]
-      return typeof target === 'string' ? { path: join(owner.dir, target), sideEffects: result.sideEffects } : undefined
-    })
-  }
-}
-
-function checkBuiltins (metafile) {
-  const problems = []
-  for (const [output, info] of Object.entries(metafile.outputs)) {
-    for (const imported of info.imports) {
-      if (!imported.external || !imported.path.startsWith('node:')) continue
-      const by = Object.keys(info.inputs).filter((input) => metafile.inputs[input]?.imports.some((i) => i.path === imported.path))
-      problems.push(`${relative(root, output)} imports ${imported.path} (from ${by.join(', ') || 'an unknown module'}): a browser has no Node built-ins; give the module a browser path (package.json "browser") or keep it out of the page`)
-    }
-  }
-  if (problems.length > 0) {
-    process.stderr.write(`build-web: ${problems.join('\n  ')}\n`)
-    process.exit(1)
-  }
-}
 
 /** The first 8 characters of a file's SHA-256 in esbuild's alphabet (base32), as its names use. */
 function hashOf (bytes) {
@@ -125,20 +56,18 @@ const result = await build({
   entryPoints: pages.map((f) => join(web, 'src', 'pages', f)),
   outdir: assets,
   entryNames: '[name]-[hash]',
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: ['chrome120', 'firefox120', 'safari17'],
-  conditions: ['cofl-source', 'browser'],
+  ...BROWSER_BUILD,
   sourcemap: true,
   minify: process.env.COFL_WEB_MINIFY !== '0',
   legalComments: 'linked',
   logLevel: 'warning',
-  metafile: true,
-  plugins: [builtinsExternal, browserFieldAfterExports],
-  define: { 'process.env.NODE_DEBUG': 'false' }
+  metafile: true
 })
-checkBuiltins(result.metafile)
+const problems = checkBuiltins(result.metafile, root)
+if (problems.length > 0) {
+  process.stderr.write(`build-web: ${problems.join('\n  ')}\n`)
+  process.exit(1)
+}
 
 // Asset names: /assets/<name> in a page -> the file that holds it now.
 const names = new Map()

@@ -18,8 +18,8 @@ function testFiles (dir) {
   try { entries = readdirSync(dir) } catch { return out }
   for (const name of entries.sort()) {
     if (name === 'node_modules' || name === 'vectors' || name === 'fixtures' || name === 'dist' || name === 'screenshots') continue
-    // test/browser and test/shipped are groups of their own (below).
-    if (dir === join(root, 'test') && (name === 'browser' || name === 'shipped')) continue
+    // test/support, test/browser and test/shipped are groups of their own (below).
+    if (dir === join(root, 'test') && (name === 'support' || name === 'browser' || name === 'shipped')) continue
     const path = join(dir, name)
     if (statSync(path).isDirectory()) out.push(...testFiles(path))
     else if (name.endsWith('.test.ts')) out.push(path)
@@ -30,6 +30,8 @@ function testFiles (dir) {
 const groups = [
   ...readdirSync(join(root, 'packages')).sort().map((p) => join('packages', p, 'test')),
   join('node', 'test'),
+  // @cofl/test-support's own tests (test/support/test).
+  join('test', 'support'),
   'test',
   join('test', 'browser'),
   // The compiled build as a user runs it: `npm start`, the README's tour, `npm run demo:city`.
@@ -49,7 +51,7 @@ for (const group of selected) {
   if (files.length === 0) continue
   const result = await new Promise((resolvePromise) => {
     const child = spawn(process.execPath, [
-      // --expose-gc: tests that force garbage collection (timeouts that must fire after one, STACK.md).
+      // --expose-gc: tests that force garbage collection (timeouts that must fire after one, docs/dependencies.md).
       '--expose-gc', '--conditions=cofl-source', '--import', 'tsx', '--import', 'cofl/node20',
       join(root, 'scripts', 'uvu-run.mjs'), ...files
     ], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FORCE_COLOR: '0' } })

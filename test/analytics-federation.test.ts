@@ -15,7 +15,8 @@ import { createCityNode } from 'cofl'
 import type { CityNode } from 'cofl'
 import { api, ok } from './fixtures/city-api.js'
 import type { Json } from './fixtures/city-api.js'
-import { settle, signedAchievement, startNode, waitFor } from './fixtures/federation.js'
+import { waitFor } from '@cofl/test-support'
+import { settle, signedAchievement, startNode } from './fixtures/federation.js'
 import type { TestNode } from './fixtures/federation.js'
 
 const CONTEXT = ['https://www.w3.org/ns/credentials/v2', 'https://www.w3.org/ns/credentials/undefined-terms/v2']

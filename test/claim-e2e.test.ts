@@ -7,7 +7,6 @@
 // than the credential's subject (B: verified false, the holder check failed, COFL_ERR_HOLDER).
 // Then a revocation at A is seen by B's verify once B holds the new list version.
 import { spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -17,6 +16,8 @@ import { fileURLToPath } from 'node:url'
 import { buildPresentation, signPresentation } from '@cofl/credentials'
 import type { VerifiableCredential } from '@cofl/credentials'
 import { loadKeyFile } from '@cofl/identity'
+import { startNodeProcess, waitFor } from '@cofl/test-support'
+import type { Exit, NodeProcess } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 
@@ -43,55 +44,19 @@ function childEnv (): NodeJS.ProcessEnv {
   return env
 }
 
-interface Exit { code: number | null, signal: NodeJS.Signals | null }
-
-interface Running {
-  name: string
-  proc: ChildProcess
-  url: string
-  token: string
-  did: string
-  multiaddrs: string[]
-  output: () => string
-  exited: Promise<Exit>
-}
-
-/** `cofl node start --data DIR ...` as a child process; resolves once it wrote DIR/node.json. */
-async function startNode (name: string, dir: string, extra: string[] = []): Promise<Running> {
-  const proc = spawn(process.execPath, [...NODE_ARGS, 'node', 'start', '--data', dir, ...extra], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() })
-  let output = ''
-  proc.stdout?.on('data', (d) => { output += d })
-  proc.stderr?.on('data', (d) => { output += d })
-  const exited = new Promise<Exit>((resolve) => { proc.once('close', (code, signal) => { resolve({ code, signal }) }) })
-  const deadline = Date.now() + START_MS
-  while (true) {
-    if (Date.now() > deadline) { proc.kill('SIGKILL'); throw new Error(`node ${name} did not write node.json within ${START_MS / 1000} s:\n${output}`) }
-    if (proc.exitCode != null || proc.signalCode != null) throw new Error(`node ${name} exited (${String(proc.exitCode ?? proc.signalCode)}):\n${output}`)
-    try {
-      const info = JSON.parse(await readFile(join(dir, 'node.json'), 'utf8'))
-      if (info.pid === proc.pid) {
-        const token = (await readFile(join(dir, 'admin-token'), 'utf8')).trim()
-        return { name, proc, url: info.http, token, did: info.did, multiaddrs: info.multiaddrs, output: () => output, exited }
-      }
-    } catch {}
-    await sleep(50)
-  }
+/** `cofl node start --data DIR ...` as a child process (the caller's COFL_* left out); resolves once it wrote DIR/node.json. */
+async function startNode (name: string, dir: string, extra: string[] = []): Promise<NodeProcess> {
+  return await startNodeProcess(dir, { name, args: extra, isolateEnv: true, startMs: START_MS })
 }
 
 /** SIGTERM, then SIGKILL when it has not exited after STOP_MS. */
-async function stopNode (node: Running): Promise<Exit> {
-  if (node.proc.exitCode == null && node.proc.signalCode == null) node.proc.kill('SIGTERM')
-  const timer = setTimeout(() => { node.proc.kill('SIGKILL') }, STOP_MS)
-  try {
-    return await node.exited
-  } finally {
-    clearTimeout(timer)
-  }
+async function stopNode (node: NodeProcess): Promise<Exit> {
+  return await node.stop({ killAfterMs: STOP_MS })
 }
 
 interface Answer { status: number, body: Json }
 
-async function api (node: Running, method: string, path: string, body?: unknown, admin = false): Promise<Answer> {
+async function api (node: NodeProcess, method: string, path: string, body?: unknown, admin = false): Promise<Answer> {
   const headers: Record<string, string> = {}
   if (admin) headers.authorization = `Bearer ${node.token}`
   if (body !== undefined) headers['content-type'] = 'application/json'
@@ -100,7 +65,7 @@ async function api (node: Running, method: string, path: string, body?: unknown,
   return { status: response.status, body: text === '' ? {} : JSON.parse(text) }
 }
 
-async function ok (node: Running, method: string, path: string, body: unknown, status: number): Promise<Json> {
+async function ok (node: NodeProcess, method: string, path: string, body: unknown, status: number): Promise<Json> {
   const answer = await api(node, method, path, body, true)
   assert.is(answer.status, status, `${node.name}: ${method} ${path}: ${JSON.stringify(answer.body)}`)
   return answer.body
@@ -123,14 +88,6 @@ async function cofl (...argv: string[]): Promise<Run> {
 
 const show = (run: Run): string => `exit ${String(run.code)}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`
 
-async function waitFor (what: string, condition: () => Promise<boolean>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`)
-    await sleep(100)
-  }
-}
-
 /** A check of a verification report by its id. */
 const checkOf = (report: Json, id: string): Json => {
   const found = (report.checks as Json[]).find((c) => c.id === id)
@@ -151,7 +108,7 @@ const codeOf = (claimUrl: string): string => claimUrl.slice(claimUrl.lastIndexOf
 
 test('two nodes, wallets as child processes: claim, list, present, verify at B; every refusal with its reason; a revocation seen at B', async () => {
   const root = await mkdtemp(join(tmpdir(), 'cofl-claim-e2e-'))
-  const nodes: Running[] = []
+  const nodes: NodeProcess[] = []
   const w1 = join(root, 'wallet-1')
   const w2 = join(root, 'wallet-2')
   // Each `cofl` child takes seconds to start, so the two wallets' commands run side by side; one
@@ -168,7 +125,7 @@ test('two nodes, wallets as child processes: claim, list, present, verify at B; 
     ])
     assert.is.not(a.did, b.did)
     for (const n of [a, b]) {
-      await waitFor(`node ${n.name} connected to a peer`, async () => (await api(n, 'GET', '/api/health')).body.peers >= 1, GOSSIP_MS)
+      await waitFor(`node ${n.name} connected to a peer`, async () => (await api(n, 'GET', '/api/health')).body.peers >= 1, GOSSIP_MS, 100)
     }
     assert.is(init1.code, 0, show(init1))
     assert.is(init2.code, 0, show(init2))
@@ -277,7 +234,7 @@ test('two nodes, wallets as child processes: claim, list, present, verify at B; 
     assert.is(presented2.code, 0, show(presented2))
 
     // ---- B holds A's status list (gossip), so B's verify needs nobody else
-    await waitFor('A\'s status list at B', async () => (await api(b, 'GET', statusPath)).status === 200, GOSSIP_MS)
+    await waitFor('A\'s status list at B', async () => (await api(b, 'GET', statusPath)).status === 200, GOSSIP_MS, 100)
     const replica = (await api(b, 'GET', statusPath)).body
     assert.is(replica.issuer, a.did)
     const firstSequence = replica.sequence as number
@@ -337,7 +294,7 @@ test('two nodes, wallets as child processes: claim, list, present, verify at B; 
     await waitFor(`list version ${String(revoked.sequence)} at B`, async () => {
       const answer = await api(b, 'GET', statusPath)
       return answer.status === 200 && answer.body.sequence >= revoked.sequence
-    }, GOSSIP_MS)
+    }, GOSSIP_MS, 100)
     const after = await api(b, 'POST', '/api/verify', { verifiablePresentation: vp1, challenge, domain })
     assert.is(after.body.verified, false)
     assert.is(checkOf(after.body, 'holder').outcome, 'passed')

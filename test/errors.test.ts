@@ -3,8 +3,12 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import * as analytics from '@cofl/analytics'
+import * as api from '@cofl/api'
+import * as catalogue from '@cofl/catalogue'
 import * as credentials from '@cofl/credentials'
 import * as federation from '@cofl/federation'
+import * as formats from '@cofl/formats'
 import * as identity from '@cofl/identity'
 import * as pathways from '@cofl/pathways'
 import * as status from '@cofl/status'
@@ -40,7 +44,7 @@ test('every documented code is used by the sources', () => {
 
 test('every exported error class carries a documented code and its own name', () => {
   let classes = 0
-  for (const mod of [identity, credentials, status, store, federation, pathways, verifier, wallet, node]) {
+  for (const mod of [identity, credentials, status, store, federation, formats, pathways, catalogue, analytics, verifier, api, wallet, node]) {
     for (const [name, value] of Object.entries(mod)) {
       if (typeof value !== 'function' || !(value.prototype instanceof Error)) continue
       classes++

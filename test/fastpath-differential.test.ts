@@ -21,7 +21,7 @@ import {
 import type { DocumentLoader, ProofOptions, ProofOutcome, VerifiableCredential, VerifiablePresentation } from '@cofl/credentials'
 import { generateKeyPair } from '@cofl/identity'
 import type { KeyPair } from '@cofl/identity'
-import { extractCredential } from '@cofl/wallet'
+import { readCredential } from '@cofl/formats'
 
 type Json = Record<string, unknown>
 
@@ -64,7 +64,7 @@ function objectsOf (path: string): Json[] {
   const bytes = readFileSync(path)
   let value: unknown
   if (/\.(svg|png)$/.test(path)) {
-    value = extractCredential(bytes)?.value // a VC-JWT is a string: not for these paths
+    try { value = readCredential(bytes).value } catch { return [] } // a VC-JWT is a string: not for these paths
   } else {
     try { value = JSON.parse(bytes.toString('utf8')) } catch { return [] }
   }

@@ -14,22 +14,26 @@
 //   (d) POST /api/verify refuses the same deep payload, and a wide one, through the schema check,
 //       cheaply: the signature of a credential the schema refuses is not computed.
 import { spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildAchievement, buildOpenBadgeCredential, buildProfile, signCredential, signDocument } from '@cofl/credentials'
-import { checkDocument, documentBlock, KINDS, MAX_DOCUMENT_DEPTH, MAX_DOCUMENT_NODES, MAX_PEER_VALIDATIONS, MAX_SYNC_STREAMS_PER_PEER, SCORE_THRESHOLDS } from '@cofl/federation'
+import { checkDocument, documentBlock, KINDS } from '@cofl/federation'
+import { MAX_DOCUMENT_DEPTH, MAX_DOCUMENT_NODES, MAX_PEER_VALIDATIONS, MAX_SYNC_STREAMS_PER_PEER, SCORE_THRESHOLDS } from '@cofl/federation/tuning'
 import type { FederationInit } from '@cofl/federation'
 import { generateKeyPair } from '@cofl/identity'
 import type { KeyPair } from '@cofl/identity'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createCityNode } from 'cofl'
-import { createIssuer, settle, signedAchievement, startNode, stopAll, waitFor } from './fixtures/federation.js'
-import type { Issuer, TestNode } from './fixtures/federation.js'
+import { startNodeProcess, waitFor } from '@cofl/test-support'
+import type { NodeProcess } from '@cofl/test-support'
+import { createIssuer } from '@cofl/test-support/issuers'
+import type { TestIssuer } from '@cofl/test-support/issuers'
+import { settle, signedAchievement, startNode, stopAll } from './fixtures/federation.js'
+import type { TestNode } from './fixtures/federation.js'
 import { announcementOf, forceGc, ghostAnnouncements, joinNode, openSync, publishRaw, readAnswer, startHostile } from './fixtures/hostile.js'
 import type { HostilePeer, SyncAnswer } from './fixtures/hostile.js'
 
@@ -49,7 +53,7 @@ function p95 (samples: number[]): number {
 /** What a test starts, all stopped when it ends, also when it fails. */
 interface Scene {
   signal: AbortSignal
-  issuer: Issuer
+  issuer: TestIssuer
   node: (init?: Partial<FederationInit>) => Promise<TestNode>
   hostile: (options?: { sync?: SyncAnswer }) => Promise<HostilePeer>
   /** Runs `cleanup` when the test ends (after the peers and nodes stop), even when it failed. */
@@ -87,7 +91,7 @@ test('(a) 64 ghost announcements with forced GC: a revocation arrives at once, t
     await joinNode(attacker, firstAddress(target), signal)
     const attackerId = attacker.peerId.toString()
     await settle()
-    const v1 = await issuer.signedList()
+    const v1 = await issuer.statusList()
     await publisher.federation.publish('status-list', v1)
     const listId = v1.id as string
     await waitFor('v1 on the target', async () => (await target.store.statusLists.get(listId))?.sequence === 1, signal)
@@ -96,7 +100,7 @@ test('(a) 64 ghost announcements with forced GC: a revocation arrives at once, t
     await waitFor('ghost validations under way', () => target.federation.validationStats().running > 0, signal)
     const stats = target.federation.validationStats()
     assert.ok(stats.running <= MAX_PEER_VALIDATIONS, `one peer holds at most ${MAX_PEER_VALIDATIONS} slots: ${JSON.stringify(stats)}`)
-    // Garbage collection between the start of the fetches and their deadline (STACK.md).
+    // Garbage collection between the start of the fetches and their deadline (docs/dependencies.md).
     for (let i = 0; i < 5; i++) { forceGc(); await sleep(50) }
 
     const revokedAt = Date.now()
@@ -149,44 +153,21 @@ test('(a2) a genuine announcement whose block no connected peer holds: the timeo
   })
 })
 
-const BIN = fileURLToPath(new URL('../node/bin/cofl.js', import.meta.url))
 const GC_ON_SIGNAL = fileURLToPath(new URL('./fixtures/gc-on-signal.ts', import.meta.url))
 /** The flood of (b): at most this long, this many messages, at most this many a second. */
 const FLOOD_MS = 30_000
 const FLOOD_PER_SECOND = 1000
 const FLOOD_MAX = FLOOD_PER_SECOND * FLOOD_MS / 1000
 
-interface Target { proc: ChildProcess, url: string, multiaddr: string, exited: Promise<unknown>, output: () => string }
-
-/** `cofl node start` in a process of its own, with --expose-gc and a full collection on SIGUSR2. */
-async function startTarget (dir: string): Promise<Target> {
-  const proc = spawn(process.execPath, ['--expose-gc', '--conditions=cofl-source', '--import', 'tsx', '--import', GC_ON_SIGNAL, BIN, 'node', 'start', '--data', dir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, COFL_PASSPHRASE: '', COFL_LISTEN: '/ip4/127.0.0.1/tcp/0', COFL_HTTP_HOST: '127.0.0.1', COFL_HTTP_PORT: '0' }
+/** `cofl node start` in a process of its own, with --expose-gc and a full collection on SIGUSR2; up once it printed its banner. */
+async function startTarget (dir: string): Promise<NodeProcess> {
+  return await startNodeProcess(dir, {
+    name: 'the target',
+    nodeFlags: ['--expose-gc'],
+    imports: [GC_ON_SIGNAL],
+    env: { COFL_LISTEN: '/ip4/127.0.0.1/tcp/0', COFL_HTTP_HOST: '127.0.0.1', COFL_HTTP_PORT: '0' },
+    ready: 'banner'
   })
-  let output = ''
-  const exited = new Promise((resolve) => { proc.once('close', resolve) })
-  const banner = new Promise<Target>((resolve, reject) => {
-    const timer = setTimeout(() => { reject(new Error(`the target did not start in time:\n${output}`)) }, 60_000)
-    const read = (chunk: Buffer): void => {
-      output += chunk.toString()
-      const url = /HTTP API\s+(http:\/\/\S+)\/api/.exec(output)?.[1]
-      const address = /libp2p\s+(\/ip4\/\S+)/.exec(output)?.[1]
-      if (url != null && address != null) { clearTimeout(timer); resolve({ proc, url, multiaddr: address, exited, output: () => output }) }
-    }
-    proc.stdout?.on('data', read)
-    proc.stderr?.on('data', read)
-    proc.once('close', (code) => { clearTimeout(timer); reject(new Error(`the target exited (${code}):\n${output}`)) })
-  })
-  return await banner
-}
-
-async function stopTarget (target: Target | undefined): Promise<void> {
-  if (target == null || target.proc.exitCode != null || target.proc.signalCode != null) return
-  target.proc.kill('SIGTERM')
-  const killer = setTimeout(() => { target.proc.kill('SIGKILL') }, 20_000)
-  await target.exited
-  clearTimeout(killer)
 }
 
 /** CPU seconds (user + system) a process has used so far. */
@@ -247,15 +228,15 @@ test('(b) a 30 s flood of ghosts (<= 1,000/s) against a city node in its own pro
     const dir = await mkdtemp(join(tmpdir(), 'cofl-attack-flood-'))
     after(async () => { await rm(dir, { recursive: true, force: true }) })
     const target = await startTarget(join(dir, 'city'))
-    after(async () => { await stopTarget(target) })
+    after(async () => { await target.stop() })
     const control = await startControl()
     after(control.stop)
     const { url } = target
-    const publisher = await node({ key: issuer.key, bootstrap: [target.multiaddr] })
+    const publisher = await node({ key: issuer.key, bootstrap: [target.multiaddrs[0] as string] })
     const attacker = await hostile()
-    await joinNode(attacker, target.multiaddr, signal)
+    await joinNode(attacker, target.multiaddrs[0] as string, signal)
     await settle()
-    const v1 = await issuer.signedList()
+    const v1 = await issuer.statusList()
     const listId = v1.id as string
     await publisher.federation.publish('status-list', v1)
     await waitFor('v1 on the target', async () => (await heldSequence(url, listId)) === 1, signal, 50)

@@ -3,10 +3,13 @@
 // accepted or relayed, honest traffic keeps flowing, and the hostile peer's score goes negative.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { ANNOUNCEMENT_VERSION, documentBlock, encodeAnnouncement, SCORE_THRESHOLDS, signAnnouncement } from '@cofl/federation'
+import { ANNOUNCEMENT_VERSION, documentBlock, encodeAnnouncement, signAnnouncement } from '@cofl/federation'
+import { SCORE_THRESHOLDS } from '@cofl/federation/tuning'
 import type { Kind } from '@cofl/federation'
 import { generateKeyPair } from '@cofl/identity'
-import { createIssuer, settle, signedAchievement, startNode, stopAll, waitFor } from './fixtures/federation.js'
+import { waitFor } from '@cofl/test-support'
+import { createIssuer } from '@cofl/test-support/issuers'
+import { settle, signedAchievement, startNode, stopAll } from './fixtures/federation.js'
 import type { TestNode } from './fixtures/federation.js'
 import { announcementOf, joinNode, publishRaw, startHostile } from './fixtures/hostile.js'
 import type { HostilePeer } from './fixtures/hostile.js'
@@ -31,7 +34,7 @@ test('a hostile peer: forgeries, oversize, garbage and replays are refused; hone
     await settle()
 
     // The honest state: a status list at version 2.
-    const v1 = await issuer.signedList()
+    const v1 = await issuer.statusList()
     const v1Header = await announcementOf(issuer.key, 'status-list', v1, 1, publisher.federation.multiaddrs())
     await publisher.federation.publish('status-list', v1)
     const v2 = await issuer.revokeOne()

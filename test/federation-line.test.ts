@@ -2,7 +2,9 @@
 // the other end's store, and so does a revocation (a newer status list version).
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createIssuer, settle, signedAchievement, startNode, stopAll, waitFor } from './fixtures/federation.js'
+import { waitFor } from '@cofl/test-support'
+import { createIssuer } from '@cofl/test-support/issuers'
+import { settle, signedAchievement, startNode, stopAll } from './fixtures/federation.js'
 import type { TestNode } from './fixtures/federation.js'
 
 test('5 nodes in a line: an achievement and a revocation cross 4 hops by gossip', async () => {
@@ -27,7 +29,7 @@ test('5 nodes in a line: an achievement and a revocation cross 4 hops by gossip'
     await first.federation.publish('achievement', achievement)
     await waitFor('the achievement at the far end', async () => (await last.store.achievements.get(achievement.id as string)) != null, signal)
 
-    const v1 = await issuer.signedList()
+    const v1 = await issuer.statusList()
     await first.federation.publish('status-list', v1)
     await waitFor('list v1 at the far end', async () => (await last.store.statusLists.get(v1.id as string))?.sequence === 1, signal)
 

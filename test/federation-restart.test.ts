@@ -11,64 +11,37 @@
 //    record. Then A moves too: B cannot find it (it knows only A's old address), but A dials the
 //    peers it knew, and reaches B at its new address; an achievement B defined while A was down
 //    reaches A.
-import { spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { startNodeProcess, waitFor } from '@cofl/test-support'
+import type { NodeProcess, WaitOptions } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const BIN = fileURLToPath(new URL('../node/bin/cofl.js', import.meta.url))
 const LEARNER = 'did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2'
-
-interface Info { did: string, peerId: string, multiaddrs: string[], http: string, pid: number }
-interface Running { proc: ChildProcess, info: Info, token: string, output: () => string, exited: Promise<unknown>, dir: string }
 
 async function sleep (ms: number): Promise<void> { await new Promise((resolve) => setTimeout(resolve, ms)) }
 
-const running = new Set<Running>()
+const running = new Set<NodeProcess>()
 
 /** `cofl node start --data DIR ARGS...` with COFL_ALLOW_DIAL=loopback; resolves once it wrote its node.json. */
-async function start (dir: string, args: string[] = []): Promise<Running> {
-  const proc = spawn(process.execPath, ['--conditions=cofl-source', '--import', 'tsx', BIN, 'node', 'start', '--data', dir, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, COFL_PASSPHRASE: '', COFL_ALLOW_DIAL: 'loopback' }
-  })
-  let output = ''
-  proc.stdout?.on('data', (d) => { output += d })
-  proc.stderr?.on('data', (d) => { output += d })
-  const exited = new Promise((resolve) => { proc.once('close', resolve) })
-  const signal = AbortSignal.timeout(60_000)
-  while (true) {
-    if (signal.aborted) { proc.kill('SIGKILL'); throw new Error(`the node did not write node.json in time:\n${output}`) }
-    if (proc.exitCode != null || proc.signalCode != null) throw new Error(`the node exited (${proc.exitCode ?? proc.signalCode}):\n${output}`)
-    try {
-      const info = JSON.parse(await readFile(join(dir, 'node.json'), 'utf8')) as Info
-      if (info.pid === proc.pid) {
-        const node: Running = { proc, info, token: (await readFile(join(dir, 'admin-token'), 'utf8')).trim(), output: () => output, exited, dir }
-        running.add(node)
-        return node
-      }
-    } catch {}
-    await sleep(50)
-  }
+async function start (dir: string, args: string[] = []): Promise<NodeProcess> {
+  const node = await startNodeProcess(dir, { args, env: { COFL_ALLOW_DIAL: 'loopback' } })
+  running.add(node)
+  return node
 }
 
 /** SIGTERM, and the exit within 20 s (SIGKILL after). */
-async function stop (node: Running): Promise<void> {
+async function stop (node: NodeProcess): Promise<void> {
   running.delete(node)
-  if (node.proc.exitCode != null || node.proc.signalCode != null) return
-  node.proc.kill('SIGTERM')
-  const timer = setTimeout(() => { node.proc.kill('SIGKILL') }, 20_000)
-  await node.exited
-  clearTimeout(timer)
+  await node.stop({ killAfterMs: 20_000 })
 }
 
-async function api (node: Running, method: string, path: string, body?: unknown): Promise<{ status: number, body: Json }> {
-  const response = await fetch(`${node.info.http}${path}`, {
+async function api (node: NodeProcess, method: string, path: string, body?: unknown): Promise<{ status: number, body: Json }> {
+  const response = await fetch(`${node.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${node.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
@@ -77,21 +50,18 @@ async function api (node: Running, method: string, path: string, body?: unknown)
   return { status: response.status, body: await response.json() as Json }
 }
 
-async function peers (node: Running): Promise<number> {
+async function peers (node: NodeProcess): Promise<number> {
   return (await api(node, 'GET', '/api/health')).body.peers as number
 }
 
-async function listSequence (node: Running, listId: string): Promise<number | undefined> {
+async function listSequence (node: NodeProcess, listId: string): Promise<number | undefined> {
   const got = await api(node, 'GET', `/api/status/${encodeURIComponent(listId)}`)
   return got.status === 200 ? got.body.sequence as number : undefined
 }
 
-async function waitFor (what: string, condition: () => Promise<boolean>, ms: number, nodes: Running[]): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}\n${nodes.map((n) => `--- ${n.dir}\n${n.output()}`).join('\n')}`)
-    await sleep(100)
-  }
+/** A wait of at most `ms`, whose error holds what `nodes` printed. */
+function within (ms: number, nodes: NodeProcess[]): WaitOptions {
+  return { ms, detail: () => nodes.map((n) => `--- ${n.dir}\n${n.output()}`).join('\n') }
 }
 
 function portOf (address: string | undefined): number {
@@ -108,15 +78,15 @@ test.after(async () => {
 test('A - B - C: B restarts with the default ports on the same ports; C reconnects; a revocation made while B was down reaches B and C', async () => {
   const [dirA, dirB, dirC] = ['a', 'b', 'c'].map((n) => join(root, `line-${n}`)) as [string, string, string]
   const a = await start(dirA)
-  let b = await start(dirB, ['--bootstrap', a.info.multiaddrs[0] as string])
-  const c = await start(dirC, ['--bootstrap', b.info.multiaddrs[0] as string])
-  const all = (): Running[] => [a, b, c]
-  await waitFor('the line connected', async () => (await peers(b)) === 2 && (await peers(c)) === 1, 30_000, all())
+  let b = await start(dirB, ['--bootstrap', a.multiaddrs[0] as string])
+  const c = await start(dirC, ['--bootstrap', b.multiaddrs[0] as string])
+  const all = (): NodeProcess[] => [a, b, c]
+  await waitFor('the line connected', async () => (await peers(b)) === 2 && (await peers(c)) === 1, within(30_000, all()), 100)
 
   // The ports the first start chose are recorded, readable by the node's user only.
   const recorded = JSON.parse(await readFile(join(dirB, 'node-ports.json'), 'utf8')) as Json
-  assert.is(portOf(recorded.listen['/ip4/127.0.0.1/tcp/0']), portOf(b.info.multiaddrs[0]))
-  assert.is(recorded.http.port, Number(new URL(b.info.http).port))
+  assert.is(portOf(recorded.listen['/ip4/127.0.0.1/tcp/0']), portOf(b.multiaddrs[0]))
+  assert.is(recorded.http.port, Number(new URL(b.url).port))
   assert.is((await stat(join(dirB, 'node-ports.json'))).mode & 0o777, 0o600)
 
   const achievement = await api(a, 'POST', '/api/achievements', { name: 'Restart Club', description: 'Survives restarts', criteria: 'Attend' })
@@ -125,23 +95,23 @@ test('A - B - C: B restarts with the default ports on the same ports; C reconnec
   assert.is(issued.status, 201, JSON.stringify(issued.body))
   const credential = issued.body.credential as Json
   const listId = [credential.credentialStatus].flat()[0].statusListCredential as string
-  await waitFor('the status list at C', async () => (await listSequence(c, listId)) === 1, 30_000, all())
+  await waitFor('the status list at C', async () => (await listSequence(c, listId)) === 1, within(30_000, all()), 100)
 
-  const before = { libp2p: portOf(b.info.multiaddrs[0]), http: b.info.http }
+  const before = { libp2p: portOf(b.multiaddrs[0]), http: b.url }
   await stop(b)
-  await waitFor('C sees B gone', async () => (await peers(c)) === 0, 15_000, all())
+  await waitFor('C sees B gone', async () => (await peers(c)) === 0, within(15_000, all()), 100)
   const revoked = await api(a, 'POST', '/api/credentials/revoke', { credentialId: credential.id })
   assert.is(revoked.status, 200, JSON.stringify(revoked.body))
   assert.is(revoked.body.sequence, 2)
   assert.is(await listSequence(c, listId), 1, 'C missed the revocation')
 
-  b = await start(dirB, ['--bootstrap', a.info.multiaddrs[0] as string])
-  assert.is(portOf(b.info.multiaddrs[0]), before.libp2p, 'B listens on the libp2p port it had')
-  assert.is(b.info.http, before.http, 'B serves on the HTTP port it had')
+  b = await start(dirB, ['--bootstrap', a.multiaddrs[0] as string])
+  assert.is(portOf(b.multiaddrs[0]), before.libp2p, 'B listens on the libp2p port it had')
+  assert.is(b.url, before.http, 'B serves on the HTTP port it had')
   const back = Date.now()
-  await waitFor('B reconnected to A and C', async () => (await peers(b)) === 2, 30_000, all())
-  await waitFor('the revocation at B', async () => (await listSequence(b, listId)) === 2, 30_000, all())
-  await waitFor('the revocation at C', async () => (await listSequence(c, listId)) === 2, 30_000, all())
+  await waitFor('B reconnected to A and C', async () => (await peers(b)) === 2, within(30_000, all()), 100)
+  await waitFor('the revocation at B', async () => (await listSequence(b, listId)) === 2, within(30_000, all()), 100)
+  await waitFor('the revocation at C', async () => (await listSequence(c, listId)) === 2, within(30_000, all()), 100)
   const took = Date.now() - back
   assert.ok(took < 30_000, `the revocation reached C ${took} ms after B was back`)
   assert.is(await peers(c), 1, 'C is connected to B again')
@@ -150,31 +120,31 @@ test('A - B - C: B restarts with the default ports on the same ports; C reconnec
 test('an address change is learnt from the signed peer record: B moves, then A moves; A reaches B at its new address', async () => {
   const [dirA, dirB] = ['a', 'b'].map((n) => join(root, `move-${n}`)) as [string, string]
   let a = await start(dirA)
-  const bootstrap = ['--bootstrap', a.info.multiaddrs[0] as string]
+  const bootstrap = ['--bootstrap', a.multiaddrs[0] as string]
   let b = await start(dirB, bootstrap)
-  const all = (): Running[] => [a, b]
-  await waitFor('A and B connected', async () => (await peers(a)) === 1, 30_000, all())
+  const all = (): NodeProcess[] => [a, b]
+  await waitFor('A and B connected', async () => (await peers(a)) === 1, within(30_000, all()), 100)
 
   // B moves to another port: it dials A (its bootstrap peer), and A learns the new address.
-  const oldB = portOf(b.info.multiaddrs[0])
+  const oldB = portOf(b.multiaddrs[0])
   await stop(b)
   await rm(join(dirB, 'node-ports.json'), { force: true })
   b = await start(dirB, bootstrap)
-  assert.is.not(portOf(b.info.multiaddrs[0]), oldB, 'B moved')
-  await waitFor('A and B connected again', async () => (await peers(a)) === 1 && (await peers(b)) === 1, 30_000, all())
+  assert.is.not(portOf(b.multiaddrs[0]), oldB, 'B moved')
+  await waitFor('A and B connected again', async () => (await peers(a)) === 1 && (await peers(b)) === 1, within(30_000, all()), 100)
   await sleep(500) // A records B's announced addresses when identify completes
 
   // A moves too, with no bootstrap peer: B knows only A's old address (its bootstrap and what it
   // learnt), so only A's dial of the peers it knew, at B's new address, can bring them together.
-  const oldA = portOf(a.info.multiaddrs[0])
+  const oldA = portOf(a.multiaddrs[0])
   await stop(a)
   const defined = await api(b, 'POST', '/api/achievements', { name: 'Moved Club', description: 'Defined while A was down', criteria: 'Attend' })
   assert.is(defined.status, 201, JSON.stringify(defined.body))
   await rm(join(dirA, 'node-ports.json'), { force: true })
   a = await start(dirA)
-  assert.is.not(portOf(a.info.multiaddrs[0]), oldA, 'A moved')
-  await waitFor('A reached B at its new address', async () => (await peers(a)) === 1, 30_000, all())
-  await waitFor('B\'s achievement at A', async () => (await api(a, 'GET', `/api/achievements/${encodeURIComponent(defined.body.id as string)}`)).status === 200, 30_000, all())
+  assert.is.not(portOf(a.multiaddrs[0]), oldA, 'A moved')
+  await waitFor('A reached B at its new address', async () => (await peers(a)) === 1, within(30_000, all()), 100)
+  await waitFor('B\'s achievement at A', async () => (await api(a, 'GET', `/api/achievements/${encodeURIComponent(defined.body.id as string)}`)).status === 200, within(30_000, all()), 100)
 })
 
 test.run()

@@ -2,7 +2,9 @@
 // its peer revokes converges when it is back.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createIssuer, settle, signedAchievement, startNode, stopAll, waitFor } from './fixtures/federation.js'
+import { waitFor } from '@cofl/test-support'
+import { createIssuer } from '@cofl/test-support/issuers'
+import { settle, signedAchievement, startNode, stopAll } from './fixtures/federation.js'
 import type { TestNode } from './fixtures/federation.js'
 
 test('a late joiner after 100 announcements converges through sync alone', async () => {
@@ -57,7 +59,7 @@ test('a node stopped while its peer revokes converges when it starts again', asy
     b = await startNode({ bootstrap: a.federation.multiaddrs() })
     await waitFor('a and b connected', () => a!.federation.peers().length === 1, signal)
     await settle()
-    const v1 = await issuer.signedList()
+    const v1 = await issuer.statusList()
     await a.federation.publish('status-list', v1)
     await waitFor('b has v1', async () => (await b!.store.statusLists.get(v1.id as string))?.sequence === 1, signal)
     await b.federation.stop()
@@ -85,7 +87,7 @@ test('a node disconnected while its peer revokes converges when it reconnects (n
     b = await startNode()
     await b.federation.dial(a.federation.multiaddrs()[0] as string, { signal })
     await settle()
-    const v1 = await issuer.signedList()
+    const v1 = await issuer.statusList()
     await a.federation.publish('status-list', v1)
     await waitFor('b has v1', async () => (await b!.store.statusLists.get(v1.id as string))?.sequence === 1, signal)
     await b.federation.hangUp(a.federation.peerId)

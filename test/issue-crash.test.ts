@@ -1,10 +1,10 @@
 // A crash in the middle of issuing (kill -9 between the status index allocation and the signing)
 // leaves no index handed out twice: the next credentials get other, distinct indexes.
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { spawnChild } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { runCli } from 'cofl'
@@ -22,23 +22,14 @@ async function cli (...argv: string[]): Promise<string> {
 
 /** Runs the child until it reports its allocated index, then kills it with SIGKILL. */
 async function allocateThenKill (args: string[]): Promise<number> {
-  const proc = spawn(process.execPath, ['--conditions=cofl-source', '--import', 'tsx', CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawnChild({ script: CHILD, args })
   try {
-    return await new Promise<number>((resolve, reject) => {
-      let out = ''
-      let err = ''
-      const timer = setTimeout(() => { reject(new Error(`child did not allocate in time: ${err}`)) }, 60_000)
-      proc.stdout.on('data', (d) => {
-        out += d
-        const match = /allocated (\d+)\n/.exec(out)
-        if (match != null) { clearTimeout(timer); resolve(Number(match[1])) }
-      })
-      proc.stderr.on('data', (d) => { err += d })
-      proc.on('close', (code) => { clearTimeout(timer); reject(new Error(`child exited (${String(code)}) before allocating: ${err}`)) })
-    })
+    return await child.waitForLine((line) => {
+      const match = /allocated (\d+)$/.exec(line)
+      return match != null ? Number(match[1]) : undefined
+    }, { what: 'an allocation', ms: 60_000 })
   } finally {
-    proc.kill('SIGKILL')
-    await new Promise((resolve) => { if (proc.exitCode != null || proc.signalCode != null) resolve(null); else proc.once('close', resolve) })
+    await child.stop({ signal: 'SIGKILL' })
   }
 }
 

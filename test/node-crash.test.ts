@@ -2,53 +2,23 @@
 // after a restart on the same data directory every credential that was returned to a client is
 // in the issuance log, no status index was handed out twice, and the node verifies all of them.
 // Then SIGTERM: a graceful stop, exit 0, node.json removed.
-import { spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { startNodeProcess } from '@cofl/test-support'
+import type { NodeProcess } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const BIN = fileURLToPath(new URL('../node/bin/cofl.js', import.meta.url))
 const LEARNER = 'did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2'
 const TOTAL = 200
 const KILL_AFTER = 100
 const WORKERS = 4
 
-interface Running { proc: ChildProcess, url: string, token: string, output: () => string, exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }> }
-
-async function sleep (ms: number): Promise<void> { await new Promise((resolve) => setTimeout(resolve, ms)) }
-
-/** Starts `cofl node start --data DIR` and waits for the node.json it writes. */
-async function startNode (dir: string): Promise<Running> {
-  const proc = spawn(process.execPath, ['--conditions=cofl-source', '--import', 'tsx', BIN, 'node', 'start', '--data', dir], {
-    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, COFL_PASSPHRASE: '' }
-  })
-  let output = ''
-  proc.stdout?.on('data', (d) => { output += d })
-  proc.stderr?.on('data', (d) => { output += d })
-  const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>((resolve) => { proc.once('close', (code, signal) => { resolve({ code, signal }) }) })
-  const signal = AbortSignal.timeout(60_000)
-  while (true) {
-    if (signal.aborted) { proc.kill('SIGKILL'); throw new Error(`the node did not write node.json in time:\n${output}`) }
-    if (proc.exitCode != null || proc.signalCode != null) throw new Error(`the node exited (${proc.exitCode ?? proc.signalCode}):\n${output}`)
-    try {
-      const info = JSON.parse(await readFile(join(dir, 'node.json'), 'utf8'))
-      if (info.pid === proc.pid) {
-        const token = (await readFile(join(dir, 'admin-token'), 'utf8')).trim()
-        return { proc, url: info.http, token, output: () => output, exited }
-      }
-    } catch {}
-    await sleep(50)
-  }
-}
-
-async function api (node: Running, method: string, path: string, body?: unknown): Promise<{ status: number, body: Json }> {
+async function api (node: NodeProcess, method: string, path: string, body?: unknown): Promise<{ status: number, body: Json }> {
   const response = await fetch(`${node.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${node.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
@@ -59,17 +29,16 @@ async function api (node: Running, method: string, path: string, body?: unknown)
 }
 
 let dir = ''
-const started: Running[] = []
+const started: NodeProcess[] = []
 
 test.before(async () => { dir = await mkdtemp(join(tmpdir(), 'cofl-node-crash-')) })
 test.after(async () => {
-  for (const node of started) if (node.proc.exitCode == null && node.proc.signalCode == null) node.proc.kill('SIGKILL')
-  await Promise.all(started.map(async (n) => await n.exited))
+  await Promise.all(started.map(async (n) => await n.stop({ signal: 'SIGKILL' })))
   await rm(dir, { recursive: true, force: true })
 })
 
 test('kill -9 during 200 issuances: nothing acknowledged is lost, no index twice, all verify; then SIGTERM exits 0', async () => {
-  const first = await startNode(dir)
+  const first = await startNodeProcess(dir)
   started.push(first)
   const created = await api(first, 'POST', '/api/achievements', { name: 'Crash Course', description: 'Survives a kill -9', criteria: 'Be issued' })
   assert.is(created.status, 201, JSON.stringify(created.body))
@@ -101,7 +70,7 @@ test('kill -9 during 200 issuances: nothing acknowledged is lost, no index twice
   assert.ok(returned.length >= KILL_AFTER && returned.length < TOTAL, `returned ${returned.length}`)
   assert.ok(existsSync(join(dir, 'node.json')), 'a killed node leaves its node.json behind')
 
-  const second = await startNode(dir)
+  const second = await startNodeProcess(dir)
   started.push(second)
   const log = await api(second, 'GET', '/api/credentials?limit=1000')
   assert.is(log.status, 200)
@@ -130,11 +99,8 @@ test('kill -9 during 200 issuances: nothing acknowledged is lost, no index twice
     indexes.push(position)
   }
 
-  // SIGTERM: graceful stop, exit 0, node.json removed
-  second.proc.kill('SIGTERM')
-  // SIGKILL if it has not stopped within 30 s (the timer cleared either way, so the file ends when its test does).
-  const killer = setTimeout(() => { second.proc.kill('SIGKILL') }, 30_000)
-  const stop = await second.exited.finally(() => { clearTimeout(killer) })
+  // SIGTERM: graceful stop, exit 0, node.json removed (SIGKILL if it has not stopped within 30 s)
+  const stop = await second.stop({ killAfterMs: 30_000 })
   assert.is(stop.code, 0, `exit ${String(stop.code)} / ${String(stop.signal)}:\n${second.output()}`)
   assert.match(second.output(), /stopped/)
   assert.not.ok(existsSync(join(dir, 'node.json')), 'node.json is removed on a graceful stop')

@@ -68,8 +68,8 @@ test.before(async () => {
   for (const [k, name] of [['a', 'Swimming'], ['b', 'Sailing'], ['c', 'Knots'], ['badge', 'Harbour Crew']] as const) {
     ids[k] = (await ok('POST', '/api/achievements', { name, description: `The ${name} badge`, criteria: `Earn ${name}` }, 201)).id
   }
-  // The pathway, signed by the node's key and put in its store while it is stopped (the routes
-  // that publish pathways are another part of issue 5).
+  // The pathway, signed by the node's key and put in its store while it is stopped (publishing
+  // pathways through the routes is test/pathways-publish.test.ts's).
   await city().stop()
   const key = await loadKeyFile(join(dir, 'city', 'issuer.key'), { passphrase: PASSPHRASE })
   const document = await signDocument({

@@ -15,7 +15,8 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createCityNode } from 'cofl'
 import type { CityNode } from 'cofl'
-import { settle, startNode, stopAll, waitFor } from './fixtures/federation.js'
+import { waitFor } from '@cofl/test-support'
+import { settle, startNode, stopAll } from './fixtures/federation.js'
 import type { TestNode } from './fixtures/federation.js'
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any

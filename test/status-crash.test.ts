@@ -5,11 +5,11 @@
 // published. After each kill the node starts again on the directory, and for every credential
 // its issuance record's `revoked` and the verdict of its published list agree; the revocation
 // that was in flight has landed in both (its intent was recorded first, completed at the start).
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { spawnChild } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createCityNode } from 'cofl'
@@ -44,23 +44,14 @@ async function withNode<T> (dir: string, task: (node: CityNode) => Promise<T>): 
 
 /** Runs the child until it reaches `moment`, then kills it with SIGKILL. */
 async function revokeThenKill (dir: string, credentialId: string, moment: typeof MOMENTS[number]): Promise<void> {
-  const proc = spawn(process.execPath, ['--conditions=cofl-source', '--import', 'tsx', CHILD, dir, credentialId, moment], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawnChild({ script: CHILD, args: [dir, credentialId, moment] })
   try {
-    await new Promise<void>((resolve, reject) => {
-      let out = ''
-      let err = ''
-      const timer = setTimeout(() => { reject(new Error(`the child did not reach ${moment} in time: ${out} ${err}`)) }, 60_000)
-      proc.stdout.on('data', (d) => {
-        out += d
-        if (out.includes(`${moment}\n`)) { clearTimeout(timer); resolve() }
-        if (out.includes('returned\n')) { clearTimeout(timer); reject(new Error(`the revocation returned before ${moment}`)) }
-      })
-      proc.stderr.on('data', (d) => { err += d })
-      proc.on('close', (code) => { clearTimeout(timer); reject(new Error(`the child exited (${String(code)}) before ${moment}: ${err}`)) })
-    })
+    await child.waitForLine((line) => {
+      if (line === 'returned') throw new Error(`the revocation returned before ${moment}`)
+      return line === moment ? true : undefined
+    }, { what: moment, ms: 60_000 })
   } finally {
-    proc.kill('SIGKILL')
-    await new Promise((resolve) => { if (proc.exitCode != null || proc.signalCode != null) resolve(null); else proc.once('close', resolve) })
+    await child.stop({ signal: 'SIGKILL' })
   }
 }
 

@@ -1,13 +1,13 @@
 // The wallet survives kill -9 during the import of 1,000 credentials: every credential whose
 // import was acknowledged is there after the crash, none is held twice, and importing the whole
 // file again completes to exactly 1,000.
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildAchievement, buildOpenBadgeCredential, buildProfile, signCredential } from '@cofl/credentials'
 import { generateKeyPair } from '@cofl/identity'
+import { spawnChild } from '@cofl/test-support'
 import { createWallet, openWallet } from '@cofl/wallet'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -21,39 +21,22 @@ const CHILD_TIMEOUT_MS = 120_000
  * SIGKILL. Returns the ids it acknowledged (printed after their write resolved).
  */
 async function importThenKill (directory: string, file: string, killAfter: number): Promise<string[]> {
-  const proc = spawn(process.execPath, ['--conditions=cofl-source', '--import', 'tsx', CHILD, directory, file], { stdio: ['ignore', 'pipe', 'pipe'] })
-  const acknowledged: string[] = []
+  const child = spawnChild({ script: CHILD, args: [directory, file] })
   try {
-    await new Promise<void>((resolve, reject) => {
-      let buffered = ''
-      let err = ''
-      const timer = setTimeout(() => { reject(new Error(`the child acknowledged ${acknowledged.length} of ${killAfter} in ${CHILD_TIMEOUT_MS / 1000} s: ${err}`)) }, CHILD_TIMEOUT_MS)
-      proc.stdout.on('data', (d: Buffer) => {
-        buffered += d.toString('utf8')
-        const lines = buffered.split('\n')
-        buffered = lines.pop() ?? ''
-        for (const line of lines) {
-          if (line.startsWith('held ')) acknowledged.push(line.slice(5))
-          else if (line.startsWith('refused ')) { clearTimeout(timer); reject(new Error(`the child refused a credential: ${line}`)) }
-        }
-        if (acknowledged.length >= killAfter) {
-          clearTimeout(timer)
-          proc.kill('SIGKILL') // mid-way: the next write may be under way
-          resolve()
-        }
-      })
-      proc.stderr.on('data', (d) => { err += d })
-      proc.on('close', (code, signal) => { clearTimeout(timer); if (signal !== 'SIGKILL') reject(new Error(`the child ended (${String(code)}) before it was killed: ${err}`)) })
-    })
+    let held = 0
+    await child.waitForLine((line) => {
+      if (line.startsWith('refused ')) throw new Error(`the child refused a credential: ${line}`)
+      if (line.startsWith('held ') && ++held >= killAfter) {
+        child.proc.kill('SIGKILL') // mid-way: the next write may be under way
+        return true
+      }
+      return undefined
+    }, { what: `${killAfter} credentials acknowledged`, ms: CHILD_TIMEOUT_MS })
   } finally {
-    if (proc.exitCode == null && proc.signalCode == null) {
-      proc.kill('SIGKILL')
-      await new Promise((resolve) => { proc.once('close', resolve) })
-    }
+    await child.stop({ signal: 'SIGKILL' }) // and all it printed read
   }
-  // Lines that were on their way when the child died are acknowledged as well: read them all.
-  await new Promise((resolve) => { if (proc.stdout.readableEnded) resolve(null); else proc.stdout.once('end', resolve) })
-  return acknowledged
+  // Lines that were on their way when the child died are acknowledged as well.
+  return child.lines().filter((line) => line.startsWith('held ')).map((line) => line.slice(5))
 }
 
 test('kill -9 during the import of 1,000 credentials: nothing acknowledged is lost, nothing is held twice', async () => {

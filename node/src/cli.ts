@@ -12,13 +12,13 @@ import { generateKeyPair, writeKeyFile } from '@cofl/identity'
 import { signCredential } from '@cofl/credentials'
 import { openStatusRegistry, STATUS_PURPOSES, statusEntries } from '@cofl/status'
 import type { StatusPurpose, StatusRegistry } from '@cofl/status'
-import { createVerifier, formatReport } from '@cofl/verifier'
+import { createVerifier, formatReport, vcJwtReport } from '@cofl/verifier'
 import type { VerificationReport } from '@cofl/verifier'
-import { detectBadgeFormat, extractCredential, vcJwtReport } from '@cofl/wallet'
+import { readCredential } from '@cofl/formats'
 import { findAbove } from './config.js'
 import { EXIT } from './constants.js'
 import { InputError, InterruptedError, UsageError } from './errors.js'
-import { fsReason, openKey, parseJson, passphrase, readInput, readJsonObject, writeFileAtomic } from './io.js'
+import { fsReason, openKey, passphrase, readInput, readJsonObject, writeFileAtomic } from './io.js'
 import { withBatch } from './commands/verify-batch.js'
 import { exitOfReport, json, required, str } from './commands/types.js'
 import type { CliIo, Command } from './commands/types.js'
@@ -201,17 +201,12 @@ const COMMANDS: Record<string, Command> = {
         io.stdout(values.json === true ? JSON.stringify(report) + '\n' : formatReport(report) + '\n')
         return exitOfReport(report)
       }
-      const bytes = await readInput(file)
-      const format = detectBadgeFormat(bytes)
-      let input: unknown
-      if (format !== undefined) {
-        const baked = extractCredential(bytes) // a damaged image: COFL_ERR_BAKE_MALFORMED, exit 2
-        if (baked === undefined) throw new InputError(`${file === '-' ? 'standard input' : file} is ${format === 'png' ? 'a PNG' : 'an SVG'} image with no baked credential (${format === 'png' ? 'no iTXt chunk "openbadgecredential"' : 'no <openbadges:credential> element'})`)
-        if (typeof baked.value === 'string') return print(vcJwtReport(baked.value))
-        input = baked.value
-      } else {
-        input = parseJson(bytes, file, 'a credential or presentation')
-      }
+      // JSON, a baked PNG / SVG badge or a VC-JWT, read as the node and the verify page read them
+      // (@cofl/formats): a damaged image, one with nothing baked, or bytes that are not JSON are a
+      // FormatError with its code, exit 2.
+      const read = readCredential(await readInput(file), file === '-' ? { name: 'standard input' } : { fileName: file })
+      if (read.vcJwt != null) return print(vcJwtReport(read.vcJwt))
+      const input = read.value
       const domain = str(values.domain)
       const challenge = str(values.challenge)
       if (domain != null && challenge == null) throw new UsageError('--domain goes with --challenge')

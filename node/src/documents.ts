@@ -1,17 +1,17 @@
 /**
- * The content rules of cofl documents (skills spines, pathways, opportunities; aggregates are
- * added by their own module), checked by the @cofl/pathways validators. The federation runs them
- * on every document that arrives (FederationInit.validateContent: a refused document is rejected
- * and never stored), the local network and the service run them before publishing.
+ * The content rules of cofl documents: skills spines, pathways and opportunities, checked by the
+ * @cofl/pathways validators, and aggregates, by @cofl/analytics' validateAggregate. The federation
+ * runs them on every document that arrives (FederationInit.validateContent: a refused document is
+ * rejected and never stored), the local network and the service run them before publishing.
  *
  * A document is `{ '@context', id, type, issuer, ...content, proof }`: the validators read the
  * content and ignore the envelope fields. The issuer is checked against the announcement by the
  * federation (documentFacts); here only that it is a DID string when a validator reads it.
  */
+import { validateAggregate } from '@cofl/analytics'
 import { formatValidationError, validateOpportunity, validatePathway, validateSpine } from '@cofl/pathways'
 import type { ValidationResult } from '@cofl/pathways'
 import type { Kind } from '@cofl/federation'
-import { validateAggregate } from './aggregates.js'
 
 /** A content rule: the errors of a document (`path: message`), none when it is valid. Never throws on bad input. */
 export type ContentRule = (document: Record<string, unknown>) => string[]

@@ -13,9 +13,11 @@ import { readFileSync } from 'node:fs'
 import type { Socket } from 'node:net'
 import Fastify from 'fastify'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Health } from '@cofl/api'
 import type { StoredDocument } from '@cofl/store'
-import type { VerificationReport } from '@cofl/verifier'
-import { BakeError, detectBadgeFormat, extractCredential, vcJwtReport } from '@cofl/wallet'
+import { vcJwtReport } from '@cofl/verifier'
+import { FormatError, FormatErrorCode, readCredential } from '@cofl/formats'
+import type { ReadCredentialResult } from '@cofl/formats'
 import { HEADERS_TIMEOUT_MS, IDLE_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, MAX_CONNECTIONS, MAX_PARAM_LENGTH, MAX_QUERY_LENGTH, REQUEST_TIMEOUT_MS } from './constants.js'
 import { ApiError, ApiErrorCode, API_ERROR_STATUS } from './errors.js'
 import type { StatusAction } from './service.js'
@@ -26,6 +28,7 @@ import { catalogueRoutes } from './routes/catalogue.js'
 import { createOb3Routes } from './ob3/routes.js'
 import type { Ob3RoutesInit } from './ob3/routes.js'
 import { grantRoutes } from './routes/grants.js'
+import { trustRoutes } from './routes/trust.js'
 import { webRoutes } from './routes/web.js'
 import { pathwayRoutes } from './routes/pathways.js'
 import { pageOf } from './paging.js'
@@ -114,7 +117,7 @@ function isPrivate (url: string): boolean {
 
 /** The route modules beyond the core API, registered in this order by buildApi (the OB 3.0 API with the node's options). */
 const ROUTE_MODULES = (ob3: Ob3RoutesInit): Array<(app: FastifyInstance, context: RouteContext) => void> =>
-  [offerRoutes, createOb3Routes(ob3), grantRoutes, analyticsRoutes, webRoutes, pathwayRoutes, catalogueRoutes]
+  [offerRoutes, createOb3Routes(ob3), grantRoutes, analyticsRoutes, webRoutes, pathwayRoutes, catalogueRoutes, trustRoutes]
 
 const DID = '^did:[a-z0-9]+:\\S+$'
 
@@ -182,7 +185,12 @@ const JSON_MEDIA_TYPES = ['application/json', 'application/ld+json', 'applicatio
 /** Baked badge images, which only POST /api/verify takes. */
 const IMAGE_MEDIA_TYPES = ['image/png', 'image/svg+xml']
 
-/** The verify body's schema for each JSON media type; an image body (a Buffer) is read by the route. */
+/** What readCredential read from a baked badge image sent to POST /api/verify: the credential itself, not a JSON body. */
+class BakedBody {
+  constructor (readonly read: ReadCredentialResult) {}
+}
+
+/** The verify body's schema for each JSON media type; an image body (a BakedBody) is not checked against it. */
 const verifyBodyByType = { content: Object.fromEntries(JSON_MEDIA_TYPES.map((type) => [type, { schema: verifyBody }])) }
 
 const endorsementBody = {
@@ -350,7 +358,7 @@ export function buildApi (init: ApiInit): FastifyInstance {
     void reply.status(404).send({ error: { code: ApiErrorCode.NOT_FOUND, message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}` } })
   })
 
-  app.get('/api/health', async () => ({ ok: true, did: service.did, name: service.name, peerId: service.peerId, peers: service.peers().length }))
+  app.get('/api/health', async (): Promise<Health> => ({ ok: true, did: service.did, name: service.name, peerId: service.peerId, peers: service.peers().length }))
 
   app.get<{ Querystring: { q?: string, issuer?: string, limit?: string, cursor?: string, untrusted?: string } }>('/api/achievements', { schema: { querystring: catalogueQuery } }, async (request) => {
     const { q, issuer, cursor } = request.query
@@ -399,38 +407,37 @@ export function buildApi (init: ApiInit): FastifyInstance {
     })
   }
 
-  // POST /api/verify also takes a baked badge image (image/png, image/svg+xml), read as bytes
-  // within the body limit; only this route parses images (fastify encapsulation).
+  // POST /api/verify: every body, JSON or a baked badge image (image/png, image/svg+xml, read as
+  // bytes within the body limit; only this route parses images: fastify encapsulation), is read by
+  // @cofl/formats' readCredential, as `cofl verify`, the batch and the verify page read theirs. A
+  // JSON body (`{"verifiableCredential"}`, ...) is then checked against its schema; an image is
+  // the credential itself (a BakedBody).
   void app.register(async (scope) => {
-    scope.addContentTypeParser(IMAGE_MEDIA_TYPES, { parseAs: 'buffer' }, (_request, body, done) => { done(null, body) })
-    scope.post<{ Body: { verifiableCredential?: unknown, verifiablePresentation?: unknown, challenge?: string, domain?: string } | Buffer | undefined }>(
+    scope.removeAllContentTypeParsers() // this scope's own, which replace the JSON ones (other types: 415)
+    scope.addContentTypeParser([...JSON_MEDIA_TYPES, ...IMAGE_MEDIA_TYPES], { parseAs: 'buffer' }, (request, body, done) => {
+      const mediaType = request.headers['content-type'] ?? ''
+      let read: ReadCredentialResult
+      try {
+        read = readCredential(body as Buffer, { mediaType, name: 'the body' })
+      } catch (err) {
+        if (!(err instanceof FormatError)) { done(err as Error, undefined); return }
+        // Not JSON as its type says: 400 COFL_ERR_BAD_JSON, as on every route; an image that cannot be read: 400 with the formats code.
+        done(err.code === FormatErrorCode.NOT_JSON
+          ? new ApiError(ApiErrorCode.BAD_JSON, err.message, { cause: err })
+          : new ApiError(ApiErrorCode.BAD_REQUEST, `${err.message} (${err.code})`, { cause: err }), undefined)
+        return
+      }
+      done(null, read.format === 'json' ? read.value : new BakedBody(read))
+    })
+    scope.post<{ Body: { verifiableCredential?: unknown, verifiablePresentation?: unknown, challenge?: string, domain?: string } | BakedBody | undefined }>(
       '/api/verify', { schema: { body: verifyBodyByType } }, async (request) => {
         const body = request.body
-        if (Buffer.isBuffer(body)) return await verifyBakedImage(body, request.mediaType ?? '')
+        if (body instanceof BakedBody) return body.read.vcJwt != null ? vcJwtReport(body.read.vcJwt) : await service.verify(body.read.value, {})
         if (body == null) throw new ApiError(ApiErrorCode.BAD_REQUEST, 'body must be object')
         const { verifiableCredential, verifiablePresentation, challenge, domain } = body
         return await service.verify(verifiableCredential ?? verifiablePresentation, { ...(challenge != null ? { challenge } : {}), ...(domain != null ? { domain } : {}) })
       })
   })
-
-  /** The report on the credential baked into an image; 400 for an image that holds none or cannot be read. */
-  async function verifyBakedImage (image: Buffer, mediaType: string): Promise<VerificationReport> {
-    let baked
-    try {
-      baked = extractCredential(image)
-    } catch (err) {
-      if (err instanceof BakeError) throw new ApiError(ApiErrorCode.BAD_REQUEST, `${err.message} (${err.code})`, { cause: err })
-      throw err
-    }
-    if (baked === undefined) {
-      const format = detectBadgeFormat(image)
-      throw new ApiError(ApiErrorCode.BAD_REQUEST, format === undefined
-        ? `the body is not a PNG or SVG image although its content type is ${mediaType}`
-        : `the ${format.toUpperCase()} image holds no baked credential (${format === 'png' ? 'no iTXt chunk "openbadgecredential"' : 'no <openbadges:credential> element'})`)
-    }
-    if (typeof baked.value === 'string') return vcJwtReport(baked.value)
-    return await service.verify(baked.value, {})
-  }
 
   app.get<{ Params: { listId: string } }>('/api/status/:listId', { schema: { params: { type: 'object', required: ['listId'], properties: { listId: { type: 'string', minLength: 1, maxLength: 4000 } } } } }, async (request, reply) => {
     const list = await service.statusList(request.params.listId)

@@ -17,10 +17,6 @@
  */
 export { EXIT, mainHelp, runCli } from './cli.js'
 export type { CliIo } from './cli.js'
-export { computeAnalytics } from './analytics.js'
-export type { Analytics, AnalyticsAchievement, AnalyticsInput, AnalyticsIssuance, AnalyticsOffer } from './analytics.js'
-export { CATALOGUE_TYPES, createCatalogueIndex, DEFAULT_CATALOGUE_LIMIT, MAX_CATALOGUE_LIMIT } from './catalogue.js'
-export type { CatalogueIndex, CataloguePage, CatalogueQuery, CatalogueResult, CatalogueSkill, CatalogueType } from './catalogue.js'
 export { createCityNode } from './city.js'
 export type { CityNode, CityNodeInit } from './city.js'
 export { CONFIG_ENV, defaultConfig, loadConfig, readConfigFile, resolveConfig, envLayer } from './config.js'

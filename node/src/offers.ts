@@ -24,6 +24,8 @@
  * claims that each complete a pathway cannot both award its badge.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { normaliseEmail } from '@cofl/analytics'
+import type { BulkOfferResult, ClaimOffer, CreatedOffer, IssuedCredential, OfferState, OfferView, RefusalProblem } from '@cofl/api'
 import type { StatusPurpose } from '@cofl/status'
 import type { Batch, Collection } from '@cofl/store'
 import { CHALLENGE_PREFIXES } from '@cofl/wallet'
@@ -33,7 +35,6 @@ import {
 } from './constants.js'
 import { ApiError, ApiErrorCode } from './errors.js'
 import type { CityService } from './service.js'
-import { normaliseEmail } from './csv.js'
 import { pageOf } from './paging.js'
 import { checkHolderPresentation } from './presentation.js'
 import { keyedQueue } from './serial.js'
@@ -59,29 +60,6 @@ export interface OfferRecord {
   subject?: string
 }
 
-export type OfferState = 'open' | 'claimed' | 'expired'
-
-/** What the admin routes show of an offer: no code, no challenge. */
-export interface OfferView {
-  offerId: string
-  achievementId: string
-  name?: string
-  email?: string
-  statusPurpose: StatusPurpose
-  state: OfferState
-  createdAt: string
-  expiresAt: string
-  claimedAt?: string
-  credentialId?: string
-}
-
-export interface CreatedOffer {
-  offerId: string
-  code: string
-  claimUrl: string
-  expiresAt: string
-}
-
 export interface OfferRequest {
   achievementId: string
   name?: string
@@ -98,31 +76,8 @@ export interface BulkOfferRequest {
   ttlHours?: number
 }
 
-/** Why a row of a bulk offer was refused: a short stable word, and the reason in words. */
-export type RefusalProblem = 'missing-email' | 'bad-email' | 'duplicate-email' | 'bad-name'
-
-export interface BulkOfferResult {
-  offered: Array<{ row: number, offerId: string, code: string, claimUrl: string, expiresAt: string }>
-  refused: Array<{ row: number, problem: RefusalProblem, reason: string }>
-}
-
-/** What GET /api/claims/:code answers: enough for the learner to decide and sign, nothing of the offer's name or email. */
-export interface ClaimInfo {
-  offerId: string
-  achievement: Json
-  issuer: { id: string, name?: string }
-  challenge: string
-  domain: string
-  expiresAt: string
-  challengeExpiresAt: string
-}
-
-/** What POST /api/claims/:code answers: the claimed credential and the pathway badges it earned. */
-export interface ClaimResult {
-  credential: Json
-  /** The pathway badges this claim completed, issued with the credential (empty when none). */
-  awards: Json[]
-}
+/** What POST /api/claims/:code answers: the claimed credential and the pathway badges it earned (empty when none). */
+export type ClaimResult = IssuedCredential
 
 export interface OffersInit {
   service: Pick<CityService, 'did' | 'name' | 'store' | 'issueWithAwards'>
@@ -138,7 +93,7 @@ export interface OfferBook {
   list: (options: { limit: number, cursor?: string }) => Promise<{ offers: OfferView[], next: string | null }>
   get: (offerId: string) => Promise<OfferView | undefined>
   /** A fresh challenge for the offer of this code (replacing the one before), bound to `domain`. */
-  open: (code: string, domain: string) => Promise<ClaimInfo>
+  open: (code: string, domain: string) => Promise<ClaimOffer>
   /**
    * Checks the presentation, then issues the credential to its holder, with the pathway badges it
    * completes, and marks the offer claimed: all in one synced batch.

@@ -1,5 +1,5 @@
 /**
- * Pathway badges awarded on claim (issue 5): when a learner claims an offer, which pathway badges
+ * Pathway badges awarded on claim: when a learner claims an offer, which pathway badges
  * does the claim earn them? The decision is @cofl/pathways' (`pathwayAwardsDue`); this file
  * gathers what it decides on, from this node's store only:
  *

@@ -3,6 +3,7 @@
  * verify, serve status lists. Every write that a caller is told about is durable (synced) before
  * the promise resolves.
  */
+import type { IssuedCredential, StatusChange } from '@cofl/api'
 import { buildEndorsementCredential, buildProfile, buildProfileDocument, CREDENTIALS_UNDEFINED_TERMS_V2_CONTEXT, CREDENTIALS_V2_CONTEXT, signCredential, signDocument } from '@cofl/credentials'
 import { claimOf, DOCUMENT_TYPES, idOfKey, idOwner, KIND_COLLECTIONS } from '@cofl/federation'
 import type { DocumentKind, Kind } from '@cofl/federation'
@@ -12,7 +13,7 @@ import type { StatusPurpose, StatusRegistry } from '@cofl/status'
 import { putIssuance } from '@cofl/store'
 import type { Batch, IssuanceRecord, Store, StoredDocument } from '@cofl/store'
 import { createVerifier } from '@cofl/verifier'
-import type { VerificationReport, Verifier, VerifierInit, VerifyPresentationOptions } from '@cofl/verifier'
+import type { TrustResult, VerificationReport, Verifier, VerifierInit, VerifyPresentationOptions } from '@cofl/verifier'
 import { contentErrors } from './documents.js'
 import { ApiError, ApiErrorCode } from './errors.js'
 import { assertResolvableDid, issueCredential, signAchievement } from './issue.js'
@@ -59,29 +60,16 @@ export interface IssueWithAwardsOptions extends IssueOptions {
   earnedAt?: string
 }
 
-/** A credential and the pathway badges its issuance completed (issued with it; empty when none). */
-export interface IssuedWithAwards {
-  credential: Record<string, unknown>
-  awards: Array<Record<string, unknown>>
-}
+/** A credential and the pathway badges its issuance completed (issued with it; empty when none): what POST /api/credentials and a claim answer. */
+export type IssuedWithAwards = IssuedCredential
 
 export interface IssueManyOptions {
   /** Adds writes to the one batch that records all the credentials (records in the order of the requests). */
   alsoWrite?: (batch: Batch, records: IssuanceRecord[]) => void
 }
 
-export interface StatusChangeResult {
-  credentialId: string
-  purpose: StatusPurpose
-  /** The bit's value now (true: revoked / suspended). */
-  value: boolean
-  /** False when it had that value already. */
-  changed: boolean
-  listId: string
-  /** The sequence of the list version published. */
-  sequence: number
-  cid: string
-}
+/** What POST /api/credentials/revoke, /suspend and /unsuspend answer. */
+export type StatusChangeResult = StatusChange
 
 /** The meta key that marks a list whose bits changed and whose new version is not yet published. */
 function dirtyKey (purpose: StatusPurpose, listNumber: number): string {
@@ -94,6 +82,8 @@ function dirtyKey (purpose: StatusPurpose, listNumber: number): string {
  * record's flag, deleted once the list is published; a start completes those a crash left.
  */
 const PENDING_STATUS = 'node:status-pending:'
+/** How many status lists GET /api/status may be asking peers for at once (the others answer 404 meanwhile). */
+const STATUS_LOOKUPS_AT_ONCE = 8
 function pendingStatusKey (credentialId: string): string {
   return `${PENDING_STATUS}${credentialId}`
 }
@@ -154,6 +144,12 @@ export interface CityService {
   issueMany: (requests: readonly IssueRequest[], options?: IssueManyOptions) => Promise<Array<Record<string, unknown>>>
   changeStatus: (action: StatusAction, credentialId: string) => Promise<StatusChangeResult>
   verify: (input: unknown, options: VerifyPresentationOptions) => Promise<VerificationReport>
+  /**
+   * An issuer's trust chain from the federation's trust graph: what `verify` reports as `trust`
+   * (GET /api/trust/:did). Undefined on a local network, which keeps no trust graph.
+   */
+  trust: ((issuer: string) => Promise<TrustResult>) | undefined
+  /** A status list this node holds (by id or by the https form of its own lists' ids), else asked of its peers. */
   statusList: (idOrAlias: string) => Promise<Record<string, unknown> | undefined>
   endorse: (request: { issuer: string, comment?: string, name?: string }) => Promise<{ id: string, cid: string, endorsement: Record<string, unknown> }>
   /**
@@ -253,6 +249,9 @@ export function createCityService (init: CityServiceInit): CityService {
     if (alias != null) aliases.set(alias, id)
   }
   network.onDocument((document: StoredDocument) => { if (document.kind === 'status-list') remember(document.id) })
+
+  /** Lookups of status lists at peers under way for GET /api/status (statusList), by id. */
+  const lookups = new Map<string, Promise<Record<string, unknown> | undefined>>()
 
   const trust = network.trust
   const verifierInit: VerifierInit = {
@@ -404,12 +403,22 @@ export function createCityService (init: CityServiceInit): CityService {
       return await verifier.verify(input, options)
     },
 
+    trust: verifierInit.trust,
+
     async statusList (idOrAlias) {
-      // Only what this node holds: a request for an unknown id never goes to the network.
       const direct = await store.statusLists.get(idOrAlias)
       if (direct != null) return direct.document
       const id = aliases.get(idOrAlias)
-      return id == null ? undefined : (await store.statusLists.get(id))?.document
+      if (id != null) return (await store.statusLists.get(id))?.document
+      // A list this node lacks is asked of its peers, as its own verifier does (so a page that
+      // verifies in the browser finds what POST /api/verify finds); one lookup per id at a time,
+      // and at most STATUS_LOOKUPS_AT_ONCE ids, so anonymous callers cannot make it ask without end.
+      const running = lookups.get(idOrAlias)
+      if (running != null) return await running
+      if (lookups.size >= STATUS_LOOKUPS_AT_ONCE) return undefined
+      const lookup = network.getStatusList(idOrAlias).finally(() => { lookups.delete(idOrAlias) })
+      lookups.set(idOrAlias, lookup)
+      return await lookup
     },
 
     async endorse (request) {

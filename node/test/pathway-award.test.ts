@@ -1,4 +1,4 @@
-// Pathway badges awarded on claim (issue 5, point 2), on a city service in this process (memory
+// Pathway badges awarded on claim, on a city service in this process (memory
 // store, local network, a status registry in a temp directory): the badge comes with the claim
 // that completes the pathway, in the same batch as the claimed credential and the offer's mark;
 // exactly once (a later claim, two concurrent claims, a revoked badge); revoked or suspended

@@ -1,5 +1,5 @@
 /**
- * City analytics on a large generated log: how long node/src/analytics.ts takes to count and
+ * City analytics on a large generated log: how long @cofl/analytics takes to count and
  * suppress (the complementary suppression's search for witnesses is most of it).
  *
  *   npm run bench:analytics -- [--achievements 1000] [--months 36] [--records 30000] [--runs 3]
@@ -12,8 +12,8 @@
  */
 import { createHash } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
-import { computeAnalytics } from 'cofl'
-import type { AnalyticsAchievement, AnalyticsIssuance, AnalyticsOffer } from 'cofl'
+import { computeAnalytics } from '@cofl/analytics'
+import type { AnalyticsAchievement, AnalyticsIssuance, AnalyticsOffer } from '@cofl/analytics'
 
 function arg (name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`)

@@ -1,5 +1,5 @@
 /**
- * Catalogue search (node/src/catalogue.ts) and next-step recommendations (@cofl/pathways'
+ * Catalogue search (@cofl/catalogue) and next-step recommendations (@cofl/pathways'
  * `recommend`) over a generated UK catalogue:
  *
  *   npm run bench:catalogue -- [--small] [--seed 1] [--json]
@@ -24,19 +24,19 @@
  *
  * Targets: p95 under 50 ms for every query shape; a prepared recommendation p95 under 100 ms.
  * Prints a table with PASS / FAIL and exits 1 when a target or a check fails. `--small` (or COFL_BENCH_SMALL=1)
- * runs a tenth of the sizes, for a quick look; node/test/catalogue-bench.test.ts runs the same
+ * runs a tenth of the sizes, for a quick look; packages/catalogue/test/catalogue-bench.test.ts runs the same
  * code at tiny sizes so that it cannot rot.
  */
 import { performance } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
+import { createCatalogueIndex } from '@cofl/catalogue'
+import type { CatalogueQuery } from '@cofl/catalogue'
 import { createRecommender, distanceKm, recommend } from '@cofl/pathways'
 import type { CatalogueEntry, Pathway, Requirement, SkillsSpine } from '@cofl/pathways'
 import { createMemoryStore } from '@cofl/store'
 import type { StoredDocument } from '@cofl/store'
-import { createCatalogueIndex } from 'cofl'
-import type { CatalogueQuery } from 'cofl'
 
 type Json = Record<string, unknown>
 

@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert'
 import type { Browser, Page } from 'playwright-core'
 import { buildAchievement, buildOpenBadgeCredential, buildPresentation, buildProfile, signCredential, signPresentation } from '@cofl/credentials'
 import { generateKeyPair } from '@cofl/identity'
-import { bakePng, bakeSvg, defaultBadgePng, defaultBadgeSvg } from '@cofl/wallet'
+import { bakePng, bakeSvg, defaultBadgePng, defaultBadgeSvg } from '@cofl/formats'
 import { crc32, deflateSync } from 'node:zlib'
 import { browserSuite, ensureWebBuilt, launchBrowser, newPage, screenshot, startTestNode } from './harness.js'
 import type { TestNode } from './harness.js'
@@ -243,14 +243,13 @@ it('a baked PNG, by the file input and dropped on the drop zone, and a baked SVG
     assert.match(await page.textContent('#report') ?? '', 'Three supervised repairs', 'the criteria read from the baked SVG')
     assert.is(await page.locator(`#report time[datetime="${String(valid.validFrom)}"]`).count(), 1, 'validFrom read from the baked SVG')
 
-    // 4. A PNG baked elsewhere with a compressed iTXt chunk, which OB 3.0 forbids: the node still
-    // reads it (node:zlib) and judges it; the page's reader (the wallet's browser build, no
-    // inflate) does not, so it is not "nothing baked" and the page shows the node's report with
-    // the catalogue's description, without what only the credential says.
+    // 4. A PNG baked elsewhere with a compressed iTXt chunk, which OB 3.0 forbids: the page reads
+    // it as the node does (@cofl/formats inflates it in the browser too) and verifies it, and shows
+    // what only the credential says.
     await page.setInputFiles('#file', { name: 'compressed.png', mimeType: 'image/png', buffer: withCompressedCredential(Buffer.from(defaultBadgePng()), valid) })
     await page.locator('#status', { hasText: 'The badge chosen (compressed.png): Valid' }).waitFor()
-    assert.match(await page.textContent('#report') ?? '', 'Fixed a puncture', 'the description from the catalogue')
-    assert.not.match(await page.textContent('#report') ?? '', 'Three supervised repairs')
+    assert.match(await page.textContent('#report') ?? '', 'Fixed a puncture', 'the description read from the compressed chunk')
+    assert.match(await page.textContent('#report') ?? '', 'Three supervised repairs', 'the criteria read from the compressed chunk')
     assert.equal(errors, [])
   } finally {
     await close()
@@ -369,7 +368,7 @@ it('bad input gets a message in the live region and no report: empty, not JSON, 
     await screenshot(page, 'verify-narrow')
     await page.setViewportSize({ width: 1280, height: 900 })
 
-    // A JSON object that is no credential goes to the node, whose report says what it is not.
+    // A JSON object that is no credential goes to the verifier, whose report says what it is not.
     await page.fill('#json', '{"hello": "world"}')
     await page.click('#verify-button')
     assert.match(await verdict(page), /Not a credential$/)
@@ -377,6 +376,29 @@ it('bad input gets a message in the live region and no report: empty, not JSON, 
     // The page still works after all that.
     await paste(page, valid)
     await page.locator('#verdict', { hasText: /^✓ Valid$/ }).waitFor()
+    assert.equal(errors, [])
+  } finally {
+    await close()
+  }
+})
+
+it('nothing given to the page leaves the browser: it asks the node only its health, status lists and trust (GET)', async () => {
+  const errors: string[] = []
+  const { page, close } = await open(errors)
+  try {
+    const requests: string[] = []
+    page.on('request', (request) => { requests.push(`${request.method()} ${new URL(request.url()).pathname}`) })
+    await paste(page, valid)
+    assert.match(await verdict(page), /^✓ Valid$/)
+    await page.click('#clear-button')
+    await page.setInputFiles('#file', { name: 'bike-repair.png', mimeType: 'image/png', buffer: Buffer.from(bakePng(defaultBadgePng(), valid)) })
+    await page.locator('#status', { hasText: 'The badge chosen (bike-repair.png): Valid' }).waitFor()
+    const api = requests.filter((r) => r.includes(' /api/'))
+    assert.ok(api.length > 0)
+    for (const request of api) assert.match(request, /^GET \/api\/(health|status\/[^/]+|trust\/did%3A[^/]+)$/, request)
+    assert.ok(api.some((r) => r.startsWith('GET /api/status/')), 'the status list was asked of the node')
+    assert.ok(api.some((r) => r.startsWith(`GET /api/trust/${encodeURIComponent((city as TestNode).node.did)}`)), 'the issuer\'s trust was asked of the node')
+    assert.equal(requests.filter((r) => !r.startsWith('GET ')), [], 'nothing was sent')
     assert.equal(errors, [])
   } finally {
     await close()

@@ -15,8 +15,8 @@ let dir = ''
 let server: Server | undefined
 
 test.before(async () => {
-  ensureBuilt()
   dir = await mkdtemp(join(tmpdir(), 'cofl-demo-city-'))
+  ensureBuilt()
   server = await startServer(NPM, ['start'], { env: userEnv({ COFL_DATA: join(dir, 'data') }) })
 })
 

@@ -90,11 +90,12 @@ let dir = ''
 let node: Server | undefined
 
 test.before(async () => {
-  ensureBuilt()
-  // Inside the clone, as a user's folder is: npx finds node_modules/.bin/cofl above it.
+  // Inside the clone, as a user's folder is: npx finds node_modules/.bin/cofl above it. The folder
+  // first: if the build is missing, the tour's commands still run there, never in the checkout.
   await mkdir(join(ROOT, 'tmp'), { recursive: true })
   dir = await mkdtemp(join(ROOT, 'tmp', 'readme-tour-'))
   await mkdir(join(dir, 'home'))
+  ensureBuilt()
 })
 
 test.after(async () => {
@@ -106,6 +107,7 @@ const env = (): NodeJS.ProcessEnv => userEnv({ COFL_PASSPHRASE: 'a passphrase fo
 
 /** Runs the steps of one block in one bash, in order, and checks each step's exit code. */
 async function runBlock (title: string, steps: Step[]): Promise<void> {
+  if (dir === '') throw new Error('the tour has no folder of its own (its set-up failed): not running its commands')
   const script = steps.map((s, i) => `${s.text}\nprintf '\\n::cofl-step %d %d\\n' ${i} $?`).join('\n')
   const result = await run('bash', ['--noprofile', '--norc', '-c', script], { cwd: dir, env: env(), timeoutMs: 300_000 })
   const outputs = result.stdout.split(/\n::cofl-step (\d+) (\d+)\n/)

@@ -28,8 +28,9 @@ let dir = ''
 let server: Server | undefined
 
 test.before(async () => {
-  ensureBuilt()
+  // The temp dir first: if the build is missing, the tests that still run write there, never into the checkout.
   dir = await mkdtemp(join(tmpdir(), 'cofl-shipped-'))
+  ensureBuilt()
   server = await startServer(NPM, ['start'], { env: userEnv({ COFL_DATA: join(dir, 'data') }) })
 })
 

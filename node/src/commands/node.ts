@@ -1,6 +1,7 @@
 /**
  * `cofl node start` and the commands that talk to a running node over its HTTP API.
  */
+import type { IssuedCredential, StatusChange } from '@cofl/api'
 import { formatReport } from '@cofl/verifier'
 import type { VerificationReport } from '@cofl/verifier'
 import { callNode, resolveTarget } from '../client.js'
@@ -84,7 +85,7 @@ function statusCommand (action: 'revoke' | 'suspend' | 'unsuspend', summary: str
     positionals: [1, 1],
     async run (values, positionals, io) {
       const credentialId = await idOf(positionals[0] as string, 'a credential')
-      const result = await callNode(await target(values, true), 'POST', `/api/credentials/${action}`, { credentialId }) as { changed: boolean, listId: string, sequence: number }
+      const result = await callNode(await target(values, true), 'POST', `/api/credentials/${action}`, { credentialId }) as StatusChange
       const verb = action === 'revoke' ? 'revoked' : action === 'suspend' ? 'suspended' : 'unsuspended'
       io.stdout(`${result.changed ? verb : `already ${verb}`}: ${credentialId}; published ${result.listId} (sequence ${result.sequence})\n`)
       return EXIT.ok
@@ -200,11 +201,11 @@ export const NODE_COMMANDS: Record<string, Command> = {
         if (Number.isNaN(date.getTime())) throw new UsageError(`--valid-until ${JSON.stringify(until)} is not a date (e.g. 2027-06-30 or 2027-06-30T12:00:00Z)`)
         body.validUntil = date.toISOString().replace(/\.\d{3}Z$/, 'Z')
       }
-      const { credential, awards } = await callNode(await target(values, true), 'POST', '/api/credentials', body) as { credential: unknown, awards?: Array<Record<string, any>> } // eslint-disable-line @typescript-eslint/no-explicit-any
+      const { credential, awards } = await callNode(await target(values, true), 'POST', '/api/credentials', body) as IssuedCredential
       io.stdout(json(credential))
       // Pathway badges this credential completed, issued with it (kept in the node's issuance log).
       for (const award of awards ?? []) {
-        const achievement = award.credentialSubject?.achievement
+        const achievement = (award.credentialSubject as { achievement?: { name?: unknown, id?: unknown } } | undefined)?.achievement
         io.stderr(`also issued the pathway badge ${JSON.stringify(achievement?.name ?? achievement?.id ?? '?')} (${String(award.id)}): this credential completed one of the node's pathways\n`)
       }
       return EXIT.ok

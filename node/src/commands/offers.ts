@@ -2,13 +2,13 @@
  * `cofl offer`: offers of an achievement to learners on a running node, one (--email / --name)
  * or a whole group from a CSV file (--csv), sent in chunks to POST /api/offers/bulk.
  */
+import { csvLine, learnerRows } from '@cofl/analytics'
 import { resolveTarget } from '../client.js'
 import { callNode } from '../client.js'
 import { BULK_OFFER_CHUNK, EXIT, MAX_OFFER_TTL_HOURS } from '../constants.js'
-import { csvLine, learnerRows } from '../csv.js'
 import { UsageError } from '../errors.js'
 import { readInput, writeFileAtomic } from '../io.js'
-import type { BulkOfferResult, CreatedOffer } from '../offers.js'
+import type { BulkOfferResult, CreatedOffer } from '@cofl/api'
 import { connectionOptions } from './node.js'
 import { idOf } from './refs.js'
 import { json, required, str } from './types.js'

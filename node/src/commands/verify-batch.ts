@@ -15,12 +15,13 @@ import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
-import { createVerifierPool, workersFor } from '@cofl/verifier'
+import { vcJwtReport } from '@cofl/verifier'
 import type { VerificationReport } from '@cofl/verifier'
-import { detectBadgeFormat, extractCredential, vcJwtReport } from '@cofl/wallet'
+import { createVerifierPool, workersFor } from '@cofl/verifier/pool'
+import { readCredential } from '@cofl/formats'
 import { EXIT } from '../constants.js'
 import { UsageError } from '../errors.js'
-import { MAX_INPUT_BYTES, parseJson, readInput, readJsonObject } from '../io.js'
+import { MAX_INPUT_BYTES, readInput, readJsonObject } from '../io.js'
 import { str } from './types.js'
 import type { CliIo, Command, Values } from './types.js'
 
@@ -66,13 +67,9 @@ async function readFileBytes (path: string): Promise<Buffer> {
 
 async function readEntry (dir: string, file: string): Promise<Entry> {
   try {
-    const bytes = await readFileBytes(join(dir, file))
-    const format = detectBadgeFormat(bytes)
-    if (format === undefined) return { file, input: parseJson(bytes, file, 'a credential') }
-    const baked = extractCredential(bytes)
-    if (baked === undefined) return { file, unreadable: `${format === 'png' ? 'a PNG' : 'an SVG'} image with no baked credential` }
-    if (typeof baked.value === 'string') return { file, report: vcJwtReport(baked.value) }
-    return { file, input: baked.value }
+    // As `cofl verify`, the node and the verify page read a credential (@cofl/formats).
+    const read = readCredential(await readFileBytes(join(dir, file)), { fileName: file })
+    return read.vcJwt != null ? { file, report: vcJwtReport(read.vcJwt) } : { file, input: read.value }
   } catch (err) {
     // The reason without the directory, which every line would repeat.
     return { file, unreadable: ((err as Error)?.message ?? String(err)).split(join(dir, file)).join(file) }

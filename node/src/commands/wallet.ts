@@ -5,7 +5,8 @@
 import { homedir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import { keyFileIsEncrypted, readKeyFile } from '@cofl/identity'
-import { bakePng, bakeSvg, CredentialNotFoundError, defaultBadgePng, defaultBadgeSvg, detectBadgeFormat, HOLDER_KEY_FILE, createWallet, nodeStatusLists, openWallet } from '@cofl/wallet'
+import { CredentialNotFoundError, HOLDER_KEY_FILE, createWallet, nodeStatusLists, openWallet } from '@cofl/wallet'
+import { bakePng, bakeSvg, defaultBadgePng, defaultBadgeSvg, detectFormat } from '@cofl/formats'
 import type { HeldStatus, HeldSummary, NodeGrant, Wallet, WalletBackup } from '@cofl/wallet'
 import { resolveTarget } from '../client.js'
 import { EXIT } from '../constants.js'
@@ -213,7 +214,7 @@ of DIR), or \`cofl verify badge.png --status-list FILE\`.\n\n${WALLET_HELP}`,
       if (format == null) throw new UsageError('--out must end in .png or .svg')
       const imagePath = str(values.image)
       const image = imagePath != null ? await readInput(imagePath) : undefined
-      if (image != null && detectBadgeFormat(image) !== format) throw new UsageError(`--image ${String(imagePath)} is not a ${format.toUpperCase()} image (the format follows --out)`)
+      if (image != null && detectFormat(image) !== format) throw new UsageError(`--image ${String(imagePath)} is not a ${format.toUpperCase()} image (the format follows --out)`)
       return await withWallet(values, { key: false }, async (wallet) => {
         const id = await heldId(wallet, positionals[0] as string)
         const held = await wallet.get(id)

@@ -18,7 +18,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Batch, Collection } from '@cofl/store'
 import { challengeUseProblem, CHALLENGE_PREFIXES } from '@cofl/wallet'
-import type { GrantsChallenge, NodeGrant } from '@cofl/wallet'
+import type { GrantList, GrantRevoked, GrantsChallenge, NodeGrant } from '@cofl/api'
 import { GRANTS_CHALLENGE_TTL_MS } from '../constants.js'
 import { ApiError, ApiErrorCode } from '../errors.js'
 import { challengeOf, checkHolderPresentation } from '../presentation.js'
@@ -39,9 +39,9 @@ export interface GrantBook {
   /** A fresh single-use challenge for grant management, bound to `domain` (this node's). */
   challenge: (domain: string) => Promise<GrantsChallenge>
   /** The live grants of the presentation's holder, newest first. */
-  list: (presentation: unknown) => Promise<{ did: string, grants: NodeGrant[] }>
+  list: (presentation: unknown) => Promise<GrantList>
   /** Revokes a grant of the presentation's holder; 404 for a grant that is not theirs, or is gone. */
-  revoke: (presentation: unknown, grantId: string) => Promise<{ did: string, revoked: string }>
+  revoke: (presentation: unknown, grantId: string) => Promise<GrantRevoked>
 }
 
 /** The index of grants made before it existed is written once; this marks that it was. */

@@ -1,7 +1,7 @@
 /**
  * The routes of city analytics, documented in docs/api.md ("Analytics"). The figures are computed
- * by node/src/analytics.ts from this node's issuance log and offers alone, with small counts
- * suppressed; aggregates (node/src/aggregates.ts) carry a node's totals to the federation.
+ * by @cofl/analytics from this node's issuance log and offers alone, with small counts
+ * suppressed; its aggregates carry a node's totals to the federation (docs/analytics.md).
  *
  *   GET  /api/analytics, /api/analytics.csv  (admin) this node's figures
  *   POST /api/analytics/publish              (admin) sign and publish this node's aggregate
@@ -14,13 +14,11 @@
  * `pathwayId` names.
  */
 import type { FastifyInstance } from 'fastify'
+import { buildAggregate, computeAnalytics, federationTotals, toCsv } from '@cofl/analytics'
+import type { AggregateInput, Analytics, AnalyticsAchievement, AnalyticsIssuance, AnalyticsOffer, AnalyticsPathway } from '@cofl/analytics'
 import { progress, requirementLeaves, validatePathway } from '@cofl/pathways'
 import type { Pathway } from '@cofl/pathways'
 import type { Store } from '@cofl/store'
-import { computeAnalytics, toCsv } from '../analytics.js'
-import type { Analytics, AnalyticsAchievement, AnalyticsIssuance, AnalyticsOffer, AnalyticsPathway } from '../analytics.js'
-import { buildAggregate, federationTotals } from '../aggregates.js'
-import type { AggregateInput } from '../aggregates.js'
 import type { RouteContext } from '../http.js'
 
 function achievementOf (document: Record<string, unknown>, issuer: string): AnalyticsAchievement {

@@ -3,7 +3,7 @@
  * pathways and opportunities and those replicated from the network) by text, skill, place, area,
  * type and issuer, of the issuers this node trusts unless `untrusted=1`; documented in docs/api.md
  * ("Catalogue search"). The index is
- * node/src/catalogue.ts: it follows every document the node stores from the moment the routes are
+ * @cofl/catalogue's: it follows every document the node stores from the moment the routes are
  * registered, and reads the store once, starting then, in the background (a search waits for it;
  * if reading fails, the next search reads again).
  *
@@ -11,10 +11,10 @@
  * string's numbers into numbers (the node's Ajv coerces nothing), so that ranges are checked by
  * the schema too.
  */
+import { CATALOGUE_TYPES, createCatalogueIndex, MAX_CATALOGUE_LIMIT, MAX_RADIUS_KM } from '@cofl/catalogue'
+import type { CatalogueIndex, CataloguePage, CatalogueQuery, CatalogueType } from '@cofl/catalogue'
 import { Ajv } from 'ajv'
 import type { FastifyInstance } from 'fastify'
-import { CATALOGUE_TYPES, createCatalogueIndex, MAX_CATALOGUE_LIMIT, MAX_RADIUS_KM } from '../catalogue.js'
-import type { CatalogueIndex, CataloguePage, CatalogueQuery, CatalogueType } from '../catalogue.js'
 import { MAX_QUERY_LENGTH } from '../constants.js'
 import type { RouteContext } from '../http.js'
 import { includesUntrusted, untrustedParam } from '../schemas.js'

@@ -8,7 +8,7 @@
  */
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
-import { GRANTS_PATHS } from '@cofl/wallet'
+import { GRANTS_PATHS } from '@cofl/api'
 import { ApiError, ApiErrorCode } from '../errors.js'
 import type { RouteContext } from '../http.js'
 import { ob3Limits } from '../ob3/constants.js'

@@ -22,20 +22,36 @@
  * (await verifyCredentialProof(credential)).verified        // true
  * ```
  */
-export * from './constants.js'
-export * from './contexts.js'
-export * from './errors.js'
+export {
+  BITSTRING_STATUS_LIST_V1_CONTEXT, BUNDLED_CONTEXTS, CREDENTIALS_UNDEFINED_TERMS_V2_CONTEXT,
+  CREDENTIALS_V1_CONTEXT, CREDENTIALS_V2_CONTEXT, DATA_INTEGRITY_V1_CONTEXT, DATA_INTEGRITY_V2_CONTEXT,
+  DID_V1_CONTEXT, ED25519_2020_V1_CONTEXT, MULTIKEY_V1_CONTEXT, OB_V3P0_3_0_0_CONTEXT, OB_V3P0_3_0_1_CONTEXT,
+  OB_V3P0_3_0_2_CONTEXT, OB_V3P0_3_0_3_CONTEXT, OB_V3P0_CONTEXT, OB_V3P0_EXTENSIONS_CONTEXT
+} from './contexts.js'
+export { ContextNotBundledError, CredentialsError, SchemaUnavailableError, SigningError } from './errors.js'
 export { createDocumentLoader } from './loader.js'
 export type { DocumentLoader, DocumentLoaderOptions, RemoteDocument } from './loader.js'
 export { normalizeArrays, validateSchema } from './schema.js'
 export type { SchemaKind, SchemaValidationResult } from './schema.js'
-export * from './model.js'
+export {
+  OB_CONTEXTS, buildAchievement, buildAchievementDocument, buildEndorsementCredential,
+  buildOpenBadgeCredential, buildPresentation, buildProfile, buildProfileDocument, isoDate
+} from './model.js'
+export type {
+  Achievement, AchievementInit, AchievementSubject, Address, Alignment, BitstringStatusListEntry, Criteria,
+  DataIntegrityProof, EndorsementCredential, EndorsementCredentialInit, EndorsementSubject, Evidence,
+  GeoCoordinates, Image, JsonLdContext, OpenBadgeCredential, OpenBadgeCredentialInit, PresentationInit,
+  Profile, ProfileInit, Result, ResultDescription, ResultType, VerifiableCredential, VerifiablePresentation
+} from './model.js'
 export { checkCredentialDataModel, checkPresentationDataModel } from './datamodel.js'
 export type { DataModelResult } from './datamodel.js'
 export { signCredential, signDocument, signPathCounts, signPresentation } from './sign.js'
 export { signBytesFast } from './fastverify.js'
 export type { SignOptions, SignPresentationOptions } from './sign.js'
-export { explainProofError, PROOF_CODES, proofPathCounts, UNCHECKABLE_PROOF_CODES, verifyCredentialProof, verifyDocumentProof, verifyPresentationProof } from './proof.js'
+export {
+  explainProofError, PROOF_CODES, proofPathCounts, UNCHECKABLE_PROOF_CODES, verifyCredentialProof,
+  verifyDocumentProof, verifyPresentationProof
+} from './proof.js'
 export type { PresentationProofOptions, ProofOptions, ProofOutcome } from './proof.js'
 export {
   createVerificationLoader, DATA_INTEGRITY_PROOF, ED25519_SIGNATURE_2020, EDDSA_RDFC_2022, isSupportedProof, signingSuite,

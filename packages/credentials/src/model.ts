@@ -3,7 +3,6 @@
  * builders that produce documents in the shape the official OB 3.0 JSON Schemas accept:
  * `type` as arrays, contexts in the order credentials/v2, context-3.0.3.json, `validFrom` set.
  */
-import { randomUUID } from 'node:crypto'
 import { CREDENTIALS_V2_CONTEXT, OB_V3P0_CONTEXT } from './contexts.js'
 
 /** The contexts of every OB 3.0 document cofl signs, in the order the schemas require. */
@@ -178,8 +177,9 @@ export function isoDate (date: Date = new Date()): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
 
+// WebCrypto's randomUUID (global in Node and in browsers): no Node built-in, so that the model is bundled for pages too.
 function newId (): string {
-  return `urn:uuid:${randomUUID()}`
+  return `urn:uuid:${globalThis.crypto.randomUUID()}`
 }
 
 export interface ProfileInit {

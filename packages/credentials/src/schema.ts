@@ -9,11 +9,9 @@
  *   validateSchema('AchievementCredential', credential)
  *   // { valid: false, errors: ["/credentialSubject/achievement: must have required property 'criteria'"] }
  */
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { ErrorObject } from 'ajv/dist/2019.js'
 import { SchemaUnavailableError } from './errors.js'
+import { readSchemaFile, schemaFilePath } from './schema-files.js'
 import * as compiled from './schema-validators.generated.js'
 
 /** The documents an OB 3.0 JSON Schema exists for. */
@@ -54,32 +52,15 @@ interface SchemaNode {
 }
 const schemas = new Map<SchemaKind, SchemaNode>()
 
-/** The folder holding the package's package.json: src/ under tsx, dist/src/ once compiled. */
-function packageRoot (): string {
-  const start = dirname(fileURLToPath(import.meta.url))
-  let dir = start
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir
-    const parent = dirname(dir)
-    if (parent === dir) throw new SchemaUnavailableError(start, 'no package.json above this module')
-    dir = parent
-  }
-}
-
 function schemaPath (kind: SchemaKind): string {
-  return join(packageRoot(), 'schemas', SCHEMA_FILES[kind])
+  return schemaFilePath(SCHEMA_FILES[kind])
 }
 
-/** The schema of `kind` as published (read once). */
+/** The schema of `kind` as published (read once; schema-files.ts, Node only). */
 function readSchema (kind: SchemaKind): SchemaNode {
   let schema = schemas.get(kind)
   if (schema === undefined) {
-    const path = schemaPath(kind)
-    try {
-      schema = JSON.parse(readFileSync(path, 'utf8')) as SchemaNode
-    } catch (err) {
-      throw new SchemaUnavailableError(path, 'it cannot be read as JSON', { cause: err })
-    }
+    schema = readSchemaFile(SCHEMA_FILES[kind]) as SchemaNode
     schemas.set(kind, schema)
   }
   return schema

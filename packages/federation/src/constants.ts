@@ -44,7 +44,7 @@ export const DEFAULT_LISTEN: readonly string[] = ['/ip4/127.0.0.1/tcp/0']
 /**
  * The largest gossip message (a signed announcement header), in bytes. The same on every node and
  * enforced before publishing: a receiver whose limit is smaller than a message stops exchanging
- * anything with its sender for a while (STACK.md). Headers only, never whole documents.
+ * anything with its sender for a while (docs/dependencies.md). Headers only, never whole documents.
  */
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024
 
@@ -167,7 +167,7 @@ export const BOOTSTRAP_CHECK_MS = 1000
 
 /**
  * libp2p refuses more than 5 inbound connections per second from one host by default; many
- * peers on 127.0.0.1 (tests, the demo) hit it (STACK.md).
+ * peers on 127.0.0.1 (tests, the demo) hit it (docs/dependencies.md).
  */
 export const DEFAULT_INBOUND_CONNECTION_THRESHOLD = 1000
 

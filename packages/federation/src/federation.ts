@@ -428,7 +428,7 @@ class FederationNode implements Federation {
       await mkdir(directory, { recursive: true })
       blockstore = new LevelBlockstore(join(directory, 'blocks'))
       datastore = new LevelDatastore(join(directory, 'datastore'))
-      // Helia neither opens nor closes level stores (STACK.md): open before start, close after stop.
+      // Helia neither opens nor closes level stores (docs/dependencies.md): open before start, close after stop.
       await blockstore.open()
       await datastore.open()
       this.levelStores = [blockstore, datastore]
@@ -586,7 +586,7 @@ class FederationNode implements Federation {
         return
       }
       peer.dialling = true
-      // A timer cleared afterwards, not AbortSignal.timeout inside AbortSignal.any (STACK.md: it may never fire).
+      // A timer cleared afterwards, not AbortSignal.timeout inside AbortSignal.any (docs/dependencies.md: it may never fire).
       const deadline = timeoutSignal(DIAL_TIMEOUT_MS, this.stopController.signal)
       try {
         await this.libp2p.dial(addresses, { signal: deadline.signal })
@@ -786,7 +786,7 @@ class FederationNode implements Federation {
       logGossip('error validating a message from %p: %s', from, (err as Error).message)
       verdict = 'ignore'
     }
-    // Explicit results: throwing counts as Ignore and returning nothing drops the message (STACK.md).
+    // Explicit results: throwing counts as Ignore and returning nothing drops the message (docs/dependencies.md).
     return verdict === 'accept' ? TopicValidatorResult.Accept : verdict === 'reject' ? TopicValidatorResult.Reject : TopicValidatorResult.Ignore
   }
 

@@ -25,8 +25,14 @@
  * await federation.stop()
  * ```
  */
-export * from './constants.js'
-export * from './errors.js'
+// The protocol's names and the limits a publisher must respect; the tuning constants (timeouts,
+// queue sizes, quotas, score weights) are behind '@cofl/federation/tuning'.
+export {
+  ANNOUNCEMENT_VERSION, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_MESSAGE_BYTES, DIAL_KINDS, DOCUMENT_TYPES, KIND_COLLECTIONS, KINDS,
+  SYNC_PROTOCOL, TOPIC_PREFIX
+} from './constants.js'
+export type { DialKind, DocumentKind, Kind } from './constants.js'
+export { FederationConfigError, FederationError, MessageTooLargeError, NotStartedError, PublishError } from './errors.js'
 export { createFederation } from './federation.js'
 export type { ContentValidator, ContentVerdict, Federation, FederationInit, SyncSummary } from './federation.js'
 export {

@@ -1,7 +1,7 @@
 /**
  * A timeout that fires on every supported Node. On Node 20, `AbortSignal.any([other,
  * AbortSignal.timeout(ms)])` never aborts when garbage collection runs before `ms` and nothing
- * else references the timeout signal (STACK.md, "A timeout that never fires"): its timer is
+ * else references the timeout signal (docs/dependencies.md, "A timeout that never fires"): its timer is
  * cleared when the signal is collected. Here the timer itself holds the controller, so the
  * deadline holds whatever the collector does; `clear()` (or the first abort) releases everything.
  */

@@ -2,7 +2,8 @@
 // bytes, depth and values counted in one pass over the dag-json bytes.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { checkDocumentBounds, DEFAULT_MAX_DOCUMENT_BYTES, documentBlock, MAX_DOCUMENT_DEPTH, MAX_DOCUMENT_NODES } from '../src/index.js'
+import { checkDocumentBounds, DEFAULT_MAX_DOCUMENT_BYTES, documentBlock } from '../src/index.js'
+import { MAX_DOCUMENT_DEPTH, MAX_DOCUMENT_NODES } from '../src/tuning.js'
 import { generateKeyPair, signedAchievement, signedStatusList } from './helpers.js'
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value)

@@ -3,11 +3,12 @@
 // peer penalised) and never stored; a validator that throws makes the document ignored.
 import { CREDENTIALS_UNDEFINED_TERMS_V2_CONTEXT, CREDENTIALS_V2_CONTEXT, signDocument } from '@cofl/credentials'
 import { createMemoryStore } from '@cofl/store'
+import { waitFor } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createFederation, DOCUMENT_TYPES, FederationConfigError, PublishError } from '../src/index.js'
 import type { DocumentKind, Federation, FederationInit, Kind } from '../src/index.js'
-import { generateKeyPair, stopAll, waitFor } from './helpers.js'
+import { generateKeyPair, stopAll } from './helpers.js'
 import type { KeyPair } from './helpers.js'
 
 type Validator = NonNullable<FederationInit['validateContent']>

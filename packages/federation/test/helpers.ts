@@ -36,13 +36,6 @@ export async function signedStatusList (key: KeyPair, sequence: number, id = `ur
   return await signCredential(list, { key }) as unknown as Record<string, unknown>
 }
 
-export async function waitFor (what: string, condition: () => Promise<boolean> | boolean, signal: AbortSignal, everyMs = 20): Promise<void> {
-  while (!(await condition())) {
-    if (signal.aborted) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, everyMs))
-  }
-}
-
 /**
  * A full garbage collection now: the test runner starts with --expose-gc (scripts/test.mjs); a
  * single file run without it gets gc() from V8's flag, set now.

@@ -4,11 +4,12 @@
 // one trusted claimant, or the only claimant; an untrusted issuer stops at its quota.
 import { createMemoryStore } from '@cofl/store'
 import type { Store, StoredDocument } from '@cofl/store'
+import { waitFor } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { claimKey, claimOf, createFederation, documentBlock } from '../src/index.js'
 import type { Federation, FederationInit } from '../src/index.js'
-import { generateKeyPair, signedAchievement, signedEndorsement, signedStatusList, stopAll, waitFor } from './helpers.js'
+import { generateKeyPair, signedAchievement, signedEndorsement, signedStatusList, stopAll } from './helpers.js'
 
 const settle = async (ms = 300): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
 

@@ -4,12 +4,13 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createMemoryStore } from '@cofl/store'
+import { waitFor } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createFederation, FederationConfigError, MessageTooLargeError, PublishError } from '../src/index.js'
 import type { Federation } from '../src/index.js'
 import type { StoredDocument } from '@cofl/store'
-import { generateKeyPair, signedAchievement, signedEndorsement, signedStatusList, stopAll, waitFor } from './helpers.js'
+import { generateKeyPair, signedAchievement, signedEndorsement, signedStatusList, stopAll } from './helpers.js'
 
 test('publish on one node: the other fetches, verifies and stores it', async () => {
   const signal = AbortSignal.timeout(20_000)

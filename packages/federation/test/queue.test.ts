@@ -4,7 +4,8 @@
 // peer aborts its work.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { MAX_CONCURRENT_VALIDATIONS, MAX_PEER_QUEUED_VALIDATIONS, MAX_PEER_VALIDATIONS, MAX_QUEUED_VALIDATIONS, ValidationQueue } from '../src/index.js'
+import { ValidationQueue } from '../src/index.js'
+import { MAX_CONCURRENT_VALIDATIONS, MAX_PEER_QUEUED_VALIDATIONS, MAX_PEER_VALIDATIONS, MAX_QUEUED_VALIDATIONS } from '../src/tuning.js'
 
 const limits = { concurrency: MAX_CONCURRENT_VALIDATIONS, perPeer: MAX_PEER_VALIDATIONS, perPeerQueued: MAX_PEER_QUEUED_VALIDATIONS, queued: MAX_QUEUED_VALIDATIONS }
 

@@ -1,7 +1,8 @@
 // Per-peer sync quotas: documents and bytes per window, per peer, a new window once one is over.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { PeerQuotas, SYNC_PEER_BYTES_PER_WINDOW, SYNC_PEER_DOCUMENTS_PER_WINDOW, SYNC_QUOTA_WINDOW_MS } from '../src/index.js'
+import { PeerQuotas } from '../src/index.js'
+import { SYNC_PEER_BYTES_PER_WINDOW, SYNC_PEER_DOCUMENTS_PER_WINDOW, SYNC_QUOTA_WINDOW_MS } from '../src/tuning.js'
 
 test('documents and bytes per peer per window; another peer has its own; the next window starts afresh', () => {
   let now = 1_000_000

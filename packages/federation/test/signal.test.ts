@@ -1,6 +1,6 @@
 // timeoutSignal: the deadline of every network wait in the federation. On Node 20,
 // AbortSignal.any([..., AbortSignal.timeout(ms)]) never fires once the garbage collector has run
-// before `ms` (STACK.md); this one must, whatever the collector does.
+// before `ms` (docs/dependencies.md); this one must, whatever the collector does.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { timeoutSignal } from '../src/index.js'

@@ -7,11 +7,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createMemoryStore, openLevelStore } from '@cofl/store'
 import type { Store } from '@cofl/store'
+import { waitFor } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createFederation, documentBlock } from '../src/index.js'
 import type { Federation, FederationInit } from '../src/index.js'
-import { generateKeyPair, signedAchievement, signedEndorsement, stopAll, waitFor } from './helpers.js'
+import { generateKeyPair, signedAchievement, signedEndorsement, stopAll } from './helpers.js'
 import type { KeyPair } from './helpers.js'
 
 const settle = async (ms = 300): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
@@ -99,7 +100,12 @@ test('many untrusted issuers, each within its quota, stop at the cap: Ignored, n
     const held = await Promise.all(sybils.map(async (s) => (await Promise.all(s.docs.map(async (d) => await store?.achievements.get(d.id as string)))).filter((x) => x != null).length))
     const endorsed = sybils[held.indexOf(2)] as typeof sybils[number]
     await r.publish('endorsement', await signedEndorsement(root, endorsed.key.did))
-    await waitFor('the endorsed issuer trusted on n', async () => (await (n as Federation).trustedIssuers()).has(endorsed.key.did), signal)
+    // By gossip, or by sync from the relay if n's mesh has not formed again since its restart.
+    await waitFor('the endorsed issuer trusted on n', async () => {
+      if ((await (n as Federation).trustedIssuers()).has(endorsed.key.did)) return true
+      await (n as Federation).syncNow({ peerId: relay.peerId }).catch(() => {})
+      return (await (n as Federation).trustedIssuers()).has(endorsed.key.did)
+    }, signal, 200)
     // Sync (a round under way when the endorsement came may already have brought some: again until all are here).
     await waitFor('nine achievements on n', async () => {
       await (n as Federation).syncNow({ peerId: relay.peerId })

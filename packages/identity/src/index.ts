@@ -15,11 +15,18 @@
  * const doc = await createDidResolver().resolve(again.did) // Multikey verification methods
  * ```
  */
-export * from './constants.js'
-export * from './errors.js'
+export { DID_V1_CONTEXT, KEY_FILE_TYPE, KEY_FILE_VERSION, MULTIKEY_V1_CONTEXT } from './constants.js'
+export {
+  DidMethodNotSupportedError, DidResolutionError, IdentityError, KeyFileError, KeyPassphraseError
+} from './errors.js'
 export { generateKeyPair, keyPairFromMultibase } from './keys.js'
 export type { KeyPair, Multikey } from './keys.js'
-export { buildControllerDocument, createDidResolver, didKeyFromPublicKeyMultibase, didMethod, publicKeyFromMultibase, publicKeyToMultibase } from './did.js'
+export {
+  buildControllerDocument, createDidResolver, didKeyFromPublicKeyMultibase, didMethod, publicKeyFromMultibase,
+  publicKeyToMultibase
+} from './did.js'
 export type { DidDocument, DidResolver, VerificationMethod } from './did.js'
-export { decodeKeyFile, encodeKeyFile, keyFileIsEncrypted, loadKeyFile, parseKeyFile, readKeyFile, writeKeyFile } from './keyfile.js'
+export {
+  decodeKeyFile, encodeKeyFile, keyFileIsEncrypted, loadKeyFile, parseKeyFile, readKeyFile, writeKeyFile
+} from './keyfile.js'
 export type { EncryptedSecret, KeyFile, KeyProtection } from './keyfile.js'

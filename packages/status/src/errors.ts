@@ -1,5 +1,5 @@
 /**
- * Errors of @cofl/status, with stable codes (listed in docs/status.md). The registry throws
+ * Errors of @cofl/status, with stable codes (listed in docs/errors.md). The registry throws
  * StatusError for requests it must refuse (an index that was never allocated, a directory locked
  * by another process). `checkStatusEntry` never throws on untrusted input: it returns a result
  * whose `code` is one of these.

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { tempDir } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { openStatusRegistry, StatusError } from '../src/index.js'
-import { ISSUER, tempDir } from './helpers.js'
+import { ISSUER } from './helpers.js'
 import type { ChildProcess } from 'node:child_process'
 
 const SCRIPT = fileURLToPath(new URL('./fixtures/allocate-loop.ts', import.meta.url))

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -12,9 +11,3 @@ export async function readVector (path: string): Promise<Record<string, unknown>
 
 export const ISSUER = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK'
 export const OTHER_ISSUER = 'did:key:z6MknNQD1WHLGGraFi6zcbGevuAgkVfdyCdtZnQTGWVVvR5Q'
-
-/** A fresh directory under the OS temp dir; `remove` deletes it. */
-export async function tempDir (): Promise<{ path: string, remove: () => Promise<void> }> {
-  const path = await mkdtemp(join(tmpdir(), 'cofl-status-'))
-  return { path, remove: async () => { await rm(path, { recursive: true, force: true }) } }
-}

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs'
+import { tempDir } from '@cofl/test-support'
 import { decodeList } from '@digitalbazaar/vc-bitstring-status-list'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
   checkStatusEntry, decodeStatusList, openStatusRegistry, STATUS_LIST_LENGTH, StatusError, StatusErrorCode
 } from '../src/index.js'
-import { ISSUER, OTHER_ISSUER, tempDir } from './helpers.js'
+import { ISSUER, OTHER_ISSUER } from './helpers.js'
 import type { StatusRegistry } from '../src/index.js'
 
 async function rejects (promise: Promise<unknown>, code: string): Promise<StatusError> {

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { tempDir } from '@cofl/test-support'
 import { Level } from 'level'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -15,11 +14,6 @@ import type { Store } from '../src/index.js'
 
 const SCRIPT = fileURLToPath(new URL('./fixtures/put-loop.ts', import.meta.url))
 const WAIT_MS = 60_000
-
-async function tempDir (): Promise<{ path: string, remove: () => Promise<void> }> {
-  const path = await mkdtemp(join(tmpdir(), 'cofl-store-'))
-  return { path, remove: async () => { await rm(path, { recursive: true, force: true }) } }
-}
 
 async function expectCode (promise: Promise<unknown>, code: string, pattern?: RegExp): Promise<StoreError> {
   try {

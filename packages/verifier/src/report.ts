@@ -100,6 +100,31 @@ export function verdictFromChecks (checks: readonly Check[]): Verdict {
   return 'valid'
 }
 
+/**
+ * The report of a VC-JWT (a compact JWS, bare or baked into an image: @cofl/formats' readCredential
+ * returns it as `vcJwt`), which cofl does not verify: its proof cannot be checked here
+ * (COFL_ERR_PROOF_UNSUPPORTED), the other checks are skipped; the verdict is indeterminate, not
+ * invalid. `jwt.alg` is the `alg` of its protected header, named in the reason when known.
+ */
+export function vcJwtReport (jwt: { alg?: string }): VerificationReport {
+  const check = (id: CheckId, outcome: CheckOutcome, reason: string, code?: string): Check =>
+    ({ id, title: CHECK_TITLES[id], outcome, reason, ...(code !== undefined ? { code } : {}) })
+  const skipped = 'not read: VC-JWT credentials are not supported'
+  return {
+    verdict: 'indeterminate',
+    verified: false,
+    kind: 'credential',
+    checks: [
+      check('format', 'skipped', skipped),
+      check('schema', 'skipped', skipped),
+      check('proof', 'indeterminate', `a VC-JWT (compact JWS${typeof jwt.alg === 'string' ? `, ${jwt.alg}` : ''}): VC-JWT credentials are not supported; cofl verifies credentials with an embedded proof (DataIntegrityProof eddsa-rdfc-2022, Ed25519Signature2020)`, 'COFL_ERR_PROOF_UNSUPPORTED'),
+      check('status', 'skipped', skipped),
+      check('validity', 'skipped', skipped)
+    ],
+    warnings: []
+  }
+}
+
 /** The verdict as the terminal report writes it. */
 export const VERDICT_WORDS: Record<Verdict, string> = { valid: 'VALID', invalid: 'INVALID', indeterminate: 'CANNOT BE CHECKED HERE' }
 

@@ -5,7 +5,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { VerifiableCredential } from '@cofl/credentials'
 import { generateKeyPair } from '@cofl/identity'
-import { createVerifierPool } from '../src/index.js'
+import { createVerifierPool } from '../src/pool-entry.js'
 import { createIssuer, tampered } from './helpers.js'
 
 const LIMIT_MS = 60_000

@@ -1,14 +1,11 @@
 // Shared by the verifier's tests: the fixture sets, report assertions, and a small issuer that
 // signs real credentials, presentations and status lists.
-import { mkdtemp, rm } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as assert from 'uvu/assert'
-import { buildAchievement, buildOpenBadgeCredential, buildPresentation, buildProfile, signCredential, signPresentation } from '@cofl/credentials'
-import type { OpenBadgeCredentialInit, VerifiableCredential, VerifiablePresentation } from '@cofl/credentials'
-import { generateKeyPair } from '@cofl/identity'
+import { buildPresentation, signPresentation } from '@cofl/credentials'
+import type { VerifiableCredential, VerifiablePresentation } from '@cofl/credentials'
 import type { KeyPair } from '@cofl/identity'
 import type { Check, CheckId, CheckOutcome, VerificationReport } from '../src/index.js'
 
@@ -61,33 +58,10 @@ export async function noThrow (what: string, fn: () => Promise<VerificationRepor
   }
 }
 
-/** A fresh temp directory; `remove` deletes it. */
-export async function tempDir (): Promise<{ path: string, remove: () => Promise<void> }> {
-  const path = await mkdtemp(join(tmpdir(), 'cofl-verifier-'))
-  return { path, remove: async () => { await rm(path, { recursive: true, force: true }) } }
-}
-
-/** An issuer with a did:key that builds and signs OpenBadgeCredentials. */
-export interface TestIssuer {
-  key: KeyPair
-  did: string
-  /** Builds and signs a credential for `subject` (extra fields of the builder may be given). */
-  issue: (subject: string, init?: Partial<OpenBadgeCredentialInit>) => Promise<VerifiableCredential>
-}
-
-export async function createIssuer (name = 'Plymouth City of Learning'): Promise<TestIssuer> {
-  const key = await generateKeyPair()
-  const issuer = buildProfile({ id: key.did, name })
-  const achievement = buildAchievement({ name: 'Coding Club', description: 'Ten sessions of the coding club', criteria: 'Attend ten sessions', creator: issuer })
-  return {
-    key,
-    did: key.did,
-    issue: async (subject, init = {}) => {
-      const credential = buildOpenBadgeCredential({ issuer, achievement, subject, ...init })
-      return await signCredential(credential, { key }) as unknown as VerifiableCredential
-    }
-  }
-}
+/** A fresh temp directory (`remove` deletes it) and an issuer that signs real credentials: the workspace's. */
+export { tempDir } from '@cofl/test-support'
+export { createIssuer } from '@cofl/test-support/issuers'
+export type { TestIssuer } from '@cofl/test-support/issuers'
 
 /** A holder's presentation of `credentials`, signed by `key` over `challenge` (and `domain`). */
 export async function present (holder: string, key: KeyPair, credentials: VerifiableCredential[], challenge: string, domain?: string): Promise<VerifiablePresentation> {
@@ -96,8 +70,4 @@ export async function present (holder: string, key: KeyPair, credentials: Verifi
 }
 
 /** A deep copy with one change, to tamper with signed data. */
-export function tampered<T> (document: T, change: (copy: Record<string, any>) => void): T {
-  const copy = structuredClone(document) as Record<string, any>
-  change(copy)
-  return copy as T
-}
+export { tampered } from '@cofl/test-support'

@@ -8,7 +8,7 @@ import { createIssuer, tampered } from './helpers.js'
 
 test('a trust function answers for the issuer; validity is unchanged by it', async () => {
   const issuer = await createIssuer()
-  const stranger = await createIssuer('Somewhere Else')
+  const stranger = await createIssuer({ name: 'Somewhere Else' })
   const learner = 'did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2'
   const asked: string[] = []
   const trust = async (did: string): Promise<TrustResult> => {

@@ -1,37 +1,41 @@
 /**
  * The browser-safe face of @cofl/wallet (`@cofl/wallet/browser`), for a wallet that lives in a web
- * page: the claim protocol's parsing (the page makes the calls itself), what a wallet keeps of a
- * credential, baked badges (PNG and SVG) and the reading of imports and backups. Nothing here
- * touches the file system, a store or node:crypto; a bundler for the browser swaps zlib.ts for
- * zlib-browser.ts (package.json `browser`). `createWallet`, the key file, `callJson` and
- * `nodeStatusLists` stay Node-only (the main entry).
+ * page: the same wallet as in Node (createWalletCore: the admission rules, claims, grants,
+ * presentations, import / export, status refresh, with @cofl/verifier and @cofl/api's client)
+ * over the page's IndexedDB database (`openIndexedDbWallet`), with a backup's key sealed by
+ * WebCrypto (`webCryptoSealer`). Nothing here touches the file system, level or a Node built-in.
+ * Baked badges (PNG and SVG) are @cofl/formats'. `createWallet` (a directory: level and a key
+ * file) stays Node-only (the main entry).
  *
  * @example
  * ```ts
- * import { parseOffer, credentialOf, awardsOf, heldRecord, bakePng } from '@cofl/wallet/browser'
+ * import { createWalletCore, openIndexedDbWallet, webCryptoSealer } from '@cofl/wallet/browser'
  *
- * const offer = parseOffer(await (await fetch(claimUrl)).json())   // achievement, issuer, challenge, domain
- * // ...sign a presentation over offer.challenge / offer.domain, POST it...
- * const credential = credentialOf(answer)                          // and awardsOf(answer)
- * const png = bakePng(badgePng, credential)                        // a baked badge to download
+ * const db = await openIndexedDbWallet()                            // the database `cofl-wallet`
+ * const wallet = createWalletCore({ held: db.held, holderKey: db.holderKey, keySealer: webCryptoSealer, words: { offersForce: false } })
+ * if (!await wallet.exists()) await wallet.init()                   // the holder key, made here
+ * const opened = await wallet.openClaim(link)                       // the offer, to show the learner
+ * const { held, awards } = await wallet.acceptClaim(opened)         // signed here, checked here, kept
  * ```
  */
 export * from './constants.js'
 export * from './errors.js'
-export { awardsOf, claimUrl, credentialOf, nodeBaseUrl, parseOffer } from './claim.js'
+export { createWalletCore } from './core.js'
+export type { WalletCoreInit, WalletWords } from './core.js'
+export { openIndexedDbWallet, WALLET_DB_NAME, WALLET_DB_VERSION } from './indexeddb.js'
+export type { HolderRecord, IndexedDbWallet, IndexedDbWalletOptions, WalletSettings } from './indexeddb.js'
+export { openHolderKey, sealHolderKey, MIN_SEALING_PASSPHRASE_LENGTH, SEALED_KEY_ENCRYPTION, SEALED_KEY_PBKDF2_ITERATIONS, webCryptoSealer } from './sealed-key.js'
+export type { SealedHolderKey } from './sealed-key.js'
+export { memoryHeldStore, memoryHolderKeyStore } from './memory.js'
+export type { HeldCredentialStore, HolderKeyInfo, HolderKeyOrigin, HolderKeySealer, HolderKeyStore, SaveHolderKeyOptions } from './storage.js'
+export { awardsOf, claimUrl, credentialOf, nodeBaseUrl, nodeStatusLists, parseOffer } from './claim.js'
 export { assertPresentable, assertSigningFor, challengeUse, challengeUseProblem, describeChallengeUse, domainOf } from './binding.js'
 export type { SigningRequest } from './binding.js'
 export { parseGrants, parseGrantsChallenge } from './grants.js'
 export { parseImport } from './import.js'
 export type { ParsedImport } from './import.js'
-export { canonicalJson, heldRecord, statusFromReport, subjectIds, summary } from './records.js'
 export type {
-  ClaimOffer, GrantsChallenge, HeldCredential, HeldStatus, HeldStatusState, HeldSummary, ImportItem, ImportResult, NodeGrant, RefusedAward,
-  WalletBackup
+  AcceptClaimOptions, AddOptions, AddResult, ClaimOffer, ClaimOptions, ClaimResult, ExportOptions, GetStatusList, GrantsChallenge, GrantsOptions,
+  HeldCredential, HeldStatus, HeldStatusState, HeldSummary, ImportItem, ImportOptions, ImportResult, InitOptions, NodeGrant, OpenedClaim,
+  PresentOptions, RefreshItem, RefreshOptions, RefusedAward, RestoreKeyOptions, WalletBackup, WalletCore
 } from './types.js'
-export {
-  bakePng, bakeSvg, defaultBadgeSvg, detectBadgeFormat, extractCredential, MAX_BAKED_TEXT_BYTES, OB3_PNG_KEYWORD,
-  OB3_SVG_ELEMENT, OB3_SVG_NAMESPACE, parseBakedCredential, unbakePng, unbakeSvg, vcJwtReport
-} from './bake.js'
-export type { BadgeFormat, BakedCredential } from './bake.js'
-export { BakeError, BakeErrorCode } from './bake-errors.js'

@@ -1,30 +1,28 @@
 /**
- * The wallet's side of the claim protocol (docs/api.md, "Offers and claims"): GET the claim for its
- * challenge and domain, answer with a presentation signed by the holder, POST it, take the
- * credential and the pathway badges the claim earned. And a status list lookup on a node
- * (GET /api/status/<id>).
+ * The wallet's side of the node's API, through @cofl/api's client: the claim protocol (docs/api.md,
+ * "Offers and claims": GET the claim for its challenge and domain, answer with a presentation
+ * signed by the holder, POST it, take the credential and the pathway badges the claim earned), a
+ * status list lookup on a node (GET /api/status/<id>), and the checks of what the node answers:
+ * the wallet reads a node it need not trust. Browser-safe: the same code runs in the page.
  */
-import { CLAIM_PATH, DEFAULT_CLAIM_TIMEOUT_MS, MAX_CLAIM_RESPONSE_BYTES, STATUS_LIST_PATH } from './constants.js'
+import { ApiAnswerError, ApiUnreachableError, CLAIM_PATH, createApiClient, nodeBaseUrl as apiBaseUrl, STATUS_LIST_PATH } from '@cofl/api'
+import type { ApiClient, ClaimOffer } from '@cofl/api'
+import { DEFAULT_CLAIM_TIMEOUT_MS, MAX_CLAIM_RESPONSE_BYTES } from './constants.js'
 import { ClaimError } from './errors.js'
 import type { NodeRequestError } from './errors.js'
 import { isObject } from './records.js'
-import type { ClaimOffer, GetStatusList } from './types.js'
+import type { GetStatusList } from './types.js'
 
 type Json = Record<string, unknown>
 type Fetch = typeof globalThis.fetch
 
 /** A node's base URL (http or https, without a trailing / or /api). */
 export function nodeBaseUrl (node: string): string {
-  let url: URL
   try {
-    url = new URL(node)
-  } catch {
-    throw new ClaimError(`${JSON.stringify(node)} is not a node URL (such as https://city.example or http://127.0.0.1:8080)`)
+    return apiBaseUrl(node)
+  } catch (err) {
+    throw new ClaimError((err as Error).message, { cause: err })
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ClaimError(`${node} is not an http(s) URL`)
-  url.search = ''
-  url.hash = ''
-  return url.href.replace(/\/+$/, '').replace(/\/api$/, '')
 }
 
 /** The claim URL from a claim link, or from a bare code and the node's URL. */
@@ -44,19 +42,24 @@ export function claimUrl (urlOrCode: string, node?: string): URL {
   return new URL(`${nodeBaseUrl(node)}${CLAIM_PATH}${encodeURIComponent(urlOrCode)}`)
 }
 
+/** The base URL of the node a claim URL is on (what comes before /api/claims/). */
+export function claimBase (url: URL): string {
+  const at = url.pathname.indexOf(CLAIM_PATH)
+  return at === -1 ? url.origin : `${url.origin}${url.pathname.slice(0, at)}`
+}
+
 /** The error a call to the node fails with: ClaimError for a claim, GrantsError for grants. */
 export type NodeCallError = new (message: string, options?: ErrorOptions & { nodeCode?: string, status?: number }) => NodeRequestError
 
-async function readLimited (response: Response, limit: number, fail: NodeCallError = ClaimError): Promise<string> {
-  if (response.body == null) return ''
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.length
-    if (size > limit) throw new fail(`the node's answer is larger than ${limit} bytes`)
-    chunks.push(chunk)
-  }
-  return Buffer.concat(chunks).toString('utf8')
+/** The wallet's client of a node: no redirect followed (it talks to the URL it was given only), answers of at most MAX_CLAIM_RESPONSE_BYTES. */
+export function walletClient (base: string, options: { fetch?: Fetch, timeoutMs?: number } = {}): ApiClient {
+  return createApiClient({
+    baseUrl: base,
+    timeoutMs: options.timeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS,
+    maxResponseBytes: MAX_CLAIM_RESPONSE_BYTES,
+    redirect: 'error',
+    ...(options.fetch != null ? { fetch: options.fetch } : {})
+  })
 }
 
 /** A claim URL without its code (the code is the secret: it never goes into a message). */
@@ -67,41 +70,22 @@ function redact (url: URL): string {
 
 /**
  * Calls the node; a 2xx JSON answer comes back parsed, anything else is a ClaimError (or `fail`,
- * with `what` naming the request in the message: "the claim" by default). Redirects are refused:
- * the wallet talks to the URL it was given only.
+ * with `what` naming the request in the message: "the claim" by default), with the node's code
+ * and status when it refused.
  */
-export async function callJson (fetch: Fetch, url: URL, init: { method: 'GET' | 'POST', body?: unknown, timeoutMs: number, fail?: NodeCallError, what?: string }): Promise<unknown> {
-  const where = `${init.method} ${redact(url)}`
+export async function callNode (client: ApiClient, url: URL, init: { method: 'GET' | 'POST', body?: unknown, fail?: NodeCallError, what?: string }): Promise<unknown> {
   const fail = init.fail ?? ClaimError
-  let response: Response
   try {
-    response = await fetch(url, {
-      method: init.method,
-      headers: { accept: 'application/json', ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-      redirect: 'error',
-      signal: AbortSignal.timeout(init.timeoutMs)
-    })
+    return await client.request(url, { method: init.method, ...(init.body !== undefined ? { body: init.body } : {}) })
   } catch (err) {
-    const cause = (err as { cause?: { code?: string, message?: string } }).cause
-    const why = (err as Error).name === 'TimeoutError' ? `no answer within ${init.timeoutMs / 1000} s` : cause?.code ?? cause?.message ?? (err as Error).message
-    throw new fail(`the node at ${url.origin} does not answer (${why})`, { cause: err })
+    if (err instanceof ApiUnreachableError) throw new fail(`the node at ${url.origin} does not answer (${err.reason})`, { cause: err })
+    if (err instanceof ApiAnswerError) {
+      const nodeCode = err.code !== ApiAnswerError.fallbackCode ? err.code : undefined
+      throw new fail(`the node refused ${init.what ?? 'the claim'}: ${err.message}${nodeCode != null ? ` (${nodeCode})` : ''}`, { cause: err, status: err.status, ...(nodeCode != null ? { nodeCode } : {}) })
+    }
+    const status = (err as { status?: unknown }).status
+    throw new fail(`the node's answer to ${init.method} ${redact(url)} is not the protocol's: ${(err as Error).message}`, { cause: err, ...(typeof status === 'number' ? { status } : {}) })
   }
-  const text = await readLimited(response, MAX_CLAIM_RESPONSE_BYTES, fail)
-  let json: unknown
-  try {
-    json = text === '' ? undefined : JSON.parse(text)
-  } catch {
-    json = undefined
-  }
-  if (!response.ok) {
-    const error = isObject(json) && isObject(json.error) ? json.error : undefined
-    const nodeCode = typeof error?.code === 'string' ? error.code : undefined
-    const message = typeof error?.message === 'string' ? error.message : `HTTP ${response.status} ${response.statusText}`
-    throw new fail(`the node refused ${init.what ?? 'the claim'}: ${message}${nodeCode != null ? ` (${nodeCode})` : ''}`, { status: response.status, ...(nodeCode != null ? { nodeCode } : {}) })
-  }
-  if (json === undefined) throw new fail(`the node answered ${where} with something that is not JSON`, { status: response.status })
-  return json
 }
 
 /** Checks the node's answer to GET /api/claims/:code. */
@@ -112,13 +96,15 @@ export function parseOffer (value: unknown): ClaimOffer {
   const issuer = isObject(value.issuer) && typeof value.issuer.id === 'string'
     ? { id: value.issuer.id, ...(typeof value.issuer.name === 'string' ? { name: value.issuer.name } : {}) }
     : { id: 'unknown' }
+  const text = (k: string): string => typeof value[k] === 'string' ? value[k] as string : ''
   return {
     offerId: value.offerId as string,
     achievement: isObject(value.achievement) ? value.achievement : {},
     issuer,
     challenge: value.challenge as string,
     domain: value.domain as string,
-    expiresAt: typeof value.expiresAt === 'string' ? value.expiresAt : ''
+    expiresAt: text('expiresAt'),
+    challengeExpiresAt: text('challengeExpiresAt')
   }
 }
 
@@ -139,25 +125,26 @@ export function awardsOf (value: unknown): unknown[] {
 }
 
 /**
- * Looks status lists up on a node: GET <node>/api/status/<URL-encoded list id>. Rejects when the
- * node does not answer or holds no such list (the verifier then reports the status as unknown).
- * One function is one snapshot: it fetches each list once and answers the same object after
- * (a failure is not kept), so make one per claim or per status refresh, not one for good.
+ * Looks status lists up on a node: GET <node>/api/status/<URL-encoded list id>, or the list's own
+ * URL when it is one of that node's status routes. Rejects when the node does not answer or holds
+ * no such list (the verifier then reports the status as unknown). One function is one snapshot:
+ * it fetches each list once and answers the same object after (a failure is not kept), so make one
+ * per claim or per status refresh, not one for good.
  */
 export function nodeStatusLists (node: string, options: { fetch?: Fetch, timeoutMs?: number } = {}): GetStatusList {
   const base = nodeBaseUrl(node)
-  const fetch = options.fetch ?? globalThis.fetch
-  const timeoutMs = options.timeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS
+  const client = createApiClient({
+    baseUrl: base,
+    timeoutMs: options.timeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS,
+    maxResponseBytes: MAX_CLAIM_RESPONSE_BYTES * 4,
+    ...(options.fetch != null ? { fetch: options.fetch } : {})
+  })
   const lists = new Map<string, Promise<unknown>>()
   return async (id: string) => {
     let pending = lists.get(id)
     if (pending === undefined) {
-      pending = (async () => {
-        const response = await fetch(`${base}${STATUS_LIST_PATH}${encodeURIComponent(id)}`, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) })
-        const text = await readLimited(response, MAX_CLAIM_RESPONSE_BYTES * 4)
-        if (!response.ok) throw new Error(`${base} answered HTTP ${response.status} for the status list ${id}`)
-        return JSON.parse(text) as unknown
-      })()
+      const own = `${base}${STATUS_LIST_PATH}`
+      pending = client.get(id.startsWith(own) && !id.slice(own.length).includes('/') ? id : `${STATUS_LIST_PATH}${encodeURIComponent(id)}`)
       lists.set(id, pending)
       pending.catch(() => { lists.delete(id) })
     }

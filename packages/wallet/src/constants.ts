@@ -18,11 +18,8 @@ export const DEFAULT_CLAIM_TIMEOUT_MS = 30_000
 /** The largest answer of a node that a claim reads (a credential is a few KiB). */
 export const MAX_CLAIM_RESPONSE_BYTES = 1024 * 1024
 
-/** The path of a node's claim route, followed by the claim code (docs/api.md, "Offers and claims"). */
-export const CLAIM_PATH = '/api/claims/'
-
-/** The path of a node's status list route, followed by the URL-encoded list id. */
-export const STATUS_LIST_PATH = '/api/status/'
+/** The node's API paths a wallet calls (claims, status lists, grants): @cofl/api's, the one set of them. */
+export { CLAIM_PATH, GRANTS_PATHS, STATUS_LIST_PATH } from '@cofl/api'
 
 /**
  * The prefix of a node's challenge for each use (packages/wallet/src/binding.ts): a claim's
@@ -37,10 +34,3 @@ export const CHALLENGE_PREFIXES = {
 
 /** The uses a node makes challenges for. */
 export type ChallengeUse = keyof typeof CHALLENGE_PREFIXES
-
-/** The node's routes of the learner's OB 3.0 grants (docs/api.md, "Grants"): a challenge, the list, a revocation. */
-export const GRANTS_PATHS = {
-  challenge: '/api/grants/challenge',
-  list: '/api/grants',
-  revoke: '/api/grants/revoke'
-} as const

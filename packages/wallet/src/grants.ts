@@ -2,9 +2,10 @@
  * The wallet's side of the learner's OB 3.0 grants on a node (docs/api.md, "Grants"): which apps
  * signed in as the learner through the node's OB 3.0 API, and their revocation. Each request is
  * a presentation by the holder over a fresh `cofl-grants:` challenge of the node, for its host
- * (binding.ts). This module parses the node's answers; the calls are the wallet's (wallet.ts) or
- * the page's.
+ * (binding.ts). This module checks the node's answers; the calls are the wallet's (core.ts), in
+ * Node and in the page alike.
  */
+import type { GrantList } from '@cofl/api'
 import { GrantsError } from './errors.js'
 import { isObject } from './records.js'
 import type { GrantsChallenge, NodeGrant } from './types.js'
@@ -37,7 +38,7 @@ function grantOf (value: unknown, index: number): NodeGrant {
 }
 
 /** Checks the node's answer to POST /api/grants: `{ "did", "grants": [...] }`. */
-export function parseGrants (value: unknown): { did: string, grants: NodeGrant[] } {
+export function parseGrants (value: unknown): GrantList {
   if (!isObject(value) || !Array.isArray(value.grants)) throw new GrantsError('the node\'s answer holds no list of grants')
   return { did: typeof value.did === 'string' ? value.did : '', grants: value.grants.map(grantOf) }
 }

@@ -5,7 +5,7 @@
 import { BACKUP_TYPE, BACKUP_VERSION } from './constants.js'
 import { ImportFormatError } from './errors.js'
 import type { WalletBackup } from './types.js'
-import { detectBadgeFormat, extractCredential } from './bake.js'
+import { detectFormat, FormatError, FormatErrorCode, readCredential } from '@cofl/formats'
 
 type Json = Record<string, unknown>
 
@@ -18,35 +18,24 @@ function isObject (value: unknown): value is Json {
 }
 
 /**
- * The credential baked into a PNG (iTXt chunk `openbadgecredential`) or an SVG
- * (`<openbadges:credential>`), or undefined when the image holds none; a damaged image, or a
- * VC-JWT (which cofl does not support), is an ImportFormatError.
+ * What bytes hold (@cofl/formats' readCredential): JSON, or the credential baked into a PNG (iTXt
+ * chunk `openbadgecredential`) or an SVG (`<openbadges:credential>`). An image that holds none or
+ * cannot be read, a VC-JWT (which cofl does not support), or anything else that is not JSON is an
+ * ImportFormatError.
  */
-function readBakedImage (bytes: Uint8Array, format: 'png' | 'svg'): unknown {
-  let baked
-  try {
-    baked = extractCredential(bytes)
-  } catch (err) {
-    throw new ImportFormatError(`the ${format.toUpperCase()} image cannot be read: ${(err as Error).message}`, { cause: err })
-  }
-  if (baked === undefined) return undefined
-  if (typeof baked.value === 'string') throw new ImportFormatError(`the ${format.toUpperCase()} image holds a VC-JWT credential, which cofl does not support`)
-  return baked.value
-}
-
 function parseBytes (bytes: Uint8Array): unknown {
-  const format = detectBadgeFormat(bytes)
-  if (format != null) {
-    const credential = readBakedImage(bytes, format)
-    if (credential === undefined) throw new ImportFormatError(`the ${format.toUpperCase()} image holds no baked credential`)
-    return credential
-  }
-  const text = new TextDecoder().decode(bytes) // not Buffer: this module runs in browsers too
+  let read
   try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
+    read = readCredential(bytes)
   } catch (err) {
-    throw new ImportFormatError(`the input is neither JSON nor a PNG / SVG image: ${(err as Error).message}`, { cause: err })
+    if (!(err instanceof FormatError)) throw err
+    if (err.code === FormatErrorCode.NOT_JSON) throw new ImportFormatError(`the input is neither JSON nor a PNG / SVG image: ${err.message}`, { cause: err })
+    const image = `the ${String(detectFormat(bytes)).toUpperCase()} image`
+    if (err.code === FormatErrorCode.NO_CREDENTIAL) throw new ImportFormatError(`${image} holds no baked credential`, { cause: err })
+    throw new ImportFormatError(`${image} cannot be read: ${err.message}`, { cause: err })
   }
+  if (read.vcJwt !== undefined) throw new ImportFormatError(`the ${read.format === 'jwt' ? 'input' : `${read.format.toUpperCase()} image`} holds a VC-JWT credential, which cofl does not support`)
+  return read.value
 }
 
 function parseBackup (value: Json): WalletBackup {

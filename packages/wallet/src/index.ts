@@ -11,6 +11,11 @@
  * and its challenge is of the use under way (binding.ts), and lists and revokes the OB 3.0 grants
  * (apps signed in as the holder) on a node.
  *
+ * The wallet's rules (core.ts, `createWalletCore`) take their storage by interface (storage.ts):
+ * a HeldCredentialStore and a HolderKeyStore. `createWallet` puts them on a directory (a level
+ * store and a key file, level.ts); the browser entry, `@cofl/wallet/browser`, on IndexedDB; and
+ * memory.ts keeps them in memory. The same code runs in Node and in the page.
+ *
  * @example
  * ```ts
  * import { createWallet, nodeStatusLists } from '@cofl/wallet'
@@ -28,6 +33,12 @@
 export * from './constants.js'
 export * from './errors.js'
 export { createWallet, openWallet } from './wallet.js'
+export { createWalletCore } from './core.js'
+export type { WalletCoreInit, WalletWords } from './core.js'
+export { keyFileHolderStore, keyFileSealer, levelHeldStore } from './level.js'
+export type { KeyFileHolderStoreInit } from './level.js'
+export { memoryHeldStore, memoryHolderKeyStore } from './memory.js'
+export type { HeldCredentialStore, HolderKeyInfo, HolderKeyOrigin, HolderKeySealer, HolderKeyStore, SaveHolderKeyOptions } from './storage.js'
 export { claimUrl, nodeBaseUrl, nodeStatusLists } from './claim.js'
 export { assertPresentable, assertSigningFor, challengeUse, challengeUseProblem, describeChallengeUse, domainOf } from './binding.js'
 export type { SigningRequest } from './binding.js'
@@ -35,14 +46,8 @@ export { parseGrants, parseGrantsChallenge } from './grants.js'
 export { parseImport } from './import.js'
 export type { ParsedImport } from './import.js'
 export type {
-  AddOptions, AddResult, ClaimOffer, ClaimOptions, ClaimResult, ExportOptions, GetStatusList, GrantsChallenge, GrantsOptions,
-  HeldCredential, HeldStatus, HeldStatusState, HeldSummary, ImportItem, ImportOptions, ImportResult, InitOptions, NodeGrant,
+  AcceptClaimOptions, AddOptions, AddResult, ClaimOffer, ClaimOptions, ClaimResult, ExportOptions, GetStatusList, GrantsChallenge, GrantsOptions,
+  HeldCredential, HeldStatus, HeldStatusState, HeldSummary, ImportItem, ImportOptions, ImportResult, InitOptions, NodeGrant, OpenedClaim,
   PresentOptions, RefreshItem,
-  RefreshOptions, RefusedAward, Wallet, WalletBackup, WalletInit
+  RefreshOptions, RefusedAward, RestoreKeyOptions, Wallet, WalletBackup, WalletCore, WalletInit
 } from './types.js'
-export {
-  bakePng, bakeSvg, defaultBadgePng, defaultBadgeSvg, detectBadgeFormat, extractCredential, MAX_BAKED_TEXT_BYTES,
-  OB3_PNG_KEYWORD, OB3_SVG_ELEMENT, OB3_SVG_NAMESPACE, parseBakedCredential, unbakePng, unbakeSvg, vcJwtReport
-} from './bake.js'
-export type { BadgeFormat, BakedCredential } from './bake.js'
-export { BakeError, BakeErrorCode } from './bake-errors.js'

@@ -1,8 +1,13 @@
 /**
  * The types of @cofl/wallet: what it stores per credential, what it returns, how it is created.
  */
+import type { ClaimOffer, GrantsChallenge, NodeGrant } from '@cofl/api'
 import type { KeyFile } from '@cofl/identity'
 import type { VerificationReport } from '@cofl/verifier'
+import type { SealedHolderKey } from './sealed-key.js'
+import type { HolderKeyInfo } from './storage.js'
+
+export type { ClaimOffer, GrantsChallenge, NodeGrant }
 
 type Json = Record<string, unknown>
 
@@ -124,8 +129,12 @@ export interface WalletBackup {
   createdAt: string
   /** Every held credential, as received. */
   credentials: Json[]
-  /** The holder key file, encrypted with a passphrase: only with `export({ includeKey: true })`. */
-  holderKey?: KeyFile
+  /**
+   * The holder key, encrypted with a passphrase: only with `export({ includeKey: true })`. An
+   * @cofl/identity key file (scrypt) from a wallet in Node, a key sealed with WebCrypto (PBKDF2)
+   * from a wallet in a browser.
+   */
+  holderKey?: KeyFile | SealedHolderKey
 }
 
 export interface ExportOptions {
@@ -158,6 +167,8 @@ export interface ImportOptions {
 }
 
 export interface ImportResult {
+  /** The holder DID of the wallet a backup was made of, when the input was a backup. */
+  backupDid?: string
   added: number
   unchanged: number
   refused: ImportItem[]
@@ -187,40 +198,8 @@ export interface ClaimOptions {
   timeoutMs?: number
 }
 
-/** The node's answer to GET /api/claims/:code (docs/api.md, "Offers and claims"). */
-export interface ClaimOffer {
-  offerId: string
-  achievement: Json
-  issuer: { id: string, name?: string }
-  challenge: string
-  domain: string
-  expiresAt: string
-}
 
-/** The node's answer to GET /api/grants/challenge: what to sign to list or revoke grants. */
-export interface GrantsChallenge {
-  /** `cofl-grants:<random>`, single use. */
-  challenge: string
-  /** The node's host: the presentation is signed for it. */
-  domain: string
-  expiresAt: string
-}
 
-/** An OB 3.0 grant on a node: an app the learner signed in to through the node's OB 3.0 API. */
-export interface NodeGrant {
-  /** The grant's id on that node (what `revokeGrant` takes). */
-  grantId: string
-  clientId: string
-  /** The app's name as it registered (`client_name`): said by the app, not checked. */
-  clientName: string
-  clientUri?: string
-  /** The OB 3.0 scopes granted. */
-  scope: string[]
-  /** When the learner signed in (ISO date-time). */
-  createdAt: string
-  /** When the grant ends unless the app refreshes it (its refresh token's expiry, ISO date-time). */
-  expiresAt: string
-}
 
 export interface GrantsOptions {
   /** The node's base URL: the presentation is signed for its host only. */
@@ -247,17 +226,37 @@ export interface ClaimResult extends AddResult {
   refusedAwards: RefusedAward[]
 }
 
-/** The learner's wallet. Opens its store on first use; `close()` when done. */
-export interface Wallet {
-  readonly directory: string
-  /** Creates the directory, the holder key and the store; returns the holder DID. Never replaces a wallet. */
+/** What `openClaim` found: the claim URL the learner gave, and the node's offer (its challenge and domain). */
+export interface OpenedClaim {
+  url: URL
+  offer: ClaimOffer
+}
+
+export interface AcceptClaimOptions {
+  /** How long to wait for each answer. Default DEFAULT_CLAIM_TIMEOUT_MS. */
+  timeoutMs?: number
+}
+
+export interface RestoreKeyOptions {
+  /** Opens the backup's key (default: the wallet's passphrase). */
+  passphrase?: string
+}
+
+/**
+ * The learner's wallet, wherever it keeps things (createWalletCore over a HeldCredentialStore and
+ * a HolderKeyStore). Opens its store on first use; `close()` when done.
+ */
+export interface WalletCore {
+  /** Creates the holder key (or restores a backup's) and opens the store; returns the holder DID. Never replaces a wallet. */
   init(options?: InitOptions): Promise<string>
   /** Opens the store (any first call does it too); throws WalletNotInitialisedError when there is no wallet. */
   open(): Promise<void>
-  /** Whether the directory holds a wallet. */
+  /** Whether a holder key is kept. */
   exists(): Promise<boolean>
   /** The holder DID (did:key); readable without the passphrase. */
   did(): Promise<string>
+  /** The holder DID and what the key store knows of the key (when it was made, restored or created here). */
+  holder(): Promise<HolderKeyInfo>
   /** Verifies, then stores a credential about the holder. Idempotent for the same credential. */
   add(credential: unknown, options?: AddOptions): Promise<AddResult>
   /** Every held credential, in id order. */
@@ -282,9 +281,24 @@ export interface Wallet {
    * SigningRefusedError, and nothing is signed or sent.
    */
   claim(urlOrCode: string, options?: ClaimOptions): Promise<ClaimResult>
+  /** The first half of `claim`: GET the offer (what it is, who issues it, the node's challenge), to show the learner before accepting. */
+  openClaim(urlOrCode: string, options?: ClaimOptions): Promise<OpenedClaim>
+  /** The second half of `claim`: sign (by the rule of binding.ts), POST, check and keep the credential and its pathway badges. */
+  acceptClaim(opened: OpenedClaim, options?: AcceptClaimOptions): Promise<ClaimResult>
   /** The OB 3.0 grants made in the holder's name on a node (apps it signed in to), proven by a presentation. */
   grants(options: GrantsOptions): Promise<NodeGrant[]>
   /** Revokes one of them: its access and refresh tokens stop working at once. */
   revokeGrant(grantId: string, options: GrantsOptions): Promise<void>
+  /**
+   * Replaces the holder key with a backup's (made with `export({ includeKey: true })`), only while
+   * the wallet holds no credential (WalletExistsError otherwise); the same key again changes
+   * nothing. Its credentials are not imported: `import(backup)` next. Returns the holder DID.
+   */
+  restoreKey(backup: unknown, options?: RestoreKeyOptions): Promise<string>
   close(): Promise<void>
+}
+
+/** The learner's wallet in a directory (createWallet: a level store and a key file). */
+export interface Wallet extends WalletCore {
+  readonly directory: string
 }

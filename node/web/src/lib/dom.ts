@@ -1,7 +1,10 @@
 /**
  * The little that every page shares: building elements without innerHTML (text is always text,
- * never markup), calling the node's API, and telling people what happened in a live region.
+ * never markup), calling the node's API (through @cofl/api's client), and telling people what
+ * happened in a live region.
  */
+import { ApiRequestError, ApiUnreachableError, createApiClient } from '@cofl/api'
+import type { ApiRequestOptions } from '@cofl/api'
 
 type Child = Node | string | number | null | undefined | false
 type Attributes = Record<string, string | number | boolean | null | undefined | ((event: Event) => void)>
@@ -38,55 +41,37 @@ export function fill (element: Element, ...children: Child[]): void {
   }
 }
 
-/** An error of the node's API: its code (COFL_ERR_*) and message, as the API sent them. */
-export class ApiCallError extends Error {
-  constructor (readonly status: number, readonly code: string, message: string) {
-    super(message)
-    this.name = 'ApiCallError'
+/**
+ * An error of the node's API: its code (COFL_ERR_*) and message, as the API sent them; status 0
+ * when the node did not answer. @cofl/api's ApiRequestError, under the name the pages know.
+ */
+export class ApiCallError extends ApiRequestError {
+  constructor (status: number, code: string, message: string, options?: ErrorOptions) {
+    super(code, message, { ...options, status })
   }
 }
 
-export interface ApiOptions {
-  method?: string
-  /** JSON-encoded unless it is a Blob, ArrayBuffer or string already. */
-  body?: unknown
-  /** Content type of a non-JSON body. */
-  type?: string
-  /** The admin token, sent as `Authorization: Bearer`. */
-  token?: string
-  signal?: AbortSignal
-}
+/** A call's method, body (JSON-encoded unless it is bytes or a string already, with its `type`), admin token and signal. */
+export type ApiOptions = Pick<ApiRequestOptions, 'method' | 'body' | 'type' | 'token' | 'signal'>
+
+/** How long a page waits for the node's whole answer (an admin's bulk offer can take a while). */
+export const PAGE_API_TIMEOUT_MS = 120_000
+
+/** @cofl/api's client of this page's own origin. */
+const node = createApiClient({ timeoutMs: PAGE_API_TIMEOUT_MS })
 
 /** Calls the node's API on this page's origin; throws ApiCallError with the API's own words. */
 export async function api<T = unknown> (path: string, options: ApiOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' }
-  let body: BodyInit | undefined
-  if (options.body instanceof Blob || options.body instanceof ArrayBuffer || typeof options.body === 'string') {
-    body = options.body as BodyInit
-    if (options.type != null) headers['content-type'] = options.type
-  } else if (options.body !== undefined) {
-    body = JSON.stringify(options.body)
-    headers['content-type'] = 'application/json'
-  }
-  if (options.token != null) headers.authorization = `Bearer ${options.token}`
-  let response: Response
   try {
-    response = await fetch(path, { method: options.method ?? (body !== undefined ? 'POST' : 'GET'), headers, ...(body !== undefined ? { body } : {}), ...(options.signal != null ? { signal: options.signal } : {}) })
+    return await node.request<T>(path, options)
   } catch (err) {
-    throw new ApiCallError(0, 'COFL_ERR_NETWORK', `the node did not answer (${(err as Error).message})`)
+    if (err instanceof ApiUnreachableError || (options.signal?.aborted === true && !(err instanceof ApiRequestError))) {
+      const reason = err instanceof ApiUnreachableError ? err.reason : (err as Error).message
+      throw new ApiCallError(0, ApiUnreachableError.code, `the node did not answer (${reason})`, { cause: err })
+    }
+    if (err instanceof ApiRequestError) throw new ApiCallError(err.status, err.code, err.message, { cause: err })
+    throw err
   }
-  const text = await response.text()
-  let json: unknown
-  try {
-    json = text === '' ? {} : JSON.parse(text)
-  } catch {
-    throw new ApiCallError(response.status, 'COFL_ERR_BAD_RESPONSE', `the node answered ${response.status} with something that is not JSON`)
-  }
-  if (!response.ok) {
-    const error = (json as { error?: { code?: string, message?: string } }).error
-    throw new ApiCallError(response.status, error?.code ?? `HTTP_${response.status}`, error?.message ?? `the node answered ${response.status}`)
-  }
-  return json as T
 }
 
 /** Says `text` in the page's live region (#status, role=status), for screen readers and eyes. */

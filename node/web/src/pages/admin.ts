@@ -1,10 +1,10 @@
-// The City dashboard (issue 5, point 7), for the admin of this node: sign in with the admin token
+// The City dashboard, for the admin of this node: sign in with the admin token
 // (kept in this tab's sessionStorage only), the city's analytics as figures, bar charts and tables
 // (suppressed counts shown as "<5", never as a number), the CSV of the figures, defining an
 // achievement, offers to a group of learners from a CSV file, and revoking issued credentials.
 // Every call goes to this node's own API (docs/api.md); nothing leaves this origin.
-import { csvLine, learnerRows } from '../../../src/csv.js'
-import type { LearnerRow } from '../../../src/csv.js'
+import { csvLine, learnerRows } from '@cofl/analytics'
+import type { LearnerRow } from '@cofl/analytics'
 import { barChart } from '../lib/charts.js'
 import type { BarValue } from '../lib/charts.js'
 import { ApiCallError, announce, api, byId, fill, h, messageOf } from '../lib/dom.js'
@@ -760,7 +760,7 @@ async function makeOffers (event: Event): Promise<void> {
   if (file == null) problems.push(['offer-file', 'Choose the CSV file of learners.'])
   if (ttlHours !== undefined && (!Number.isFinite(ttlHours) || ttlHours <= 0 || ttlHours > 8760)) problems.push(['offer-ttl', 'The hours are a number more than 0 and at most 8760.'])
   // Every row of the file, for the results; the rows to send; the rows the file itself refuses
-  // (an email repeated: the rule of `cofl offer --csv`, node/src/csv.ts).
+  // (an email repeated: the rule of `cofl offer --csv`, @cofl/analytics' learnerRows).
   let rows: LearnerRow[] = []
   let toSend: LearnerRow[] = []
   const outcomes = new Map<number, RowOutcome>()

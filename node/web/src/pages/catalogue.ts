@@ -3,8 +3,8 @@
 // location), through GET /api/catalogue. Results come as a list, nearest first when a place is
 // given, and as a map drawn in SVG from the results' own coordinates around the search point (no
 // tiles, nothing fetched): the list is the accessible form of the map. "More results" pages on.
+import type { CatalogueResult, CatalogueSkill, CataloguePage } from '@cofl/catalogue'
 import { distanceKm, formatDistance } from '@cofl/pathways'
-import type { CatalogueResult, CatalogueSkill, CataloguePage } from 'cofl'
 import { announce, api, byId, fill, focusResult, h, messageOf, svg } from '../lib/dom.js'
 import { PLACES, placeById, placeLabel } from '../lib/places.js'
 
@@ -24,7 +24,7 @@ const TYPE_WORDS: Record<ResultType, string> = { achievement: 'Achievement', pat
 /** Where the signed document of each type is (GET /api/<path>/:id). */
 const DOCUMENT_PATHS: Record<ResultType, string> = { achievement: 'achievements', pathway: 'pathways', opportunity: 'opportunities' }
 
-// The answer of GET /api/catalogue: the node's own types (type-only imports: nothing is bundled).
+// The answer of GET /api/catalogue: @cofl/catalogue's types (type-only imports: nothing is bundled).
 type Result = CatalogueResult
 type ResultPlace = NonNullable<CatalogueResult['place']>
 type ResultSkill = CatalogueSkill

@@ -1,7 +1,6 @@
 // The home page: what this node is (its city, DID, peers) and where to go.
+import type { Health } from '@cofl/api'
 import { api, byId, fill, h } from '../lib/dom.js'
-
-interface Health { ok: boolean, did: string, peerId: string | null, peers: number, name?: string | null }
 
 async function main (): Promise<void> {
   const about = byId('about')

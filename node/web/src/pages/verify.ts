@@ -1,11 +1,16 @@
 // The verify page: paste a credential or a presentation, or give a file (a JSON file, or a baked
-// PNG / SVG badge, by the file input or by dropping it), and read the node's report as a person
-// reads it (lib/report.ts). The node verifies (POST /api/verify); the page only reads the baked
-// credential out of an image to show what the report leaves out (the description, the dates).
-import { detectBadgeFormat, extractCredential, OB3_PNG_KEYWORD } from '@cofl/wallet/browser'
-import type { BakedCredential } from '@cofl/wallet/browser'
+// PNG / SVG badge, by the file input or by dropping it), and read the report as a person reads it
+// (lib/report.ts). The page verifies in the browser with @cofl/verifier's createVerifier, the
+// pipeline the node and the CLI run, after reading the bytes with @cofl/formats' readCredential, as
+// they read theirs. It asks this node two things only: the issuer's signed status lists
+// (GET /api/status/<list id>) and the issuer's trust in this node's trust graph
+// (GET /api/trust/<issuer DID>), and its identity (GET /api/health) when it opens. Nothing the
+// person pastes or drops leaves the browser: no credential, presentation or image is sent anywhere.
+import { createVerifier, vcJwtReport } from '@cofl/verifier'
+import type { TrustResult, VerifyPresentationOptions } from '@cofl/verifier'
+import { detectFormat, FormatError, FormatErrorCode, OB3_PNG_KEYWORD, readCredential } from '@cofl/formats'
 import { ApiCallError, announce, api, byId, fill, focusResult, messageOf, readFileBytes } from '../lib/dom.js'
-import { achievementIds, renderReport, verdictOf } from '../lib/report.js'
+import { renderReport, verdictOf } from '../lib/report.js'
 import type { Report } from '../lib/report.js'
 
 interface Health { did: string, name?: string | null }
@@ -14,6 +19,10 @@ type Json = Record<string, unknown>
 
 /** Wrappers people paste from the API's answers: `{"credential": ...}` (POST /api/credentials). */
 const WRAPPERS = ['credential', 'verifiableCredential', 'verifiablePresentation', 'presentation']
+
+/** This node's routes the page asks (node/src/http.ts, node/src/routes/trust.ts). */
+const STATUS_PATH = '/api/status/'
+const TRUST_PATH = '/api/trust/'
 
 const json = byId<HTMLTextAreaElement>('json')
 const detected = byId('detected')
@@ -42,14 +51,15 @@ type Parsed =
   | { ok: true, kind: 'credential' | 'presentation', document: Json, unwrapped?: string }
   | { ok: false, message: string }
 
-/** What the pasted text is: a credential, a presentation, or why it is neither. */
+/** What the pasted text is (read as JSON by @cofl/formats): a credential, a presentation, or why it is neither. */
 function parse (text: string): Parsed {
   if (text.trim() === '') return { ok: false, message: 'Nothing to verify: paste a credential or a presentation (JSON) first, or choose a file.' }
   let value: unknown
   try {
-    value = JSON.parse(text)
+    value = readCredential(new TextEncoder().encode(text), { mediaType: 'application/json' }).value
   } catch (err) {
-    return { ok: false, message: `This is not JSON, so it cannot be a credential: ${(err as Error).message}.` }
+    const why = err instanceof FormatError && err.cause instanceof Error ? err.cause.message : messageOf(err)
+    return { ok: false, message: `This is not JSON, so it cannot be a credential: ${why}.` }
   }
   if (!isObject(value)) return { ok: false, message: `This is JSON, but ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}: a credential or a presentation is a JSON object.` }
   let document: Json = value
@@ -89,23 +99,54 @@ function clearReport (): void {
   fill(reportSection)
 }
 
-/** Descriptions of the report's achievements that the document does not carry, from this node's catalogue. */
-async function lookUpDescriptions (report: Report): Promise<Map<string, string>> {
-  const out = new Map<string, string>()
-  for (const id of achievementIds(report).slice(0, 10)) {
-    try {
-      const entry = await api<{ achievement?: { description?: unknown } }>(`/api/achievements/${encodeURIComponent(id)}`)
-      if (typeof entry.achievement?.description === 'string') out.set(id, entry.achievement.description)
-    } catch {
-      // Not in this node's catalogue: the page shows what the badge says, and nothing more.
-    }
-  }
-  return out
+// ---------------------------------------------------------------------------------------------
+// Verifying, here
+
+/**
+ * A status list a credential names, from this node: by its URL when that is on this origin's
+ * status route, else by its id (GET /api/status/<URL-encoded id>). A list the node does not hold
+ * (404) makes the status "cannot be checked here", as on the node.
+ */
+async function statusListFromNode (id: string): Promise<unknown> {
+  const prefix = `${location.origin}${STATUS_PATH}`
+  return await api(id.startsWith(prefix) ? id.slice(location.origin.length) : `${STATUS_PATH}${encodeURIComponent(id)}`)
 }
 
-async function show (report: Report, document: unknown, source: string): Promise<void> {
-  const descriptions = document == null ? await lookUpDescriptions(report) : new Map<string, string>()
-  fill(reportSection, renderReport(report, { ...(document != null ? { document } : {}), ...(node != null ? { node } : {}), descriptions }))
+/** The issuer's trust in this node's trust graph, as POST /api/verify reports it. */
+async function trustFromNode (issuer: string): Promise<TrustResult> {
+  return await api<TrustResult>(`${TRUST_PATH}${encodeURIComponent(issuer)}`)
+}
+
+let trustGraph: Promise<boolean> | undefined
+
+/**
+ * Whether this node keeps a trust graph (a node run without the federation keeps none, and its
+ * reports carry no trust): asked once, with the node's own DID. Asked again next time when the
+ * node could not be reached.
+ */
+async function nodeKeepsTrust (): Promise<boolean> {
+  trustGraph ??= (async () => {
+    if (node == null) node = await api<Health>('/api/health')
+    await trustFromNode(node.did)
+    return true
+  })().catch((err: unknown) => {
+    if (err instanceof ApiCallError && err.status === 404) return false
+    trustGraph = undefined
+    return false
+  })
+  return await trustGraph
+}
+
+/** The report on a credential or presentation: the verifier's pipeline, in this page. */
+async function verifyHere (document: unknown, options: VerifyPresentationOptions): Promise<Report> {
+  // A verifier per check: status lists and trust are asked afresh (a revocation or an
+  // endorsement since the last check counts).
+  const verifier = createVerifier({ getStatusList: statusListFromNode, ...(await nodeKeepsTrust() ? { trust: trustFromNode } : {}) })
+  return await verifier.verify(document, options)
+}
+
+function show (report: Report, document: unknown, source: string): void {
+  fill(reportSection, renderReport(report, { ...(document != null ? { document } : {}), ...(node != null ? { node } : {}) }))
   reportSection.hidden = false
   const verdict = verdictOf(report)
   announce(`${source}: ${verdict.title}. ${verdict.summary}`, verdict.tone === 'ok' ? 'success' : verdict.tone === 'bad' ? 'error' : 'info')
@@ -127,22 +168,19 @@ async function verifyPasted (): Promise<void> {
   challenge.removeAttribute('aria-invalid')
   const parsed = parse(json.value)
   if (!parsed.ok) { fail(parsed.message, json); return }
-  let body: Json
+  let options: VerifyPresentationOptions = {}
   if (parsed.kind === 'presentation') {
     const c = challenge.value.trim()
     const d = domain.value.trim()
     if (d !== '' && c === '') { fail('A domain is checked together with a challenge: give the challenge too.', challenge); return }
-    body = { verifiablePresentation: parsed.document, ...(c !== '' ? { challenge: c } : {}), ...(d !== '' ? { domain: d } : {}) }
-  } else {
-    body = { verifiableCredential: parsed.document }
+    options = { ...(c !== '' ? { challenge: c } : {}), ...(d !== '' ? { domain: d } : {}) }
   }
   setBusy(true)
   announce(`Verifying the ${parsed.kind}…`)
   try {
-    const report = await api<Report>('/api/verify', { body })
-    await show(report, parsed.document, `The pasted ${parsed.kind}`)
+    show(await verifyHere(parsed.document, options), parsed.document, `The pasted ${parsed.kind}`)
   } catch (err) {
-    fail(`The node could not verify it: ${messageOf(err)}`)
+    fail(`This page could not verify it: ${messageOf(err)}`)
   } finally {
     setBusy(false)
   }
@@ -161,48 +199,49 @@ async function verifyFile (file: File, how: string): Promise<void> {
     return
   }
   if (bytes.length === 0) { fail(`The file ${file.name} is empty.`); return }
-  // An image as the wallet and the node read it (@cofl/wallet's baking module: the PNG iTXt chunk,
-  // compressed or not; the SVG element, in any encoding the SVG declares).
-  const format = detectBadgeFormat(bytes)
-  if (format == null) {
-    // A JSON file: shown in the text area, and verified as if pasted.
-    const text = new TextDecoder().decode(bytes).replace(/^\uFEFF/, '')
-    if (!/^\s*[[{]/.test(text)) { fail(`${file.name} is neither a badge image (PNG or SVG) nor a JSON file.`); return }
-    json.value = text
-    describeInput()
-    await verifyPasted()
+  // Read as the node and the CLI read a file (@cofl/formats): a PNG's iTXt chunk, compressed or
+  // not; an SVG's element, in any encoding the SVG declares; a VC-JWT; JSON.
+  let read
+  try {
+    read = readCredential(bytes, { fileName: file.name })
+  } catch (err) {
+    if (!(err instanceof FormatError)) throw err
+    const format = detectFormat(bytes, { fileName: file.name })
+    if (err.code === FormatErrorCode.NO_CREDENTIAL) {
+      fail(`${file.name} is ${format === 'png' ? 'a PNG' : 'an SVG'} image, but no badge credential is baked into it (Open Badges 3.0 bakes it into ${format === 'png' ? `an iTXt chunk "${OB3_PNG_KEYWORD}"` : 'an <openbadges:credential> element'}).`)
+    } else if (err.code === FormatErrorCode.NOT_JSON && format === 'json') {
+      // A JSON file that does not parse: shown in the text area, which says why.
+      showAsPasted(new TextDecoder().decode(bytes))
+      await verifyPasted()
+    } else if (err.code === FormatErrorCode.NOT_JSON) {
+      fail(`${file.name} is neither a badge image (PNG or SVG) nor a JSON file.`)
+    } else {
+      fail(`No badge could be read from ${file.name}: ${err.message} (${err.code})`)
+    }
     return
   }
-  const image = format === 'png' ? 'image/png' : 'image/svg+xml'
-  // Read here to show what the report leaves out, and to say "nothing baked" without asking the
-  // node. A damaged image (extractCredential throws) is the node's to judge.
-  let baked: BakedCredential | undefined
-  let damaged = false
-  try {
-    baked = extractCredential(bytes)
-  } catch {
-    damaged = true
-  }
-  if (baked === undefined && !damaged) {
-    fail(`${file.name} is ${format === 'png' ? 'a PNG' : 'an SVG'} image, but no badge credential is baked into it (Open Badges 3.0 bakes it into ${format === 'png' ? `an iTXt chunk "${OB3_PNG_KEYWORD}"` : 'an <openbadges:credential> element'}).`)
+  if (read.format === 'json') {
+    // A JSON file: shown in the text area, and verified as if pasted.
+    showAsPasted(new TextDecoder().decode(bytes))
+    await verifyPasted()
     return
   }
   setBusy(true)
   announce(`Reading the badge baked into ${file.name}…`)
   try {
-    const report = await api<Report>('/api/verify', { body: new Blob([bytes as BlobPart], { type: image }), type: image })
-    // (A VC-JWT, a string, has nothing more to show: its report says cofl does not verify it.)
-    const document = baked !== undefined && typeof baked.value !== 'string' ? baked.value : undefined
-    await show(report, document, `The badge ${how} (${file.name})`)
+    // A VC-JWT has nothing more to show: its report says cofl does not verify it.
+    const report = read.vcJwt != null ? vcJwtReport(read.vcJwt) : await verifyHere(read.value, {})
+    show(report, read.vcJwt != null ? undefined : read.value, `The badge ${how} (${file.name})`)
   } catch (err) {
-    if (err instanceof ApiCallError && err.status === 400) {
-      fail(`No badge could be read from ${file.name}: ${err.message}`)
-    } else {
-      fail(`The node could not verify ${file.name}: ${messageOf(err)}`)
-    }
+    fail(`This page could not verify ${file.name}: ${messageOf(err)}`)
   } finally {
     setBusy(false)
   }
+}
+
+function showAsPasted (text: string): void {
+  json.value = text.replace(/^\uFEFF/, '')
+  describeInput()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -279,6 +318,7 @@ async function main (): Promise<void> {
   } catch {
     // The trust chain then names DIDs only.
   }
+  void nodeKeepsTrust()
 }
 
 void main()

@@ -5,17 +5,18 @@
 // tells it which badges this wallet holds.
 import { formatDistance } from '@cofl/pathways'
 import type { LatLon } from '@cofl/pathways'
-import type { ClaimOffer, HeldCredential, NodeGrant } from '@cofl/wallet/browser'
+import type { AddResult, ClaimOffer, HeldCredential, HeldSummary, NodeGrant, OpenedClaim } from '@cofl/wallet/browser'
 import { announce, byId, fill, h, messageOf, readFileBytes } from '../lib/dom.js'
 import { PLACES, placeById, placeLabel } from '../lib/places.js'
-import { randomChallenge } from '../wallet/holder.js'
 import { learnerView, loadPublicData, parseLatLon } from '../wallet/progress.js'
 import type { PublicData } from '../wallet/progress.js'
-import { bakedPng, bakedSvg, copyText, download, fileName } from '../wallet/share.js'
+import { bakedPng, bakedSvg, copyText, download, fileName, randomChallenge } from '../wallet/share.js'
 import { openPageWallet } from '../wallet/wallet.js'
-import type { AddResult, PageWallet } from '../wallet/wallet.js'
+import type { PageWallet } from '../wallet/wallet.js'
 
 type Json = Record<string, unknown>
+/** A held badge as the page shows it (a list's summary, or the whole record). */
+type Held = Omit<HeldCredential, 'credential'>
 
 /** The page opens at a claim with `/wallet#claim=<URL-encoded claim URL>` (the fragment never reaches a server). */
 const CLAIM_FRAGMENT = 'claim'
@@ -26,7 +27,7 @@ interface SavedPlace extends LatLon { label?: string }
 let wallet: PageWallet
 let publicData: PublicData | undefined
 let publicError: string | undefined
-let pendingClaim: { url: URL, offer: ClaimOffer } | undefined
+let pendingClaim: OpenedClaim | undefined
 let lastPresentation: { json: string, name: string } | undefined
 
 const dates = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })
@@ -59,19 +60,19 @@ async function busy (button: HTMLButtonElement, working: string, action: () => P
   }
 }
 
-function badgeName (held: HeldCredential): string {
+function badgeName (held: Held): string {
   return held.name ?? held.achievement?.name ?? held.id
 }
 
-function issuerName (held: HeldCredential): string {
+function issuerName (held: Held): string {
   return held.issuer.name ?? held.issuer.id
 }
 
-function expired (held: HeldCredential): boolean {
+function expired (held: Held): boolean {
   return held.validUntil != null && Date.parse(held.validUntil) < Date.now()
 }
 
-function statusCell (held: HeldCredential): HTMLElement {
+function statusCell (held: Held): HTMLElement {
   const s = held.status
   if (expired(held)) return h('span', { class: 'bad' }, `Expired on ${when(held.validUntil)}`)
   const [text, kind] = s.state === 'active'
@@ -105,7 +106,7 @@ function renderHolder (): void {
 // ---------------------------------------------------------------------------------------------
 // Badges
 
-async function renderBadges (): Promise<HeldCredential[]> {
+async function renderBadges (): Promise<HeldSummary[]> {
   const held = await wallet.list()
   const container = byId('badges')
   if (held.length === 0) {
@@ -135,7 +136,7 @@ async function renderBadges (): Promise<HeldCredential[]> {
   return held
 }
 
-async function removeBadge (button: HTMLButtonElement, record: HeldCredential): Promise<void> {
+async function removeBadge (button: HTMLButtonElement, record: Held): Promise<void> {
   if (!confirm(`Remove “${badgeName(record)}” from this wallet? Only a backup or the issuer can give it back.`)) return
   await busy(button, 'Removing…', async () => {
     await wallet.remove(record.id)
@@ -178,14 +179,14 @@ async function lookUp (link: string): Promise<void> {
 
 async function accept (): Promise<void> {
   if (pendingClaim == null) throw new Error('look the claim link up first')
-  const result = await wallet.acceptClaim(pendingClaim.url, pendingClaim.offer)
+  const result = await wallet.acceptClaim(pendingClaim)
   pendingClaim = undefined
   byId('offer').hidden = true
   byId<HTMLInputElement>('claim-link').value = ''
   await refreshAll()
   const awards = result.awards.length > 0 ? ` It completes a pathway: ${addedWords(result.awards)} ${result.awards.length === 1 ? 'was' : 'were'} added too.` : ''
   const refused = result.refusedAwards.length > 0 ? ` ${result.refusedAwards.length} pathway badge(s) were refused: ${result.refusedAwards.map((r) => r.reason).join('; ')}` : ''
-  announce(`${addedWords([result.credential])} is in your wallet.${awards}${refused}`, result.refusedAwards.length > 0 ? 'error' : 'success')
+  announce(`${addedWords([result])} is in your wallet.${awards}${refused}`, result.refusedAwards.length > 0 ? 'error' : 'success')
   focusOn(byId('badges-heading'))
 }
 
@@ -230,7 +231,7 @@ async function restoreBackup (file: File, passphrase: string): Promise<void> {
   if (value?.type !== 'cofl-wallet-backup') throw new Error('that file is not a wallet backup (its type is not cofl-wallet-backup)')
   if (value.holderKey != null) {
     if (passphrase === '') throw new Error('the backup\'s key is locked with a passphrase: type it')
-    await wallet.restore(value.holderKey, passphrase)
+    await wallet.restore(value, passphrase)
     renderHolder()
   } else if (value.did !== wallet.holder().did) {
     throw new Error('this backup holds no key (it was made without a passphrase), and its badges are about another DID: they cannot be used in this wallet')
@@ -242,7 +243,7 @@ async function restoreBackup (file: File, passphrase: string): Promise<void> {
 // Progress
 
 async function savedPlace (): Promise<SavedPlace | undefined> {
-  return await wallet.db.getSetting<SavedPlace>(PLACE_SETTING)
+  return await wallet.settings.get<SavedPlace>(PLACE_SETTING)
 }
 
 /**
@@ -276,7 +277,7 @@ function chosenPlace (value: string): SavedPlace | undefined {
   return undefined
 }
 
-async function renderProgress (held?: HeldCredential[]): Promise<void> {
+async function renderProgress (held?: HeldSummary[]): Promise<void> {
   const pathwaysBox = byId('pathways')
   const nextBox = byId('next')
   if (publicData == null) {
@@ -345,10 +346,10 @@ async function savePlace (): Promise<void> {
     place = chosenPlace(choice)
   }
   if (place == null) {
-    await wallet.db.deleteSetting(PLACE_SETTING)
+    await wallet.settings.delete(PLACE_SETTING)
     announce('No place set: next steps are not sorted by distance.', 'success')
   } else {
-    await wallet.db.setSetting(PLACE_SETTING, place)
+    await wallet.settings.set(PLACE_SETTING, place)
     announce(`Next steps now favour places near ${place.label ?? `${place.lat}, ${place.lon}`} (kept in this browser only).`, 'success')
   }
   await renderPlaceChoices()
@@ -358,7 +359,7 @@ async function savePlace (): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Share
 
-function renderShareChoices (held: HeldCredential[]): void {
+function renderShareChoices (held: Held[]): void {
   const checked = new Set([...document.querySelectorAll<HTMLInputElement>('#share-list input:checked')].map((i) => i.value))
   fill(byId('share-list'), held.length === 0
     ? h('p', { class: 'muted' }, 'No badges yet.')

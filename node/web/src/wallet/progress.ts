@@ -6,10 +6,38 @@
  */
 import { progress, recommend, validatePathway } from '@cofl/pathways'
 import type { CatalogueEntry, LatLon, Pathway, PathwayProgress, Place, Recommendation } from '@cofl/pathways'
-import type { HeldCredential } from '@cofl/wallet/browser'
-import { listAll } from './node.js'
+import type { HeldSummary } from '@cofl/wallet/browser'
+import { api } from '../lib/dom.js'
 
 type Json = Record<string, unknown>
+
+/** At most this many entries of one public list are read (pages of PAGE_SIZE). */
+export const MAX_PUBLIC_ENTRIES = 5000
+export const PAGE_SIZE = 100
+
+/**
+ * Every entry of a paged public listing `{ <field>: [...], next }`. Undefined when the node has
+ * no such route (an older node): the page then goes without.
+ */
+export async function listAll (path: string, field: string, signal?: AbortSignal): Promise<Json[] | undefined> {
+  const out: Json[] = []
+  let cursor: string | null = null
+  do {
+    const query: string = `?limit=${PAGE_SIZE}${cursor != null ? `&cursor=${encodeURIComponent(cursor)}` : ''}`
+    let page: Json
+    try {
+      page = await api<Json>(`${path}${query}`, signal != null ? { signal } : {})
+    } catch (err) {
+      if ((err as { status?: number }).status === 404 && out.length === 0) return undefined
+      throw err
+    }
+    const entries = page[field]
+    if (!Array.isArray(entries)) throw new Error(`the node's ${path} answered without a list of ${field}`)
+    out.push(...entries.filter((e): e is Json => typeof e === 'object' && e !== null && !Array.isArray(e)))
+    cursor = typeof page.next === 'string' ? page.next : null
+  } while (cursor != null && out.length < MAX_PUBLIC_ENTRIES)
+  return out
+}
 
 /** How many next steps the page shows. */
 export const NEXT_STEPS = 5
@@ -112,7 +140,7 @@ export async function loadPublicData (signal?: AbortSignal): Promise<PublicData>
  * The achievement ids that count, with when each was earned: badges neither revoked, suspended
  * nor expired (as the CLI's progress).
  */
-export function heldAchievements (held: HeldCredential[], now = new Date()): { ids: Set<string>, earnedAt: Map<string, string> } {
+export function heldAchievements (held: HeldSummary[], now = new Date()): { ids: Set<string>, earnedAt: Map<string, string> } {
   const ids = new Set<string>()
   const earnedAt = new Map<string, string>()
   for (const h of held) {
@@ -128,7 +156,7 @@ export function heldAchievements (held: HeldCredential[], now = new Date()): { i
 }
 
 /** Progress on every pathway (destination pathways first, then by name) and the next steps. */
-export function learnerView (data: PublicData, held: HeldCredential[], learnerPlace?: LatLon): LearnerView {
+export function learnerView (data: PublicData, held: HeldSummary[], learnerPlace?: LatLon): LearnerView {
   const { ids, earnedAt } = heldAchievements(held)
   const rows = data.pathways
     .map((pathway) => ({ pathway, progress: progress(pathway, ids, { earnedAt }) }))

@@ -1,9 +1,9 @@
 /**
  * What the learner shares, made in the page and handed to the learner (a download, the
  * clipboard), never sent by the page: a presentation of chosen badges signed by the holder, and a
- * badge image with one credential baked in (@cofl/wallet's bakePng / bakeSvg, OB 3.0 "Baked Badge").
+ * badge image with one credential baked in (@cofl/formats' bakePng / bakeSvg, OB 3.0 "Baked Badge").
  */
-import { bakePng, bakeSvg, defaultBadgeSvg } from '@cofl/wallet/browser'
+import { bakePng, bakeSvg, defaultBadgeSvg } from '@cofl/formats'
 import type { HeldCredential } from '@cofl/wallet/browser'
 
 type Json = Record<string, unknown>
@@ -122,4 +122,10 @@ export async function copyText (text: string): Promise<boolean> {
   } catch {
     return false
   }
+}
+
+/** A fresh random challenge (base64url of 32 random bytes), for a presentation whose verifier gave none. */
+export function randomChallenge (): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32))
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 }
