@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the node's web pages into node/web/dist, which the node serves (node/src/routes/web.ts):
+// Builds the node's web pages into node/web/dist, which the node serves (node/src/http/web.ts):
 //
 //   dist/assets/<name>-<HASH>.js   every node/web/src/pages/<name>.ts bundled (ES modules for the
 //                                  browser, with the workspace packages they import taken from their

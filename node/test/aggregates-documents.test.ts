@@ -7,8 +7,8 @@ import { generateKeyPair } from '@cofl/identity'
 import type { KeyPair } from '@cofl/identity'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { contentErrors, validateCoflDocument } from '../src/documents.js'
-import { COFL_DOCUMENT_CONTEXT } from '../src/service.js'
+import { contentErrors, validateCoflDocument } from '../src/app/documents.js'
+import { COFL_DOCUMENT_CONTEXT } from '../src/app/service.js'
 
 const NOW = Date.parse('2025-04-01T00:00:00.000Z')
 const v = (value: number): Cell => ({ value, suppressed: false })

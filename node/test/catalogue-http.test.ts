@@ -12,11 +12,12 @@ import { createMemoryStore } from '@cofl/store'
 import type { FastifyInstance } from 'fastify'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { buildApi } from '../src/http.js'
-import { localNetwork } from '../src/network.js'
-import type { Network } from '../src/network.js'
-import { createCityService } from '../src/service.js'
-import type { CityService } from '../src/service.js'
+import { createCityServices } from '../src/app/city.js'
+import { buildApi } from '../src/http/server.js'
+import { localNetwork } from '../src/app/network.js'
+import type { Network } from '../src/app/network.js'
+import { createCityService } from '../src/app/service.js'
+import type { CityService } from '../src/app/service.js'
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -49,7 +50,7 @@ test('GET /api/catalogue: documents published on the node and accepted from the 
   service = createCityService({ key, name: 'Catalogue City', store, registry, network, log: () => {} })
   // An achievement held before the node serves: read from the store at the first search.
   await network.publish('achievement', { id: 'urn:a:early', type: ['Achievement'], name: 'Early Bird Award', creator: { id: CLUB }, place: { area: 'Easton', ...north(4) } })
-  app = buildApi({ service, adminToken: 'token', bodyLimit: 1 << 20, closing: () => false })
+  app = buildApi({ service, services: createCityServices(service), adminToken: 'token', bodyLimit: 1 << 20, closing: () => false })
   base = await app.listen({ host: '127.0.0.1', port: 0 })
 
   let answer = await get('?q=early')

@@ -65,14 +65,14 @@ test('--version, -v and version print the version of node/package.json', async (
 })
 
 test('--version from the compiled CLI (node/dist/src) too', async () => {
-  const compiled = join(NODE_DIR, 'dist', 'src', 'cli.js')
-  const sources = ['cli.ts', 'config.ts'].map((f) => statSync(join(NODE_DIR, 'src', f)).mtimeMs)
+  const compiled = join(NODE_DIR, 'dist', 'src', 'cli', 'index.js')
+  const sources = ['cli/index.ts', 'cli/version.ts', 'app/config.ts'].map((f) => statSync(join(NODE_DIR, 'src', f)).mtimeMs)
   if (!existsSync(compiled) || statSync(compiled).mtimeMs < Math.max(...sources)) {
     console.log('  skipped: node/dist is missing or older than node/src (npm run typecheck builds it)')
     return
   }
   const run = await new Promise<{ code: number | null, stdout: string }>((resolve, reject) => {
-    // Without --conditions=cofl-source: bin/cofl.js imports cofl/cli, which is dist/src/cli.js.
+    // Without --conditions=cofl-source: bin/cofl.js imports cofl/cli, which is dist/src/cli/index.js.
     const proc = spawn(process.execPath, [BIN, '--version'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'], signal: AbortSignal.timeout(30_000) })
     let stdout = ''
     proc.stdout.on('data', (d) => { stdout += d })

@@ -1,4 +1,4 @@
-// The learner's grants (node/src/ob3/grants.ts) over a store in memory, with the records the
+// The learner's grants (node/src/http/ob3/grants.ts) over a store in memory, with the records the
 // authorisation server writes: grants made before the learner index existed are listed (indexed
 // once from their live refresh tokens); an index entry whose grant is gone is dropped; a grant whose
 // refresh token expired is not listed; a challenge expires, and works once.
@@ -8,9 +8,9 @@ import type { KeyPair } from '@cofl/identity'
 import { createMemoryStore } from '@cofl/store'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { ApiError } from '../src/errors.js'
-import { createGrantBook } from '../src/ob3/grants.js'
-import { OAUTH_KEYS } from '../src/ob3/oauth.js'
+import { ApiError } from '../src/app/errors.js'
+import { createGrantBook } from '../src/http/ob3/grants.js'
+import { OAUTH_KEYS } from '../src/http/ob3/oauth.js'
 
 const DOMAIN = 'badges.example'
 const DAY = 24 * 3600_000
@@ -52,7 +52,7 @@ test('older grants are indexed once from their refresh tokens; gone and expired 
   assert.not.ok(await store.oauth.has(OAUTH_KEYS.learnerGrant(ana.did, 'g-revoked')), 'a stale entry is dropped')
 
   // The scan runs once per store (a mark in store.oauth): later grants are indexed as their tokens
-  // are written (node/src/ob3/oauth.ts), never by another scan.
+  // are written (node/src/http/ob3/oauth.ts), never by another scan.
   await put(OAUTH_KEYS.grant('g-unindexed'), { clientId: 'c1', learner: ana.did, scope: ['s1'], createdAt: t })
   await put(OAUTH_KEYS.refresh('r-unindexed'), { grantId: 'g-unindexed', clientId: 'c1', learner: ana.did, scope: ['s1'], expiresAt: t + DAY })
   const again = createGrantBook({ oauth: store.oauth, batch: () => store.batch(), now: () => t })

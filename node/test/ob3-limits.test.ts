@@ -17,13 +17,14 @@ import type { Store } from '@cofl/store'
 import type { FastifyInstance } from 'fastify'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { buildApi } from '../src/http.js'
-import type { HttpLimits } from '../src/http.js'
-import { localNetwork } from '../src/network.js'
-import type { Network } from '../src/network.js'
-import { OB3_SCOPES } from '../src/ob3/constants.js'
-import type { Ob3LimitsInit } from '../src/ob3/constants.js'
-import { createCityService } from '../src/service.js'
+import { createCityServices } from '../src/app/city.js'
+import { buildApi } from '../src/http/server.js'
+import type { HttpLimits } from '../src/http/server.js'
+import { localNetwork } from '../src/app/network.js'
+import type { Network } from '../src/app/network.js'
+import { OB3_SCOPES } from '../src/http/ob3/constants.js'
+import type { Ob3LimitsInit } from '../src/http/ob3/constants.js'
+import { createCityService } from '../src/app/service.js'
 import { rawRequest } from './http-request.js'
 import type { RawAnswer } from './http-request.js'
 
@@ -44,7 +45,7 @@ async function startNode (limits: Ob3LimitsInit = {}, http: HttpLimits = {}): Pr
   const network: Network = localNetwork({ key, store, directory: join(dir, 'network'), listen: [], bootstrap: [], trustRoots: [], federation: false })
   const service = createCityService({ key, name: 'Limits City', store, registry, network, log: () => {} })
   const clock = { now: Date.now() }
-  const app = buildApi({ service, adminToken: 'token', bodyLimit: 1 << 20, closing: () => false, http, ob3: { now: () => clock.now, limits } })
+  const app = buildApi({ service, services: createCityServices(service), adminToken: 'token', bodyLimit: 1 << 20, closing: () => false, http, ob3: { now: () => clock.now, limits } })
   const base = await app.listen({ host: '127.0.0.1', port: 0 })
   return {
     app, store, base, port: Number(new URL(base).port), clock,

@@ -1,7 +1,7 @@
 // pageOf: one page of a store listing, as the paged routes answer it.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { pageOf } from '../src/paging.js'
+import { pageOf } from '../src/app/paging.js'
 
 async function * entries (keys: string[]): AsyncGenerator<[string, number]> {
   for (const [i, key] of keys.entries()) yield [key, i]

@@ -18,12 +18,12 @@ import type { Batch, Collection, IssuanceRecord, Store } from '@cofl/store'
 import { createVerifier } from '@cofl/verifier'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { localNetwork } from '../src/network.js'
-import { createOfferBook } from '../src/offers.js'
-import type { ClaimResult, OfferBook, OfferRecord } from '../src/offers.js'
-import { awardingPathways, pathwayAwardsOnClaim } from '../src/pathway-awards.js'
-import { createCityService } from '../src/service.js'
-import type { CityService } from '../src/service.js'
+import { localNetwork } from '../src/app/network.js'
+import { createOfferBook } from '../src/app/offers.js'
+import type { ClaimResult, OfferBook, OfferRecord } from '../src/app/offers.js'
+import { awardingPathways, pathwayAwardsOnClaim } from '../src/app/pathway-awards.js'
+import { createCityService } from '../src/app/service.js'
+import type { CityService } from '../src/app/service.js'
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 

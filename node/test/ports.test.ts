@@ -11,8 +11,8 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createCityNode } from '../src/index.js'
 import type { CityNode } from '../src/index.js'
-import { loadConfig } from '../src/config.js'
-import { ConfigError, InputError, PortInUseError } from '../src/errors.js'
+import { loadConfig } from '../src/app/config.js'
+import { ConfigError, InputError, PortInUseError } from '../src/app/errors.js'
 import { child } from './cli-helpers.js'
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any

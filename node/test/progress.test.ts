@@ -3,8 +3,8 @@
 // pathway documents that are not valid are left out and counted; --near parsing.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { UsageError } from '../src/errors.js'
-import { learnerView, parseNear } from '../src/commands/progress.js'
+import { UsageError } from '../src/app/errors.js'
+import { learnerView, parseNear } from '../src/cli/progress.js'
 
 const a = (id: string, name: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ id, type: ['Achievement'], name, ...extra })
 const achievements = [

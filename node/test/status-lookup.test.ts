@@ -13,10 +13,11 @@ import { createMemoryStore } from '@cofl/store'
 import type { FastifyInstance } from 'fastify'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { buildApi } from '../src/http.js'
-import { localNetwork } from '../src/network.js'
-import type { Network } from '../src/network.js'
-import { createCityService } from '../src/service.js'
+import { createCityServices } from '../src/app/city.js'
+import { buildApi } from '../src/http/server.js'
+import { localNetwork } from '../src/app/network.js'
+import type { Network } from '../src/app/network.js'
+import { createCityService } from '../src/app/service.js'
 
 const FAR_LIST = 'urn:cofl:status:did:key:z6MkFarCity:revocation:1'
 const farList = { id: FAR_LIST, type: ['VerifiableCredential', 'BitstringStatusListCredential'] }
@@ -51,7 +52,7 @@ test.before(async () => {
     }
   }
   const service = createCityService({ key, name: 'Lookup City', store, registry, network, log: () => {} })
-  app = buildApi({ service, adminToken: 'token', bodyLimit: 1 << 20, closing: () => false })
+  app = buildApi({ service, services: createCityServices(service), adminToken: 'token', bodyLimit: 1 << 20, closing: () => false })
   await app.listen({ host: '127.0.0.1', port: 0 })
   holdLookups = () => { gate = new Promise((resolve) => { release = resolve }) }
 })

@@ -10,7 +10,7 @@ import { generateKeyPair } from '@cofl/identity'
 import { bakePng, bakeSvg, defaultBadgePng, defaultBadgeSvg } from '@cofl/formats'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { MAX_INPUT_BYTES } from '../src/io.js'
+import { MAX_INPUT_BYTES } from '../src/cli/io.js'
 import { child, cli } from './cli-helpers.js'
 import type { Run } from './cli-helpers.js'
 

@@ -4,7 +4,7 @@
  * personal goes out: learners are counted, never listed. What is counted, the breakdowns and the
  * rules of suppression: docs/analytics.md.
  *
- *   const analytics = await computeAnalytics({ issuance: store.issuance.values(), offers, achievements, pathways, now: Date.now() })
+ *   const analytics = await computeAnalytics({ issuance: store.collection<IssuanceRecord>(ISSUANCE_COLLECTION).values(), offers, achievements, pathways, now: Date.now() })
  *   const csv = toCsv(analytics)
  */
 import type { IssuanceRecord } from '@cofl/store'

@@ -4,6 +4,8 @@
  * programmer's mistake (analytics computed without their input) is a TypeError; validating an
  * aggregate never throws, it returns its errors.
  */
+import { CoflError } from '@cofl/errors'
+
 export const CsvErrorCode = {
   /** CSV that cannot be read: a quote never closed, text after a closing quote (the message names the row). */
   INPUT: 'COFL_ERR_INPUT',
@@ -17,11 +19,4 @@ export type CsvErrorCode = typeof CsvErrorCode[keyof typeof CsvErrorCode]
  * A CSV text that cannot be used. Its codes are those the node gives unusable input and bad usage
  * (the CLI prints the message and exits 2).
  */
-export class CsvError extends Error {
-  readonly code: CsvErrorCode
-  constructor (code: CsvErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options)
-    this.code = code
-    this.name = new.target.name
-  }
-}
+export class CsvError extends CoflError<CsvErrorCode> {}

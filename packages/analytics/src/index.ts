@@ -15,7 +15,7 @@
  * ```ts
  * import { buildAggregate, computeAnalytics, federationTotals, toCsv } from '@cofl/analytics'
  *
- * const analytics = await computeAnalytics({ issuance: store.issuance.values(), offers, achievements, pathways, now: Date.now() })
+ * const analytics = await computeAnalytics({ issuance: store.collection<IssuanceRecord>(ISSUANCE_COLLECTION).values(), offers, achievements, pathways, now: Date.now() })
  * // analytics.totals.issued: { value: 130, suppressed: false }; a count from 1 to 4: { value: null, suppressed: true }
  * const csv = toCsv(analytics)
  * const content = buildAggregate(analytics, { issuer: did })   // signed and published by the node

@@ -6,16 +6,14 @@
  * the signal's reason, as fetch does. Messages never hold a URL's path or query (a claim URL's
  * path holds its secret code): only the node's origin.
  */
+import { CoflError, defineError } from '@cofl/errors'
 
-export class ApiRequestError extends Error {
-  readonly code: string
+export class ApiRequestError extends CoflError {
   /** The HTTP status of the node's answer; 0 when it did not answer. */
   readonly status: number
   constructor (code: string, message: string, options?: ErrorOptions & { status?: number }) {
-    super(message, options)
-    this.code = code
+    super(code, message, options)
     this.status = options?.status ?? 0
-    this.name = new.target.name
   }
 }
 
@@ -33,23 +31,21 @@ export class ApiAnswerError extends ApiRequestError {
 }
 
 /** No answer: the connection failed, or the whole answer did not come within the timeout (`timedOut`). */
-export class ApiUnreachableError extends ApiRequestError {
-  static readonly code = 'COFL_ERR_API_UNREACHABLE'
+export class ApiUnreachableError extends defineError(ApiRequestError, 'COFL_ERR_API_UNREACHABLE') {
   /** True when the time ran out. */
   readonly timedOut: boolean
   /** Why, in a few words: `no answer within 30 s`, `ECONNREFUSED`, the browser's message. */
   readonly reason: string
   constructor (message: string, options: ErrorOptions & { reason: string, timedOut: boolean }) {
-    super(ApiUnreachableError.code, message, options)
+    super(message, options)
     this.reason = options.reason
     this.timedOut = options.timedOut
   }
 }
 
 /** An answer outside the API: a 2xx answer that is not JSON, or any answer larger than the limit. */
-export class ApiResponseError extends ApiRequestError {
-  static readonly code = 'COFL_ERR_API_RESPONSE'
+export class ApiResponseError extends defineError(ApiRequestError, 'COFL_ERR_API_RESPONSE') {
   constructor (message: string, options: ErrorOptions & { status: number }) {
-    super(ApiResponseError.code, message, options)
+    super(message, options)
   }
 }

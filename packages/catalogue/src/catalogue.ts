@@ -6,6 +6,7 @@
  * state.ts (what the index holds).
  */
 import type { Store, StoredDocument } from '@cofl/store'
+import { CATALOGUE_COLLECTIONS } from './constants.js'
 import { search } from './query.js'
 import { CatalogueState } from './state.js'
 import type { CatalogueIndex, CataloguePage, CatalogueQuery, CatalogueStats, SearchOptions } from './types.js'
@@ -15,11 +16,10 @@ export function createCatalogueIndex (): CatalogueIndex {
   const state = new CatalogueState()
   return {
     put: (stored: StoredDocument): boolean => state.put(stored),
-    load: async (store: Store): Promise<void> => {
-      for await (const stored of store.spines.values()) state.put(stored)
-      for await (const stored of store.achievements.values()) state.put(stored)
-      for await (const stored of store.pathways.values()) state.put(stored)
-      for await (const stored of store.opportunities.values()) state.put(stored)
+    load: async (store: Pick<Store, 'collection'>): Promise<void> => {
+      for (const name of Object.values(CATALOGUE_COLLECTIONS)) {
+        for await (const stored of store.collection<StoredDocument>(name).values()) state.put(stored)
+      }
     },
     search: (query: CatalogueQuery, options?: SearchOptions): CataloguePage => search(state, query, options),
     stats: (): CatalogueStats => ({

@@ -7,6 +7,18 @@ import { EARTH_RADIUS_KM, MAX_LIST_LENGTH } from '@cofl/pathways'
 export const CATALOGUE_TYPES = ['achievement', 'pathway', 'opportunity'] as const
 export type CatalogueType = typeof CATALOGUE_TYPES[number]
 
+/**
+ * The store collections the index loads (`load(store)`), in load order: spines first, for the
+ * skill names. @cofl/federation owns them (its KIND_COLLECTION_NAMES, which these must equal: the
+ * catalogue does not depend on the federation); the catalogue only reads them.
+ */
+export const CATALOGUE_COLLECTIONS = {
+  spine: 'spines',
+  achievement: 'achievements',
+  pathway: 'pathways',
+  opportunity: 'opportunities'
+} as const
+
 /** Results per page when a query does not say. */
 export const DEFAULT_CATALOGUE_LIMIT = 20
 

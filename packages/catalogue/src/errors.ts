@@ -4,6 +4,8 @@
  * object, a limit out of range, a point off the globe) is a TypeError. Indexing never throws on
  * a malformed document: it keeps what can be read.
  */
+import { CoflError } from '@cofl/errors'
+
 export const CatalogueErrorCode = {
   /**
    * A query the index cannot use: a cursor that is not one it gave. The code is the one the node
@@ -14,11 +16,4 @@ export const CatalogueErrorCode = {
 
 export type CatalogueErrorCode = typeof CatalogueErrorCode[keyof typeof CatalogueErrorCode]
 
-export class CatalogueError extends Error {
-  readonly code: CatalogueErrorCode
-  constructor (code: CatalogueErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options)
-    this.code = code
-    this.name = new.target.name
-  }
-}
+export class CatalogueError extends CoflError<CatalogueErrorCode> {}

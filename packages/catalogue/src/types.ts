@@ -94,8 +94,8 @@ export interface CatalogueIndex {
    * older versions are ignored. Returns whether the index changed.
    */
   put: (stored: StoredDocument) => boolean
-  /** Puts every achievement, pathway, opportunity and spine of the store. */
-  load: (store: Store) => Promise<void>
+  /** Puts every achievement, pathway, opportunity and spine of the store (CATALOGUE_COLLECTIONS). */
+  load: (store: Pick<Store, 'collection'>) => Promise<void>
   /**
    * A page of results. An invalid cursor is a CatalogueError (COFL_ERR_INPUT); a bad limit a TypeError.
    * With `options.trusted`, only those issuers' documents, unless the query asks for `untrusted`.

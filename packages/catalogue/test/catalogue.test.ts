@@ -3,11 +3,11 @@
 // through their achievements), radius queries with known distances, areas, types, issuers, paging
 // with a cursor, newer versions. GET /api/catalogue on a node: node/test/catalogue-http.test.ts.
 import { EARTH_RADIUS_KM } from '@cofl/pathways'
-import { createMemoryStore } from '@cofl/store'
+import { COLLECTION_NAMES, createMemoryStore } from '@cofl/store'
 import type { StoredDocument } from '@cofl/store'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createCatalogueIndex, foldText, MAX_CATALOGUE_LIMIT, tokenize } from '../src/index.js'
+import { CATALOGUE_COLLECTIONS, createCatalogueIndex, foldText, MAX_CATALOGUE_LIMIT, tokenize } from '../src/index.js'
 import type { CatalogueIndex, CataloguePage, CatalogueQuery, CatalogueResult } from '../src/index.js'
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -398,10 +398,11 @@ function deep (n: number): unknown {
 
 test('load: everything the store holds, and no older version over a newer one put meanwhile', async () => {
   const store = createMemoryStore()
-  const collections = { achievement: store.achievements, pathway: store.pathways, opportunity: store.opportunities, spine: store.spines } as const
+  // The federation's collections, by the names the store's former properties had (the same data).
+  assert.equal(CATALOGUE_COLLECTIONS, { spine: COLLECTION_NAMES.spines, achievement: COLLECTION_NAMES.achievements, pathway: COLLECTION_NAMES.pathways, opportunity: COLLECTION_NAMES.opportunities })
   for (const d of docs) {
-    const c = collections[d.kind as keyof typeof collections]
-    if (c !== undefined) await c.put(d.id, d)
+    const name = CATALOGUE_COLLECTIONS[d.kind as keyof typeof CATALOGUE_COLLECTIONS] as string | undefined
+    if (name !== undefined) await store.collection<StoredDocument>(name).put(d.id, d)
   }
   const index = createCatalogueIndex()
   index.put(stored('achievement', { id: 'urn:a:cafe', name: 'Renamed Cafe' }, LIB, 10_000))

@@ -4,27 +4,20 @@
  * for callers that asked for something impossible (sign an invalid document, load a context that
  * is not bundled).
  */
-export class CredentialsError extends Error {
-  readonly code: string
-  constructor (code: string, message: string, options?: ErrorOptions) {
-    super(message, options)
-    this.code = code
-    this.name = new.target.name
-  }
-}
+import { CoflError, defineError } from '@cofl/errors'
+
+export class CredentialsError extends CoflError {}
 
 /**
  * A JSON-LD document loader was asked for a URL that is neither a bundled context nor answered
  * by the loader's `resolve` function. The node never fetches contexts from the web: an unknown
  * context is refused, not downloaded.
  */
-export class ContextNotBundledError extends CredentialsError {
-  static readonly code = 'COFL_ERR_CONTEXT_NOT_BUNDLED'
+export class ContextNotBundledError extends defineError(CredentialsError, 'COFL_ERR_CONTEXT_NOT_BUNDLED') {
   /** The URL that was asked for. */
   readonly url: string
   constructor (url: string, options?: ErrorOptions) {
     super(
-      ContextNotBundledError.code,
       `${JSON.stringify(url)} cannot be loaded offline: it is not a bundled JSON-LD context nor a ` +
         'document cofl resolves itself (did:key), and cofl never fetches from the web',
       options
@@ -37,20 +30,14 @@ export class ContextNotBundledError extends CredentialsError {
  * An OB 3.0 JSON Schema shipped with the package (packages/credentials/schemas/) could not be
  * found, read or compiled: a broken install, not a problem with the document being validated.
  */
-export class SchemaUnavailableError extends CredentialsError {
-  static readonly code = 'COFL_ERR_SCHEMA_UNAVAILABLE'
+export class SchemaUnavailableError extends defineError(CredentialsError, 'COFL_ERR_SCHEMA_UNAVAILABLE') {
   /** Where the schema was looked for. */
   readonly path: string
   constructor (path: string, reason: string, options?: ErrorOptions) {
-    super(SchemaUnavailableError.code, `OB 3.0 JSON Schema ${path} is unavailable: ${reason}`, options)
+    super(`OB 3.0 JSON Schema ${path} is unavailable: ${reason}`, options)
     this.path = path
   }
 }
 
 /** A document that cannot be signed (a term no context defines, a malformed credential). */
-export class SigningError extends CredentialsError {
-  static readonly code = 'COFL_ERR_SIGN'
-  constructor (message: string, options?: ErrorOptions) {
-    super(SigningError.code, message, options)
-  }
-}
+export class SigningError extends defineError(CredentialsError, 'COFL_ERR_SIGN') {}

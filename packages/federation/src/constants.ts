@@ -17,7 +17,26 @@ export const DOCUMENT_TYPES = {
 } as const satisfies Partial<Record<Kind, string>>
 export type DocumentKind = keyof typeof DOCUMENT_TYPES
 
-/** The store collection that holds the documents of each kind. */
+/**
+ * The store collection that holds the documents of each kind, by name (`store.collection(name)`):
+ * @cofl/federation owns these collections (federationSchema). The names are those of the store's
+ * former fixed collections, so that existing data directories open unchanged.
+ */
+export const KIND_COLLECTION_NAMES = {
+  achievement: 'achievements',
+  profile: 'profiles',
+  endorsement: 'endorsements',
+  'status-list': 'status-lists',
+  spine: 'spines',
+  pathway: 'pathways',
+  opportunity: 'opportunities',
+  aggregate: 'aggregates'
+} as const satisfies Record<Kind, string>
+
+/**
+ * The deprecated Store property of each kind's collection (`store[KIND_COLLECTIONS[kind]]`).
+ * @deprecated Use `store.collection<StoredDocument>(KIND_COLLECTION_NAMES[kind])`.
+ */
 export const KIND_COLLECTIONS = {
   achievement: 'achievements',
   profile: 'profiles',

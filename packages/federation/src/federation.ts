@@ -35,10 +35,11 @@ import { decodeAnnouncement, encodeAnnouncement, signAnnouncement, topicOf } fro
 import {
   ANNOUNCEMENT_KEY_PREFIX, ANNOUNCEMENT_VERSION, BOOTSTRAP_BACKOFF_MAX_MS, BOOTSTRAP_BACKOFF_MIN_MS, BOOTSTRAP_CHECK_MS,
   DEFAULT_FETCH_TIMEOUT_MS, DIRECT_FETCH_TIMEOUT_MS, IP_COLOCATION_WHITELIST, DEFAULT_INBOUND_CONNECTION_THRESHOLD, DEFAULT_LISTEN, DEFAULT_MAX_DOCUMENT_BYTES,
-  DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SYNC_INTERVAL_MS, DIAL_PUBLISHER_AFTER_MS, KIND_COLLECTIONS, KINDS, MAX_ANNOUNCEMENT_ADDRS,
+  DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SYNC_INTERVAL_MS, DIAL_PUBLISHER_AFTER_MS, KINDS, MAX_ANNOUNCEMENT_ADDRS,
   MAX_CONCURRENT_VALIDATIONS, MAX_SYNC_MESSAGE_BYTES, MAX_SYNC_PAGES, MAX_TRUST_HOPS, SCORE_THRESHOLDS, SYNC_GET_BATCH,
   SYNC_HEADS_PAGE, SYNC_PROTOCOL, SYNC_REQUEST_TIMEOUT_MS, TOPIC_PREFIX, TOPIC_SCORE
 } from './constants.js'
+import { kindCollection } from './schema.js'
 import { DEFAULT_ALLOW_DIAL, DIAL_KINDS, KNOWN_PEER_KEY_PREFIX, KNOWN_PEER_MAX_AGE_MS, MAX_KNOWN_PEER_ADDRS, MAX_KNOWN_PEERS } from './constants.js'
 import type { DialKind, Kind } from './constants.js'
 import { createDialPolicy, decodeKnownPeer, encodeKnownPeer, transportAddress } from './dialling.js'
@@ -255,7 +256,7 @@ function configure (init: FederationInit): Config {
   const key = init.key
   if (key == null || typeof key.did !== 'string' || !key.did.startsWith('did:key:') || !key.canSign) fail('key', key?.did, 'a did:key key pair that can sign')
   const store = init.store
-  if (store == null || KINDS.some((k) => typeof (store as unknown as Record<string, unknown>)[COLLECTIONS[k]] !== 'object')) {
+  if (store == null || typeof store.collection !== 'function' || typeof store.batch !== 'function') {
     fail('store', typeof store, 'a @cofl/store Store')
   }
   if (init.directory != null && (typeof init.directory !== 'string' || init.directory.length === 0)) fail('directory', init.directory, 'a directory path')
@@ -297,8 +298,6 @@ function configure (init: FederationInit): Config {
     }
   }
 }
-
-const COLLECTIONS = KIND_COLLECTIONS satisfies Record<Kind, keyof Store>
 
 function peerIdOf (ma: Multiaddr): string | undefined {
   return ma.getComponents().findLast((c) => c.name === 'p2p')?.value
@@ -763,7 +762,7 @@ class FederationNode implements Federation {
   // ---- validation and ingest -------------------------------------------------------------------
 
   private collection (kind: Kind): Collection<StoredDocument> {
-    return this.config.store[COLLECTIONS[kind]]
+    return kindCollection(this.config.store, kind)
   }
 
   /** The version held of `issuer`'s document with this id (documents are kept per (issuer, id): holdings.ts). */
@@ -1025,12 +1024,12 @@ class FederationNode implements Federation {
 
   async getStatusList (id: string): Promise<Record<string, unknown> | undefined> {
     if (typeof id !== 'string') throw new TypeError('id must be a string')
-    const held = await this.config.store.statusLists.get(id)
+    const held = await kindCollection(this.config.store, 'status-list').get(id)
     if (held != null) return held.document
     if (!this.started) return undefined
     const peers = this.libp2p.getPeers().slice(0, 8).map((p) => p.toString())
     await Promise.allSettled(peers.map(async (peer) => { await this.getBatch(peer, [[KINDS.indexOf('status-list'), id]], this.emptySummary()) }))
-    return (await this.config.store.statusLists.get(id))?.document
+    return (await kindCollection(this.config.store, 'status-list').get(id))?.document
   }
 
   async trust (issuer: string): Promise<TrustResult> {

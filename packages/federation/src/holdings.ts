@@ -11,8 +11,9 @@ import * as dagJson from '@ipld/dag-json'
 import { logger } from '@libp2p/logger'
 import type { Collection, Store, StoredDocument } from '@cofl/store'
 import { claimKey, claimOf, idOfKey, resolveClaim } from './claims.js'
-import { CONTESTED_KEY_PREFIX, HOLDINGS_VERSION, HOLDINGS_VERSION_KEY, KIND_COLLECTIONS, KINDS, TRUST_CACHE_MS, USAGE_KEY_PREFIX } from './constants.js'
+import { CONTESTED_KEY_PREFIX, HOLDINGS_VERSION, HOLDINGS_VERSION_KEY, KINDS, TRUST_CACHE_MS, USAGE_KEY_PREFIX } from './constants.js'
 import type { Kind } from './constants.js'
+import { kindCollection, metaCollection } from './schema.js'
 import { idOwner } from './documents.js'
 import { trustedIssuers } from './trust.js'
 
@@ -80,10 +81,6 @@ export interface Holdings {
   untrustedUsage: () => Promise<Usage>
 }
 
-function collectionOf (store: Store, kind: Kind): Collection<StoredDocument> {
-  return store[KIND_COLLECTIONS[kind]]
-}
-
 function usageKey (issuer: string): string {
   return `${USAGE_KEY_PREFIX}${issuer}`
 }
@@ -104,6 +101,8 @@ export function documentBytes (document: Record<string, unknown>): number {
 
 export function createHoldings (init: HoldingsInit): Holdings {
   const { store, self, roots, maxHops, quota, cap, lock } = init
+  /** The store's `meta`, where the federation's keys are (`federation:*`). */
+  const meta = metaCollection(store)
   let trust: { at: number, issuers: Promise<Map<string, string[]>> } | undefined
   /**
    * Every issuer's usage, read from `meta` once (loaded): an issuer that is not in it has nothing
@@ -130,7 +129,7 @@ export function createHoldings (init: HoldingsInit): Holdings {
   /** Reads every issuer's usage from `meta` (once; again after the upgrade rewrote them). */
   async function load (): Promise<void> {
     const read = new Map<string, Usage>()
-    for await (const [key, value] of store.meta.entries({ prefix: USAGE_KEY_PREFIX })) {
+    for await (const [key, value] of meta.entries({ prefix: USAGE_KEY_PREFIX })) {
       if (isUsage(value)) read.set(key.slice(USAGE_KEY_PREFIX.length), { documents: value.documents, bytes: value.bytes })
     }
     usages.clear()
@@ -220,20 +219,20 @@ export function createHoldings (init: HoldingsInit): Holdings {
 
   /** Puts the claims of (kind, id) in the slots the rule gives them now (under its lock). */
   async function resolve (kind: Kind, id: string): Promise<void> {
-    const collection = collectionOf(store, kind)
+    const collection = kindCollection(store, kind)
     const before = await claims(collection, id)
     const target = resolveClaim(id, before.all, await context())
     const { dels, puts } = layout(id, before, before.all, target)
     const batch = store.batch()
     for (const key of dels) batch.del(collection, key)
     for (const [key, value] of puts) batch.put(collection, key, value)
-    if (before.all.length < 2) batch.del(store.meta, contestedKey(kind, id))
+    if (before.all.length < 2) batch.del(meta, contestedKey(kind, id))
     if (dels.length + puts.length > 0) log('%s %s now resolves to %s', kind, id, target?.issuer ?? 'none of its claims')
     await batch.write()
   }
 
   async function resolveContested (): Promise<void> {
-    for await (const key of keysOf(store.meta, CONTESTED_KEY_PREFIX)) {
+    for await (const key of keysOf(meta, CONTESTED_KEY_PREFIX)) {
       const rest = key.slice(CONTESTED_KEY_PREFIX.length)
       const at = rest.indexOf('\u0000')
       const kind = rest.slice(0, at) as Kind
@@ -264,12 +263,12 @@ export function createHoldings (init: HoldingsInit): Holdings {
    * aggregate could be held), and counts each issuer's usage (stores from before quotas).
    */
   async function upgrade (): Promise<StoredDocument[]> {
-    if (await store.meta.get(HOLDINGS_VERSION_KEY) === HOLDINGS_VERSION) return []
+    if (await meta.get(HOLDINGS_VERSION_KEY) === HOLDINGS_VERSION) return []
     const removed: StoredDocument[] = []
     const counted = new Map<string, Usage>()
     const batch = store.batch()
     for (const kind of KINDS) {
-      const collection = collectionOf(store, kind)
+      const collection = kindCollection(store, kind)
       for await (const [key, stored] of collection.entries()) {
         const owner = idOwner(idOfKey(key))
         if (owner != null && stored.issuer !== owner) {
@@ -284,19 +283,19 @@ export function createHoldings (init: HoldingsInit): Holdings {
         counted.set(stored.issuer, u)
       }
     }
-    for await (const key of keysOf(store.meta, USAGE_KEY_PREFIX)) batch.del(store.meta, key)
-    for (const [issuer, u] of counted) batch.put(store.meta, usageKey(issuer), u)
-    batch.put(store.meta, HOLDINGS_VERSION_KEY, HOLDINGS_VERSION)
+    for await (const key of keysOf(meta, USAGE_KEY_PREFIX)) batch.del(meta, key)
+    for (const [issuer, u] of counted) batch.put(meta, usageKey(issuer), u)
+    batch.put(meta, HOLDINGS_VERSION_KEY, HOLDINGS_VERSION)
     await batch.write()
     return removed
   }
 
   return {
-    claim: async (kind, id, issuer) => await claimOf(collectionOf(store, kind), id, issuer),
+    claim: async (kind, id, issuer) => await claimOf(kindCollection(store, kind), id, issuer),
 
     bySlot: async (kind, key) => {
       const id = idOfKey(key)
-      const collection = collectionOf(store, kind)
+      const collection = kindCollection(store, kind)
       return id === key ? await collection.get(id) : await claimOf(collection, id, key.slice(id.length + 1))
     },
 
@@ -309,13 +308,13 @@ export function createHoldings (init: HoldingsInit): Holdings {
       const quotaFull = u.documents >= quota.documents || u.bytes >= quota.bytes
       const capFull = total.documents >= cap.documents || total.bytes >= cap.bytes
       if (!quotaFull && !capFull) return undefined
-      if (await claimOf(collectionOf(store, kind), id, issuer) != null) return undefined
+      if (await claimOf(kindCollection(store, kind), id, issuer) != null) return undefined
       return quotaFull ? overQuota(issuer, u) : overCap(issuer, { ...total })
     },
 
     async admit (stored, bytes) {
       const { kind, id, issuer } = stored
-      const collection = collectionOf(store, kind)
+      const collection = kindCollection(store, kind)
       const previous = await claimOf(collection, id, issuer)
       if (previous != null && previous.sequence >= stored.sequence) return { admitted: false, reason: `sequence ${stored.sequence} is not newer than the held ${previous.sequence}` }
       const previousBytes = previous != null ? documentBytes(previous.document) : 0
@@ -351,7 +350,7 @@ export function createHoldings (init: HoldingsInit): Holdings {
 
     async put (stored) {
       const { kind, id, issuer } = stored
-      const collection = collectionOf(store, kind)
+      const collection = kindCollection(store, kind)
       const before = await claims(collection, id)
       const after = [...before.all.filter((c) => c.issuer !== issuer), stored]
       const target = resolveClaim(id, after, await context())
@@ -360,8 +359,8 @@ export function createHoldings (init: HoldingsInit): Holdings {
       for (const key of dels) batch.del(collection, key)
       for (const [key, value] of puts) batch.put(collection, key, value)
       await ready()
-      batch.put(store.meta, usageKey(issuer), { ...usageOf(issuer) })
-      if (after.length >= 2) batch.put(store.meta, contestedKey(kind, id), true)
+      batch.put(meta, usageKey(issuer), { ...usageOf(issuer) })
+      if (after.length >= 2) batch.put(meta, contestedKey(kind, id), true)
       await batch.write()
       // Only a trusted issuer's endorsement can make another issuer trusted.
       if (kind === 'endorsement' && (trust == null || (await trustMap()).has(issuer))) trustChanged()

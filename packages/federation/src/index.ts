@@ -12,13 +12,13 @@
  *
  * @example
  * ```ts
- * import { createFederation } from '@cofl/federation'
+ * import { createFederation, federationSchema } from '@cofl/federation'
  * import { createMemoryStore } from '@cofl/store'
  * import { buildAchievementDocument, signDocument } from '@cofl/credentials'
  * import { generateKeyPair } from '@cofl/identity'
  *
  * const key = await generateKeyPair()
- * const federation = await createFederation({ key, store: createMemoryStore(), bootstrap: ['/ip4/127.0.0.1/tcp/4001/p2p/12D3Koo...'] })
+ * const federation = await createFederation({ key, store: createMemoryStore({ schemas: [federationSchema] }), bootstrap: ['/ip4/127.0.0.1/tcp/4001/p2p/12D3Koo...'] })
  * const achievement = await signDocument(buildAchievementDocument({ name: 'Coding Club', description: '10 sessions', criteria: 'Attend 10 sessions', creator: { id: key.did, type: ['Profile'] } }), { key })
  * const { cid, sequence } = await federation.publish('achievement', achievement)
  * federation.addEventListener('document', (event) => { console.info('replicated', event.detail.kind, event.detail.id) })
@@ -28,12 +28,13 @@
 // The protocol's names and the limits a publisher must respect; the tuning constants (timeouts,
 // queue sizes, quotas, score weights) are behind '@cofl/federation/tuning'.
 export {
-  ANNOUNCEMENT_VERSION, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_MESSAGE_BYTES, DIAL_KINDS, DOCUMENT_TYPES, KIND_COLLECTIONS, KINDS,
+  ANNOUNCEMENT_VERSION, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_MESSAGE_BYTES, DIAL_KINDS, DOCUMENT_TYPES, KIND_COLLECTION_NAMES, KIND_COLLECTIONS, KINDS,
   SYNC_PROTOCOL, TOPIC_PREFIX
 } from './constants.js'
 export type { DialKind, DocumentKind, Kind } from './constants.js'
 export { FederationConfigError, FederationError, MessageTooLargeError, NotStartedError, PublishError } from './errors.js'
 export { createFederation } from './federation.js'
+export { federationSchema } from './schema.js'
 export type { ContentValidator, ContentVerdict, Federation, FederationInit, SyncSummary } from './federation.js'
 export {
   decodeAnnouncement, encodeAnnouncement, encodeUnsignedAnnouncement, signAnnouncement, topicOf, verifyAnnouncement

@@ -5,6 +5,7 @@
  * MAX_TRUST_HOPS endorsements.
  */
 import type { Store, StoredDocument } from '@cofl/store'
+import { kindCollection } from './schema.js'
 
 export interface TrustResult {
   trusted: boolean
@@ -35,7 +36,7 @@ function current (document: Record<string, unknown>, now: number): boolean {
 
 async function edges (store: Store, now: number): Promise<Edge[]> {
   const out: Edge[] = []
-  for await (const stored of store.endorsements.values()) {
+  for await (const stored of kindCollection(store, 'endorsement').values()) {
     const doc = stored.document
     const subject = idOf((doc.credentialSubject as unknown))
     if (subject == null || !current(doc, now)) continue
@@ -81,10 +82,10 @@ export async function evaluateTrust (store: Store, roots: ReadonlySet<string>, i
   }
   const all = await edges(store, now)
   // The profile ids that stand for an issuer: its DID, and the id of its stored Profile.
-  const profile: StoredDocument | undefined = await store.profiles.get(issuer)
+  const profile: StoredDocument | undefined = await kindCollection(store, 'profile').get(issuer)
   const namesOf = async (did: string): Promise<Set<string>> => {
     const names = new Set([did])
-    const p = did === issuer ? profile : await store.profiles.get(did)
+    const p = did === issuer ? profile : await kindCollection(store, 'profile').get(did)
     if (p != null && typeof p.document.id === 'string') names.add(p.document.id)
     return names
   }

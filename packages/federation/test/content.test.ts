@@ -3,13 +3,17 @@
 // peer penalised) and never stored; a validator that throws makes the document ignored.
 import { CREDENTIALS_UNDEFINED_TERMS_V2_CONTEXT, CREDENTIALS_V2_CONTEXT, signDocument } from '@cofl/credentials'
 import { createMemoryStore } from '@cofl/store'
+import type { StoredDocument } from '@cofl/store'
 import { waitFor } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createFederation, DOCUMENT_TYPES, FederationConfigError, PublishError } from '../src/index.js'
+import { createFederation, DOCUMENT_TYPES, FederationConfigError, federationSchema, KIND_COLLECTION_NAMES, PublishError } from '../src/index.js'
 import type { DocumentKind, Federation, FederationInit, Kind } from '../src/index.js'
 import { generateKeyPair, stopAll } from './helpers.js'
 import type { KeyPair } from './helpers.js'
+
+/** The records this package owns, as a node registers them. */
+const schemas = [federationSchema]
 
 type Validator = NonNullable<FederationInit['validateContent']>
 
@@ -38,7 +42,7 @@ function namesValidator (): { validate: Validator, seen: Array<[Kind, string]> }
 
 test('validateContent must be a function', async () => {
   try {
-    await createFederation({ key: await generateKeyPair(), store: createMemoryStore(), start: false, validateContent: 'yes' as unknown as Validator })
+    await createFederation({ key: await generateKeyPair(), store: createMemoryStore({ schemas }), start: false, validateContent: 'yes' as unknown as Validator })
     assert.unreachable()
   } catch (err) {
     assert.instance(err, FederationConfigError)
@@ -50,7 +54,7 @@ test('publish runs the validator: a refused document is a PublishError and is no
   let a: Federation | undefined
   try {
     const key = await generateKeyPair()
-    const store = createMemoryStore()
+    const store = createMemoryStore({ schemas })
     const { validate, seen } = namesValidator()
     a = await createFederation({ key, store, syncIntervalMs: 0, validateContent: validate })
     const bad = await signedCoflDocument(key, 'pathway', { name: 'bad route' })
@@ -61,10 +65,10 @@ test('publish runs the validator: a refused document is a PublishError and is no
       assert.instance(err, PublishError)
       assert.match((err as Error).message, 'name: must not start with "bad"')
     }
-    assert.is(await store.pathways.get(bad.id as string), undefined)
+    assert.is(await store.collection<StoredDocument>(KIND_COLLECTION_NAMES.pathway).get(bad.id as string), undefined)
     const good = await signedCoflDocument(key, 'pathway', { name: 'a good route' })
     assert.is((await a.publish('pathway', good)).sequence, 1)
-    assert.ok(await store.pathways.has(good.id as string))
+    assert.ok(await store.collection<StoredDocument>(KIND_COLLECTION_NAMES.pathway).has(good.id as string))
     assert.equal(seen, [['pathway', bad.id], ['pathway', good.id]])
   } finally {
     await stopAll([a])
@@ -77,10 +81,10 @@ test('on arrival: a document the validator refuses is rejected (gossip and sync)
   let b: Federation | undefined
   try {
     const keyA = await generateKeyPair()
-    const storeB = createMemoryStore()
+    const storeB = createMemoryStore({ schemas })
     const { validate, seen } = namesValidator()
     // A has no content rules (a hostile or outdated peer): it publishes what it likes.
-    a = await createFederation({ key: keyA, store: createMemoryStore(), syncIntervalMs: 0 })
+    a = await createFederation({ key: keyA, store: createMemoryStore({ schemas }), syncIntervalMs: 0 })
     b = await createFederation({ key: await generateKeyPair(), store: storeB, bootstrap: a.multiaddrs(), syncIntervalMs: 0, validateContent: validate })
     await waitFor('the mesh', () => (a?.peers().length ?? 0) > 0, signal)
     await new Promise((resolve) => setTimeout(resolve, 300)) // subscriptions exchanged
@@ -90,16 +94,16 @@ test('on arrival: a document the validator refuses is rejected (gossip and sync)
     await a.publish('pathway', bad)
     await a.publish('pathway', good)
     await a.publish('spine', spine)
-    await waitFor('the good pathway and the spine on b', async () => await storeB.pathways.has(good.id as string) && await storeB.spines.has(spine.id as string), signal)
+    await waitFor('the good pathway and the spine on b', async () => await storeB.collection<StoredDocument>(KIND_COLLECTION_NAMES.pathway).has(good.id as string) && await storeB.collection<StoredDocument>(KIND_COLLECTION_NAMES.spine).has(spine.id as string), signal)
     await waitFor('b asked about the bad pathway', () => seen.some(([, id]) => id === bad.id), signal)
-    assert.not.ok(await storeB.pathways.has(bad.id as string), 'the refused pathway is not stored')
+    assert.not.ok(await storeB.collection<StoredDocument>(KIND_COLLECTION_NAMES.pathway).has(bad.id as string), 'the refused pathway is not stored')
     assert.ok(seen.some(([kind, id]) => kind === 'spine' && id === spine.id), 'the validator sees every kind')
     await waitFor('a penalised by b', () => (b as Federation).peerScore((a as Federation).peerId) < 0, signal)
     // Sync offers it again: rejected again, still not stored.
     const summary = await b.syncNow({ peerId: a.peerId })
     assert.is(summary.rejected, 1, JSON.stringify(summary))
     assert.is(summary.accepted, 0)
-    assert.not.ok(await storeB.pathways.has(bad.id as string))
+    assert.not.ok(await storeB.collection<StoredDocument>(KIND_COLLECTION_NAMES.pathway).has(bad.id as string))
   } finally {
     await stopAll([a, b])
   }
@@ -111,8 +115,8 @@ test('a validator that throws: the document is ignored (not stored), the sender 
   let b: Federation | undefined
   try {
     const keyA = await generateKeyPair()
-    const storeB = createMemoryStore()
-    a = await createFederation({ key: keyA, store: createMemoryStore(), syncIntervalMs: 0 })
+    const storeB = createMemoryStore({ schemas })
+    a = await createFederation({ key: keyA, store: createMemoryStore({ schemas }), syncIntervalMs: 0 })
     const doc = await signedCoflDocument(keyA, 'opportunity', { name: 'Interview' })
     await a.publish('opportunity', doc)
     b = await createFederation({
@@ -126,7 +130,7 @@ test('a validator that throws: the document is ignored (not stored), the sender 
     const summary = await b.syncNow({ peerId: a.peerId })
     assert.is(summary.ignored, 1, JSON.stringify(summary))
     assert.is(summary.rejected, 0)
-    assert.not.ok(await storeB.opportunities.has(doc.id as string))
+    assert.not.ok(await storeB.collection<StoredDocument>(KIND_COLLECTION_NAMES.opportunity).has(doc.id as string))
     assert.ok(b.peerScore(a.peerId) >= 0)
   } finally {
     await stopAll([a, b])

@@ -10,10 +10,13 @@ import { createMemoryStore } from '@cofl/store'
 import { waitFor } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { addressKind, createDialPolicy, createFederation, FederationConfigError } from '../src/index.js'
+import { addressKind, createDialPolicy, createFederation, FederationConfigError, federationSchema } from '../src/index.js'
 import type { Federation } from '../src/index.js'
 import { decodeKnownPeer, encodeKnownPeer, transportAddress } from '../src/dialling.js'
 import { generateKeyPair, stopAll } from './helpers.js'
+
+/** The records this package owns, as a node registers them. */
+const schemas = [federationSchema]
 
 const PEER = '12D3KooWGRUVh8ggNvmH6uVN8gnBBMwCRgcVmFvNW5dSqtUaJbpV'
 
@@ -90,7 +93,7 @@ test('known peer records: round trip, at most 8 addresses, damaged ones read as 
 test('allowDial is validated', async () => {
   for (const allowDial of [['public'], ['everything'], 'loopback']) {
     try {
-      await createFederation({ key: await generateKeyPair(), store: createMemoryStore(), start: false, allowDial: allowDial as unknown as ['loopback'] })
+      await createFederation({ key: await generateKeyPair(), store: createMemoryStore({ schemas }), start: false, allowDial: allowDial as unknown as ['loopback'] })
       assert.unreachable(`accepted ${JSON.stringify(allowDial)}`)
     } catch (err) {
       assert.instance(err, FederationConfigError)
@@ -112,7 +115,7 @@ test('known peers: B restarts on another port and dials A; A records the new add
   const root = await mkdtemp(join(tmpdir(), 'cofl-known-'))
   const nodes: Array<Federation | undefined> = []
   const node = async (name: string, init: { listen?: string[], bootstrap?: string[] } = {}): Promise<Federation> => {
-    const f = await createFederation({ key: await generateKeyPair(), store: createMemoryStore(), directory: join(root, name), syncIntervalMs: 0, allowDial: ['loopback'], ...init })
+    const f = await createFederation({ key: await generateKeyPair(), store: createMemoryStore({ schemas }), directory: join(root, name), syncIntervalMs: 0, allowDial: ['loopback'], ...init })
     nodes.push(f)
     return f
   }

@@ -7,10 +7,13 @@ import { createMemoryStore } from '@cofl/store'
 import { waitFor } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createFederation, FederationConfigError, MessageTooLargeError, PublishError } from '../src/index.js'
+import { createFederation, FederationConfigError, federationSchema, KIND_COLLECTION_NAMES, MessageTooLargeError, PublishError } from '../src/index.js'
 import type { Federation } from '../src/index.js'
 import type { StoredDocument } from '@cofl/store'
 import { generateKeyPair, signedAchievement, signedEndorsement, signedStatusList, stopAll } from './helpers.js'
+
+/** The records this package owns, as a node registers them. */
+const schemas = [federationSchema]
 
 test('publish on one node: the other fetches, verifies and stores it', async () => {
   const signal = AbortSignal.timeout(20_000)
@@ -18,8 +21,8 @@ test('publish on one node: the other fetches, verifies and stores it', async () 
   let b: Federation | undefined
   try {
     const keyA = await generateKeyPair()
-    const storeB = createMemoryStore()
-    a = await createFederation({ key: keyA, store: createMemoryStore(), syncIntervalMs: 0 })
+    const storeB = createMemoryStore({ schemas })
+    a = await createFederation({ key: keyA, store: createMemoryStore({ schemas }), syncIntervalMs: 0 })
     b = await createFederation({ key: await generateKeyPair(), store: storeB, bootstrap: a.multiaddrs(), syncIntervalMs: 0 })
     const seen: StoredDocument[] = []
     b.addEventListener('document', (event) => { seen.push(event.detail) })
@@ -28,8 +31,8 @@ test('publish on one node: the other fetches, verifies and stores it', async () 
     const doc = await signedAchievement(keyA)
     const { cid, sequence } = await a.publish('achievement', doc)
     assert.is(sequence, 1)
-    await waitFor('the achievement on b', async () => (await storeB.achievements.get(doc.id as string)) != null, signal)
-    const stored = await storeB.achievements.get(doc.id as string) as StoredDocument
+    await waitFor('the achievement on b', async () => (await storeB.collection<StoredDocument>(KIND_COLLECTION_NAMES.achievement).get(doc.id as string)) != null, signal)
+    const stored = await storeB.collection<StoredDocument>(KIND_COLLECTION_NAMES.achievement).get(doc.id as string) as StoredDocument
     assert.is(stored.cid, cid)
     assert.is(stored.issuer, keyA.did)
     assert.is(stored.kind, 'achievement')
@@ -49,13 +52,13 @@ test('a publish before any peer is there does not throw; sync delivers it on con
   let b: Federation | undefined
   try {
     const keyA = await generateKeyPair()
-    a = await createFederation({ key: keyA, store: createMemoryStore(), syncIntervalMs: 0 })
+    a = await createFederation({ key: keyA, store: createMemoryStore({ schemas }), syncIntervalMs: 0 })
     const list = await signedStatusList(keyA, 3)
     const result = await a.publish('status-list', list)
     assert.is(result.sequence, 3)
-    const storeB = createMemoryStore()
+    const storeB = createMemoryStore({ schemas })
     b = await createFederation({ key: await generateKeyPair(), store: storeB, bootstrap: a.multiaddrs(), syncIntervalMs: 0 })
-    await waitFor('the list on b', async () => (await storeB.statusLists.get(list.id as string)) != null, signal)
+    await waitFor('the list on b', async () => (await storeB.collection<StoredDocument>(KIND_COLLECTION_NAMES['status-list']).get(list.id as string)) != null, signal)
     assert.is((await b.getStatusList(list.id as string))?.sequence, 3)
     // An older version is refused by the publisher itself.
     try {
@@ -74,10 +77,10 @@ test('getStatusList asks connected peers for a list it does not hold', async () 
   let b: Federation | undefined
   try {
     const keyA = await generateKeyPair()
-    a = await createFederation({ key: keyA, store: createMemoryStore(), syncIntervalMs: 0 })
+    a = await createFederation({ key: keyA, store: createMemoryStore({ schemas }), syncIntervalMs: 0 })
     const list = await signedStatusList(keyA, 1)
     await a.publish('status-list', list)
-    b = await createFederation({ key: await generateKeyPair(), store: createMemoryStore(), syncIntervalMs: 0 })
+    b = await createFederation({ key: await generateKeyPair(), store: createMemoryStore({ schemas }), syncIntervalMs: 0 })
     // Connected, but b has not synced yet: the call itself asks.
     await b.dial(a.multiaddrs()[0] as string, { signal: AbortSignal.timeout(5000) })
     const got = await b.getStatusList(list.id as string)
@@ -92,7 +95,7 @@ test('publish refuses what is not this node\'s signed document, and oversize ann
   let a: Federation | undefined
   try {
     const key = await generateKeyPair()
-    a = await createFederation({ key, store: createMemoryStore(), syncIntervalMs: 0, maxMessageBytes: 1024, listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0'] })
+    a = await createFederation({ key, store: createMemoryStore({ schemas }), syncIntervalMs: 0, maxMessageBytes: 1024, listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0'] })
     const other = await generateKeyPair()
     for (const [doc, why] of [[await signedAchievement(other), 'another issuer'], [{ id: 'urn:x', type: ['Achievement'] }, 'unsigned']] as const) {
       try {
@@ -116,12 +119,12 @@ test('publish refuses what is not this node\'s signed document, and oversize ann
 test('an invalid config is refused with the key, the value and what was expected', async () => {
   const key = await generateKeyPair()
   for (const init of [
-    { key, store: createMemoryStore(), listen: ['not a multiaddr'] },
-    { key, store: createMemoryStore(), bootstrap: ['/ip4/127.0.0.1/tcp/1'] },
-    { key, store: createMemoryStore(), maxMessageBytes: 10 },
-    { key, store: createMemoryStore(), syncIntervalMs: -1 },
-    { key, store: createMemoryStore(), trustRoots: ['nobody'] },
-    { key: { did: 'did:web:x' }, store: createMemoryStore() }
+    { key, store: createMemoryStore({ schemas }), listen: ['not a multiaddr'] },
+    { key, store: createMemoryStore({ schemas }), bootstrap: ['/ip4/127.0.0.1/tcp/1'] },
+    { key, store: createMemoryStore({ schemas }), maxMessageBytes: 10 },
+    { key, store: createMemoryStore({ schemas }), syncIntervalMs: -1 },
+    { key, store: createMemoryStore({ schemas }), trustRoots: ['nobody'] },
+    { key: { did: 'did:web:x' }, store: createMemoryStore({ schemas }) }
   ]) {
     try {
       await createFederation({ ...init, start: false } as unknown as Parameters<typeof createFederation>[0])
@@ -138,7 +141,7 @@ test('with a directory, the peer id and the blocks survive a restart', async () 
   let a: Federation | undefined
   try {
     const key = await generateKeyPair()
-    const store = createMemoryStore()
+    const store = createMemoryStore({ schemas })
     a = await createFederation({ key, store, directory: dir, syncIntervalMs: 0 })
     const peerId = a.peerId
     const doc = await signedAchievement(key)
@@ -147,10 +150,10 @@ test('with a directory, the peer id and the blocks survive a restart', async () 
     await a.start()
     assert.is(a.peerId, peerId)
     // The restarted node serves the block from its level blockstore to a new peer.
-    const storeB = createMemoryStore()
+    const storeB = createMemoryStore({ schemas })
     const b = await createFederation({ key: await generateKeyPair(), store: storeB, bootstrap: a.multiaddrs(), syncIntervalMs: 0 })
     try {
-      await waitFor('the achievement on b', async () => (await storeB.achievements.get(doc.id as string)) != null, AbortSignal.timeout(15_000))
+      await waitFor('the achievement on b', async () => (await storeB.collection<StoredDocument>(KIND_COLLECTION_NAMES.achievement).get(doc.id as string)) != null, AbortSignal.timeout(15_000))
     } finally {
       await b.stop()
     }
@@ -166,11 +169,11 @@ test('trust: own DID, trust roots, and endorsement chains of at most 3 hops', as
     const city = await generateKeyPair()
     const root = await generateKeyPair()
     const [p1, p2, p3, p4] = await Promise.all([generateKeyPair(), generateKeyPair(), generateKeyPair(), generateKeyPair()])
-    const store = createMemoryStore()
+    const store = createMemoryStore({ schemas })
     a = await createFederation({ key: city, store, trustRoots: [root.did], syncIntervalMs: 0, start: false })
     const put = async (issuer: typeof root, subject: string): Promise<void> => {
       const doc = await signedEndorsement(issuer, subject)
-      await store.endorsements.put(doc.id as string, { kind: 'endorsement', id: doc.id as string, issuer: issuer.did, sequence: 1, cid: 'x', document: doc, receivedAt: new Date().toISOString() })
+      await store.collection<StoredDocument>(KIND_COLLECTION_NAMES.endorsement).put(doc.id as string, { kind: 'endorsement', id: doc.id as string, issuer: issuer.did, sequence: 1, cid: 'x', document: doc, receivedAt: new Date().toISOString() })
     }
     await put(root, p1!.did)
     await put(p1!, p2!.did)

@@ -3,6 +3,8 @@
  * else made is reading untrusted input: a verifier turns a FormatError into a 400 (HTTP), exit 2
  * (CLI) or a message on the page, with its message, never into a crash.
  */
+import { CoflError } from '@cofl/errors'
+
 export const FormatErrorCode = {
   /** The bytes are not a PNG image (no PNG signature): baking into them, or reading them as the PNG their media type says. */
   NOT_PNG: 'COFL_ERR_BAKE_NOT_PNG',
@@ -21,14 +23,7 @@ export const FormatErrorCode = {
 
 export type FormatErrorCode = typeof FormatErrorCode[keyof typeof FormatErrorCode]
 
-export class FormatError extends Error {
-  readonly code: FormatErrorCode
-  constructor (code: FormatErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options)
-    this.code = code
-    this.name = new.target.name
-  }
-}
+export class FormatError extends CoflError<FormatErrorCode> {}
 
 /** A COFL_ERR_BAKE_MALFORMED error. */
 export function malformed (message: string, options?: ErrorOptions): FormatError {

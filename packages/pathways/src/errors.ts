@@ -4,6 +4,8 @@
  * and the path of the offending value. `assertValidPathway` throws PathwayError for callers that
  * want an exception instead; a programmer's mistake (a missing argument) is a TypeError.
  */
+import { CoflError } from '@cofl/errors'
+
 export const PathwayErrorCode = {
   /** A document or value of the wrong form: a missing field, a wrong type, an unknown key. */
   INVALID: 'COFL_ERR_PATHWAY_INVALID',
@@ -26,13 +28,11 @@ export interface ValidationError {
   message: string
 }
 
-export class PathwayError extends Error {
-  readonly code: PathwayErrorCode
+export class PathwayError extends CoflError<PathwayErrorCode> {
+  /** Every problem validation found, each with its path (empty when the error is not validation's). */
   readonly errors: ValidationError[]
   constructor (code: PathwayErrorCode, message: string, options?: ErrorOptions & { errors?: ValidationError[] }) {
-    super(message, options)
-    this.code = code
+    super(code, message, options)
     this.errors = options?.errors ?? []
-    this.name = new.target.name
   }
 }

@@ -4,6 +4,8 @@
  * by another process). `checkStatusEntry` never throws on untrusted input: it returns a result
  * whose `code` is one of these.
  */
+import { CoflError } from '@cofl/errors'
+
 export const StatusErrorCode = {
   /** The directory belongs to a registry created for another issuer DID. */
   ISSUER_MISMATCH: 'COFL_ERR_STATUS_ISSUER_MISMATCH',
@@ -41,11 +43,4 @@ export const StatusErrorCode = {
 
 export type StatusErrorCode = typeof StatusErrorCode[keyof typeof StatusErrorCode]
 
-export class StatusError extends Error {
-  readonly code: StatusErrorCode
-  constructor (code: StatusErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options)
-    this.code = code
-    this.name = new.target.name
-  }
-}
+export class StatusError extends CoflError<StatusErrorCode> {}

@@ -3,18 +3,37 @@
  */
 
 /**
- * The schema version this code writes and reads. A store records its version in `meta` under
- * SCHEMA_VERSION_KEY; opening runs the migrations from the recorded version up to this one, and
- * refuses a store whose version is newer (COFL_ERR_STORE_VERSION).
+ * What a collection's name may be: lowercase ASCII letters, digits and '-', 1 to 64 characters,
+ * starting with a letter or a digit. On disk a collection is the level sublevel of its name
+ * (`!<name>!<key>`); the rule keeps level's separator '!' (and everything that sorts below it)
+ * out of names, so that no collection's range can hold another's keys ('held' and 'held-x' are
+ * apart). Owning packages declare their names; renaming one is a schema change of its owner.
  */
-export const SCHEMA_VERSION = 2
+export const COLLECTION_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/
 
-/** The `meta` key under which a store records its schema version (a positive integer). */
-export const SCHEMA_VERSION_KEY = 'schema-version'
+/** The collection of small named values: owners' schema versions, counters. */
+export const META_COLLECTION = 'meta'
 
 /**
- * The collections of a store and the names of their level sublevels (on disk: `!<name>!<key>`).
- * Renaming one is a schema change and needs a migration.
+ * The `meta` key of an owner's schema version is SCHEMA_VERSION_KEY_PREFIX + owner, except for
+ * LEGACY_SCHEMA_OWNER's, which is SCHEMA_VERSION_KEY.
+ */
+export const SCHEMA_VERSION_KEY_PREFIX = 'schema-version:'
+
+/**
+ * The `meta` key of the one schema version that stores recorded before each owner had its own
+ * (2 in every store written since the issuance log was indexed by subject). It is still read and
+ * written: it is the version of LEGACY_SCHEMA_OWNER, the owner of the issuance log.
+ */
+export const SCHEMA_VERSION_KEY = 'schema-version'
+
+/** The owner whose schema version lives under SCHEMA_VERSION_KEY (the issuance log's; see issuance.ts). */
+export const LEGACY_SCHEMA_OWNER = 'issuance'
+
+/**
+ * The collection names of the store's former fixed properties (`store.statusLists` is the
+ * collection 'status-lists', on disk `!status-lists!<key>`), behind the deprecated properties.
+ * @deprecated Use `store.collection(name)` with the name its owning package declares.
  */
 export const COLLECTION_NAMES = {
   achievements: 'achievements',
@@ -34,4 +53,5 @@ export const COLLECTION_NAMES = {
   meta: 'meta'
 } as const
 
+/** @deprecated A former fixed property of Store (COLLECTION_NAMES). */
 export type CollectionName = keyof typeof COLLECTION_NAMES

@@ -3,6 +3,8 @@
  * that is not a string, a value that JSON cannot represent, a collection of another store in a
  * batch) are TypeErrors and carry no code. When a StoreError wraps level's error, it is the `cause`.
  */
+import { CoflError } from '@cofl/errors'
+
 export const StoreErrorCode = {
   /** Another process (or another open store in this one) holds the store's directory. */
   LOCKED: 'COFL_ERR_STORE_LOCKED',
@@ -19,11 +21,4 @@ export const StoreErrorCode = {
 
 export type StoreErrorCode = typeof StoreErrorCode[keyof typeof StoreErrorCode]
 
-export class StoreError extends Error {
-  readonly code: StoreErrorCode
-  constructor (code: StoreErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options)
-    this.code = code
-    this.name = new.target.name
-  }
-}
+export class StoreError extends CoflError<StoreErrorCode> {}

@@ -1,33 +1,41 @@
 /**
  * @packageDocumentation
  *
- * @cofl/store: a node's local index, level behind small typed stores. A store has one collection
- * per kind of record (achievements, profiles, endorsements, status lists, the private issuance
- * log and its index by subject, peers, meta); keys are any strings, values JSON. Every write is synced to disk before its
- * promise resolves, batches are atomic across collections, and the schema version in `meta` is
- * checked and migrated on open. `createMemoryStore()` behaves the same, in memory, for tests.
+ * @cofl/store: a node's local index, level behind collections of records. A collection is named
+ * by the package that owns its records (`store.collection<T>('status-lists')`); keys are any
+ * strings, values JSON. Every write is synced to disk before its promise resolves, batches are
+ * atomic across collections, and each owning package's schema version is recorded in `meta`,
+ * checked and migrated on open (`schemas`). `createMemoryStore()` behaves the same, in memory,
+ * for tests.
  *
  * @example
  * ```ts
  * import { openLevelStore } from '@cofl/store'
  *
- * const store = await openLevelStore({ directory: './data/store' })
- * await store.achievements.put(doc.id, doc)                     // durable when it resolves
+ * const store = await openLevelStore({ directory: './data/store', schemas: [issuanceSchema, mySchema] })
+ * const achievements = store.collection<StoredDocument>('achievements')
+ * await achievements.put(doc.id, doc)                               // durable when it resolves
  * await store.batch()
- *   .put(store.statusLists, list.id, list)
- *   .put(store.meta, 'last-sync', new Date().toISOString())
- *   .write()                                                     // both or neither
- * for await (const [id, doc] of store.achievements.entries({ prefix: 'urn:uuid:', limit: 10 })) {
+ *   .put(store.collection('status-lists'), list.id, list)
+ *   .put(store.collection('meta'), 'last-sync', new Date().toISOString())
+ *   .write()                                                          // both or neither
+ * for await (const [id, doc] of achievements.entries({ prefix: 'urn:uuid:', limit: 10 })) {
  *   console.log(id, doc.issuer)
  * }
  * await store.close()
  * ```
  */
-export { SCHEMA_VERSION, SCHEMA_VERSION_KEY, COLLECTION_NAMES } from './constants.js'
+export {
+  COLLECTION_NAME_PATTERN, COLLECTION_NAMES, LEGACY_SCHEMA_OWNER, META_COLLECTION, SCHEMA_VERSION_KEY, SCHEMA_VERSION_KEY_PREFIX
+} from './constants.js'
 export { StoreError, StoreErrorCode } from './errors.js'
 export type {
-  Batch, Collection, CountOptions, IssuanceRecord, LevelStoreInit, PeerRecord, RangeOptions, Store, StoredDocument
+  Batch, Collection, CountOptions, IssuanceRecord, LevelStoreInit, Migration, PeerRecord, RangeOptions, Schema, Store, StoredDocument, StoreInit
 } from './types.js'
 export { openLevelStore } from './level.js'
 export { createMemoryStore } from './memory.js'
-export { issuanceOf, issuanceSubjectKey, putIssuance } from './issuance.js'
+export { schemaVersionKey } from './migrations.js'
+export {
+  ISSUANCE_BY_SUBJECT_COLLECTION, ISSUANCE_COLLECTION, issuanceOf, issuanceSchema, issuanceSubjectKey, putIssuance, SCHEMA_VERSION
+} from './issuance.js'
+export type { IssuanceSource } from './issuance.js'

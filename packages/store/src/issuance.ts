@@ -1,11 +1,20 @@
 /**
- * The issuance log's index by subject. The log (`store.issuance`) is keyed by credential id; the
- * index (`store.issuanceBySubject`) maps `<subject> NUL <credential id>` to the credential id, so
- * that what a node issued to one learner is found without reading the whole log. Every new record
- * goes into the log and the index in the same atomic batch (`putIssuance`); schema version 2's
- * migration indexes the records of older stores.
+ * The issuance log and its index by subject: records of the city node (which owns them; they
+ * stay here, exported, until the node can take them: issue 14). The log (collection 'issuance')
+ * is keyed by credential id; the index ('issuance-by-subject') maps
+ * `<subject> NUL <credential id>` to the credential id, so that what a node issued to one learner
+ * is found without reading the whole log. Every new record goes into the log and the index in
+ * the same atomic batch (`putIssuance`); `issuanceSchema`'s migration to version 2 indexes the
+ * records of older stores.
  */
-import type { Batch, IssuanceRecord, Store } from './types.js'
+import { LEGACY_SCHEMA_OWNER } from './constants.js'
+import type { Batch, Collection, IssuanceRecord, Schema, Store } from './types.js'
+
+/** The collection of the issuance log (key: credential id; private, never replicated). */
+export const ISSUANCE_COLLECTION = 'issuance'
+
+/** The collection of the log's index by subject (key: `<subject> NUL <credential id>`, value: the credential id). */
+export const ISSUANCE_BY_SUBJECT_COLLECTION = 'issuance-by-subject'
 
 const SEPARATOR = '\u0000'
 
@@ -14,11 +23,27 @@ export function issuanceSubjectKey (subject: string, credentialId: string): stri
   return `${subject}${SEPARATOR}${credentialId}`
 }
 
+/**
+ * Where the issuance log is: a store (its collections by name), or, deprecated (for callers that
+ * pass the store's former fixed properties: `Pick<Store, 'issuance' | 'issuanceBySubject'>`), the
+ * two collections themselves. While a store still has those properties they are read first: the
+ * same collections, unless a caller put others in their place (a test's spy over the log).
+ */
+export type IssuanceSource = Pick<Store, 'collection'> | Pick<Store, 'issuance' | 'issuanceBySubject'>
+
+function log (store: IssuanceSource): Collection<IssuanceRecord> {
+  return 'issuance' in store ? store.issuance : store.collection<IssuanceRecord>(ISSUANCE_COLLECTION)
+}
+
+function bySubject (store: IssuanceSource): Collection<string> {
+  return 'issuanceBySubject' in store ? store.issuanceBySubject : store.collection<string>(ISSUANCE_BY_SUBJECT_COLLECTION)
+}
+
 /** Adds `record` to the issuance log and its index, in `batch`. */
-export function putIssuance (batch: Batch, store: Pick<Store, 'issuance' | 'issuanceBySubject'>, record: IssuanceRecord): Batch {
+export function putIssuance (batch: Batch, store: IssuanceSource, record: IssuanceRecord): Batch {
   return batch
-    .put(store.issuance, record.credentialId, record)
-    .put(store.issuanceBySubject, issuanceSubjectKey(record.subject, record.credentialId), record.credentialId)
+    .put(log(store), record.credentialId, record)
+    .put(bySubject(store), issuanceSubjectKey(record.subject, record.credentialId), record.credentialId)
 }
 
 /**
@@ -26,9 +51,36 @@ export function putIssuance (batch: Batch, store: Pick<Store, 'issuance' | 'issu
  * returned only when it is about `subject` (a subject that contains NUL cannot borrow another's
  * entries).
  */
-export async function * issuanceOf (store: Pick<Store, 'issuance' | 'issuanceBySubject'>, subject: string): AsyncGenerator<IssuanceRecord> {
-  for await (const credentialId of store.issuanceBySubject.values({ prefix: `${subject}${SEPARATOR}` })) {
-    const record = await store.issuance.get(credentialId)
+export async function * issuanceOf (store: IssuanceSource, subject: string): AsyncGenerator<IssuanceRecord> {
+  for await (const credentialId of bySubject(store).values({ prefix: `${subject}${SEPARATOR}` })) {
+    const record = await log(store).get(credentialId)
     if (record != null && record.subject === subject) yield record
   }
 }
+
+/**
+ * The issuance log's schema: version 2 since the log is indexed by subject. Its version is the
+ * store's former single `schema-version` (LEGACY_SCHEMA_OWNER), so that every store written
+ * before owners had schemas opens at version 2 without running anything.
+ */
+export const issuanceSchema: Schema = {
+  owner: LEGACY_SCHEMA_OWNER,
+  version: 2,
+  migrations: [
+    {
+      to: 2,
+      description: 'the issuance log indexed by subject',
+      async migrate (store, batch) {
+        for await (const record of log(store).values()) {
+          batch.put(bySubject(store), issuanceSubjectKey(record.subject, record.credentialId), record.credentialId)
+        }
+      }
+    }
+  ]
+}
+
+/**
+ * The issuance log's schema version, the store's single version before owners had schemas.
+ * @deprecated Each owner has its version: read `version` of the owner's Schema (issuanceSchema.version).
+ */
+export const SCHEMA_VERSION: number = issuanceSchema.version

@@ -1,16 +1,15 @@
 /**
- * The store on level: one sublevel per collection, keys in cofl's key encoding (see encodeKey),
- * values as JSON text, every write synced.
+ * The store on level: one sublevel per collection, named as the collection (`!<name>!<key>` on
+ * disk, the layout of every store written before collections had free names), keys in cofl's key
+ * encoding (see encodeKey), values as JSON text, every write synced.
  */
 import { Level } from 'level'
-import { COLLECTION_NAMES } from './constants.js'
 import { decodeKey, encodeKey } from './codec.js'
 import { StoreError, StoreErrorCode } from './errors.js'
-import { applySchema, DEFAULT_SCHEMA } from './migrations.js'
+import { issuanceSchema } from './issuance.js'
+import { applySchemas, checkSchemas } from './migrations.js'
 import { createStore } from './store.js'
 import type { Bounds } from './codec.js'
-import type { CollectionName } from './constants.js'
-import type { SchemaOptions } from './migrations.js'
 import type { Backend, BatchOp } from './store.js'
 import type { LevelStoreInit, Store } from './types.js'
 
@@ -39,21 +38,19 @@ function rangeOptions (bounds: Bounds): { gte: Uint8Array, lt?: Uint8Array, limi
 }
 
 /**
- * Opens (or creates) the store in `init.directory`.
+ * Opens (or creates) the store in `init.directory`, with the schemas of the packages whose
+ * records it keeps (`init.schemas`; see StoreInit).
  *
  * Throws StoreError: COFL_ERR_STORE_LOCKED when another process (or another open store in this
- * one) holds the directory; COFL_ERR_STORE_VERSION when its schema version is newer than this
- * code's, it is no cofl store, or a migration failed; COFL_ERR_STORE_IO when level fails.
+ * one) holds the directory; COFL_ERR_STORE_VERSION when an owner's schema version is newer than
+ * its schema's, it is no cofl store, or a migration failed; COFL_ERR_STORE_IO when level fails.
+ * TypeError: an invalid init or schema.
  */
 export async function openLevelStore (init: LevelStoreInit): Promise<Store> {
-  return await openLevelStoreWith(init, DEFAULT_SCHEMA)
-}
-
-/** openLevelStore with another schema version and migration list: for tests of migrations. */
-export async function openLevelStoreWith (init: LevelStoreInit, schema: SchemaOptions): Promise<Store> {
   if (typeof init !== 'object' || init === null) throw new TypeError('openLevelStore(init): init must be an object')
   const { directory } = init
   if (typeof directory !== 'string' || directory === '') throw new TypeError('openLevelStore: init.directory must be a non-empty string')
+  const schemas = checkSchemas(init.schemas ?? [issuanceSchema], 'openLevelStore')
   const label = `the store in ${directory}`
 
   const db: Db = new Level<Uint8Array, string>(directory, ENCODINGS)
@@ -66,22 +63,28 @@ export async function openLevelStoreWith (init: LevelStoreInit, schema: SchemaOp
     throw new StoreError(StoreErrorCode.IO, `cannot open ${label}`, { cause: err })
   }
 
-  const sublevels = {} as Record<CollectionName, Sublevel>
-  for (const [name, prefix] of Object.entries(COLLECTION_NAMES) as Array<[CollectionName, string]>) {
-    sublevels[name] = makeSublevel(db, prefix)
+  // One sublevel per collection, made on first use: a collection is its name's key range on disk.
+  const made = new Map<string, Sublevel>()
+  const sublevel = (name: string): Sublevel => {
+    let found = made.get(name)
+    if (found === undefined) {
+      found = makeSublevel(db, name)
+      made.set(name, found)
+    }
+    return found
   }
 
   const backend: Backend = {
-    get: async (name, key) => await sublevels[name].get(encodeKey(key)),
-    has: async (name, key) => await sublevels[name].has(encodeKey(key)),
+    get: async (name, key) => await sublevel(name).get(encodeKey(key)),
+    has: async (name, key) => await sublevel(name).has(encodeKey(key)),
     batch: async (ops: BatchOp[]) => {
       await db.batch(ops.map((op) => op.type === 'put'
-        ? { type: 'put' as const, sublevel: sublevels[op.collection], key: encodeKey(op.key), value: op.value }
-        : { type: 'del' as const, sublevel: sublevels[op.collection], key: encodeKey(op.key) }), SYNC)
+        ? { type: 'put' as const, sublevel: sublevel(op.collection), key: encodeKey(op.key), value: op.value }
+        : { type: 'del' as const, sublevel: sublevel(op.collection), key: encodeKey(op.key) }), SYNC)
     },
     iterate: async function * (name, bounds) {
       // A level iterator reads from the snapshot taken when it is created.
-      const iterator = sublevels[name].iterator(rangeOptions(bounds))
+      const iterator = sublevel(name).iterator(rangeOptions(bounds))
       try {
         for await (const [key, value] of iterator) yield [decodeKey(key), value]
       } finally {
@@ -90,7 +93,7 @@ export async function openLevelStoreWith (init: LevelStoreInit, schema: SchemaOp
     },
     count: async (name, bounds) => {
       let n = 0
-      const iterator = sublevels[name].keys(rangeOptions(bounds))
+      const iterator = sublevel(name).keys(rangeOptions(bounds))
       try {
         for (;;) {
           const keys = await iterator.nextv(1000)
@@ -106,7 +109,7 @@ export async function openLevelStoreWith (init: LevelStoreInit, schema: SchemaOp
 
   const store = createStore(backend, label)
   try {
-    await applySchema(store, label, schema, async () => {
+    await applySchemas(store, label, schemas, async () => {
       const first = await db.keys({ limit: 1 }).all()
       return first.length === 0
     })

@@ -2,12 +2,13 @@
  * The store in memory: one sorted Map per collection holding JSON text, so that values are copied
  * in and out and everything behaves as on level (same key order, same JSON semantics).
  */
-import { COLLECTION_NAMES, SCHEMA_VERSION, SCHEMA_VERSION_KEY } from './constants.js'
+import { issuanceSchema } from './issuance.js'
+import { META_COLLECTION } from './constants.js'
+import { checkSchemas, schemaVersionKey } from './migrations.js'
 import { createStore } from './store.js'
 import type { Bounds } from './codec.js'
-import type { CollectionName } from './constants.js'
 import type { Backend } from './store.js'
-import type { Store } from './types.js'
+import type { Store, StoreInit } from './types.js'
 
 /** A sorted key list beside a Map: binary search for ranges, the Map for lookups. */
 class SortedMap {
@@ -59,30 +60,44 @@ class SortedMap {
   }
 }
 
-/** A new, empty store in memory (at schema version SCHEMA_VERSION), for tests and tools. */
-export function createMemoryStore (): Store {
-  const maps = {} as Record<CollectionName, SortedMap>
-  for (const name of Object.keys(COLLECTION_NAMES) as CollectionName[]) maps[name] = new SortedMap()
-  maps.meta.set(SCHEMA_VERSION_KEY, JSON.stringify(SCHEMA_VERSION))
+/**
+ * A new, empty store in memory, for tests and tools, with the schemas of the packages whose
+ * records it keeps (`init.schemas`, default `[issuanceSchema]`): each owner at its schema's
+ * version. A TypeError for an invalid init or schema.
+ */
+export function createMemoryStore (init: StoreInit = {}): Store {
+  if (typeof init !== 'object' || init === null) throw new TypeError('createMemoryStore(init): init must be an object')
+  const schemas = checkSchemas(init.schemas ?? [issuanceSchema], 'createMemoryStore')
+  const maps = new Map<string, SortedMap>()
+  const map = (name: string): SortedMap => {
+    let found = maps.get(name)
+    if (found === undefined) {
+      found = new SortedMap()
+      maps.set(name, found)
+    }
+    return found
+  }
 
   const backend: Backend = {
-    get: async (name, key) => maps[name].get(key),
-    has: async (name, key) => maps[name].has(key),
+    get: async (name, key) => map(name).get(key),
+    has: async (name, key) => map(name).has(key),
     batch: async (ops) => {
       // Every value was serialised and checked before it got here: nothing below can fail.
       for (const op of ops) {
-        if (op.type === 'put') maps[op.collection].set(op.key, op.value)
-        else maps[op.collection].delete(op.key)
+        if (op.type === 'put') map(op.collection).set(op.key, op.value)
+        else map(op.collection).delete(op.key)
       }
     },
     iterate: async function * (name, bounds) {
-      yield * maps[name].slice(bounds)
+      yield * map(name).slice(bounds)
     },
     count: async (name, bounds) => {
-      const [start, end] = maps[name].range(bounds)
+      const [start, end] = map(name).range(bounds)
       return end - start
     },
     close: async () => {}
   }
+  // A new store: nothing to migrate, each owner's version recorded.
+  for (const { owner, version } of schemas) map(META_COLLECTION).set(schemaVersionKey(owner), JSON.stringify(version))
   return createStore(backend, 'the memory store')
 }

@@ -1,39 +1,47 @@
 /**
- * The part of a store that both implementations share: the typed collections, batches, argument
+ * The part of a store that both implementations share: the collections by name, batches, argument
  * checks, JSON values, the closed state and error mapping, over a small backend that moves JSON
  * text under encoded bounds. Sharing it is what keeps the level and the memory store alike.
  */
-import { COLLECTION_NAMES } from './constants.js'
+import { COLLECTION_NAME_PATTERN, COLLECTION_NAMES } from './constants.js'
 import { checkKey, countBounds, isEmpty, parse, serialise, toBounds } from './codec.js'
 import { StoreError, StoreErrorCode } from './errors.js'
 import type { Bounds } from './codec.js'
-import type { CollectionName } from './constants.js'
 import type { Batch, Collection, CountOptions, RangeOptions, Store } from './types.js'
 
 export type BatchOp =
-  | { type: 'put', collection: CollectionName, key: string, value: string }
-  | { type: 'del', collection: CollectionName, key: string }
+  | { type: 'put', collection: string, key: string, value: string }
+  | { type: 'del', collection: string, key: string }
 
-/** What an implementation provides: JSON text in, JSON text out, no checks. */
+/**
+ * What an implementation provides: JSON text in, JSON text out, no checks. `collection` is
+ * always a valid collection name (checkCollectionName); a collection never written holds nothing.
+ */
 export interface Backend {
-  get(collection: CollectionName, key: string): Promise<string | undefined>
-  has(collection: CollectionName, key: string): Promise<boolean>
+  get(collection: string, key: string): Promise<string | undefined>
+  has(collection: string, key: string): Promise<boolean>
   /** Atomic and durable (synced) when it resolves. */
   batch(ops: BatchOp[]): Promise<void>
   /** Entries within non-empty bounds, in order, from a snapshot taken at the first step. */
-  iterate(collection: CollectionName, bounds: Bounds): AsyncGenerator<[string, string]>
-  count(collection: CollectionName, bounds: Bounds): Promise<number>
+  iterate(collection: string, bounds: Bounds): AsyncGenerator<[string, string]>
+  count(collection: string, bounds: Bounds): Promise<number>
   close(): Promise<void>
 }
 
-const NAMES = Object.keys(COLLECTION_NAMES) as CollectionName[]
+/** Throws a TypeError unless `name` is a valid collection name (COLLECTION_NAME_PATTERN). */
+export function checkCollectionName (name: unknown, where: string): asserts name is string {
+  if (typeof name !== 'string' || !COLLECTION_NAME_PATTERN.test(name)) {
+    throw new TypeError(`${where}: ${JSON.stringify(name) ?? String(name)} is not a collection name (lowercase letters, digits and '-', 1 to 64 characters, not starting with '-')`)
+  }
+}
 
 /** Builds a Store over `backend`; `label` names the store in error messages ("the store in ./data"). */
 export function createStore (backend: Backend, label: string): Store {
   let closed = false
   let closing: Promise<void> | undefined
   const inFlight = new Set<Promise<unknown>>()
-  const names = new WeakMap<object, CollectionName>()
+  const names = new WeakMap<object, string>()
+  const collections = new Map<string, Collection<unknown>>()
 
   const closedError = (): StoreError => new StoreError(StoreErrorCode.CLOSED, `${label} is closed`)
 
@@ -57,7 +65,16 @@ export function createStore (backend: Backend, label: string): Store {
     }
   }
 
-  function collection<T> (name: CollectionName): Collection<T> {
+  function collection<T> (name: string): Collection<T> {
+    checkCollectionName(name, 'store.collection')
+    const known = collections.get(name)
+    if (known !== undefined) return known as Collection<T>
+    const made = makeCollection<T>(name)
+    collections.set(name, made as Collection<unknown>)
+    return made
+  }
+
+  function makeCollection<T> (name: string): Collection<T> {
     const where = (method: string): string => `${name}.${method}`
 
     async function * entries (options: RangeOptions | undefined): AsyncGenerator<[string, T]> {
@@ -119,7 +136,7 @@ export function createStore (backend: Backend, label: string): Store {
     const ops: BatchOp[] = []
     let invalid: TypeError | undefined
     let written = false
-    const add = (method: 'put' | 'del', target: Collection<unknown>, key: string, make: (name: CollectionName) => BatchOp): void => {
+    const add = (method: 'put' | 'del', target: Collection<unknown>, key: string, make: (name: string) => BatchOp): void => {
       if (invalid !== undefined) return
       try {
         const name = typeof target === 'object' && target !== null ? names.get(target) : undefined
@@ -151,6 +168,7 @@ export function createStore (backend: Backend, label: string): Store {
   }
 
   const store = {
+    collection,
     batch,
     close: async () => {
       if (closing === undefined) {
@@ -162,7 +180,10 @@ export function createStore (backend: Backend, label: string): Store {
       }
       await closing
     }
-  } as Partial<Record<CollectionName, Collection<unknown>>> & Pick<Store, 'batch' | 'close'>
-  for (const name of NAMES) store[name] = collection(name)
-  return store as Store
+  }
+  // The former fixed properties, deprecated: each is its collection by name. Plain properties, as
+  // they were (callers enumerate them, or shadow one in an object made with Object.create(store)).
+  const properties = store as Record<string, unknown>
+  for (const [property, name] of Object.entries(COLLECTION_NAMES)) properties[property] = collection(name)
+  return store as unknown as Store
 }

@@ -1,5 +1,6 @@
 /**
- * The interfaces of @cofl/store (the federation and the node use them).
+ * The interfaces of @cofl/store. The record types (StoredDocument, IssuanceRecord, PeerRecord)
+ * are still declared here for the packages that share them.
  */
 
 /**
@@ -60,42 +61,82 @@ export interface Batch {
 }
 
 export interface Store {
-  /** key: achievement id */
+  /**
+   * The collection called `name` (COLLECTION_NAME_PATTERN: lowercase letters, digits and '-',
+   * 1 to 64 characters; any other name is a TypeError). The same object for the same name, so
+   * that a batch can write to any collections of the store together. The package that owns a
+   * kind of record declares its collection's name (and, for changes of layout, its schema).
+   * On disk: the level sublevel `!<name>!<key>`.
+   */
+  collection<T = unknown>(name: string): Collection<T>
+  /** @deprecated Use `collection<StoredDocument>('achievements')` (@cofl/federation's KIND_COLLECTION_NAMES.achievement). key: achievement id */
   readonly achievements: Collection<StoredDocument>
-  /** key: issuer DID */
+  /** @deprecated Use `collection<StoredDocument>('profiles')` (@cofl/federation's KIND_COLLECTION_NAMES.profile). key: issuer DID */
   readonly profiles: Collection<StoredDocument>
-  /** key: endorsement credential id */
+  /** @deprecated Use `collection<StoredDocument>('endorsements')` (@cofl/federation's KIND_COLLECTION_NAMES.endorsement). key: endorsement credential id */
   readonly endorsements: Collection<StoredDocument>
-  /** key: status list credential id (newest version only) */
+  /** @deprecated Use `collection<StoredDocument>('status-lists')` (@cofl/federation's KIND_COLLECTION_NAMES['status-list']). key: status list credential id (newest version only) */
   readonly statusLists: Collection<StoredDocument>
-  /** key: skills spine id (public, replicated) */
+  /** @deprecated Use `collection<StoredDocument>('spines')` (@cofl/federation's KIND_COLLECTION_NAMES.spine). key: skills spine id (public, replicated) */
   readonly spines: Collection<StoredDocument>
-  /** key: pathway id (public, replicated) */
+  /** @deprecated Use `collection<StoredDocument>('pathways')` (@cofl/federation's KIND_COLLECTION_NAMES.pathway). key: pathway id (public, replicated) */
   readonly pathways: Collection<StoredDocument>
-  /** key: opportunity id (public, replicated) */
+  /** @deprecated Use `collection<StoredDocument>('opportunities')` (@cofl/federation's KIND_COLLECTION_NAMES.opportunity). key: opportunity id (public, replicated) */
   readonly opportunities: Collection<StoredDocument>
-  /** key: aggregate id (a node's signed, suppressed analytics totals; public, replicated) */
+  /** @deprecated Use `collection<StoredDocument>('aggregates')` (@cofl/federation's KIND_COLLECTION_NAMES.aggregate). key: aggregate id (a node's signed, suppressed analytics totals; public, replicated) */
   readonly aggregates: Collection<StoredDocument>
-  /** key: credential id (private: never replicated) */
+  /** @deprecated Use `collection<IssuanceRecord>('issuance')` (ISSUANCE_COLLECTION). key: credential id (private: never replicated) */
   readonly issuance: Collection<IssuanceRecord>
   /**
+   * @deprecated Use `collection<string>('issuance-by-subject')` (ISSUANCE_BY_SUBJECT_COLLECTION).
    * key: `<subject> NUL <credential id>`, value: the credential id. The issuance log's index by
    * subject (private): written with each record by `putIssuance`, read by `issuanceOf`.
    */
   readonly issuanceBySubject: Collection<string>
-  /** key: peer id */
+  /** @deprecated Use `collection<PeerRecord>('peers')`. key: peer id */
   readonly peers: Collection<PeerRecord>
-  /** key: offer id. Offers of credentials to learners, with their names and emails (private: never replicated). */
+  /** @deprecated Use `collection<Record<string, unknown>>('offers')`. key: offer id. Offers of credentials to learners, with their names and emails (private: never replicated). */
   readonly offers: Collection<Record<string, unknown>>
-  /** key: a prefixed id (clients, authorisation codes, tokens) of the OB 3.0 API (private). */
+  /** @deprecated Use `collection<Record<string, unknown>>('oauth')`. key: a prefixed id (clients, authorisation codes, tokens) of the OB 3.0 API (private). */
   readonly oauth: Collection<Record<string, unknown>>
-  /** key: credential id. A learner's wallet: the credentials it holds (private to the learner). */
+  /** @deprecated Use `collection('held')` (@cofl/wallet's HELD_COLLECTION). key: credential id. A learner's wallet: the credentials it holds (private to the learner). */
   readonly held: Collection<Record<string, unknown>>
-  /** Small named values (schema version, counters). */
+  /** @deprecated Use `collection('meta')` (META_COLLECTION). Small named values (owners' schema versions, counters). */
   readonly meta: Collection<unknown>
   batch(): Batch
   /** Waits for writes under way, then closes; every later call rejects with COFL_ERR_STORE_CLOSED. Idempotent. */
   close(): Promise<void>
+}
+
+/**
+ * A change of the records an owner keeps. It runs on a store where its owner is at version
+ * `to - 1`.
+ */
+export interface Migration {
+  /** The version this migration upgrades its owner to (2 or more: version 1 is the first layout). */
+  readonly to: number
+  /** What it changes, for error messages. */
+  readonly description: string
+  /**
+   * Reads through `store` and adds its writes to `batch`, which the runner writes (with the
+   * owner's new version) when this resolves. Nothing is written when it throws. It must not
+   * write through `store` directly: that would not be atomic.
+   */
+  migrate(store: Store, batch: Batch): Promise<void>
+}
+
+/**
+ * The records one package owns in a store, as far as their layout goes: the version its code
+ * writes and the migrations from older ones. Each store records every registered owner's version
+ * in `meta` (`schema-version:<owner>`; the owner 'issuance' under the older key `schema-version`).
+ */
+export interface Schema {
+  /** Who owns these records (a package); the same rule as a collection's name. */
+  readonly owner: string
+  /** The version this code writes and reads: a positive integer. */
+  readonly version: number
+  /** One migration for each version from 2 to `version` (any order). */
+  readonly migrations: readonly Migration[]
 }
 
 export interface StoredDocument {
@@ -133,7 +174,19 @@ export interface PeerRecord {
   lastSeen: string
 }
 
-export interface LevelStoreInit {
+export interface StoreInit {
+  /**
+   * The schemas of the packages whose records the store keeps (at least one; owners unique).
+   * A new store records each one's version; opening an existing one runs each owner's
+   * migrations from its recorded version (an owner it has not recorded yet: from version 1) and
+   * refuses a store where an owner's version is newer than its schema's (COFL_ERR_STORE_VERSION).
+   * Owners recorded in the store but not given here are left as they are.
+   * Default, for code written before owners had schemas: `[issuanceSchema]`.
+   */
+  schemas?: readonly Schema[]
+}
+
+export interface LevelStoreInit extends StoreInit {
   /** Directory of the level database; created when missing. */
   directory: string
 }

@@ -2,8 +2,8 @@
 // (level.test.ts, memory.test.ts), as libp2p's interface-compliance-tests do.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { issuanceOf, issuanceSubjectKey, putIssuance, SCHEMA_VERSION, SCHEMA_VERSION_KEY, StoreError } from '../src/index.js'
-import type { Collection, IssuanceRecord, Store, StoredDocument } from '../src/index.js'
+import { COLLECTION_NAMES, issuanceOf, issuanceSchema, issuanceSubjectKey, putIssuance, SCHEMA_VERSION, SCHEMA_VERSION_KEY, StoreError } from '../src/index.js'
+import type { Collection, IssuanceRecord, PeerRecord, Schema, Store, StoredDocument, StoreInit } from '../src/index.js'
 
 /** A store under test and how to get rid of it (close it if open, remove its files). */
 export interface Harness {
@@ -55,13 +55,14 @@ const isCode = (code: string) => (err: unknown): boolean => err instanceof Store
 
 /**
  * Registers the compliance tests for the stores that `open` makes (a fresh, empty store each
- * time) in a new uvu suite called `name`, and returns it: call `.run()` on it.
+ * time, with `init` when given: its schemas) in a new uvu suite called `name`, and returns it:
+ * call `.run()` on it.
  */
-export function storeCompliance (name: string, open: () => Promise<Harness>): ReturnType<typeof suite> {
+export function storeCompliance (name: string, open: (init?: StoreInit) => Promise<Harness>): ReturnType<typeof suite> {
   const test = suite(name)
-  const withStore = (title: string, fn: (store: Store) => Promise<void>): void => {
+  const withStore = (title: string, fn: (store: Store) => Promise<void>, init?: StoreInit): void => {
     test(title, async () => {
-      const harness = await open()
+      const harness = await open(init)
       try {
         await fn(harness.store)
       } finally {
@@ -70,12 +71,109 @@ export function storeCompliance (name: string, open: () => Promise<Harness>): Re
     })
   }
 
+  withStore('collection(name): the same object for the same name, any valid name', async (store) => {
+    const names = ['a', '0', 'held', 'held-x', 'status-lists', 'x'.repeat(64), 'a-b-c', '9-lives', 'catalogue-index-2']
+    for (const n of names) {
+      const c = store.collection(n)
+      assert.is(store.collection(n), c, n)
+      assert.is(await c.count(), 0, n)
+    }
+    assert.is.not(store.collection('held'), store.collection('held-x'))
+    await store.collection('a-new-one').put('k', { v: 1 })
+    assert.equal(await store.collection('a-new-one').get('k'), { v: 1 })
+  })
+
+  withStore('collection(name): a bad name is a TypeError', async (store) => {
+    const bad: unknown[] = ['', 'A', 'Held', 'held!', '!held', 'held x', 'held_x', 'held.x', 'held/x', '-held', 'é', 'x'.repeat(65), 'held\u0000', '\u0000', 1, undefined, null, {}, ['held']]
+    for (const n of bad) {
+      assert.throws(() => store.collection(n as string), (err: unknown) => err instanceof TypeError, JSON.stringify(n) ?? String(n))
+    }
+  })
+
+  withStore('the deprecated properties are the collections of their former names', async (store) => {
+    for (const [property, n] of Object.entries(COLLECTION_NAMES)) {
+      assert.is((store as unknown as Record<string, unknown>)[property], store.collection(n), property)
+    }
+    assert.is(store.statusLists, store.collection('status-lists'))
+    assert.ok(Object.keys(store).includes('statusLists'), 'own, enumerable properties, as they were')
+    await store.statusLists.put('list', { ...doc('list'), kind: 'status-list' })
+    assert.is((await store.collection<StoredDocument>('status-lists').get('list'))?.kind, 'status-list')
+    assert.is(await store.collection('statuslists').count(), 0)
+  })
+
+  withStore('named collections sharing a prefix are apart: held / held-x / held-x-y, a / a-', async (store) => {
+    const names = ['held', 'held-x', 'held-x-y', 'hel', 'a', 'a-', 'a0']
+    for (const n of names) {
+      for (const key of ['', '!', 'x', '-x', `!${n}!`, 'held-x!k', '\uffff']) await store.collection(n).put(key, `${n}:${key}`)
+    }
+    for (const n of names) {
+      const c = store.collection<string>(n)
+      assert.is(await c.count(), 7, n)
+      for await (const [key, value] of c.entries()) assert.is(value, `${n}:${key}`, n)
+      assert.equal(await keys(c, { prefix: '-' }), ['-x'], n)
+      assert.equal(await keys(c, { reverse: true, limit: 1 }), ['\uffff'], n)
+    }
+    await store.collection('held').del('x')
+    assert.is(await store.collection('held-x').get('x'), 'held-x:x')
+    assert.is(await store.collection('held').has('x'), false)
+  })
+
+  withStore('batch: atomic across named collections, all or nothing', async (store) => {
+    const left = store.collection<number>('left')
+    const right = store.collection<{ n: number }>('left-right')
+    await store.batch().put(left, 'k', 1).put(right, 'k', { n: 1 }).put(store.collection('meta'), 'k', true).write()
+    assert.is(await left.get('k'), 1)
+    assert.equal(await right.get('k'), { n: 1 })
+    const failing = store.batch().put(left, 'k', 2).del(right, 'k').put(store.collection('third'), 'k', 10n as unknown as number)
+    await rejects(failing.write(), isType, 'a batch with a value JSON cannot hold')
+    assert.is(await left.get('k'), 1)
+    assert.equal(await right.get('k'), { n: 1 })
+    assert.is(await store.collection('third').count(), 0)
+    // The same collection got again by name is the one of the batch.
+    await store.batch().del(store.collection('left'), 'k').put(store.collection('left-right'), 'k', { n: 2 }).write()
+    assert.is(await left.has('k'), false)
+    assert.equal(await right.get('k'), { n: 2 })
+  })
+
+  const owners: Schema[] = [
+    { owner: 'alpha', version: 3, migrations: [{ to: 2, description: 'x', migrate: async () => {} }, { to: 3, description: 'y', migrate: async () => {} }] },
+    { owner: 'beta-2', version: 1, migrations: [] },
+    issuanceSchema
+  ]
+  withStore('a new store records the version of each owner of its schemas; issuance under the key schema-version', async (store) => {
+    const meta = store.collection('meta')
+    assert.is(await meta.get('schema-version:alpha'), 3)
+    assert.is(await meta.get('schema-version:beta-2'), 1)
+    assert.is(await meta.get(SCHEMA_VERSION_KEY), 2, 'the owner issuance, under the key of stores before owners')
+    assert.is(await meta.has('schema-version:issuance'), false)
+    assert.is(await meta.count(), 3)
+  }, { schemas: owners })
+
+  withStore('with no schemas given, a store has the issuance log\'s (issuanceSchema)', async (store) => {
+    assert.is(await store.collection('meta').get(SCHEMA_VERSION_KEY), issuanceSchema.version)
+    assert.is(await store.collection('meta').count(), 1)
+  })
+
+  test('invalid schemas are TypeErrors', async () => {
+    const migration = { to: 2, description: 'd', migrate: async () => {} }
+    const invalid: unknown[] = [
+      [], 'issuance', [null], [{ owner: 'Bad', version: 1, migrations: [] }], [{ owner: 'a', version: 0, migrations: [] }],
+      [{ owner: 'a', version: 1.5, migrations: [] }], [{ owner: 'a', version: 1 }], [{ owner: 'a', version: 1, migrations: [migration] }],
+      [{ owner: 'a', version: 2, migrations: [migration, migration] }], [{ owner: 'a', version: 2, migrations: [{ to: 1, description: 'd', migrate: async () => {} }] }],
+      [{ owner: 'a', version: 2, migrations: [{ to: 2, description: 'd' }] }],
+      [{ owner: 'a', version: 1, migrations: [] }, { owner: 'a', version: 1, migrations: [] }]
+    ]
+    for (const schemas of invalid) {
+      await rejects((async () => { const h = await open({ schemas: schemas as Schema[] }); await h.dispose() })(), isType, JSON.stringify(schemas) ?? String(schemas))
+    }
+  })
+
   withStore('a new store is empty but for its schema version', async (store) => {
-    for (const c of [store.achievements, store.profiles, store.endorsements, store.statusLists, store.issuance, store.issuanceBySubject, store.peers]) {
+    for (const c of [store.collection<StoredDocument>('achievements'), store.collection<StoredDocument>('profiles'), store.collection<StoredDocument>('endorsements'), store.collection<StoredDocument>('status-lists'), store.collection<IssuanceRecord>('issuance'), store.collection<string>('issuance-by-subject'), store.collection<PeerRecord>('peers')]) {
       assert.is(await c.count(), 0)
     }
-    assert.is(await store.meta.get(SCHEMA_VERSION_KEY), SCHEMA_VERSION)
-    assert.is(await store.meta.count(), 1)
+    assert.is(await store.collection('meta').get(SCHEMA_VERSION_KEY), SCHEMA_VERSION)
+    assert.is(await store.collection('meta').count(), 1)
   })
 
   withStore('the issuance log and its index by subject: written together, read by subject', async (store) => {
@@ -91,27 +189,30 @@ export function storeCompliance (name: string, open: () => Promise<Harness>): Re
     const batch = store.batch()
     for (const record of records) putIssuance(batch, store, record)
     await batch.write()
-    assert.is(await store.issuance.count(), 4)
-    assert.is(await store.issuanceBySubject.get(issuanceSubjectKey(alice, 'urn:uuid:3')), 'urn:uuid:3')
+    assert.is(await store.collection<IssuanceRecord>('issuance').count(), 4)
+    assert.is(await store.collection<string>('issuance-by-subject').get(issuanceSubjectKey(alice, 'urn:uuid:3')), 'urn:uuid:3')
     const ids = async (subject: string): Promise<string[]> => (await collect(issuanceOf(store, subject))).map((r) => r.credentialId)
     assert.equal(await ids(alice), ['urn:uuid:1', 'urn:uuid:3'], "alice's records, in credential id order")
     assert.equal(await ids('did:key:z6MkBob'), ['urn:uuid:2'])
     assert.equal(await ids(crafted), ['urn:uuid:4'])
+    // Callers that still pass the former fixed properties (deprecated) read the same index.
+    const legacy = { issuance: store.issuance, issuanceBySubject: store.issuanceBySubject }
+    assert.equal((await collect(issuanceOf(legacy, alice))).map((r) => r.credentialId), ['urn:uuid:1', 'urn:uuid:3'])
     assert.equal(await ids('did:key:z6Mk'), [], 'a prefix of a subject is another subject')
     assert.equal(await ids('did:key:z6MkNobody'), [])
     // A status change rewrites the record in place: the index still finds it, with the change.
-    await store.issuance.put('urn:uuid:1', { ...(records[1] as IssuanceRecord), revoked: true })
+    await store.collection<IssuanceRecord>('issuance').put('urn:uuid:1', { ...(records[1] as IssuanceRecord), revoked: true })
     assert.equal((await collect(issuanceOf(store, alice))).map((r) => r.revoked === true), [true, false])
     // A failed batch writes neither the record nor its index entry.
     const failing = putIssuance(store.batch(), store, issuance('urn:uuid:5', alice, 'https://city.example/a/4'))
-      .put(store.meta, 'bad', 10n as unknown as number)
+      .put(store.collection('meta'), 'bad', 10n as unknown as number)
     await rejects(failing.write(), isType, 'a batch with a value JSON cannot hold')
-    assert.is(await store.issuance.has('urn:uuid:5'), false)
-    assert.is(await store.issuanceBySubject.count(), 4)
+    assert.is(await store.collection<IssuanceRecord>('issuance').has('urn:uuid:5'), false)
+    assert.is(await store.collection<string>('issuance-by-subject').count(), 4)
   })
 
   withStore('get, put, has, del', async (store) => {
-    const c = store.achievements
+    const c = store.collection<StoredDocument>('achievements')
     assert.is(await c.get('x'), undefined)
     assert.is(await c.has('x'), false)
     await c.put('x', doc('x'))
@@ -124,57 +225,57 @@ export function storeCompliance (name: string, open: () => Promise<Harness>): Re
     assert.is(await c.get('x'), undefined)
     assert.is(await c.has('x'), false)
     await c.del('x') // deleting a missing key is no error
-    await store.meta.put('zero', 0)
-    await store.meta.put('null', null)
-    await store.meta.put('false', false)
-    await store.meta.put('text', '')
-    assert.is(await store.meta.get('zero'), 0)
-    assert.is(await store.meta.get('null'), null)
-    assert.is(await store.meta.has('null'), true)
-    assert.is(await store.meta.get('false'), false)
-    assert.is(await store.meta.get('text'), '')
+    await store.collection('meta').put('zero', 0)
+    await store.collection('meta').put('null', null)
+    await store.collection('meta').put('false', false)
+    await store.collection('meta').put('text', '')
+    assert.is(await store.collection('meta').get('zero'), 0)
+    assert.is(await store.collection('meta').get('null'), null)
+    assert.is(await store.collection('meta').has('null'), true)
+    assert.is(await store.collection('meta').get('false'), false)
+    assert.is(await store.collection('meta').get('text'), '')
   })
 
   withStore('collections are separate', async (store) => {
-    await store.achievements.put('k', doc('a'))
-    await store.profiles.put('k', { ...doc('p'), kind: 'profile' })
-    await store.peers.put('k', { peerId: 'k', multiaddrs: [], lastSeen: '2025-01-01T00:00:00Z' })
-    assert.is((await store.achievements.get('k'))?.id, 'a')
-    assert.is((await store.profiles.get('k'))?.id, 'p')
-    await store.achievements.del('k')
-    assert.is((await store.profiles.get('k'))?.id, 'p')
-    assert.is(await store.peers.count(), 1)
-    assert.is(await store.endorsements.count(), 0)
+    await store.collection<StoredDocument>('achievements').put('k', doc('a'))
+    await store.collection<StoredDocument>('profiles').put('k', { ...doc('p'), kind: 'profile' })
+    await store.collection<PeerRecord>('peers').put('k', { peerId: 'k', multiaddrs: [], lastSeen: '2025-01-01T00:00:00Z' })
+    assert.is((await store.collection<StoredDocument>('achievements').get('k'))?.id, 'a')
+    assert.is((await store.collection<StoredDocument>('profiles').get('k'))?.id, 'p')
+    await store.collection<StoredDocument>('achievements').del('k')
+    assert.is((await store.collection<StoredDocument>('profiles').get('k'))?.id, 'p')
+    assert.is(await store.collection<PeerRecord>('peers').count(), 1)
+    assert.is(await store.collection<StoredDocument>('endorsements').count(), 0)
   })
 
   withStore('any string is a key: separators, unicode, lone surrogates, the empty string', async (store) => {
-    for (const [i, key] of AWKWARD_KEYS.entries()) await store.achievements.put(key, doc(key, i))
+    for (const [i, key] of AWKWARD_KEYS.entries()) await store.collection<StoredDocument>('achievements').put(key, doc(key, i))
     for (const [i, key] of AWKWARD_KEYS.entries()) {
-      const got = await store.achievements.get(key)
+      const got = await store.collection<StoredDocument>('achievements').get(key)
       assert.is(got?.id, key, `get(${JSON.stringify(key)})`)
       assert.is(got?.sequence, i)
-      assert.ok(await store.achievements.has(key))
+      assert.ok(await store.collection<StoredDocument>('achievements').has(key))
     }
     const sorted = [...new Set(AWKWARD_KEYS)].sort()
-    assert.equal(await keys(store.achievements), sorted, 'keys iterate in JavaScript string order')
-    assert.is(await store.achievements.count(), sorted.length)
+    assert.equal(await keys(store.collection<StoredDocument>('achievements')), sorted, 'keys iterate in JavaScript string order')
+    assert.is(await store.collection<StoredDocument>('achievements').count(), sorted.length)
     // Nothing leaked into the other collections, whatever the keys looked like.
-    assert.is(await store.meta.count(), 1)
-    assert.is(await store.meta.get(SCHEMA_VERSION_KEY), SCHEMA_VERSION)
-    assert.is(await store.profiles.count(), 0)
-    assert.is(await store.statusLists.count(), 0)
+    assert.is(await store.collection('meta').count(), 1)
+    assert.is(await store.collection('meta').get(SCHEMA_VERSION_KEY), SCHEMA_VERSION)
+    assert.is(await store.collection<StoredDocument>('profiles').count(), 0)
+    assert.is(await store.collection<StoredDocument>('status-lists').count(), 0)
     for (const key of AWKWARD_KEYS) {
-      await store.profiles.put(key, { ...doc(key), kind: 'profile' })
-      assert.equal(await keys(store.achievements, { prefix: key }), sorted.filter((k) => k.startsWith(key)), `prefix ${JSON.stringify(key)}`)
+      await store.collection<StoredDocument>('profiles').put(key, { ...doc(key), kind: 'profile' })
+      assert.equal(await keys(store.collection<StoredDocument>('achievements'), { prefix: key }), sorted.filter((k) => k.startsWith(key)), `prefix ${JSON.stringify(key)}`)
     }
-    assert.is(await store.profiles.count(), sorted.length)
-    for (const key of AWKWARD_KEYS) await store.achievements.del(key)
-    assert.is(await store.achievements.count(), 0)
-    assert.is(await store.profiles.count(), sorted.length)
+    assert.is(await store.collection<StoredDocument>('profiles').count(), sorted.length)
+    for (const key of AWKWARD_KEYS) await store.collection<StoredDocument>('achievements').del(key)
+    assert.is(await store.collection<StoredDocument>('achievements').count(), 0)
+    assert.is(await store.collection<StoredDocument>('profiles').count(), sorted.length)
   })
 
   withStore('entries and values: order, gte / lt, reverse, limit', async (store) => {
-    const c = store.meta
+    const c = store.collection('meta')
     await c.del(SCHEMA_VERSION_KEY) // leave only our keys (the version is re-checked only on open)
     const all = ['a', 'b', 'ba', 'bb', 'c', 'd', 'e']
     for (const key of [...all].reverse()) await c.put(key, key.toUpperCase())
@@ -202,7 +303,7 @@ export function storeCompliance (name: string, open: () => Promise<Harness>): Re
   })
 
   withStore('prefix, alone and with gte / lt / limit / reverse', async (store) => {
-    const c = store.endorsements
+    const c = store.collection<StoredDocument>('endorsements')
     const ids = ['did:key:a', 'did:key:a!1', 'did:key:a/1', 'did:key:a/2', 'did:key:a/3', 'did:key:b', 'did:web:a', 'did\uffff', 'did\uffffx', 'dia', 'die']
     for (const id of ids) await c.put(id, { ...doc(id), kind: 'endorsement' })
     assert.equal(await keys(c, { prefix: 'did:key:a/' }), ['did:key:a/1', 'did:key:a/2', 'did:key:a/3'])
@@ -226,123 +327,123 @@ export function storeCompliance (name: string, open: () => Promise<Harness>): Re
   })
 
   withStore('breaking out of an iteration is clean', async (store) => {
-    for (let i = 0; i < 50; i++) await store.peers.put(`p${String(i).padStart(2, '0')}`, { peerId: `p${i}`, multiaddrs: [], lastSeen: '' })
+    for (let i = 0; i < 50; i++) await store.collection<PeerRecord>('peers').put(`p${String(i).padStart(2, '0')}`, { peerId: `p${i}`, multiaddrs: [], lastSeen: '' })
     let seen = 0
-    for await (const [key] of store.peers.entries()) {
+    for await (const [key] of store.collection<PeerRecord>('peers').entries()) {
       if (++seen === 3) { assert.is(key, 'p02'); break }
     }
-    assert.is(await store.peers.count(), 50)
+    assert.is(await store.collection<PeerRecord>('peers').count(), 50)
   })
 
   withStore('an iteration reads a snapshot: writes made meanwhile do not show', async (store) => {
-    for (const key of ['a', 'b', 'c']) await store.meta.put(key, key)
+    for (const key of ['a', 'b', 'c']) await store.collection('meta').put(key, key)
     const seen: string[] = []
-    for await (const [key] of store.meta.entries({ lt: 'd' })) {
+    for await (const [key] of store.collection('meta').entries({ lt: 'd' })) {
       seen.push(key)
-      if (key === 'a') { await store.meta.put('bb', 'new'); await store.meta.del('c') }
+      if (key === 'a') { await store.collection('meta').put('bb', 'new'); await store.collection('meta').del('c') }
     }
     assert.equal(seen, ['a', 'b', 'c'])
-    assert.equal(await keys(store.meta, { lt: 'd' }), ['a', 'b', 'bb'])
+    assert.equal(await keys(store.collection('meta'), { lt: 'd' }), ['a', 'b', 'bb'])
   })
 
   withStore('batch: atomic across collections', async (store) => {
-    await store.peers.put('gone', { peerId: 'gone', multiaddrs: [], lastSeen: '' })
+    await store.collection<PeerRecord>('peers').put('gone', { peerId: 'gone', multiaddrs: [], lastSeen: '' })
     const b = store.batch()
-    assert.is(b.put(store.achievements, 'a1', doc('a1')), b, 'put chains')
-    b.put(store.profiles, 'did:key:x', { ...doc('did:key:x'), kind: 'profile' })
-      .put(store.issuance, 'urn:c:1', { credentialId: 'urn:c:1', achievementId: 'a1', subject: 'did:key:s', issuedAt: '2025-01-01T00:00:00Z', credential: {} })
-      .put(store.meta, 'counter', 7)
-      .del(store.peers, 'gone')
-      .put(store.achievements, 'a2', doc('a2'))
-      .del(store.achievements, 'a2')
+    assert.is(b.put(store.collection<StoredDocument>('achievements'), 'a1', doc('a1')), b, 'put chains')
+    b.put(store.collection<StoredDocument>('profiles'), 'did:key:x', { ...doc('did:key:x'), kind: 'profile' })
+      .put(store.collection<IssuanceRecord>('issuance'), 'urn:c:1', { credentialId: 'urn:c:1', achievementId: 'a1', subject: 'did:key:s', issuedAt: '2025-01-01T00:00:00Z', credential: {} })
+      .put(store.collection('meta'), 'counter', 7)
+      .del(store.collection<PeerRecord>('peers'), 'gone')
+      .put(store.collection<StoredDocument>('achievements'), 'a2', doc('a2'))
+      .del(store.collection<StoredDocument>('achievements'), 'a2')
     await b.write()
-    assert.equal(await store.achievements.get('a1'), doc('a1'))
-    assert.is(await store.achievements.has('a2'), false, 'operations apply in order')
-    assert.is((await store.profiles.get('did:key:x'))?.kind, 'profile')
-    assert.is((await store.issuance.get('urn:c:1'))?.achievementId, 'a1')
-    assert.is(await store.meta.get('counter'), 7)
-    assert.is(await store.peers.has('gone'), false)
+    assert.equal(await store.collection<StoredDocument>('achievements').get('a1'), doc('a1'))
+    assert.is(await store.collection<StoredDocument>('achievements').has('a2'), false, 'operations apply in order')
+    assert.is((await store.collection<StoredDocument>('profiles').get('did:key:x'))?.kind, 'profile')
+    assert.is((await store.collection<IssuanceRecord>('issuance').get('urn:c:1'))?.achievementId, 'a1')
+    assert.is(await store.collection('meta').get('counter'), 7)
+    assert.is(await store.collection<PeerRecord>('peers').has('gone'), false)
     await rejects(b.write(), isType, 'a batch written twice')
     await store.batch().write() // an empty batch is fine
   })
 
   withStore('batch: an invalid operation writes nothing', async (store) => {
-    await store.peers.put('stay', { peerId: 'stay', multiaddrs: [], lastSeen: '' })
+    await store.collection<PeerRecord>('peers').put('stay', { peerId: 'stay', multiaddrs: [], lastSeen: '' })
     const cyclic: Record<string, unknown> = {}
     cyclic.self = cyclic
     const other = createOtherCollection()
     const invalid: Array<[string, (b: ReturnType<Store['batch']>) => void]> = [
-      ['a BigInt value', (b) => b.put(store.meta, 'big', 10n)],
-      ['a cyclic value', (b) => b.put(store.meta, 'cyclic', cyclic)],
-      ['an undefined value', (b) => b.put(store.meta, 'undefined', undefined)],
-      ['a number as key', (b) => b.put(store.meta, 1 as unknown as string, 1)],
+      ['a BigInt value', (b) => b.put(store.collection('meta'), 'big', 10n)],
+      ['a cyclic value', (b) => b.put(store.collection('meta'), 'cyclic', cyclic)],
+      ['an undefined value', (b) => b.put(store.collection('meta'), 'undefined', undefined)],
+      ['a number as key', (b) => b.put(store.collection('meta'), 1 as unknown as string, 1)],
       ['a collection of another store', (b) => b.put(other, 'x', 1)]
     ]
     for (const [what, addInvalid] of invalid) {
       const b = store.batch()
-        .put(store.achievements, 'a1', doc('a1'))
-        .put(store.meta, 'counter', 1)
-        .del(store.peers, 'stay')
+        .put(store.collection<StoredDocument>('achievements'), 'a1', doc('a1'))
+        .put(store.collection('meta'), 'counter', 1)
+        .del(store.collection<PeerRecord>('peers'), 'stay')
       addInvalid(b)
-      b.put(store.profiles, 'after', { ...doc('after'), kind: 'profile' })
+      b.put(store.collection<StoredDocument>('profiles'), 'after', { ...doc('after'), kind: 'profile' })
       await rejects(b.write(), isType, what)
-      assert.is(await store.achievements.count(), 0, what)
-      assert.is(await store.meta.has('counter'), false, what)
-      assert.is(await store.profiles.count(), 0, what)
-      assert.is(await store.peers.has('stay'), true, what)
+      assert.is(await store.collection<StoredDocument>('achievements').count(), 0, what)
+      assert.is(await store.collection('meta').has('counter'), false, what)
+      assert.is(await store.collection<StoredDocument>('profiles').count(), 0, what)
+      assert.is(await store.collection<PeerRecord>('peers').has('stay'), true, what)
     }
   })
 
   withStore('put refuses what JSON cannot represent, and stores nothing', async (store) => {
-    const err = await rejects(store.meta.put('big', 10n), isType, 'a BigInt')
+    const err = await rejects(store.collection('meta').put('big', 10n), isType, 'a BigInt')
     assert.match(String(err), /JSON/)
-    await rejects(store.meta.put('u', undefined), isType, 'undefined')
-    await rejects(store.meta.put('f', () => 1), isType, 'a function')
-    await rejects(store.meta.put(5 as unknown as string, 1), isType, 'a number as key')
-    await rejects(store.meta.get(undefined as unknown as string), isType, 'get without a key')
-    assert.is(await store.meta.count(), 1)
+    await rejects(store.collection('meta').put('u', undefined), isType, 'undefined')
+    await rejects(store.collection('meta').put('f', () => 1), isType, 'a function')
+    await rejects(store.collection('meta').put(5 as unknown as string, 1), isType, 'a number as key')
+    await rejects(store.collection('meta').get(undefined as unknown as string), isType, 'get without a key')
+    assert.is(await store.collection('meta').count(), 1)
     // Values go through JSON, in both stores alike.
-    await store.meta.put('json', { date: new Date('2025-01-01T00:00:00Z'), nan: NaN, skip: undefined, list: [undefined] })
-    assert.equal(await store.meta.get('json'), { date: '2025-01-01T00:00:00.000Z', nan: null, list: [null] })
+    await store.collection('meta').put('json', { date: new Date('2025-01-01T00:00:00Z'), nan: NaN, skip: undefined, list: [undefined] })
+    assert.equal(await store.collection('meta').get('json'), { date: '2025-01-01T00:00:00.000Z', nan: null, list: [null] })
   })
 
   withStore('isolation: changing a value given or returned does not change the store', async (store) => {
     const value = doc('a')
-    await store.achievements.put('a', value)
+    await store.collection<StoredDocument>('achievements').put('a', value)
     value.sequence = 99
     value.document.name = 'changed'
-    assert.equal(await store.achievements.get('a'), doc('a'))
-    const got = await store.achievements.get('a') as StoredDocument
+    assert.equal(await store.collection<StoredDocument>('achievements').get('a'), doc('a'))
+    const got = await store.collection<StoredDocument>('achievements').get('a') as StoredDocument
     got.sequence = 42;
     (got.document.nested as { deep: unknown[] }).deep.push('x')
-    assert.equal(await store.achievements.get('a'), doc('a'))
-    for await (const [, v] of store.achievements.entries()) v.id = 'mutated'
-    for await (const v of store.achievements.values()) v.issuer = 'mutated'
-    assert.equal(await store.achievements.get('a'), doc('a'))
+    assert.equal(await store.collection<StoredDocument>('achievements').get('a'), doc('a'))
+    for await (const [, v] of store.collection<StoredDocument>('achievements').entries()) v.id = 'mutated'
+    for await (const v of store.collection<StoredDocument>('achievements').values()) v.issuer = 'mutated'
+    assert.equal(await store.collection<StoredDocument>('achievements').get('a'), doc('a'))
     const later = doc('b')
-    const b = store.batch().put(store.achievements, 'b', later)
+    const b = store.batch().put(store.collection<StoredDocument>('achievements'), 'b', later)
     later.id = 'changed before write'
     await b.write()
-    assert.equal(await store.achievements.get('b'), doc('b'))
-    assert.is.not(await store.achievements.get('a'), await store.achievements.get('a'))
+    assert.equal(await store.collection<StoredDocument>('achievements').get('b'), doc('b'))
+    assert.is.not(await store.collection<StoredDocument>('achievements').get('a'), await store.collection<StoredDocument>('achievements').get('a'))
   })
 
   withStore('concurrent writes all land', async (store) => {
-    await Promise.all(Array.from({ length: 100 }, async (_, i) => { await store.peers.put(`p${i}`, { peerId: `p${i}`, multiaddrs: [`/ip4/127.0.0.1/tcp/${i}`], lastSeen: '' }) }))
-    assert.is(await store.peers.count(), 100)
-    assert.equal((await store.peers.get('p42'))?.multiaddrs, ['/ip4/127.0.0.1/tcp/42'])
+    await Promise.all(Array.from({ length: 100 }, async (_, i) => { await store.collection<PeerRecord>('peers').put(`p${i}`, { peerId: `p${i}`, multiaddrs: [`/ip4/127.0.0.1/tcp/${i}`], lastSeen: '' }) }))
+    assert.is(await store.collection<PeerRecord>('peers').count(), 100)
+    assert.equal((await store.collection<PeerRecord>('peers').get('p42'))?.multiaddrs, ['/ip4/127.0.0.1/tcp/42'])
   })
 
   withStore('after close every call rejects with COFL_ERR_STORE_CLOSED', async (store) => {
-    await store.achievements.put('a', doc('a'))
-    const pending = store.achievements.put('b', doc('b')) // under way while closing
-    const iteration = store.achievements.entries()[Symbol.asyncIterator]()
+    await store.collection<StoredDocument>('achievements').put('a', doc('a'))
+    const pending = store.collection<StoredDocument>('achievements').put('b', doc('b')) // under way while closing
+    const iteration = store.collection<StoredDocument>('achievements').entries()[Symbol.asyncIterator]()
     assert.is((await iteration.next()).value?.[0], 'a')
     await store.close()
     await pending
     await store.close() // idempotent
     const closed = isCode('COFL_ERR_STORE_CLOSED')
-    const c = store.achievements
+    const c = store.collection<StoredDocument>('achievements')
     await rejects(c.get('a'), closed, 'get')
     await rejects(c.has('a'), closed, 'has')
     await rejects(c.put('a', doc('a')), closed, 'put')
@@ -353,7 +454,7 @@ export function storeCompliance (name: string, open: () => Promise<Harness>): Re
     await rejects(iteration.next(), closed, 'an iteration begun before close')
     await rejects(store.batch().put(c, 'x', doc('x')).write(), closed, 'batch.write')
     await rejects(store.batch().write(), closed, 'empty batch.write')
-    const err = await rejects(store.meta.get(SCHEMA_VERSION_KEY), closed, 'meta.get') as StoreError
+    const err = await rejects(store.collection('meta').get(SCHEMA_VERSION_KEY), closed, 'meta.get') as StoreError
     assert.is(err.name, 'StoreError')
     assert.match(err.message, /closed/)
   })

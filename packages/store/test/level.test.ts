@@ -5,12 +5,9 @@ import { tempDir } from '@cofl/test-support'
 import { Level } from 'level'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { issuanceOf, openLevelStore, SCHEMA_VERSION, SCHEMA_VERSION_KEY, StoreError } from '../src/index.js'
-import { openLevelStoreWith } from '../src/level.js'
+import { issuanceOf, issuanceSchema, openLevelStore, SCHEMA_VERSION, SCHEMA_VERSION_KEY, StoreError } from '../src/index.js'
 import { AWKWARD_KEYS, doc, issuance, storeCompliance } from './compliance.js'
-import { MIGRATIONS } from '../src/migrations.js'
-import type { Migration } from '../src/migrations.js'
-import type { Store } from '../src/index.js'
+import type { IssuanceRecord, Migration, PeerRecord, Schema, Store, StoredDocument } from '../src/index.js'
 
 const SCRIPT = fileURLToPath(new URL('./fixtures/put-loop.ts', import.meta.url))
 const WAIT_MS = 60_000
@@ -28,9 +25,35 @@ async function expectCode (promise: Promise<unknown>, code: string, pattern?: Re
   throw new Error('unreachable')
 }
 
-storeCompliance('level store', async () => {
+/**
+ * Runs `fn` in a new directory with `open`, which opens the store there with `schemas` (default:
+ * issuanceSchema) and keeps it; afterwards every store it opened is closed and the directory removed.
+ */
+async function inDirectory (fn: (dir: string, open: (schemas?: Schema[]) => Promise<Store>) => Promise<void>): Promise<void> {
   const dir = await tempDir()
-  const store = await openLevelStore({ directory: dir.path })
+  const opened: Store[] = []
+  const open = async (schemas?: Schema[]): Promise<Store> => {
+    const store = await openLevelStore({ directory: dir.path, ...(schemas === undefined ? {} : { schemas }) })
+    opened.push(store)
+    return store
+  }
+  try {
+    await fn(dir.path, open)
+  } finally {
+    for (const s of opened) await s.close().catch(() => {})
+    await dir.remove()
+  }
+}
+
+storeCompliance('level store', async (init) => {
+  const dir = await tempDir()
+  let store: Store
+  try {
+    store = await openLevelStore({ directory: dir.path, ...init })
+  } catch (err) {
+    await dir.remove()
+    throw err
+  }
   return { store, dispose: async () => { try { await store.close() } finally { await dir.remove() } } }
 }).run()
 
@@ -38,17 +61,17 @@ test('reopening keeps the data, in every collection, and the schema version', as
   const dir = await tempDir()
   try {
     let store = await openLevelStore({ directory: join(dir.path, 'nested', 'store') })
-    for (const key of AWKWARD_KEYS) await store.achievements.put(key, doc(key))
-    await store.batch().put(store.peers, 'p', { peerId: 'p', multiaddrs: ['/ip4/127.0.0.1/tcp/1'], lastSeen: 'now' }).put(store.meta, 'n', 3).write()
+    for (const key of AWKWARD_KEYS) await store.collection<StoredDocument>('achievements').put(key, doc(key))
+    await store.batch().put(store.collection<PeerRecord>('peers'), 'p', { peerId: 'p', multiaddrs: ['/ip4/127.0.0.1/tcp/1'], lastSeen: 'now' }).put(store.collection('meta'), 'n', 3).write()
     await store.close()
     store = await openLevelStore({ directory: join(dir.path, 'nested', 'store') })
     try {
-      assert.equal((await store.achievements.entries()[Symbol.asyncIterator]().next()).value?.[0], '')
-      for (const key of AWKWARD_KEYS) assert.equal(await store.achievements.get(key), doc(key), JSON.stringify(key))
-      assert.is(await store.achievements.count(), new Set(AWKWARD_KEYS).size)
-      assert.equal((await store.peers.get('p'))?.multiaddrs, ['/ip4/127.0.0.1/tcp/1'])
-      assert.is(await store.meta.get('n'), 3)
-      assert.is(await store.meta.get(SCHEMA_VERSION_KEY), SCHEMA_VERSION)
+      assert.equal((await store.collection<StoredDocument>('achievements').entries()[Symbol.asyncIterator]().next()).value?.[0], '')
+      for (const key of AWKWARD_KEYS) assert.equal(await store.collection<StoredDocument>('achievements').get(key), doc(key), JSON.stringify(key))
+      assert.is(await store.collection<StoredDocument>('achievements').count(), new Set(AWKWARD_KEYS).size)
+      assert.equal((await store.collection<PeerRecord>('peers').get('p'))?.multiaddrs, ['/ip4/127.0.0.1/tcp/1'])
+      assert.is(await store.collection('meta').get('n'), 3)
+      assert.is(await store.collection('meta').get(SCHEMA_VERSION_KEY), SCHEMA_VERSION)
     } finally {
       await store.close()
     }
@@ -98,123 +121,207 @@ test('a directory with data but no schema version is refused with COFL_ERR_STORE
   }
 })
 
-test('migrations: run once, in order, atomically; a newer store is refused', async () => {
-  const dir = await tempDir()
-  const opened: Store[] = []
-  const open = async (schemaVersion: number, migrations: Migration[]): Promise<Store> => {
-    const store = await openLevelStoreWith({ directory: dir.path }, { schemaVersion, migrations })
-    opened.push(store)
-    return store
-  }
-  try {
-    let store = await open(1, [])
-    await store.achievements.put('a', doc('a', 1))
-    await store.achievements.put('b', doc('b', 2))
-    await store.close()
+test('migrations: run once, in order, atomically; a newer store is refused', async () => await inDirectory(async (directory, openWith) => {
+  const open = async (version: number, migrations: Migration[]): Promise<Store> => await openWith([{ owner: 'issuance', version, migrations }])
+  let store = await open(1, [])
+  await store.collection<StoredDocument>('achievements').put('a', doc('a', 1))
+  await store.collection<StoredDocument>('achievements').put('b', doc('b', 2))
+  await store.close()
 
-    // A migration that fails half-way writes nothing: the store stays at version 1.
-    const failing: Migration = {
-      to: 2,
-      description: 'fails after adding writes',
-      migrate: async (s, batch) => {
-        batch.put(s.meta, 'migrated', true).del(s.achievements, 'a')
-        throw new Error('disk full, say')
-      }
+  // A migration that fails half-way writes nothing: the store stays at version 1.
+  const failing: Migration = {
+    to: 2,
+    description: 'fails after adding writes',
+    migrate: async (s, batch) => {
+      batch.put(s.collection('meta'), 'migrated', true).del(s.collection<StoredDocument>('achievements'), 'a')
+      throw new Error('disk full, say')
     }
-    await expectCode(open(2, [failing]), 'COFL_ERR_STORE_VERSION', /migration to schema version 2 .*disk full/)
-    store = await open(1, [])
-    assert.is(await store.meta.get(SCHEMA_VERSION_KEY), 1)
-    assert.is(await store.meta.has('migrated'), false)
-    assert.is(await store.achievements.has('a'), true)
-    await store.close()
+  }
+  await expectCode(open(2, [failing]), 'COFL_ERR_STORE_VERSION', /migration of issuance to schema version 2 .*disk full/)
+  store = await open(1, [])
+  assert.is(await store.collection('meta').get(SCHEMA_VERSION_KEY), 1)
+  assert.is(await store.collection('meta').has('migrated'), false)
+  assert.is(await store.collection<StoredDocument>('achievements').has('a'), true)
+  await store.close()
 
-    // No path from 1 to 3.
-    await expectCode(open(3, []), 'COFL_ERR_STORE_VERSION', /no migration to version 2/)
+  // No path from 1 to 3.
+  await expectCode(open(3, []), 'COFL_ERR_STORE_VERSION', /no migration to version 2/)
 
-    // The fake migration 1 -> 2 runs once: on the first open, not on later ones.
+  // The fake migration 1 -> 2 runs once: on the first open, not on later ones.
+  let runs = 0
+  const toTwo: Migration = {
+    to: 2,
+    description: 'sequence doubled, a counter in meta',
+    migrate: async (s, batch) => {
+      runs++
+      assert.is(await s.collection('meta').get(SCHEMA_VERSION_KEY), 1, 'runs on a version-1 store')
+      for await (const [key, value] of s.collection<StoredDocument>('achievements').entries()) batch.put(s.collection<StoredDocument>('achievements'), key, { ...value, sequence: value.sequence * 2 })
+      batch.put(s.collection('meta'), 'documents', await s.collection<StoredDocument>('achievements').count())
+    }
+  }
+  store = await open(2, [toTwo])
+  assert.is(runs, 1)
+  assert.is(await store.collection('meta').get(SCHEMA_VERSION_KEY), 2)
+  assert.is((await store.collection<StoredDocument>('achievements').get('a'))?.sequence, 2)
+  assert.is((await store.collection<StoredDocument>('achievements').get('b'))?.sequence, 4)
+  assert.is(await store.collection('meta').get('documents'), 2)
+  await store.close()
+  store = await open(2, [toTwo])
+  assert.is(runs, 1, 'not run again')
+  assert.is((await store.collection<StoredDocument>('achievements').get('b'))?.sequence, 4)
+  await store.close()
+
+  // Migrations chain in order: 2 -> 3 only (1 -> 2 is done).
+  const order: number[] = []
+  const mark = (to: number): Migration => ({ to, description: `mark ${to}`, migrate: async (s, batch) => { order.push(to); batch.put(s.collection('meta'), `mark-${to}`, to) } })
+  store = await open(4, [mark(4), mark(3), toTwo])
+  assert.equal(order, [3, 4])
+  assert.is(runs, 1)
+  assert.is(await store.collection('meta').get(SCHEMA_VERSION_KEY), 4)
+  await store.close()
+
+  // This code knows version 1: a version-4 store is refused, and left as it is.
+  const err = await expectCode(openLevelStore({ directory }), 'COFL_ERR_STORE_VERSION', new RegExp(`schema version 4 for issuance, newer than this cofl knows \\(${SCHEMA_VERSION}\\)`))
+  assert.is(err.name, 'StoreError')
+  store = await open(4, [])
+  assert.is(await store.collection('meta').get(SCHEMA_VERSION_KEY), 4)
+  await store.close()
+}))
+
+test('schema version 2: a version-1 store gets its issuance log indexed by subject on open', async () => await inDirectory(async (_directory, open) => {
+  // A store as the code of schema version 1 left it: issuance records, no index.
+  const v1 = await open([{ owner: 'issuance', version: 1, migrations: [] }])
+  const subjects = ['did:key:z6MkAlice', 'did:key:z6MkBob', 'did:key:z6MkAlice\u0000x']
+  for (let i = 0; i < 30; i++) {
+    await v1.collection<IssuanceRecord>('issuance').put(`urn:uuid:${String(i).padStart(2, '0')}`, issuance(`urn:uuid:${String(i).padStart(2, '0')}`, subjects[i % 3] as string, 'https://city.example/a/1'))
+  }
+  assert.is(await v1.collection<string>('issuance-by-subject').count(), 0)
+  await v1.close()
+
+  const store = await open([issuanceSchema])
+  assert.is(await store.collection('meta').get(SCHEMA_VERSION_KEY), 2)
+  assert.is(await store.collection<string>('issuance-by-subject').count(), 30)
+  for (const [s, subject] of subjects.entries()) {
+    const ids: string[] = []
+    for await (const record of issuanceOf(store, subject)) ids.push(record.credentialId)
+    const expected = Array.from({ length: 30 }, (_, i) => i).filter((i) => i % 3 === s).map((i) => `urn:uuid:${String(i).padStart(2, '0')}`)
+    assert.equal(ids, expected, subject)
+  }
+  assert.is(await store.collection<IssuanceRecord>('issuance').count(), 30, 'the log itself is unchanged')
+}))
+
+test('a data directory written with the layout of fixed collections opens unchanged, through collection(name)', async () => {
+  const dir = await tempDir()
+  try {
+    // Written with level directly, as the store of fixed properties wrote it: `!<name>!<key>`,
+    // values JSON text, the one schema version 2 in meta.
+    const db = new Level<string, string>(dir.path, { keyEncoding: 'utf8', valueEncoding: 'utf8' })
+    const list = { ...doc('https://city.example/status/1'), kind: 'status-list' as const }
+    const record = issuance('urn:uuid:1', 'did:key:z6MkAlice', 'https://city.example/a/1')
+    await db.batch([
+      { type: 'put', key: '!meta!schema-version', value: '2' },
+      { type: 'put', key: '!meta!federation:holdings-version', value: '1' },
+      { type: 'put', key: '!status-lists!https://city.example/status/1', value: JSON.stringify(list) },
+      { type: 'put', key: '!achievements!a!b', value: JSON.stringify(doc('a!b')) },
+      { type: 'put', key: '!issuance!urn:uuid:1', value: JSON.stringify(record) },
+      // No index entry for it: a migration run on open would add one.
+      { type: 'put', key: '!peers!p', value: JSON.stringify({ peerId: 'p', multiaddrs: [], lastSeen: 'x' }) },
+      { type: 'put', key: '!held!urn:uuid:h', value: JSON.stringify({ id: 'urn:uuid:h' }) },
+      { type: 'put', key: '!held-x!urn:uuid:h', value: JSON.stringify({ id: 'other' }) }
+    ])
+    await db.close()
+
     let runs = 0
-    const toTwo: Migration = {
-      to: 2,
-      description: 'sequence doubled, a counter in meta',
-      migrate: async (s, batch) => {
-        runs++
-        assert.is(await s.meta.get(SCHEMA_VERSION_KEY), 1, 'runs on a version-1 store')
-        for await (const [key, value] of s.achievements.entries()) batch.put(s.achievements, key, { ...value, sequence: value.sequence * 2 })
-        batch.put(s.meta, 'documents', await s.achievements.count())
-      }
-    }
-    store = await open(2, [toTwo])
-    assert.is(runs, 1)
-    assert.is(await store.meta.get(SCHEMA_VERSION_KEY), 2)
-    assert.is((await store.achievements.get('a'))?.sequence, 2)
-    assert.is((await store.achievements.get('b'))?.sequence, 4)
-    assert.is(await store.meta.get('documents'), 2)
+    const spy: Schema = { owner: 'issuance', version: 2, migrations: [{ to: 2, description: 'spy', migrate: async () => { runs++ } }] }
+    let store = await openLevelStore({ directory: dir.path, schemas: [spy] })
+    assert.is(runs, 0, 'a store at version 2 runs nothing')
+    assert.equal(await store.collection<StoredDocument>('status-lists').get('https://city.example/status/1'), list)
+    assert.is(store.statusLists, store.collection('status-lists'))
+    assert.equal(await store.collection<StoredDocument>('achievements').get('a!b'), doc('a!b'))
+    assert.equal(await store.collection<IssuanceRecord>('issuance').get('urn:uuid:1'), record)
+    assert.is(await store.collection('issuance-by-subject').count(), 0)
+    assert.is((await store.collection<PeerRecord>('peers').get('p'))?.lastSeen, 'x')
+    assert.equal(await store.collection('held').get('urn:uuid:h'), { id: 'urn:uuid:h' })
+    assert.is(await store.collection('held').count(), 1)
+    assert.is(await store.collection('meta').get(SCHEMA_VERSION_KEY), 2)
+    assert.is(await store.collection('meta').get('federation:holdings-version'), 1)
+    await store.collection<StoredDocument>('status-lists').put('https://city.example/status/2', list)
     await store.close()
-    store = await open(2, [toTwo])
-    assert.is(runs, 1, 'not run again')
-    assert.is((await store.achievements.get('b'))?.sequence, 4)
+    store = await openLevelStore({ directory: dir.path }) // the default, issuanceSchema: nothing to do either
+    assert.is(await store.collection('issuance-by-subject').count(), 0)
     await store.close()
 
-    // Migrations chain in order: 2 -> 3 only (1 -> 2 is done).
-    const order: number[] = []
-    const mark = (to: number): Migration => ({ to, description: `mark ${to}`, migrate: async (s, batch) => { order.push(to); batch.put(s.meta, `mark-${to}`, to) } })
-    store = await open(4, [mark(4), mark(3), toTwo])
-    assert.equal(order, [3, 4])
-    assert.is(runs, 1)
-    assert.is(await store.meta.get(SCHEMA_VERSION_KEY), 4)
-    await store.close()
-
-    // This code knows version 1: a version-4 store is refused, and left as it is.
-    const err = await expectCode(openLevelStore({ directory: dir.path }), 'COFL_ERR_STORE_VERSION', new RegExp(`schema version 4, newer than this cofl knows \\(${SCHEMA_VERSION}\\)`))
-    assert.is(err.name, 'StoreError')
-    store = await open(4, [])
-    assert.is(await store.meta.get(SCHEMA_VERSION_KEY), 4)
-    await store.close()
+    // What collection(name) writes is where the fixed properties wrote it.
+    const raw = new Level<string, string>(dir.path, { keyEncoding: 'utf8', valueEncoding: 'utf8' })
+    assert.equal(JSON.parse(await raw.get('!status-lists!https://city.example/status/2') as string), list)
+    assert.is(await raw.get('!meta!schema-version'), '2')
+    assert.equal((await raw.keys({ gte: '!meta!', lt: '!meta"' }).all()), ['!meta!federation:holdings-version', '!meta!schema-version'], 'no other version recorded')
+    await raw.close()
   } finally {
-    for (const s of opened) await s.close().catch(() => {})
     await dir.remove()
   }
 })
 
-test('schema version 2: a version-1 store gets its issuance log indexed by subject on open', async () => {
-  const dir = await tempDir()
-  const opened: Store[] = []
-  try {
-    // A store as the code of schema version 1 left it: issuance records, no index.
-    const v1 = await openLevelStoreWith({ directory: dir.path }, { schemaVersion: 1, migrations: [] })
-    opened.push(v1)
-    const subjects = ['did:key:z6MkAlice', 'did:key:z6MkBob', 'did:key:z6MkAlice\u0000x']
-    for (let i = 0; i < 30; i++) {
-      await v1.issuance.put(`urn:uuid:${String(i).padStart(2, '0')}`, issuance(`urn:uuid:${String(i).padStart(2, '0')}`, subjects[i % 3] as string, 'https://city.example/a/1'))
+test('owners: each its own version and migrations; a newer owner is refused with nothing changed; others left alone', async () => await inDirectory(async (directory, open) => {
+  const runs: string[] = []
+  const step = (owner: string, to: number, collection: string): Migration => ({
+    to,
+    description: `${owner} ${to}`,
+    migrate: async (s, batch) => {
+      runs.push(`${owner}:${to}`)
+      assert.is(await s.collection('meta').get(`schema-version:${owner}`), to === 2 && owner === 'gamma' ? undefined : to - 1)
+      for await (const [key, value] of s.collection<number>(collection).entries()) batch.put(s.collection<number>(collection), key, value * 10)
     }
-    assert.is(await v1.issuanceBySubject.count(), 0)
-    await v1.close()
+  })
+  let store = await open([{ owner: 'alpha', version: 1, migrations: [] }, { owner: 'beta', version: 1, migrations: [] }, issuanceSchema])
+  await store.collection<number>('alpha-things').put('x', 1)
+  await store.collection<number>('beta-things').put('x', 1)
+  await store.close()
 
-    const store = await openLevelStoreWith({ directory: dir.path }, { schemaVersion: 2, migrations: [...MIGRATIONS] })
-    opened.push(store)
-    assert.is(await store.meta.get(SCHEMA_VERSION_KEY), 2)
-    assert.is(await store.issuanceBySubject.count(), 30)
-    for (const [s, subject] of subjects.entries()) {
-      const ids: string[] = []
-      for await (const record of issuanceOf(store, subject)) ids.push(record.credentialId)
-      const expected = Array.from({ length: 30 }, (_, i) => i).filter((i) => i % 3 === s).map((i) => `urn:uuid:${String(i).padStart(2, '0')}`)
-      assert.equal(ids, expected, subject)
-    }
-    assert.is(await store.issuance.count(), 30, 'the log itself is unchanged')
-  } finally {
-    for (const s of opened) await s.close().catch(() => {})
-    await dir.remove()
-  }
-})
+  // alpha moves to 3, beta stays at 1; gamma, new in an existing store, starts at 1.
+  const alpha3: Schema = { owner: 'alpha', version: 3, migrations: [step('alpha', 3, 'alpha-things'), step('alpha', 2, 'alpha-things')] }
+  const gamma2: Schema = { owner: 'gamma', version: 2, migrations: [step('gamma', 2, 'gamma-things')] }
+  store = await open([alpha3, { owner: 'beta', version: 1, migrations: [] }, gamma2])
+  assert.equal(runs, ['alpha:2', 'alpha:3', 'gamma:2'])
+  assert.is(await store.collection('alpha-things').get('x'), 100)
+  assert.is(await store.collection('beta-things').get('x'), 1)
+  const meta = store.collection('meta')
+  assert.is(await meta.get('schema-version:alpha'), 3)
+  assert.is(await meta.get('schema-version:beta'), 1)
+  assert.is(await meta.get('schema-version:gamma'), 2)
+  assert.is(await meta.get(SCHEMA_VERSION_KEY), 2, 'issuance, not given this time, left as it was')
+  await store.close()
+
+  // Opened again: nothing runs. A store that only knows beta reads it and leaves alpha alone.
+  store = await open([alpha3, gamma2])
+  assert.is(runs.length, 3)
+  await store.close()
+  store = await open([{ owner: 'beta', version: 1, migrations: [] }])
+  assert.is(await store.collection('meta').get('schema-version:alpha'), 3)
+  await store.close()
+
+  // Code that knows alpha at version 2 only is refused, before beta's migration runs.
+  const beta2: Schema = { owner: 'beta', version: 2, migrations: [step('beta', 2, 'beta-things')] }
+  const err = await expectCode(open([beta2, { owner: 'alpha', version: 2, migrations: [step('alpha', 2, 'alpha-things')] }]), 'COFL_ERR_STORE_VERSION', /schema version 3 for alpha, newer than this cofl knows \(2\)/)
+  assert.match(err.message, new RegExp(directory.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+  assert.is(runs.length, 3, 'nothing ran')
+  // No migration path for an owner: refused, nothing ran.
+  await expectCode(open([beta2, { owner: 'alpha', version: 5, migrations: [step('alpha', 5, 'alpha-things')] }]), 'COFL_ERR_STORE_VERSION', /schema version 3 for alpha and this cofl has no migration to version 4/)
+  assert.is(runs.length, 3, 'nothing ran')
+  store = await open([{ owner: 'beta', version: 1, migrations: [] }])
+  assert.is(await store.collection('meta').get('schema-version:beta'), 1)
+  assert.is(await store.collection('beta-things').get('x'), 1)
+  await store.close()
+}))
 
 test('a newly created store is at SCHEMA_VERSION and the memory of its version survives reopening', async () => {
   const dir = await tempDir()
   try {
     const store = await openLevelStore({ directory: dir.path })
-    assert.is(await store.meta.get(SCHEMA_VERSION_KEY), SCHEMA_VERSION)
+    assert.is(await store.collection('meta').get(SCHEMA_VERSION_KEY), SCHEMA_VERSION)
     await store.close()
     const again = await openLevelStore({ directory: dir.path })
-    assert.is(await again.meta.get(SCHEMA_VERSION_KEY), SCHEMA_VERSION)
+    assert.is(await again.collection('meta').get(SCHEMA_VERSION_KEY), SCHEMA_VERSION)
     await again.close()
   } finally {
     await dir.remove()
@@ -272,17 +379,17 @@ test('kill -9 while writing: every write whose key was printed is there after re
         if (line.startsWith('batch:')) {
           const key = line.slice('batch:'.length)
           batches++
-          assert.is((await store.endorsements.get(key))?.id, key, `batch ${key} lost`)
-          assert.ok(await store.meta.has(`last!${key}`), `batch ${key} half written`)
+          assert.is((await store.collection<StoredDocument>('endorsements').get(key))?.id, key, `batch ${key} lost`)
+          assert.ok(await store.collection('meta').has(`last!${key}`), `batch ${key} half written`)
         } else {
-          assert.is((await store.achievements.get(line))?.id, line, `put ${line} lost`)
+          assert.is((await store.collection<StoredDocument>('achievements').get(line))?.id, line, `put ${line} lost`)
         }
       }
       assert.ok(batches >= 30)
       // Nothing half written either: every batch left both of its records or neither.
-      for await (const [key] of store.endorsements.entries()) assert.ok(await store.meta.has(`last!${key}`), key)
-      assert.is(await store.meta.count({ prefix: 'last!' }), await store.endorsements.count())
-      assert.ok(await store.achievements.count() + await store.endorsements.count() >= lines.length)
+      for await (const [key] of store.collection<StoredDocument>('endorsements').entries()) assert.ok(await store.collection('meta').has(`last!${key}`), key)
+      assert.is(await store.collection('meta').count({ prefix: 'last!' }), await store.collection<StoredDocument>('endorsements').count())
+      assert.ok(await store.collection<StoredDocument>('achievements').count() + await store.collection<StoredDocument>('endorsements').count() >= lines.length)
     } finally {
       await store.close()
     }

@@ -11,7 +11,7 @@
  * So a site posing as a claim link cannot have the wallet sign another node's login challenge:
  * it gets a refusal and nothing signed. One rule for the CLI, @cofl/wallet and the browser wallet
  * (which imports it from `@cofl/wallet/browser`); the node checks the same prefixes on its side
- * (node/src/presentation.ts).
+ * (node/src/app/presentation.ts).
  *
  *   assertSigningFor({ url: claimLink, domain: offer.domain, challenge: offer.challenge, use: 'claim' })
  */

@@ -3,8 +3,15 @@
 /** The holder key file inside the wallet directory (an @cofl/identity key file, mode 0600). */
 export const HOLDER_KEY_FILE = 'holder.key'
 
-/** The level store inside the wallet directory (@cofl/store; credentials in its `held` collection). */
+/** The level store inside the wallet directory (@cofl/store; credentials in its HELD_COLLECTION). */
 export const STORE_DIRECTORY = 'store'
+
+/**
+ * The collection of the wallet's level store that holds its credentials (key: credential id):
+ * @cofl/wallet owns it (walletSchema, level.ts). The name of the store's former `held` property,
+ * so that existing wallets open unchanged.
+ */
+export const HELD_COLLECTION = 'held'
 
 /** `type` of a wallet backup (`export()` writes it, `import()` reads it). */
 export const BACKUP_TYPE = 'cofl-wallet-backup'

@@ -1,7 +1,7 @@
 /**
  * The wallet's stores in a directory the learner owns (Node; storage.ts): the held credentials in
- * a level store, DIR/store (@cofl/store's `held` collection, key = credential id, every write
- * synced), and the holder key in an @cofl/identity key file, DIR/holder.key (mode 0600, encrypted
+ * a level store, DIR/store (its collection HELD_COLLECTION, 'held', which this package owns:
+ * walletSchema; key = credential id, every write synced), and the holder key in an @cofl/identity key file, DIR/holder.key (mode 0600, encrypted
  * with the passphrase: scrypt + AES-256-GCM, never overwritten but by a restore); a backup's key
  * is sealed the same way (`keyFileSealer`). `createWallet` (wallet.ts) puts them together.
  */
@@ -10,8 +10,8 @@ import { join } from 'node:path'
 import { decodeKeyFile, encodeKeyFile, KeyFileError, loadKeyFile, parseKeyFile, readKeyFile, writeKeyFile } from '@cofl/identity'
 import type { KeyPair, KeyProtection } from '@cofl/identity'
 import { openLevelStore } from '@cofl/store'
-import type { Collection, Store } from '@cofl/store'
-import { HOLDER_KEY_FILE, STORE_DIRECTORY } from './constants.js'
+import type { Collection, Schema, Store } from '@cofl/store'
+import { HELD_COLLECTION, HOLDER_KEY_FILE, STORE_DIRECTORY } from './constants.js'
 import { WalletExistsError } from './errors.js'
 import type { HeldCredentialStore, HolderKeySealer, HolderKeyStore, SaveHolderKeyOptions } from './storage.js'
 import type { HeldCredential } from './types.js'
@@ -27,6 +27,12 @@ async function fileExists (path: string): Promise<boolean> {
   }
 }
 
+/**
+ * The records @cofl/wallet owns in its level store: the held credentials (HELD_COLLECTION).
+ * Version 1 is the layout of the store's former `held` collection.
+ */
+export const walletSchema: Schema = { owner: 'wallet', version: 1, migrations: [] }
+
 /** The held credentials in the level store DIR/store (opened on first use, created with its directory). */
 export function levelHeldStore (directory: string): HeldCredentialStore {
   if (typeof directory !== 'string' || directory === '') throw new TypeError('levelHeldStore(directory): directory must be a non-empty string')
@@ -34,14 +40,14 @@ export function levelHeldStore (directory: string): HeldCredentialStore {
 
   async function store (): Promise<Store> {
     if (opening == null) {
-      opening = openLevelStore({ directory: join(directory, STORE_DIRECTORY) })
+      opening = openLevelStore({ directory: join(directory, STORE_DIRECTORY), schemas: [walletSchema] })
       opening.catch(() => { opening = undefined })
     }
     return await opening
   }
 
   async function held (): Promise<Collection<HeldCredential>> {
-    return (await store()).held as unknown as Collection<HeldCredential>
+    return (await store()).collection<HeldCredential>(HELD_COLLECTION)
   }
 
   return {

@@ -7,12 +7,13 @@
 import { join } from 'node:path'
 import { verifyPresentationProof } from '@cofl/credentials'
 import { generateKeyPair } from '@cofl/identity'
+import { openLevelStore } from '@cofl/store'
 import { IDBFactory } from 'fake-indexeddb'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
   createWalletCore, CredentialConflictError, CredentialRefusedError, ImportFormatError, keyFileHolderStore, keyFileSealer, levelHeldStore,
-  memoryHeldStore, memoryHolderKeyStore, NotHolderError, WalletExistsError, WalletNotInitialisedError
+  HELD_COLLECTION, memoryHeldStore, memoryHolderKeyStore, NotHolderError, STORE_DIRECTORY, WalletExistsError, WalletNotInitialisedError, walletSchema
 } from '../src/index.js'
 import type { HeldCredential, HeldCredentialStore, HolderKeySealer, HolderKeyStore, WalletCore } from '../src/index.js'
 import { openIndexedDbWallet, webCryptoSealer, WALLET_DB_NAME } from '../src/browser.js'
@@ -291,6 +292,27 @@ legacy('a sealed key that is not a cofl key, or with a wrong passphrase, is said
   const sealed = await webCryptoSealer.seal(await generateKeyPair(), 'correct horse battery')
   await rejects(webCryptoSealer.open(sealed, 'wrong horse battery'), ImportFormatError, /the passphrase does not open/)
   await rejects(webCryptoSealer.seal(await generateKeyPair(), 'short'), TypeError, /at least 8 characters/)
+})
+
+legacy('a wallet directory whose store was written before collections had owners opens with its credentials', async () => {
+  const directory = join(root.path, 'legacy-level')
+  // The store as @cofl/store wrote it then: the one schema version (2) and the credentials in the
+  // collection `held` (on disk `!held!<id>`).
+  const before = await openLevelStore({ directory: join(directory, STORE_DIRECTORY) })
+  await before.collection('held').put('urn:x:old', record('urn:x:old', 'Kept'))
+  await before.close()
+  const held = levelHeldStore(directory)
+  assert.equal((await held.list()).map((r) => [r.id, r.name]), [['urn:x:old', 'Kept']])
+  await held.put(record('urn:x:new'))
+  await held.close()
+  const after = await openLevelStore({ directory: join(directory, STORE_DIRECTORY), schemas: [walletSchema] })
+  try {
+    assert.is(await after.collection('meta').get('schema-version'), 2, 'the issuance log\'s version, left alone')
+    assert.is(await after.collection('meta').get('schema-version:wallet'), 1)
+    assert.equal(await after.collection(HELD_COLLECTION).count(), 2)
+  } finally {
+    await after.close()
+  }
 })
 
 legacy.after(async () => {

@@ -20,7 +20,7 @@ type Json = Record<string, unknown>
 /** Wrappers people paste from the API's answers: `{"credential": ...}` (POST /api/credentials). */
 const WRAPPERS = ['credential', 'verifiableCredential', 'verifiablePresentation', 'presentation']
 
-/** This node's routes the page asks (node/src/http.ts, node/src/routes/trust.ts). */
+/** This node's routes the page asks (node/src/http/*.ts). */
 const STATUS_PATH = '/api/status/'
 const TRUST_PATH = '/api/trust/'
 
