@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildAchievement, buildOpenBadgeCredential, buildProfile, signCredential, signDocument } from '@cofl/credentials'
-import { checkDocument, documentBlock, KINDS } from '@cofl/federation'
+import { checkDocument, documentBlock, kindCollection, KINDS } from '@cofl/federation'
 import { MAX_DOCUMENT_DEPTH, MAX_DOCUMENT_NODES, MAX_PEER_VALIDATIONS, MAX_SYNC_STREAMS_PER_PEER, SCORE_THRESHOLDS } from '@cofl/federation/tuning'
 import type { FederationInit } from '@cofl/federation'
 import { generateKeyPair } from '@cofl/identity'
@@ -94,7 +94,7 @@ test('(a) 64 ghost announcements with forced GC: a revocation arrives at once, t
     const v1 = await issuer.statusList()
     await publisher.federation.publish('status-list', v1)
     const listId = v1.id as string
-    await waitFor('v1 on the target', async () => (await target.store.statusLists.get(listId))?.sequence === 1, signal)
+    await waitFor('v1 on the target', async () => (await kindCollection(target.store, 'status-list').get(listId))?.sequence === 1, signal)
 
     for (const ghost of await ghostAnnouncements(64)) await publishRaw(attacker, 'achievement', ghost)
     await waitFor('ghost validations under way', () => target.federation.validationStats().running > 0, signal)
@@ -105,7 +105,7 @@ test('(a) 64 ghost announcements with forced GC: a revocation arrives at once, t
 
     const revokedAt = Date.now()
     await publisher.federation.publish('status-list', await issuer.revokeOne())
-    await waitFor('the revocation on the target within 3 s', async () => (await target.store.statusLists.get(listId))?.sequence === 2, AbortSignal.timeout(3000))
+    await waitFor('the revocation on the target within 3 s', async () => (await kindCollection(target.store, 'status-list').get(listId))?.sequence === 2, AbortSignal.timeout(3000))
     const delivered = Date.now() - revokedAt
 
     // The ghosts' fetches time out (after the collections) and are Rejected: the sender is graylisted.
@@ -114,13 +114,13 @@ test('(a) 64 ghost announcements with forced GC: a revocation arrives at once, t
       const now = target.federation.validationStats()
       return now.running === 0 && now.queued === 0
     }, AbortSignal.timeout(5000))
-    assert.is(await target.store.achievements.count(), 0, 'no ghost stored')
+    assert.is(await kindCollection(target.store, 'achievement').count(), 0, 'no ghost stored')
     assert.ok(target.federation.peerScore(publisher.federation.peerId) >= 0, 'the honest publisher keeps its score')
     // Graylisted: what it sends now is not even looked at; honest traffic still flows.
     for (const ghost of await ghostAnnouncements(8)) await publishRaw(attacker, 'achievement', ghost)
     const after = await signedAchievement(issuer.key, 'After the ghosts')
     await publisher.federation.publish('achievement', after)
-    await waitFor('an achievement after the attack', async () => (await target.store.achievements.get(after.id as string)) != null, AbortSignal.timeout(5000))
+    await waitFor('an achievement after the attack', async () => (await kindCollection(target.store, 'achievement').get(after.id as string)) != null, AbortSignal.timeout(5000))
     assert.ok(target.federation.validationStats().queued <= 1)
     console.info(`  (a) revocation delivered ${delivered} ms after publishing, behind 64 ghosts; hostile score ${Math.round(target.federation.peerScore(attackerId))}`)
   })
@@ -140,7 +140,7 @@ test('(a2) a genuine announcement whose block no connected peer holds: the timeo
     await waitFor('its validation under way', () => target.federation.validationStats().running === 1, signal)
     for (let i = 0; i < 5; i++) { forceGc(); await sleep(50) }
     await waitFor('the slot freed by the timeout', () => target.federation.validationStats().queued === 0, AbortSignal.timeout(FETCH_MS + 3000))
-    assert.is(await target.store.achievements.get(doc.id as string), undefined)
+    assert.is(await kindCollection(target.store, 'achievement').get(doc.id as string), undefined)
     const relayId = relay.peerId.toString()
     await waitFor('the relay penalised', () => target.federation.peerScore(relayId) < 0, AbortSignal.timeout(3000))
     const relayScore = target.federation.peerScore(relayId)
@@ -148,7 +148,7 @@ test('(a2) a genuine announcement whose block no connected peer holds: the timeo
 
     // The publisher is back: sync on connect brings the document.
     await publisher.federation.dial(firstAddress(target), { signal })
-    await waitFor('the document by sync', async () => (await target.store.achievements.get(doc.id as string)) != null, AbortSignal.timeout(5000))
+    await waitFor('the document by sync', async () => (await kindCollection(target.store, 'achievement').get(doc.id as string)) != null, AbortSignal.timeout(5000))
     assert.ok(target.federation.peerScore(publisher.federation.peerId) >= 0)
   })
 })
@@ -357,7 +357,7 @@ test('(c) 64 poison documents by sync: refused by the cost bound unread, the pee
     await waitFor('the documents sent', () => offer.served() > 0, signal)
     // From the moment the 64 documents were sent to the end of the round: the target's work on them.
     const elapsed = performance.now() - offer.servedAt()
-    assert.is(await target.store.achievements.count(), 0)
+    assert.is(await kindCollection(target.store, 'achievement').count(), 0)
     assert.ok(target.federation.peerScore(attackerId) < GRAYLIST, `graylisted: ${target.federation.peerScore(attackerId)}`)
     const again = await target.federation.syncNow({ peerId: attackerId })
     assert.match(again.errors.join(' '), 'graylisted', 'no further sync with it')
@@ -436,7 +436,7 @@ test('(c2) a peer that leaves in the middle of a sync: the documents it sent are
     await waitFor('the documents sent', () => offer.served() > 0, signal)
     await waitFor('the peer gone', () => !target.federation.peers().includes(leaverId), signal)
     await waitFor('nothing left running', () => target.federation.validationStats().queued === 0, signal)
-    const stored = await target.store.achievements.count()
+    const stored = await kindCollection(target.store, 'achievement').count()
     assert.ok(stored < docs.length / 2, `${stored} of ${docs.length} checked and stored: work stopped when the peer left`)
     assert.match(summary.errors.join(' '), 'the peer is gone', JSON.stringify(summary))
   })

@@ -3,7 +3,7 @@
 // accepted or relayed, honest traffic keeps flowing, and the hostile peer's score goes negative.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { ANNOUNCEMENT_VERSION, documentBlock, encodeAnnouncement, signAnnouncement } from '@cofl/federation'
+import { ANNOUNCEMENT_VERSION, documentBlock, encodeAnnouncement, kindCollection, signAnnouncement } from '@cofl/federation'
 import { SCORE_THRESHOLDS } from '@cofl/federation/tuning'
 import type { Kind } from '@cofl/federation'
 import { generateKeyPair } from '@cofl/identity'
@@ -39,7 +39,7 @@ test('a hostile peer: forgeries, oversize, garbage and replays are refused; hone
     await publisher.federation.publish('status-list', v1)
     const v2 = await issuer.revokeOne()
     await publisher.federation.publish('status-list', v2)
-    await waitFor('far has v2', async () => (await far.store.statusLists.get(v2.id as string))?.sequence === 2, signal)
+    await waitFor('far has v2', async () => (await kindCollection(far.store, 'status-list').get(v2.id as string))?.sequence === 2, signal)
 
     const forger = await generateKeyPair()
     const victim = issuer.key
@@ -72,13 +72,13 @@ test('a hostile peer: forgeries, oversize, garbage and replays are refused; hone
     await publisher.federation.publish('achievement', fresh)
     const v3 = await issuer.revokeOne()
     await publisher.federation.publish('status-list', v3)
-    await waitFor('far has the new achievement', async () => (await far.store.achievements.get(fresh.id as string)) != null, signal)
-    await waitFor('far has v3', async () => (await far.store.statusLists.get(v3.id as string))?.sequence === 3, signal)
+    await waitFor('far has the new achievement', async () => (await kindCollection(far.store, 'achievement').get(fresh.id as string)) != null, signal)
+    await waitFor('far has v3', async () => (await kindCollection(far.store, 'status-list').get(v3.id as string))?.sequence === 3, signal)
 
     for (const n of [honest, far, publisher]) {
-      for (const id of forgedIds) assert.is(await n.store.achievements.get(id), undefined, 'no forged achievement is stored')
-      assert.is((await n.store.statusLists.get(v2.id as string))?.sequence, 3, 'the newest list, never the replayed or forged one')
-      assert.is(await n.store.achievements.count(), 1)
+      for (const id of forgedIds) assert.is(await kindCollection(n.store, 'achievement').get(id), undefined, 'no forged achievement is stored')
+      assert.is((await kindCollection(n.store, 'status-list').get(v2.id as string))?.sequence, 3, 'the newest list, never the replayed or forged one')
+      assert.is(await kindCollection(n.store, 'achievement').count(), 1)
     }
     assert.ok(honest.federation.peerScore(hostileId) < 0)
     // The honest peers keep a non-negative score with each other.

@@ -15,13 +15,13 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildAchievementDocument, buildProfile, signCredential, signDocument } from '@cofl/credentials'
-import { claimOf, documentBlock } from '@cofl/federation'
+import { claimOf, documentBlock, kindCollection } from '@cofl/federation'
 import { HOLDINGS_VERSION_KEY, UNTRUSTED_MAX_DOCUMENTS } from '@cofl/federation/tuning'
 import { generateKeyPair } from '@cofl/identity'
 import type { KeyPair } from '@cofl/identity'
 import { openStatusRegistry } from '@cofl/status'
 import type { StatusPurpose } from '@cofl/status'
-import { openLevelStore } from '@cofl/store'
+import { META_COLLECTION, openLevelStore } from '@cofl/store'
 import { createVerifier } from '@cofl/verifier'
 import { Level } from 'level'
 import { test } from 'uvu'
@@ -127,7 +127,7 @@ test('(a) an attacker takes the victim\'s future status list ids and an achievem
 
     // Accepted at the honest node, where the credential verifies from its replica.
     await waitFor('the victim\'s list 1 at the honest node', async () => (await honest.federation.getStatusList(listId('revocation')))?.issuer === victim, signal)
-    await waitFor('the victim\'s achievement at the honest node', async () => (await claimOf(honest.store.achievements, ID, victim)) != null, signal)
+    await waitFor('the victim\'s achievement at the honest node', async () => (await claimOf(kindCollection(honest.store, 'achievement'), ID, victim)) != null, signal)
     const verifier = createVerifier({ getStatusList: async (id) => await honest.federation.getStatusList(id) })
     const status = (report: Json): Json => report.checks.find((c: Json) => c.id === 'status')
     const atHonest = await verifier.verify(credential) as unknown as Json
@@ -155,9 +155,9 @@ test('(a) an attacker takes the victim\'s future status list ids and an achievem
     await victimNode.stop()
     const forged = await listUnder(attacker, 'revocation', listId('revocation'), join(dir, 'attacker-again'))
     const store = await openLevelStore({ directory: join(dir, 'victim', 'store') })
-    await store.statusLists.put(listId('revocation'), { kind: 'status-list', id: listId('revocation'), issuer: attacker.did, sequence: 99, cid: (await documentBlock(forged)).cid.toString(), document: forged, receivedAt: new Date().toISOString() })
-    await store.meta.del(HOLDINGS_VERSION_KEY)
-    await store.meta.put('node:list-dirty:revocation:1', true)
+    await kindCollection(store, 'status-list').put(listId('revocation'), { kind: 'status-list', id: listId('revocation'), issuer: attacker.did, sequence: 99, cid: (await documentBlock(forged)).cid.toString(), document: forged, receivedAt: new Date().toISOString() })
+    await store.collection(META_COLLECTION).del(HOLDINGS_VERSION_KEY)
+    await store.collection(META_COLLECTION).put('node:list-dirty:revocation:1', true)
     await store.close()
     victimNode = await startCity(config)
     const again = await ok(victimNode, 'GET', `/api/status/${enc(listId('revocation'))}`)
@@ -170,16 +170,16 @@ test('(a) an attacker takes the victim\'s future status list ids and an achievem
     await fresh.federation.dial(hostile.address, { signal })
     const fromAttacker = await fresh.federation.syncNow({ peerId: hostile.peerId })
     assert.equal([fromAttacker.accepted, fromAttacker.rejected], [1, 2], JSON.stringify(fromAttacker))
-    assert.is((await fresh.store.achievements.get(ID))?.issuer, attacker.did)
+    assert.is((await kindCollection(fresh.store, 'achievement').get(ID))?.issuer, attacker.did)
     // Then the honest node: the victim's achievement and lists come, nothing is refused, and the
     // id now resolves to the victim's achievement (the copy stays beside it, under its issuer).
     await fresh.federation.dial(honestAddress, { signal })
     const fromHonest = await fresh.federation.syncNow({ peerId: honest.federation.peerId })
     assert.is(fromHonest.rejected, 0, JSON.stringify(fromHonest))
-    assert.is((await fresh.store.achievements.get(ID))?.issuer, victim)
-    assert.equal((await fresh.store.achievements.get(ID))?.document, created.achievement)
+    assert.is((await kindCollection(fresh.store, 'achievement').get(ID))?.issuer, victim)
+    assert.equal((await kindCollection(fresh.store, 'achievement').get(ID))?.document, created.achievement)
     assert.is((await fresh.federation.getStatusList(listId('revocation')))?.issuer, victim)
-    assert.is((await claimOf(fresh.store.achievements, ID, attacker.did))?.issuer, attacker.did)
+    assert.is((await claimOf(kindCollection(fresh.store, 'achievement'), ID, attacker.did))?.issuer, attacker.did)
     assert.ok(fresh.federation.peerScore(honest.federation.peerId) >= 0)
   } finally {
     await victimNode?.stop()

@@ -2,6 +2,7 @@
 // the other end's store, and so does a revocation (a newer status list version).
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import { kindCollection } from '@cofl/federation'
 import { waitFor } from '@cofl/test-support'
 import { createIssuer } from '@cofl/test-support/issuers'
 import { settle, signedAchievement, startNode, stopAll } from './fixtures/federation.js'
@@ -27,17 +28,17 @@ test('5 nodes in a line: an achievement and a revocation cross 4 hops by gossip'
 
     const achievement = await signedAchievement(issuer.key)
     await first.federation.publish('achievement', achievement)
-    await waitFor('the achievement at the far end', async () => (await last.store.achievements.get(achievement.id as string)) != null, signal)
+    await waitFor('the achievement at the far end', async () => (await kindCollection(last.store, 'achievement').get(achievement.id as string)) != null, signal)
 
     const v1 = await issuer.statusList()
     await first.federation.publish('status-list', v1)
-    await waitFor('list v1 at the far end', async () => (await last.store.statusLists.get(v1.id as string))?.sequence === 1, signal)
+    await waitFor('list v1 at the far end', async () => (await kindCollection(last.store, 'status-list').get(v1.id as string))?.sequence === 1, signal)
 
     const v2 = await issuer.revokeOne()
     assert.is(v2.sequence, 2)
     const started = Date.now()
     await first.federation.publish('status-list', v2)
-    await waitFor('the revocation at the far end', async () => (await last.store.statusLists.get(v2.id as string))?.sequence === 2, signal)
+    await waitFor('the revocation at the far end', async () => (await kindCollection(last.store, 'status-list').get(v2.id as string))?.sequence === 2, signal)
     const elapsed = Date.now() - started
     assert.ok(elapsed < 5000, `revocation took ${elapsed} ms over 4 hops`)
     for (const n of nodes) {

@@ -34,7 +34,7 @@ import * as assert from 'uvu/assert'
 import {
   buildAchievement, buildAchievementDocument, buildOpenBadgeCredential, buildProfile, signCredential, signDocument, validateSchema
 } from '@cofl/credentials'
-import { ANNOUNCEMENT_VERSION, documentBlock, encodeAnnouncement, KINDS, signAnnouncement, SYNC_PROTOCOL } from '@cofl/federation'
+import { ANNOUNCEMENT_VERSION, documentBlock, encodeAnnouncement, kindCollection, KINDS, signAnnouncement, SYNC_PROTOCOL } from '@cofl/federation'
 import { generateKeyPair } from '@cofl/identity'
 import type { KeyPair } from '@cofl/identity'
 import { createCityNode } from 'cofl'
@@ -270,8 +270,8 @@ test('the federation: a document announced by its issuer but signed by a key tha
     await receiver.federation.dial(multiaddr(address.toString()).toString(), { signal: AbortSignal.timeout(20_000) })
     const summary = await receiver.federation.syncNow({ peerId: hostile.peerId.toString() })
     assert.equal([summary.heads, summary.requested, summary.accepted, summary.rejected], [4, 4, 1, 3], JSON.stringify(summary))
-    for (const document of forged) assert.is(await receiver.store.achievements.get(document.id as string), undefined, `${document.name as string} is not stored`)
-    assert.ok(await receiver.store.achievements.get(control.id as string) != null, 'the genuine document is stored')
+    for (const document of forged) assert.is(await kindCollection(receiver.store, 'achievement').get(document.id as string), undefined, `${document.name as string} is not stored`)
+    assert.ok(await kindCollection(receiver.store, 'achievement').get(control.id as string) != null, 'the genuine document is stored')
     // and the federation's own publishing refuses the same documents
     const publisher = await startNode({ key: issuer })
     nodes.push(publisher)

@@ -357,7 +357,7 @@ test('`cofl offer`: all offered (exit 0), one offer, bad usage (exit 2)', async 
   assert.is((await cli('offer', '--help')).code, 0)
 })
 
-test('nothing private outside store.offers and the issuance log: not in what the node publishes, not in its other files', async () => {
+test('nothing private outside the offers collection and the issuance log: not in what the node publishes, not in its other files', async () => {
   const offers = await ok('GET', '/api/offers?limit=1000')
   assert.ok(offers.offers.length > 0)
   await node.stop()
@@ -366,13 +366,13 @@ test('nothing private outside store.offers and the issuance log: not in what the
   try {
     // offers hold the emails (sanity check of the probe), the code index only digests
     let sawEmail = false
-    for await (const [key, value] of store.offers.entries()) {
+    for await (const [key, value] of store.collection('offers').entries()) {
       if (JSON.stringify(value).includes(EMAIL)) sawEmail = true
       assert.not.ok(/"code"/.test(JSON.stringify(value)), `a code is stored under ${key}`)
     }
     assert.ok(sawEmail)
-    for (const name of ['achievements', 'profiles', 'endorsements', 'statusLists', 'peers', 'meta', 'oauth', 'held'] as const) {
-      for await (const [key, value] of store[name].entries()) {
+    for (const name of ['achievements', 'profiles', 'endorsements', 'status-lists', 'peers', 'meta', 'oauth', 'held']) {
+      for await (const [key, value] of store.collection(name).entries()) {
         const text = JSON.stringify([key, value])
         for (const secret of secrets) assert.not.ok(text.includes(secret), `${secret} in store.${name} (${key})`)
         assert.not.ok(/"offerId"|"claimUrl"|\/api\/claims\//.test(text), `an offer in store.${name} (${key})`)

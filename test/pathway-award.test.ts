@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildPresentation, CREDENTIALS_UNDEFINED_TERMS_V2_CONTEXT, CREDENTIALS_V2_CONTEXT, signDocument, signPresentation, validateSchema } from '@cofl/credentials'
-import { DOCUMENT_TYPES } from '@cofl/federation'
+import { DOCUMENT_TYPES, kindCollection } from '@cofl/federation'
 import { generateKeyPair, loadKeyFile } from '@cofl/identity'
 import type { KeyPair } from '@cofl/identity'
 import { openLevelStore } from '@cofl/store'
@@ -84,7 +84,7 @@ test.before(async () => {
   }, { key }) as unknown as Json
   const store = await openLevelStore({ directory: join(dir, 'city', 'store') })
   try {
-    await store.pathways.put(PATHWAY, { kind: 'pathway', id: PATHWAY, issuer: key.did, sequence: 1, cid: 'local:test', document, receivedAt: new Date().toISOString() })
+    await kindCollection(store, 'pathway').put(PATHWAY, { kind: 'pathway', id: PATHWAY, issuer: key.did, sequence: 1, cid: 'local:test', document, receivedAt: new Date().toISOString() })
   } finally {
     await store.close()
   }

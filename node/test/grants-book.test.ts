@@ -8,6 +8,7 @@ import type { KeyPair } from '@cofl/identity'
 import { createMemoryStore } from '@cofl/store'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import { OAUTH_COLLECTION } from '../src/app/collections.js'
 import { ApiError } from '../src/app/errors.js'
 import { createGrantBook } from '../src/http/ob3/grants.js'
 import { OAUTH_KEYS } from '../src/http/ob3/oauth.js'
@@ -29,10 +30,11 @@ async function refused (promise: Promise<unknown>, code: string, message: RegExp
 
 test('older grants are indexed once from their refresh tokens; gone and expired grants are not listed', async () => {
   const store = createMemoryStore()
+  const oauth = store.collection<Record<string, unknown>>(OAUTH_COLLECTION)
   let t = Date.parse('2026-03-01T12:00:00Z')
-  const book = createGrantBook({ oauth: store.oauth, batch: () => store.batch(), now: () => t })
+  const book = createGrantBook({ oauth, batch: () => store.batch(), now: () => t })
   const ana = await generateKeyPair()
-  const put = async (key: string, value: Record<string, unknown>): Promise<void> => { await store.oauth.put(key, value) }
+  const put = async (key: string, value: Record<string, unknown>): Promise<void> => { await oauth.put(key, value) }
   await put(OAUTH_KEYS.client('c1'), { client_id: 'c1', metadata: { client_name: 'Passport', client_uri: 'https://passport.example/' } })
   // A grant from before the index: a grant record and its refresh tokens (one rotated), no index entry.
   await put(OAUTH_KEYS.grant('g-old'), { clientId: 'c1', learner: ana.did, scope: ['s1'], createdAt: t - 10 * DAY })
@@ -49,13 +51,13 @@ test('older grants are indexed once from their refresh tokens; gone and expired 
     grantId: 'g-old', clientId: 'c1', clientName: 'Passport', clientUri: 'https://passport.example/', scope: ['s1'],
     createdAt: new Date(t - 10 * DAY).toISOString(), expiresAt: new Date(t + 20 * DAY).toISOString()
   }])
-  assert.not.ok(await store.oauth.has(OAUTH_KEYS.learnerGrant(ana.did, 'g-revoked')), 'a stale entry is dropped')
+  assert.not.ok(await oauth.has(OAUTH_KEYS.learnerGrant(ana.did, 'g-revoked')), 'a stale entry is dropped')
 
-  // The scan runs once per store (a mark in store.oauth): later grants are indexed as their tokens
+  // The scan runs once per store (a mark in the oauth collection): later grants are indexed as their tokens
   // are written (node/src/http/ob3/oauth.ts), never by another scan.
   await put(OAUTH_KEYS.grant('g-unindexed'), { clientId: 'c1', learner: ana.did, scope: ['s1'], createdAt: t })
   await put(OAUTH_KEYS.refresh('r-unindexed'), { grantId: 'g-unindexed', clientId: 'c1', learner: ana.did, scope: ['s1'], expiresAt: t + DAY })
-  const again = createGrantBook({ oauth: store.oauth, batch: () => store.batch(), now: () => t })
+  const again = createGrantBook({ oauth, batch: () => store.batch(), now: () => t })
   assert.equal((await again.list(await proof(again, ana))).grants.map((g) => g.grantId), ['g-old'])
 
   // A challenge expires after 10 minutes; each works once; one of another use is refused.
@@ -70,9 +72,9 @@ test('older grants are indexed once from their refresh tokens; gone and expired 
   // Revoked by its learner only; then gone from the list, and its tokens' grant record is gone.
   const ben = await generateKeyPair()
   await refused(book.revoke(await proof(book, ben), 'g-old'), 'COFL_ERR_NOT_FOUND', /no live grant g-old/)
-  assert.ok(await store.oauth.has(OAUTH_KEYS.grant('g-old')))
+  assert.ok(await oauth.has(OAUTH_KEYS.grant('g-old')))
   assert.equal(await book.revoke(await proof(book, ana), 'g-old'), { did: ana.did, revoked: 'g-old' })
-  assert.not.ok(await store.oauth.has(OAUTH_KEYS.grant('g-old')))
+  assert.not.ok(await oauth.has(OAUTH_KEYS.grant('g-old')))
   assert.equal((await book.list(await proof(book, ana))).grants, [])
 })
 

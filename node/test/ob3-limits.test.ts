@@ -18,6 +18,7 @@ import type { FastifyInstance } from 'fastify'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createCityServices } from '../src/app/city.js'
+import { OAUTH_COLLECTION } from '../src/app/collections.js'
 import { buildApi } from '../src/http/server.js'
 import type { HttpLimits } from '../src/http/server.js'
 import { localNetwork } from '../src/app/network.js'
@@ -89,7 +90,7 @@ const registration = (extra: Json = {}): Json => ({
   ...extra
 })
 
-const count = async (node: Node, prefix: string): Promise<number> => await node.store.oauth.count({ prefix })
+const count = async (node: Node, prefix: string): Promise<number> => await node.store.collection(OAUTH_COLLECTION).count({ prefix })
 
 /** Waits (bounded) until `condition` holds. */
 async function until (what: string, condition: () => Promise<boolean>, ms = 10_000): Promise<void> {

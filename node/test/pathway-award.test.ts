@@ -7,17 +7,19 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { kindCollection } from '@cofl/federation'
 import { buildPresentation, signCredential, signPresentation } from '@cofl/credentials'
 import { generateKeyPair } from '@cofl/identity'
 import type { KeyPair } from '@cofl/identity'
 import type { Requirement } from '@cofl/pathways'
 import { openStatusRegistry } from '@cofl/status'
 import type { StatusRegistry } from '@cofl/status'
-import { createMemoryStore, issuanceSubjectKey } from '@cofl/store'
+import { createMemoryStore, ISSUANCE_BY_SUBJECT_COLLECTION, ISSUANCE_COLLECTION, issuanceSubjectKey } from '@cofl/store'
 import type { Batch, Collection, IssuanceRecord, Store } from '@cofl/store'
 import { createVerifier } from '@cofl/verifier'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import { OFFERS_COLLECTION } from '../src/app/collections.js'
 import { localNetwork } from '../src/app/network.js'
 import { createOfferBook } from '../src/app/offers.js'
 import type { ClaimResult, OfferBook, OfferRecord } from '../src/app/offers.js'
@@ -60,11 +62,17 @@ const cities: City[] = []
 async function newCity (options: { listLength?: number } = {}): Promise<City> {
   const key = await generateKeyPair()
   const memory = createMemoryStore()
-  const names = new Map<unknown, string>(Object.entries(memory).filter(([, v]) => typeof v === 'object' && v != null && 'entries' in v).map(([k, v]) => [v, k]))
+  // The name of each collection the service opens, for the recorded batches.
+  const names = new Map<unknown, string>()
   const batches: Recorded[][] = []
   const failWrite = { next: false }
   const failSigning: { achievementId?: string } = {}
   const store: Store = Object.assign(Object.create(memory) as Store, {
+    collection<T> (name: string): Collection<T> {
+      const collection = memory.collection<T>(name)
+      names.set(collection, name)
+      return collection
+    },
     batch (): Batch {
       const inner = memory.batch()
       const ops: Recorded[] = []
@@ -118,7 +126,7 @@ async function newCity (options: { listLength?: number } = {}): Promise<City> {
     earn: async (achievementId, learner) => await city.claim(await city.offer(achievementId), learner),
     records: async (subject) => {
       const out: IssuanceRecord[] = []
-      for await (const r of store.issuance.values()) if (r.subject === subject) out.push(r)
+      for await (const r of store.collection<IssuanceRecord>(ISSUANCE_COLLECTION).values()) if (r.subject === subject) out.push(r)
       return out
     },
     close: async () => { await registry.close() }
@@ -164,10 +172,10 @@ test('a two-step pathway: the first claim awards nothing, the second awards the 
   const claimBatches = city.batches.slice(batchesBefore + 1)
   assert.is(claimBatches.length, 1, JSON.stringify(claimBatches))
   const ops = claimBatches[0] as Recorded[]
-  assert.equal(ops.filter((o) => o.collection === 'issuance').map((o) => o.key).sort(), [second.credential.id, award.id].sort())
+  assert.equal(ops.filter((o) => o.collection === ISSUANCE_COLLECTION).map((o) => o.key).sort(), [second.credential.id, award.id].sort())
   // with their entries in the index by subject, in the same batch
-  assert.equal(ops.filter((o) => o.collection === 'issuanceBySubject').map((o) => o.key).sort(), [second.credential.id, award.id].map((id) => issuanceSubjectKey(learner.did, id)).sort())
-  assert.is(ops.filter((o) => o.collection === 'offers').length, 1)
+  assert.equal(ops.filter((o) => o.collection === ISSUANCE_BY_SUBJECT_COLLECTION).map((o) => o.key).sort(), [second.credential.id, award.id].map((id) => issuanceSubjectKey(learner.did, id)).sort())
+  assert.is(ops.filter((o) => o.collection === OFFERS_COLLECTION).length, 1)
 
   // the issuance log: the badge names its pathway (analytics counts awards by pathway)
   const records = await city.records(learner.did)
@@ -226,8 +234,8 @@ test('a direct issuance (issueWithAwards) completes a pathway as a claim does; a
   assert.is((await city.records(learner.did)).find((r) => r.achievementId === badge)?.pathwayId, 'urn:example:pathway:kitchen')
   // one batch for the credential and its badge, with their index entries
   const ops = city.batches[city.batches.length - 1] as Recorded[]
-  assert.is(ops.filter((o) => o.collection === 'issuance').length, 2)
-  assert.is(ops.filter((o) => o.collection === 'issuanceBySubject').length, 2)
+  assert.is(ops.filter((o) => o.collection === ISSUANCE_COLLECTION).length, 2)
+  assert.is(ops.filter((o) => o.collection === ISSUANCE_BY_SUBJECT_COLLECTION).length, 2)
 
   // Side by side, for five learners: a claim of A and a direct issuance of B; the badge once each.
   for (let i = 0; i < 5; i++) {
@@ -308,7 +316,7 @@ test('nOf and anyOf pathways; order constraints; nested pathways awarded in the 
   assert.is(pathwayOf(outer), 'urn:example:pathway:1-outer')
   assert.is(pathwayOf(top), 'urn:example:pathway:0-top')
   const last = city.batches.at(-1) as Recorded[]
-  assert.is(last.filter((o) => o.collection === 'issuance').length, 4, 'the claimed credential and three badges in one batch')
+  assert.is(last.filter((o) => o.collection === ISSUANCE_COLLECTION).length, 4, 'the claimed credential and three badges in one batch')
 })
 
 test('only this node\'s pathways whose badge is this node\'s achievement; an interest pathway awards too', async () => {
@@ -316,7 +324,7 @@ test('only this node\'s pathways whose badge is this node\'s achievement; an int
   const [a, badge] = [await city.achievement('Reading'), await city.achievement('Reader')]
   const stranger = await generateKeyPair()
   // a pathway of another city, replicated here: never awarded by this node
-  await city.store.pathways.put('urn:example:pathway:elsewhere', {
+  await kindCollection(city.store, 'pathway').put('urn:example:pathway:elsewhere', {
     kind: 'pathway', id: 'urn:example:pathway:elsewhere', issuer: stranger.did, sequence: 1, cid: 'local:x', receivedAt: new Date().toISOString(),
     document: { id: 'urn:example:pathway:elsewhere', name: 'Elsewhere', kind: 'destination', issuer: stranger.did, requirements: a, awardAchievementId: badge }
   })
@@ -340,16 +348,19 @@ test('the decision reads only the claiming learner\'s records (the index by subj
   const others = await Promise.all([0, 1, 2].map(async () => await generateKeyPair()))
   for (const other of others) { await city.earn(a, other); await city.earn(b, other) }
   await city.earn(a, learner)
-  assert.is(await city.store.issuance.count(), 3 * 3 + 1, 'three others with two badges and the award each, the learner with one')
+  const log = city.store.collection<IssuanceRecord>(ISSUANCE_COLLECTION)
+  assert.is(await log.count(), 3 * 3 + 1, 'three others with two badges and the award each, the learner with one')
 
   // The same store, but reading the whole log fails and reads of single records are counted.
   const read: string[] = []
-  const issuance = Object.assign(Object.create(city.store.issuance) as Collection<IssuanceRecord>, {
+  const issuance = Object.assign(Object.create(log) as Collection<IssuanceRecord>, {
     values: () => { throw new Error('the whole issuance log was read') },
     entries: () => { throw new Error('the whole issuance log was read') },
-    get: async (id: string) => { read.push(id); return await city.store.issuance.get(id) }
+    get: async (id: string) => { read.push(id); return await log.get(id) }
   })
-  const store = Object.assign(Object.create(city.store) as Store, { issuance })
+  const store: Pick<Store, 'collection'> = {
+    collection: <T>(name: string): Collection<T> => (name === ISSUANCE_COLLECTION ? issuance : city.store.collection(name)) as Collection<T>
+  }
   const due = await pathwayAwardsOnClaim({ did: city.service.did, store }, learner.did, { achievementId: b, claimedAt: new Date().toISOString() })
   assert.equal(due, [{ pathwayId: 'urn:example:pathway:engineer', achievementId: badge }])
   assert.equal(read, (await city.records(learner.did)).map((r) => r.credentialId), 'only the learner\'s one record was read')
@@ -363,7 +374,7 @@ test('a failure between signing and writing (signing fails, or the batch never l
   await city.pathway('urn:example:pathway:steps', { requirements: allOf(a, b), awardAchievementId: badge })
   const learner = await generateKeyPair()
   await city.earn(a, learner)
-  const offers = city.store.offers as Collection<Json>
+  const offers = city.store.collection<Json>(OFFERS_COLLECTION)
 
   const offerState = async (code: string): Promise<string> => {
     const page = await city.book.list({ limit: 1000 })
@@ -405,9 +416,9 @@ test('issueMany: indexes on two status lists; both lists published before the an
   const entries = [result.credential, ...result.awards].map((c) => (c as Json).credentialStatus)
   assert.equal(entries.map((e) => Number(e.statusListIndex)), [7, 0])
   assert.is.not(entries[0].statusListCredential, entries[1].statusListCredential)
-  for (const entry of entries) assert.ok(await city.store.statusLists.has(entry.statusListCredential), `${String(entry.statusListCredential)} published`)
+  for (const entry of entries) assert.ok(await kindCollection(city.store, 'status-list').has(entry.statusListCredential), `${String(entry.statusListCredential)} published`)
   // lists of 8 entries are for tests only: the strict length check is off
-  const verifier = createVerifier({ getStatusList: async (id) => (await city.store.statusLists.get(id))?.document, strictStatusListLength: false })
+  const verifier = createVerifier({ getStatusList: async (id) => (await kindCollection(city.store, 'status-list').get(id))?.document, strictStatusListLength: false })
   for (const credential of [result.credential, ...result.awards]) {
     const report = await verifier.verifyCredential(credential)
     assert.ok(report.verified, JSON.stringify(report.checks))

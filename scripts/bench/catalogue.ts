@@ -31,6 +31,7 @@ import { performance } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
+import { kindCollection } from '@cofl/federation'
 import { createCatalogueIndex } from '@cofl/catalogue'
 import type { CatalogueQuery } from '@cofl/catalogue'
 import { createRecommender, distanceKm, recommend } from '@cofl/pathways'
@@ -404,10 +405,10 @@ export async function runCatalogueBench (sizes: BenchSizes, seed = 1): Promise<B
     putMs = performance.now() - start
   }
   const store = createMemoryStore()
-  await store.spines.put(cat.spine.id, cat.spine)
-  for (const d of cat.achievements) await store.achievements.put(d.id, d)
-  for (const d of cat.pathways) await store.pathways.put(d.id, d)
-  for (const d of cat.opportunities) await store.opportunities.put(d.id, d)
+  await kindCollection(store, 'spine').put(cat.spine.id, cat.spine)
+  for (const d of cat.achievements) await kindCollection(store, 'achievement').put(d.id, d)
+  for (const d of cat.pathways) await kindCollection(store, 'pathway').put(d.id, d)
+  for (const d of cat.opportunities) await kindCollection(store, 'opportunity').put(d.id, d)
 
   const gc = gcFunction()
   gc?.()

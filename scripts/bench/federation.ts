@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { buildAchievementDocument, buildProfile, signCredential, signDocument } from '@cofl/credentials'
-import { createFederation, documentBlock } from '@cofl/federation'
+import { createFederation, documentBlock, kindCollection } from '@cofl/federation'
 import type { Federation } from '@cofl/federation'
 import { generateKeyPair } from '@cofl/identity'
 import type { KeyPair } from '@cofl/identity'
@@ -117,7 +117,7 @@ async function prepareCatalogue (key: KeyPair, count: number, store: Store, dire
       const doc = await signDocument(buildAchievementDocument({ name: `Achievement ${i}`, description: `Catalogue entry ${i}`, criteria: 'Do the thing', creator }), { key }) as unknown as Record<string, unknown>
       const { cid, bytes } = await documentBlock(doc)
       await blockstore.put(CID.parse(cid.toString()) as unknown as Parameters<LevelBlockstore['put']>[0], bytes)
-      await store.achievements.put(doc.id as string, { kind: 'achievement', id: doc.id as string, issuer: key.did, sequence: 1, cid: cid.toString(), document: doc, receivedAt: new Date().toISOString() })
+      await kindCollection(store, 'achievement').put(doc.id as string, { kind: 'achievement', id: doc.id as string, issuer: key.did, sequence: 1, cid: cid.toString(), document: doc, receivedAt: new Date().toISOString() })
     }
   } finally {
     await blockstore.close()
@@ -138,7 +138,7 @@ async function catalogue (count: number): Promise<{ prepareMs: number, syncMs: n
     const t0 = performance.now()
     // The fresh node trusts the catalogue's issuer: an untrusted one stops at its quota (UNTRUSTED_MAX_DOCUMENTS).
     fresh = await createFederation({ key: await generateKeyPair(), store: freshStore, syncIntervalMs: 0, bootstrap: source.multiaddrs(), allowDial: ['loopback'], trustRoots: [key.did] })
-    await waitUntil(async () => (await freshStore.achievements.count()) === count, 600_000, 'the catalogue synced')
+    await waitUntil(async () => (await kindCollection(freshStore, 'achievement').count()) === count, 600_000, 'the catalogue synced')
     const syncMs = performance.now() - t0
     return { prepareMs, syncMs, rss: process.memoryUsage().rss }
   } finally {

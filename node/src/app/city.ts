@@ -10,6 +10,7 @@ import type { Store } from '@cofl/store'
 import type { FastifyInstance } from 'fastify'
 import { resolveConfig } from './config.js'
 import type { ConfigInput, NodeConfig } from './config.js'
+import { CITY_STORE_SCHEMAS, META_COLLECTION, OAUTH_COLLECTION } from './collections.js'
 import { DATA_FILES, DEFAULT_SIGNING_WORKERS, META_STATUS_LIST_BASE } from './constants.js'
 import { ensureDataDir, openAdminToken, openIssuerKey, readNodePorts, removeNodeInfo, undoDataDir, unencryptedKeyWarning, writeNodeInfo, writeNodePorts } from './datadir.js'
 import type { DataDirBefore, NodeInfo, NodePorts } from './datadir.js'
@@ -80,7 +81,7 @@ export function createCityServices (service: CityService): CityServices {
   return {
     offers: createOfferBook({ service }),
     catalogue: createCatalogue(service),
-    grants: createGrantBook({ oauth: service.store.oauth, batch: () => service.store.batch(), now: () => ob3Clock.now() })
+    grants: createGrantBook({ oauth: service.store.collection<Record<string, unknown>>(OAUTH_COLLECTION), batch: () => service.store.batch(), now: () => ob3Clock.now() })
   }
 }
 
@@ -166,7 +167,7 @@ export function createCityNode (init: CityNodeInit = {}): CityNode {
         const found = await ensureDataDir(dir)
         // The store first: while this process holds it, no other node uses the directory, so what
         // appears in it from here on is this start's own.
-        store = await openLevelStore({ directory: join(dir, DATA_FILES.store) })
+        store = await openLevelStore({ directory: join(dir, DATA_FILES.store), schemas: CITY_STORE_SCHEMAS })
         before = found
         const issuerKey = await openIssuerKey(dir, { passphrase })
         const key = issuerKey.key
@@ -175,8 +176,9 @@ export function createCityNode (init: CityNodeInit = {}): CityNode {
         adminToken = await openAdminToken(dir)
 
         // Status list ids are fixed by the first start: credentials name them for good.
-        const recorded = await store.meta.get(META_STATUS_LIST_BASE)
-        if (recorded === undefined) await store.meta.put(META_STATUS_LIST_BASE, config.publicBaseUrl)
+        const meta = store.collection(META_COLLECTION)
+        const recorded = await meta.get(META_STATUS_LIST_BASE)
+        if (recorded === undefined) await meta.put(META_STATUS_LIST_BASE, config.publicBaseUrl)
         else if (recorded !== config.publicBaseUrl) {
           throw new ConfigError({
             key: 'publicBaseUrl',

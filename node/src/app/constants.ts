@@ -67,7 +67,7 @@ export const STOP_GRACE_MS = 10_000
 /** How long a CLI command waits for the node to answer. */
 export const CLIENT_TIMEOUT_MS = 60_000
 
-/** Meta key (store.meta) recording the status list id scheme fixed on first start. */
+/** Meta key (the store's META_COLLECTION) recording the status list id scheme fixed on first start. */
 export const META_STATUS_LIST_BASE = 'node:status-list-base'
 
 /** How long an offer can be claimed when its creator does not say (30 days). */

@@ -1,29 +1,14 @@
+import { CoflError, defineError } from '@cofl/errors'
+
 /**
  * Errors of the cofl node and CLI. A UsageError is bad usage or unreadable input: the CLI prints
  * its one-line message and exits 2.
  */
-export class NodeError extends Error {
-  readonly code: string
-  constructor (code: string, message: string, options?: ErrorOptions) {
-    super(message, options)
-    this.code = code
-    this.name = new.target.name
-  }
-}
+export class NodeError<Code extends string = string> extends CoflError<Code> {}
 
-export class UsageError extends NodeError {
-  static readonly code = 'COFL_ERR_USAGE'
-  constructor (message: string, options?: ErrorOptions) {
-    super(UsageError.code, message, options)
-  }
-}
+export class UsageError extends defineError(NodeError, 'COFL_ERR_USAGE') {}
 
-export class InputError extends NodeError {
-  static readonly code = 'COFL_ERR_INPUT'
-  constructor (message: string, options?: ErrorOptions) {
-    super(InputError.code, message, options)
-  }
-}
+export class InputError extends defineError(NodeError, 'COFL_ERR_INPUT') {}
 
 function shown (value: unknown): string {
   if (value === undefined) return 'missing'
@@ -85,6 +70,9 @@ export const ApiErrorCode = {
   RATE_LIMITED: 'COFL_ERR_RATE_LIMITED'
 } as const
 
+/** One of the HTTP API's codes (ApiErrorCode). */
+export type ApiErrorCode = typeof ApiErrorCode[keyof typeof ApiErrorCode]
+
 export const API_ERROR_STATUS: Readonly<Record<string, number>> = {
   COFL_ERR_BAD_JSON: 400,
   COFL_ERR_BAD_REQUEST: 400,
@@ -105,6 +93,14 @@ export const API_ERROR_STATUS: Readonly<Record<string, number>> = {
   COFL_ERR_GRANTS_PROOF: 403,
   COFL_ERR_RATE_LIMITED: 429
 }
+
+/**
+ * A request the node's domain code (src/app) refuses: a missing achievement, an id that exists
+ * already, an offer claimed already, ... Its code is one of the HTTP API's (ApiErrorCode), and the
+ * HTTP layer answers it with that code's status (API_ERROR_STATUS) and the same code and message;
+ * domain code never throws an ApiError.
+ */
+export class DomainError extends NodeError<ApiErrorCode> {}
 
 /**
  * An error of the HTTP API, `{"error": {"code", "message"}}` with `status`. Thrown by route
@@ -146,20 +142,10 @@ export class PortInUseError extends NodeError {
 }
 
 /** The user interrupted a prompt (Ctrl-C): `cofl` exits 130, as a shell does after SIGINT. */
-export class InterruptedError extends NodeError {
-  static readonly code = 'COFL_ERR_INTERRUPTED'
-  constructor (message = 'interrupted', options?: ErrorOptions) {
-    super(InterruptedError.code, message, options)
-  }
-}
+export class InterruptedError extends defineError(NodeError, 'COFL_ERR_INTERRUPTED', 'interrupted') {}
 
 /** The CLI could not reach a node (not running, wrong URL, no node.json in the data directory). */
-export class NodeUnreachableError extends NodeError {
-  static readonly code = 'COFL_ERR_NODE_UNREACHABLE'
-  constructor (message: string, options?: ErrorOptions) {
-    super(NodeUnreachableError.code, message, options)
-  }
-}
+export class NodeUnreachableError extends defineError(NodeError, 'COFL_ERR_NODE_UNREACHABLE') {}
 
 /**
  * The codes of the Open Badges 3.0 API's errors (node/src/http/ob3, docs/ob3-api.md). Its OAuth

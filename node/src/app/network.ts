@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto'
 import { createServer } from 'node:net'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createFederation, KIND_COLLECTIONS, PublishError } from '@cofl/federation'
+import { createFederation, kindCollection, PublishError } from '@cofl/federation'
 import type { Federation, Kind, TrustResult } from '@cofl/federation'
 import type { KeyPair } from '@cofl/identity'
 import type { Store, StoredDocument } from '@cofl/store'
@@ -232,7 +232,7 @@ export function localNetwork (init: NetworkInit): Network {
         if (id == null) throw new TypeError('publish(kind, document): document.id must be a string')
         const content = validateCoflDocument(kind, document)
         if (!content.ok) throw new PublishError(`the ${kind} cannot be published: the ${kind}'s content is not valid: ${content.reason}`)
-        const collection = store[KIND_COLLECTIONS[kind]]
+        const collection = kindCollection(store, kind)
         const previous = await collection.get(id)
         const sequence = kind === 'status-list' ? Number(document.sequence) : (previous?.sequence ?? 0) + 1
         if (previous != null && kind === 'status-list' && previous.sequence >= sequence) return { cid: previous.cid, sequence: previous.sequence }
@@ -247,7 +247,7 @@ export function localNetwork (init: NetworkInit): Network {
       return await run
     },
     async getStatusList (id) {
-      return (await store.statusLists.get(id))?.document
+      return (await kindCollection(store, 'status-list').get(id))?.document
     },
     onDocument (listener) { listeners.push(listener) },
     chosenListen: () => ({})

@@ -6,7 +6,7 @@
  * challenge is `cofl-claim:<random>`: a presentation made for another use (an OB 3.0 login, grant
  * management) is refused here, and one made for a claim is refused there (node/src/app/presentation.ts).
  *
- * Everything here is private and stays in `store.offers` (never announced, never on gossip or
+ * Everything here is private and stays in the store's `offers` collection (never announced, never on gossip or
  * IPFS). Keys of that collection:
  *
  *   offer:<offerId>                       the OfferRecord
@@ -27,13 +27,15 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { normaliseEmail } from '@cofl/analytics'
 import type { BulkOfferResult, ClaimOffer, CreatedOffer, IssuedCredential, OfferState, OfferView, RefusalProblem } from '@cofl/api'
 import type { StatusPurpose } from '@cofl/status'
-import type { Batch, Collection } from '@cofl/store'
+import { kindCollection } from '@cofl/federation'
+import type { Batch } from '@cofl/store'
 import { CHALLENGE_PREFIXES } from '@cofl/wallet'
 import {
   CLAIM_CHALLENGE_BYTES, CLAIM_CHALLENGE_TTL_MS, DEFAULT_OFFER_TTL_HOURS, MAX_EMAIL_LENGTH, MAX_OFFER_NAME_LENGTH,
   MAX_OFFER_TTL_HOURS, OFFER_CODE_BYTES
 } from './constants.js'
-import { ApiError, ApiErrorCode } from './errors.js'
+import { OFFERS_COLLECTION } from './collections.js'
+import { ApiErrorCode, DomainError } from './errors.js'
 import type { CityService } from './service.js'
 import { pageOf } from './paging.js'
 import { checkHolderPresentation } from './presentation.js'
@@ -161,14 +163,14 @@ function achievementSummary (document: Json): Json {
   return out
 }
 
-const claimProof = (message: string): ApiError => new ApiError(ApiErrorCode.CLAIM_PROOF, message)
+const claimProof = (message: string): DomainError => new DomainError(ApiErrorCode.CLAIM_PROOF, message)
 
 /** What a claim's presentation is checked against when the offer's stored challenge does not match. */
 const STALE_CHALLENGE = 'the presentation is signed over another challenge than the one this offer holds now: a stale challenge (it lasts 10 minutes, and each GET of the claim replaces it); GET the claim again and sign over its challenge'
 
 export function createOfferBook (init: OffersInit): OfferBook {
   const { service } = init
-  const offers = service.store.offers as Collection<Json>
+  const offers = service.store.collection<Json>(OFFERS_COLLECTION)
   const now = init.now ?? Date.now
 
   // One creation at a time: duplicate checks see the writes of the request before.
@@ -178,14 +180,14 @@ export function createOfferBook (init: OffersInit): OfferBook {
   const perOffer = keyedQueue()
 
   async function achievementOf (achievementId: string): Promise<Json> {
-    const stored = await service.store.achievements.get(achievementId)
-    if (stored == null) throw new ApiError(ApiErrorCode.NOT_FOUND, `this node holds no achievement ${achievementId} (GET /api/achievements lists them)`)
+    const stored = await kindCollection(service.store, 'achievement').get(achievementId)
+    if (stored == null) throw new DomainError(ApiErrorCode.NOT_FOUND, `this node holds no achievement ${achievementId} (GET /api/achievements lists them)`)
     return stored.document
   }
 
   function ttlOf (ttlHours: number | undefined): number {
     const hours = ttlHours ?? DEFAULT_OFFER_TTL_HOURS
-    if (!(hours > 0 && hours <= MAX_OFFER_TTL_HOURS)) throw new ApiError(ApiErrorCode.BAD_REQUEST, `ttlHours must be more than 0 and at most ${MAX_OFFER_TTL_HOURS}`)
+    if (!(hours > 0 && hours <= MAX_OFFER_TTL_HOURS)) throw new DomainError(ApiErrorCode.BAD_REQUEST, `ttlHours must be more than 0 and at most ${MAX_OFFER_TTL_HOURS}`)
     return hours * 3_600_000
   }
 
@@ -219,14 +221,14 @@ export function createOfferBook (init: OffersInit): OfferBook {
   async function offerOfCode (code: string): Promise<OfferRecord> {
     const index = await offers.get(codeKey(codeDigest(code)))
     const offer = index == null ? undefined : await offers.get(offerKey(index.offerId as string)) as OfferRecord | undefined
-    if (offer == null) throw new ApiError(ApiErrorCode.OFFER_NOT_FOUND, 'no offer has this claim code: check the link (it is case-sensitive and must be complete)')
+    if (offer == null) throw new DomainError(ApiErrorCode.OFFER_NOT_FOUND, 'no offer has this claim code: check the link (it is case-sensitive and must be complete)')
     return offer
   }
 
   function assertClaimable (offer: OfferRecord, at: number): void {
     const state = stateOf(offer, at)
-    if (state === 'claimed') throw new ApiError(ApiErrorCode.OFFER_CLAIMED, `this offer was claimed already (at ${offer.claimedAt ?? '?'}): a claim code works once`)
-    if (state === 'expired') throw new ApiError(ApiErrorCode.OFFER_EXPIRED, `this offer expired at ${offer.expiresAt}: ask its issuer for a new one`)
+    if (state === 'claimed') throw new DomainError(ApiErrorCode.OFFER_CLAIMED, `this offer was claimed already (at ${offer.claimedAt ?? '?'}): a claim code works once`)
+    if (state === 'expired') throw new DomainError(ApiErrorCode.OFFER_EXPIRED, `this offer expired at ${offer.expiresAt}: ask its issuer for a new one`)
   }
 
   return {
@@ -234,17 +236,17 @@ export function createOfferBook (init: OffersInit): OfferBook {
       await achievementOf(request.achievementId)
       const ttlMs = ttlOf(request.ttlHours)
       const name = request.name?.trim()
-      if (name != null && name.length > MAX_OFFER_NAME_LENGTH) throw new ApiError(ApiErrorCode.BAD_REQUEST, `the name is longer than ${MAX_OFFER_NAME_LENGTH} characters`)
+      if (name != null && name.length > MAX_OFFER_NAME_LENGTH) throw new DomainError(ApiErrorCode.BAD_REQUEST, `the name is longer than ${MAX_OFFER_NAME_LENGTH} characters`)
       const email = request.email?.trim()
       if (email != null) {
         const problem = emailProblem(email)
-        if (problem != null) throw new ApiError(ApiErrorCode.BAD_REQUEST, `bad email ${JSON.stringify(email)}: ${problem}`)
+        if (problem != null) throw new DomainError(ApiErrorCode.BAD_REQUEST, `bad email ${JSON.stringify(email)}: ${problem}`)
       }
       return await oneAtATime(async () => {
         const at = now()
         if (email != null) {
           const live = await liveOfferFor(request.achievementId, normaliseEmail(email), at)
-          if (live != null) throw new ApiError(ApiErrorCode.CONFLICT, `a live offer of this achievement to ${email} exists already (offer ${live.offerId}, until ${live.expiresAt})`)
+          if (live != null) throw new DomainError(ApiErrorCode.CONFLICT, `a live offer of this achievement to ${email} exists already (offer ${live.offerId}, until ${live.expiresAt})`)
         }
         const batch = service.store.batch()
         const created = newOffer(batch, { achievementId: request.achievementId, ...(name != null ? { name } : {}), ...(email != null ? { email } : {}), statusPurpose: request.statusPurpose ?? 'revocation' }, at, ttlMs, base)

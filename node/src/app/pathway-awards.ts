@@ -13,6 +13,7 @@
  * The caller (node/src/app/offers.ts) issues the badges in the same batch as the claimed credential,
  * while it holds the learner's lock: see docs/architecture.md, "Pathway badges".
  */
+import { kindCollection } from '@cofl/federation'
 import { pathwayAwardsDue, validatePathway } from '@cofl/pathways'
 import type { Pathway } from '@cofl/pathways'
 import { issuanceOf } from '@cofl/store'
@@ -27,7 +28,8 @@ export interface DueAward {
 export interface AwardContext {
   /** This node's DID. */
   did: string
-  store: Pick<Store, 'pathways' | 'achievements' | 'issuance' | 'issuanceBySubject'>
+  /** Read: the achievements and pathways (@cofl/federation's collections) and the issuance log. */
+  store: Pick<Store, 'collection'>
 }
 
 /** The valid pathways published by this node whose badge is an achievement of this node, in id order. */
@@ -37,14 +39,14 @@ export async function awardingPathways (context: AwardContext): Promise<Pathway[
   const issuable = async (achievementId: string): Promise<boolean> => {
     let known = ours.get(achievementId)
     if (known == null) {
-      const stored = await store.achievements.get(achievementId)
+      const stored = await kindCollection(store, 'achievement').get(achievementId)
       known = stored != null && stored.issuer === did
       ours.set(achievementId, known)
     }
     return known
   }
   const out: Pathway[] = []
-  for await (const stored of store.pathways.values()) {
+  for await (const stored of kindCollection(store, 'pathway').values()) {
     if (stored.kind !== 'pathway' || stored.issuer !== did || stored.document.issuer !== did) continue
     const result = validatePathway(stored.document)
     if (!result.valid) continue

@@ -1,6 +1,6 @@
 /** JSON Schemas shared by the node's route modules, and the reading of what they let through. */
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './constants.js'
-import { ApiError, ApiErrorCode } from './errors.js'
+import { ApiErrorCode, DomainError } from './errors.js'
 
 /** The pattern of a DID in a body, a query or a path. */
 export const DID = '^did:[a-z0-9]+:\\S+$'
@@ -25,7 +25,7 @@ export const pageQuery = {
 /** The `limit` of a paged list route (pageQuery): DEFAULT_PAGE_LIMIT when absent, 400 outside 1..MAX_PAGE_LIMIT. */
 export function limitOf (raw: string | undefined): number {
   const n = raw == null ? DEFAULT_PAGE_LIMIT : Number(raw)
-  if (n < 1 || n > MAX_PAGE_LIMIT) throw new ApiError(ApiErrorCode.BAD_REQUEST, `querystring/limit must be from 1 to ${MAX_PAGE_LIMIT}`)
+  if (n < 1 || n > MAX_PAGE_LIMIT) throw new DomainError(ApiErrorCode.BAD_REQUEST, `querystring/limit must be from 1 to ${MAX_PAGE_LIMIT}`)
   return n
 }
 

@@ -5,17 +5,17 @@
  */
 import type { IssuedCredential, StatusChange } from '@cofl/api'
 import { buildEndorsementCredential, buildProfile, buildProfileDocument, CREDENTIALS_UNDEFINED_TERMS_V2_CONTEXT, CREDENTIALS_V2_CONTEXT, signCredential, signDocument } from '@cofl/credentials'
-import { claimOf, DOCUMENT_TYPES, idOfKey, idOwner, KIND_COLLECTIONS } from '@cofl/federation'
+import { claimOf, DOCUMENT_TYPES, idOfKey, idOwner, kindCollection } from '@cofl/federation'
 import type { DocumentKind, Kind } from '@cofl/federation'
 import type { KeyPair } from '@cofl/identity'
 import { STATUS_PURPOSES } from '@cofl/status'
 import type { StatusPurpose, StatusRegistry } from '@cofl/status'
-import { putIssuance } from '@cofl/store'
-import type { Batch, IssuanceRecord, Store, StoredDocument } from '@cofl/store'
+import { ISSUANCE_COLLECTION, META_COLLECTION, putIssuance } from '@cofl/store'
+import type { Batch, Collection, IssuanceRecord, Store, StoredDocument } from '@cofl/store'
 import { createVerifier } from '@cofl/verifier'
 import type { TrustResult, VerificationReport, Verifier, VerifierInit, VerifyPresentationOptions } from '@cofl/verifier'
 import { contentErrors } from './documents.js'
-import { ApiError, ApiErrorCode } from './errors.js'
+import { ApiErrorCode, DomainError } from './errors.js'
 import { assertResolvableDid, issueCredential, signAchievement } from './issue.js'
 import type { Network } from './network.js'
 import { pathwayAwardsOnClaim } from './pathway-awards.js'
@@ -107,7 +107,7 @@ function withoutProof (document: Record<string, unknown>): Record<string, unknow
 }
 
 /** The ids of a collection's documents (a store key is an id, or an id and its issuer: @cofl/federation claimKey). */
-async function * ids (collection: Store['statusLists']): AsyncIterable<string> {
+async function * ids (collection: Collection<StoredDocument>): AsyncIterable<string> {
   for await (const [key] of collection.entries()) yield idOfKey(key)
 }
 
@@ -157,7 +157,7 @@ export interface CityService {
    * `content` (its fields, with its `id`) inside `{ '@context': [VC v2, undefined-terms v2], id,
    * type: [DOCUMENT_TYPES[kind]], issuer: <this node's DID>, ...content }`. A new version of an id
    * this node published before replaces it (the sequence grows). The content is checked first by
-   * the rules every node applies on arrival (documents.ts): ApiError BAD_REQUEST listing every
+   * the rules every node applies on arrival (documents.ts): DomainError BAD_REQUEST listing every
    * error with its path; an `issuer` other than this node's DID, or an id that names another DID
    * (idOwner), is BAD_REQUEST. Another issuer's document with the same id is no conflict: documents
    * are kept per (issuer, id).
@@ -187,6 +187,11 @@ export const COFL_DOCUMENT_CONTEXT: readonly string[] = [CREDENTIALS_V2_CONTEXT,
 
 export function createCityService (init: CityServiceInit): CityService {
   const { key, store, registry, network } = init
+  const meta = store.collection(META_COLLECTION)
+  const issuanceLog = store.collection<IssuanceRecord>(ISSUANCE_COLLECTION)
+  const storedAchievements = kindCollection(store, 'achievement')
+  const storedProfiles = kindCollection(store, 'profile')
+  const storedStatusLists = kindCollection(store, 'status-list')
   const issuerName = init.name ?? undefined
   const profile = buildProfile({ id: key.did, ...(issuerName != null ? { name: issuerName } : {}) })
 
@@ -201,12 +206,12 @@ export function createCityService (init: CityServiceInit): CityService {
   const trustedIssuers = async (): Promise<ReadonlySet<string> | undefined> => await network.trustedIssuers?.()
 
   /** Whether this node published its list with this id (another DID's document with the id is not it). */
-  const ownStatusList = async (listId: string): Promise<boolean> => await claimOf(store.statusLists, listId, key.did) != null
+  const ownStatusList = async (listId: string): Promise<boolean> => await claimOf(storedStatusLists, listId, key.did) != null
 
   /** An id that names another DID as its owner (a status list or aggregate id, a DID URL) is that DID's alone: BAD_REQUEST. */
   function assertOwnId (id: string): void {
     const owner = idOwner(id)
-    if (owner != null && owner !== key.did) throw new ApiError(ApiErrorCode.BAD_REQUEST, `id: ${id} is ${owner}'s; only ${owner} may publish a document with it`)
+    if (owner != null && owner !== key.did) throw new DomainError(ApiErrorCode.BAD_REQUEST, `id: ${id} is ${owner}'s; only ${owner} may publish a document with it`)
   }
 
   /**
@@ -217,7 +222,7 @@ export function createCityService (init: CityServiceInit): CityService {
   async function completeStatusChanges (): Promise<void> {
     const lists = new Map<string, { purpose: StatusPurpose, listNumber: number }>()
     const done: string[] = []
-    for await (const [note, value] of store.meta.entries({ prefix: PENDING_STATUS })) {
+    for await (const [note, value] of meta.entries({ prefix: PENDING_STATUS })) {
       const change = value as PendingStatusChange
       await registry.setStatus({ purpose: change.purpose, listNumber: change.listNumber, index: change.index }, change.value)
       lists.set(`${change.purpose}:${change.listNumber}`, { purpose: change.purpose, listNumber: change.listNumber })
@@ -226,7 +231,7 @@ export function createCityService (init: CityServiceInit): CityService {
     for (const { purpose, listNumber } of lists.values()) await publishList(purpose, listNumber)
     if (done.length > 0) {
       const batch = store.batch()
-      for (const note of done) batch.del(store.meta, note)
+      for (const note of done) batch.del(meta, note)
       await batch.write()
     }
   }
@@ -236,7 +241,7 @@ export function createCityService (init: CityServiceInit): CityService {
     return await perList(listId, async () => {
       const signed = await signCredential(await registry.buildListCredential(purpose, listNumber), { key })
       const { cid, sequence } = await network.publish('status-list', signed as unknown as Record<string, unknown>)
-      await store.meta.del(dirtyKey(purpose, listNumber))
+      await meta.del(dirtyKey(purpose, listNumber))
       remember(listId)
       return { listId, sequence, cid }
     })
@@ -265,8 +270,8 @@ export function createCityService (init: CityServiceInit): CityService {
   async function issueMany (requests: readonly IssueRequest[], options: IssueManyOptions = {}): Promise<Array<Record<string, unknown>>> {
     if (!Array.isArray(requests) || requests.length === 0) throw new TypeError('requests must be a non-empty array of issue requests')
     const achievements = await Promise.all(requests.map(async (request) => {
-      const stored = await store.achievements.get(request.achievementId)
-      if (stored == null) throw new ApiError(ApiErrorCode.NOT_FOUND, `this node holds no achievement ${request.achievementId} (GET /api/achievements lists them)`)
+      const stored = await storedAchievements.get(request.achievementId)
+      if (stored == null) throw new DomainError(ApiErrorCode.NOT_FOUND, `this node holds no achievement ${request.achievementId} (GET /api/achievements lists them)`)
       return stored
     }))
     // Each credential: its status index allocated (synced) before it is signed; signed on the
@@ -324,8 +329,8 @@ export function createCityService (init: CityServiceInit): CityService {
     log: init.log,
 
     async prepare () {
-      for await (const id of ids(store.statusLists)) remember(id)
-      const held = await store.profiles.get(key.did)
+      for await (const id of ids(storedStatusLists)) remember(id)
+      const held = await storedProfiles.get(key.did)
       if (held == null || (held.document.name ?? null) !== (issuerName ?? null)) {
         const signed = await signDocument(buildProfileDocument({ id: key.did, ...(issuerName != null ? { name: issuerName } : {}) }), { key })
         await network.publish('profile', signed as unknown as Record<string, unknown>)
@@ -335,7 +340,7 @@ export function createCityService (init: CityServiceInit): CityService {
         for (const purpose of STATUS_PURPOSES) {
           // This node's own list: another DID's document is never taken for it (a list id names its issuer).
           const published = await ownStatusList(registry.listId(purpose, listNumber))
-          if (!published || await store.meta.has(dirtyKey(purpose, listNumber))) await publishList(purpose, listNumber)
+          if (!published || await meta.has(dirtyKey(purpose, listNumber))) await publishList(purpose, listNumber)
         }
       }
     },
@@ -343,8 +348,8 @@ export function createCityService (init: CityServiceInit): CityService {
     async createAchievement (fields) {
       if (typeof fields.id === 'string') assertOwnId(fields.id)
       // Another issuer's achievement with this id does not stand in the way: documents are kept per (issuer, id).
-      if (typeof fields.id === 'string' && await claimOf(store.achievements, fields.id, key.did) != null) {
-        throw new ApiError(ApiErrorCode.CONFLICT, `an achievement with id ${fields.id} exists already (achievements are not replaced)`)
+      if (typeof fields.id === 'string' && await claimOf(storedAchievements, fields.id, key.did) != null) {
+        throw new DomainError(ApiErrorCode.CONFLICT, `an achievement with id ${fields.id} exists already (achievements are not replaced)`)
       }
       const achievement = await signAchievement(key, fields, issuerName)
       const { cid } = await network.publish('achievement', achievement)
@@ -374,13 +379,13 @@ export function createCityService (init: CityServiceInit): CityService {
     async changeStatus (action, credentialId) {
       // One change of a credential at a time: its record's flag then follows the bit last set.
       return await perCredential(credentialId, async () => {
-        const record = await store.issuance.get(credentialId)
-        if (record == null) throw new ApiError(ApiErrorCode.NOT_FOUND, `this node issued no credential ${credentialId}`)
+        const record = await issuanceLog.get(credentialId)
+        if (record == null) throw new DomainError(ApiErrorCode.NOT_FOUND, `this node issued no credential ${credentialId}`)
         const status = record.status
         const purpose: StatusPurpose = action === 'revoke' ? 'revocation' : 'suspension'
-        if (status == null) throw new ApiError(ApiErrorCode.CONFLICT, `credential ${credentialId} has no status entry`)
+        if (status == null) throw new DomainError(ApiErrorCode.CONFLICT, `credential ${credentialId} has no status entry`)
         if (status.purpose !== purpose) {
-          throw new ApiError(ApiErrorCode.CONFLICT, `credential ${credentialId} was issued with a ${status.purpose} entry: it can be ${status.purpose === 'revocation' ? 'revoked' : 'suspended and unsuspended'}, not ${action === 'revoke' ? 'revoked' : action === 'suspend' ? 'suspended' : 'unsuspended'}`)
+          throw new DomainError(ApiErrorCode.CONFLICT, `credential ${credentialId} was issued with a ${status.purpose} entry: it can be ${status.purpose === 'revocation' ? 'revoked' : 'suspended and unsuspended'}, not ${action === 'revoke' ? 'revoked' : action === 'suspend' ? 'suspended' : 'unsuspended'}`)
         }
         const value = action !== 'unsuspend'
         // The issuance log first, in one batch with the list marked dirty and the change pending:
@@ -388,13 +393,13 @@ export function createCityService (init: CityServiceInit): CityService {
         // this write is completed at the next start (completeStatusChanges).
         const updated: IssuanceRecord = { ...record, ...(purpose === 'revocation' ? { revoked: value } : { suspended: value }) }
         await store.batch()
-          .put(store.issuance, credentialId, updated)
-          .put(store.meta, dirtyKey(purpose, status.listNumber), true)
-          .put(store.meta, pendingStatusKey(credentialId), { purpose, listNumber: status.listNumber, index: status.index, value } satisfies PendingStatusChange)
+          .put(issuanceLog, credentialId, updated)
+          .put(meta, dirtyKey(purpose, status.listNumber), true)
+          .put(meta, pendingStatusKey(credentialId), { purpose, listNumber: status.listNumber, index: status.index, value } satisfies PendingStatusChange)
           .write()
         const change = await registry.setStatus({ purpose, listNumber: status.listNumber, index: status.index }, value)
         const published = await publishList(purpose, status.listNumber)
-        await store.meta.del(pendingStatusKey(credentialId))
+        await meta.del(pendingStatusKey(credentialId))
         return { credentialId, purpose, value, changed: change.changed, listId: published.listId, sequence: published.sequence, cid: published.cid }
       })
     },
@@ -406,10 +411,10 @@ export function createCityService (init: CityServiceInit): CityService {
     trust: verifierInit.trust,
 
     async statusList (idOrAlias) {
-      const direct = await store.statusLists.get(idOrAlias)
+      const direct = await storedStatusLists.get(idOrAlias)
       if (direct != null) return direct.document
       const id = aliases.get(idOrAlias)
-      if (id != null) return (await store.statusLists.get(id))?.document
+      if (id != null) return (await storedStatusLists.get(id))?.document
       // A list this node lacks is asked of its peers, as its own verifier does (so a page that
       // verifies in the browser finds what POST /api/verify finds); one lookup per id at a time,
       // and at most STATUS_LOOKUPS_AT_ONCE ids, so anonymous callers cannot make it ask without end.
@@ -422,7 +427,7 @@ export function createCityService (init: CityServiceInit): CityService {
     },
 
     async endorse (request) {
-      if (request.issuer === key.did) throw new ApiError(ApiErrorCode.CONFLICT, 'a city does not endorse itself (it is trusted by its own node already)')
+      if (request.issuer === key.did) throw new DomainError(ApiErrorCode.CONFLICT, 'a city does not endorse itself (it is trusted by its own node already)')
       await assertResolvableDid(request.issuer, 'the issuer to endorse')
       const endorsement = await signCredential(buildEndorsementCredential({
         issuer: profile,
@@ -437,12 +442,12 @@ export function createCityService (init: CityServiceInit): CityService {
     async publishDocument (kind, content) {
       const { '@context': _context, type, issuer, proof: _proof, id, ...fields } = content
       // A node publishes its own documents only; the envelope of a document read back is accepted.
-      if (issuer !== undefined && issuer !== key.did) throw new ApiError(ApiErrorCode.BAD_REQUEST, `issuer: must be this node's DID ${key.did} (or left out)`)
-      if (type !== undefined && ![type].flat().includes(DOCUMENT_TYPES[kind])) throw new ApiError(ApiErrorCode.BAD_REQUEST, `type: a ${kind} is a ${DOCUMENT_TYPES[kind]}`)
+      if (issuer !== undefined && issuer !== key.did) throw new DomainError(ApiErrorCode.BAD_REQUEST, `issuer: must be this node's DID ${key.did} (or left out)`)
+      if (type !== undefined && ![type].flat().includes(DOCUMENT_TYPES[kind])) throw new DomainError(ApiErrorCode.BAD_REQUEST, `type: a ${kind} is a ${DOCUMENT_TYPES[kind]}`)
       const unsigned = { '@context': [...COFL_DOCUMENT_CONTEXT], id, type: [DOCUMENT_TYPES[kind]], issuer: key.did, ...fields }
       // The rules every node checks on arrival (documents.ts), with every error and its path.
       const errors = contentErrors(kind, unsigned)
-      if (errors.length > 0) throw new ApiError(ApiErrorCode.BAD_REQUEST, `the ${kind} is not valid: ${errors.join('; ')}`)
+      if (errors.length > 0) throw new DomainError(ApiErrorCode.BAD_REQUEST, `the ${kind} is not valid: ${errors.join('; ')}`)
       // Another issuer's document with this id does not stand in the way (documents are kept per
       // (issuer, id)); an id that names another DID does.
       assertOwnId(id)
@@ -463,7 +468,7 @@ export function createCityService (init: CityServiceInit): CityService {
     },
 
     async documentOf (kind, id, issuer) {
-      const collection = store[KIND_COLLECTIONS[kind]]
+      const collection = kindCollection(store, kind)
       return issuer != null ? await claimOf(collection, id, issuer) : await collection.get(id)
     }
   }

@@ -4,6 +4,7 @@
  * (admin: signed by the city, stored, published).
  */
 import type { FastifyInstance } from 'fastify'
+import { kindCollection } from '@cofl/federation'
 import type { StoredDocument } from '@cofl/store'
 import { MAX_QUERY_LENGTH } from '../app/constants.js'
 import { ApiError, ApiErrorCode } from '../app/errors.js'
@@ -77,7 +78,7 @@ export async function achievementRoutes (app: FastifyInstance, { service, admin 
     const limit = limitOf(request.query.limit)
     // The trusted issuers' achievements only, unless `untrusted=1` (docs/api.md).
     const shown = await service.shows(includesUntrusted(request.query.untrusted))
-    const { items, next } = await pageOf(service.store.achievements.entries(cursor != null ? { gte: cursor } : {}), limit, (stored) =>
+    const { items, next } = await pageOf(kindCollection(service.store, 'achievement').entries(cursor != null ? { gte: cursor } : {}), limit, (stored) =>
       shown(stored.issuer) && matches(stored, q, issuer) ? catalogueEntry(stored) : undefined)
     return { achievements: items, next }
   })

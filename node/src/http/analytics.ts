@@ -9,7 +9,7 @@
  *
  * Here only the reading of the store: the node's own achievements (so that one with nothing
  * offered or issued shows as 0), and any other achievement its records name, with the area of the
- * achievement's `place` when it has one; the pathways (store.pathways, validated as on arrival)
+ * achievement's `place` when it has one; the pathways (the store's `pathways`, validated as on arrival)
  * that this node published, that count an achievement it offered or issued, or that a record's
  * `pathwayId` names.
  */
@@ -18,7 +18,10 @@ import { buildAggregate, computeAnalytics, federationTotals, toCsv } from '@cofl
 import type { AggregateInput, Analytics, AnalyticsAchievement, AnalyticsIssuance, AnalyticsOffer, AnalyticsPathway } from '@cofl/analytics'
 import { progress, requirementLeaves, validatePathway } from '@cofl/pathways'
 import type { Pathway } from '@cofl/pathways'
-import type { Store } from '@cofl/store'
+import { kindCollection } from '@cofl/federation'
+import { ISSUANCE_COLLECTION } from '@cofl/store'
+import type { IssuanceRecord, Store } from '@cofl/store'
+import { OFFERS_COLLECTION } from '../app/collections.js'
 import type { RouteContext } from './server.js'
 
 function achievementOf (document: Record<string, unknown>, issuer: string): AnalyticsAchievement {
@@ -50,7 +53,7 @@ export function analyticsPathway (pathway: Pathway): AnalyticsPathway {
 export async function nodeAnalytics (store: Store, did: string, now: number): Promise<Analytics> {
   // Only the fields analytics reads are kept: no names, emails, credentials.
   const issuance: AnalyticsIssuance[] = []
-  for await (const r of store.issuance.values()) {
+  for await (const r of store.collection<IssuanceRecord>(ISSUANCE_COLLECTION).values()) {
     const pathwayId: unknown = r.pathwayId
     issuance.push({
       achievementId: r.achievementId,
@@ -61,23 +64,23 @@ export async function nodeAnalytics (store: Store, did: string, now: number): Pr
     })
   }
   const offers: AnalyticsOffer[] = []
-  for await (const o of store.offers.values({ prefix: 'offer:' })) {
+  for await (const o of store.collection<Record<string, unknown>>(OFFERS_COLLECTION).values({ prefix: 'offer:' })) {
     if (typeof o.achievementId !== 'string' || typeof o.createdAt !== 'string') continue
     offers.push({ achievementId: o.achievementId, createdAt: o.createdAt, ...(typeof o.claimedAt === 'string' ? { claimedAt: o.claimedAt } : {}) })
   }
   const achievements = new Map<string, AnalyticsAchievement>()
-  for await (const stored of store.achievements.values()) {
+  for await (const stored of kindCollection(store, 'achievement').values()) {
     if (stored.issuer === did) achievements.set(stored.id, achievementOf(stored.document, stored.issuer))
   }
   const used = new Set([...issuance.map((r) => r.achievementId), ...offers.map((o) => o.achievementId)])
   for (const id of used) {
     if (achievements.has(id)) continue
-    const stored = await store.achievements.get(id)
+    const stored = await kindCollection(store, 'achievement').get(id)
     if (stored != null) achievements.set(id, achievementOf(stored.document, stored.issuer))
   }
   const named = new Set(issuance.flatMap((r) => r.pathwayId !== undefined ? [r.pathwayId] : []))
   const pathways = new Map<string, AnalyticsPathway>()
-  for await (const [key, stored] of store.pathways.entries()) {
+  for await (const [key, stored] of kindCollection(store, 'pathway').entries()) {
     // The pathway an id resolves to on this node (its own first); not another issuer's with the same id (@cofl/federation claimKey).
     if (stored.kind !== 'pathway' || key !== stored.id) continue
     const result = validatePathway(stored.document)
@@ -95,7 +98,7 @@ export async function nodeAnalytics (store: Store, did: string, now: number): Pr
  */
 export async function storedFederationTotals (store: Store, now: number, trusted: ReadonlySet<string> | undefined): Promise<ReturnType<typeof federationTotals>> {
   const held: AggregateInput[] = []
-  for await (const stored of store.aggregates.values()) held.push(stored)
+  for await (const stored of kindCollection(store, 'aggregate').values()) held.push(stored)
   return federationTotals(held, { now, ...(trusted != null ? { trusted: (issuer: string) => trusted.has(issuer) } : {}) })
 }
 

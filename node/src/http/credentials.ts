@@ -4,6 +4,8 @@
  * GET /api/credentials/:id, and POST /api/credentials/{revoke,suspend,unsuspend}.
  */
 import type { FastifyInstance } from 'fastify'
+import { ISSUANCE_COLLECTION } from '@cofl/store'
+import type { IssuanceRecord } from '@cofl/store'
 import { ApiError, ApiErrorCode } from '../app/errors.js'
 import { pageOf } from '../app/paging.js'
 import { DID, idParams, limitOf, pageQuery } from '../app/schemas.js'
@@ -41,12 +43,12 @@ export async function credentialRoutes (app: FastifyInstance, { service, admin }
   app.get<{ Querystring: { limit?: string, cursor?: string } }>('/api/credentials', { onRequest: admin, schema: { querystring: pageQuery } }, async (request) => {
     const limit = limitOf(request.query.limit)
     const cursor = request.query.cursor
-    const { items, next } = await pageOf(service.store.issuance.entries(cursor != null ? { gte: cursor } : {}), limit, (record) => record)
+    const { items, next } = await pageOf(service.store.collection<IssuanceRecord>(ISSUANCE_COLLECTION).entries(cursor != null ? { gte: cursor } : {}), limit, (record) => record)
     return { credentials: items, next }
   })
 
   app.get<{ Params: { id: string } }>('/api/credentials/:id', { onRequest: admin, schema: { params: idParams } }, async (request) => {
-    const record = await service.store.issuance.get(request.params.id)
+    const record = await service.store.collection<IssuanceRecord>(ISSUANCE_COLLECTION).get(request.params.id)
     if (record == null) throw new ApiError(ApiErrorCode.NOT_FOUND, `this node issued no credential ${request.params.id}`)
     return record
   })

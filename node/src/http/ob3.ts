@@ -12,8 +12,10 @@
  */
 import rateLimit, { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { ApiError, ApiErrorCode, Ob3Error, Ob3ErrorCode } from '../app/errors.js'
+import { ApiErrorCode, Ob3Error, Ob3ErrorCode } from '../app/errors.js'
+import { apiErrorOf } from './api-error.js'
 import type { RoutePlugin } from './server.js'
+import { OAUTH_COLLECTION } from '../app/collections.js'
 import {
   OB3_AUTHORIZE_BODY_BYTES, OB3_BASE_PATH, OB3_DEFAULT_PAGE_LIMIT, OB3_MAX_PAGE_LIMIT, OB3_REGISTRATION_BODY_BYTES, OB3_SCOPES, OB3_SCOPE_DESCRIPTIONS,
   OB3_TOKEN_BODY_BYTES, ob3LimitsWith
@@ -92,7 +94,8 @@ export function statusInfo (error: Ob3Error): Record<string, unknown> {
 function toOb3Error (err: unknown): Ob3Error {
   if (err instanceof Ob3Error) return err
   const e = err as { code?: string, statusCode?: number, validation?: unknown, message?: string }
-  if (err instanceof ApiError) return new Ob3Error(err.code, err.message, { status: err.status, oauthError: err.status >= 500 ? 'server_error' : 'invalid_request', cause: err })
+  const api = apiErrorOf(err)
+  if (api != null) return new Ob3Error(api.code, api.message, { status: api.status, oauthError: api.status >= 500 ? 'server_error' : 'invalid_request', cause: err })
   if (e.validation != null) return new Ob3Error(Ob3ErrorCode.REQUEST, e.message ?? 'invalid request', { status: 400, oauthError: 'invalid_request', cause: err })
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE': return new Ob3Error(ApiErrorCode.BODY_TOO_LARGE, e.message ?? 'body too large', { status: 413, oauthError: 'invalid_request', cause: err })
@@ -229,7 +232,7 @@ export function createOb3Routes (init: Ob3RoutesInit = {}): RoutePlugin {
   const limits = ob3LimitsWith(init.limits)
   return async (app, context) => {
     const { service } = context
-    const auth: AuthorizationServer = createAuthorizationServer({ oauth: service.store.oauth, batch: () => service.store.batch(), now, limits })
+    const auth: AuthorizationServer = createAuthorizationServer({ oauth: service.store.collection<Record<string, unknown>>(OAUTH_COLLECTION), batch: () => service.store.batch(), now, limits })
     const resources = createResources({ store: service.store, verify: async (credential) => await service.verify(credential, {}) })
     const grants = new WeakMap<FastifyRequest, Grant>()
     // The node's own origin: its public URL when configured, else the address it listens on (never the Host header).

@@ -7,10 +7,10 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import { KIND_COLLECTIONS, PublishError } from '@cofl/federation'
+import { kindCollection, PublishError } from '@cofl/federation'
 import type { DocumentKind } from '@cofl/federation'
 import { OPPORTUNITY_KINDS, PATHWAY_KINDS } from '@cofl/pathways'
-import type { StoredDocument } from '@cofl/store'
+import type { Collection, StoredDocument } from '@cofl/store'
 import { ApiError, ApiErrorCode } from '../app/errors.js'
 import type { RouteContext } from './server.js'
 import { pageOf } from '../app/paging.js'
@@ -58,7 +58,7 @@ function entry (stored: StoredDocument): Record<string, unknown> {
 /** Registers the spine, pathway and opportunity routes (ROUTE_PLUGINS in node/src/http/server.ts). */
 export async function pathwayRoutes (app: FastifyInstance, { service, admin }: RouteContext): Promise<void> {
   for (const { kind, path, kinds } of ROUTES) {
-    const collection = (): typeof service.store.spines => service.store[KIND_COLLECTIONS[kind]]
+    const collection = (): Collection<StoredDocument> => kindCollection(service.store, kind)
 
     app.post<{ Body: Record<string, unknown> }>(`/api/${path}`, { onRequest: admin, schema: { body: documentBody } }, async (request, reply) => {
       const body = request.body

@@ -21,6 +21,7 @@ import type { CityServices } from '../app/city.js'
 import type { CityService } from '../app/service.js'
 import { achievementRoutes } from './achievements.js'
 import { analyticsRoutes } from './analytics.js'
+import { apiErrorOf } from './api-error.js'
 import { catalogueRoutes } from './catalogue.js'
 import { credentialRoutes } from './credentials.js'
 import { endorsementRoutes } from './endorsements.js'
@@ -139,7 +140,8 @@ function digest (text: string): Buffer {
 
 /** Maps any error to the API's `{"error": {"code", "message"}}` and status. */
 function toApiError (err: FastifyError & { code?: string, statusCode?: number }): ApiError {
-  if (err instanceof ApiError) return err
+  const known = apiErrorOf(err)
+  if (known != null) return known
   if (err.validation != null) return new ApiError(ApiErrorCode.BAD_REQUEST, err.message, { cause: err })
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE': return new ApiError(ApiErrorCode.BODY_TOO_LARGE, err.message, { cause: err })

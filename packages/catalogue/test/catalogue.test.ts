@@ -3,7 +3,7 @@
 // through their achievements), radius queries with known distances, areas, types, issuers, paging
 // with a cursor, newer versions. GET /api/catalogue on a node: node/test/catalogue-http.test.ts.
 import { EARTH_RADIUS_KM } from '@cofl/pathways'
-import { COLLECTION_NAMES, createMemoryStore } from '@cofl/store'
+import { createMemoryStore } from '@cofl/store'
 import type { StoredDocument } from '@cofl/store'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -399,7 +399,7 @@ function deep (n: number): unknown {
 test('load: everything the store holds, and no older version over a newer one put meanwhile', async () => {
   const store = createMemoryStore()
   // The federation's collections, by the names the store's former properties had (the same data).
-  assert.equal(CATALOGUE_COLLECTIONS, { spine: COLLECTION_NAMES.spines, achievement: COLLECTION_NAMES.achievements, pathway: COLLECTION_NAMES.pathways, opportunity: COLLECTION_NAMES.opportunities })
+  assert.equal(CATALOGUE_COLLECTIONS, { spine: 'spines', achievement: 'achievements', pathway: 'pathways', opportunity: 'opportunities' })
   for (const d of docs) {
     const name = CATALOGUE_COLLECTIONS[d.kind as keyof typeof CATALOGUE_COLLECTIONS] as string | undefined
     if (name !== undefined) await store.collection<StoredDocument>(name).put(d.id, d)

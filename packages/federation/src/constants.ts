@@ -33,21 +33,6 @@ export const KIND_COLLECTION_NAMES = {
   aggregate: 'aggregates'
 } as const satisfies Record<Kind, string>
 
-/**
- * The deprecated Store property of each kind's collection (`store[KIND_COLLECTIONS[kind]]`).
- * @deprecated Use `store.collection<StoredDocument>(KIND_COLLECTION_NAMES[kind])`.
- */
-export const KIND_COLLECTIONS = {
-  achievement: 'achievements',
-  profile: 'profiles',
-  endorsement: 'endorsements',
-  'status-list': 'statusLists',
-  spine: 'spines',
-  pathway: 'pathways',
-  opportunity: 'opportunities',
-  aggregate: 'aggregates'
-} as const satisfies Record<Kind, string>
-
 /** The version of the announcement format (`v` in every header). */
 export const ANNOUNCEMENT_VERSION = 1
 

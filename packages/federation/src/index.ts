@@ -28,13 +28,13 @@
 // The protocol's names and the limits a publisher must respect; the tuning constants (timeouts,
 // queue sizes, quotas, score weights) are behind '@cofl/federation/tuning'.
 export {
-  ANNOUNCEMENT_VERSION, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_MESSAGE_BYTES, DIAL_KINDS, DOCUMENT_TYPES, KIND_COLLECTION_NAMES, KIND_COLLECTIONS, KINDS,
+  ANNOUNCEMENT_VERSION, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_MESSAGE_BYTES, DIAL_KINDS, DOCUMENT_TYPES, KIND_COLLECTION_NAMES, KINDS,
   SYNC_PROTOCOL, TOPIC_PREFIX
 } from './constants.js'
 export type { DialKind, DocumentKind, Kind } from './constants.js'
 export { FederationConfigError, FederationError, MessageTooLargeError, NotStartedError, PublishError } from './errors.js'
 export { createFederation } from './federation.js'
-export { federationSchema } from './schema.js'
+export { federationSchema, kindCollection } from './schema.js'
 export type { ContentValidator, ContentVerdict, Federation, FederationInit, SyncSummary } from './federation.js'
 export {
   decodeAnnouncement, encodeAnnouncement, encodeUnsignedAnnouncement, signAnnouncement, topicOf, verifyAnnouncement

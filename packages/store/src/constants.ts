@@ -29,29 +29,3 @@ export const SCHEMA_VERSION_KEY = 'schema-version'
 
 /** The owner whose schema version lives under SCHEMA_VERSION_KEY (the issuance log's; see issuance.ts). */
 export const LEGACY_SCHEMA_OWNER = 'issuance'
-
-/**
- * The collection names of the store's former fixed properties (`store.statusLists` is the
- * collection 'status-lists', on disk `!status-lists!<key>`), behind the deprecated properties.
- * @deprecated Use `store.collection(name)` with the name its owning package declares.
- */
-export const COLLECTION_NAMES = {
-  achievements: 'achievements',
-  profiles: 'profiles',
-  endorsements: 'endorsements',
-  statusLists: 'status-lists',
-  spines: 'spines',
-  pathways: 'pathways',
-  opportunities: 'opportunities',
-  aggregates: 'aggregates',
-  issuance: 'issuance',
-  issuanceBySubject: 'issuance-by-subject',
-  peers: 'peers',
-  offers: 'offers',
-  oauth: 'oauth',
-  held: 'held',
-  meta: 'meta'
-} as const
-
-/** @deprecated A former fixed property of Store (COLLECTION_NAMES). */
-export type CollectionName = keyof typeof COLLECTION_NAMES

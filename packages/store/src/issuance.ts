@@ -24,19 +24,18 @@ export function issuanceSubjectKey (subject: string, credentialId: string): stri
 }
 
 /**
- * Where the issuance log is: a store (its collections by name), or, deprecated (for callers that
- * pass the store's former fixed properties: `Pick<Store, 'issuance' | 'issuanceBySubject'>`), the
- * two collections themselves. While a store still has those properties they are read first: the
- * same collections, unless a caller put others in their place (a test's spy over the log).
+ * Where the issuance log is: a store, whose collections ISSUANCE_COLLECTION and
+ * ISSUANCE_BY_SUBJECT_COLLECTION it reads by name (a test may put a spy in their place by
+ * wrapping `collection`).
  */
-export type IssuanceSource = Pick<Store, 'collection'> | Pick<Store, 'issuance' | 'issuanceBySubject'>
+export type IssuanceSource = Pick<Store, 'collection'>
 
 function log (store: IssuanceSource): Collection<IssuanceRecord> {
-  return 'issuance' in store ? store.issuance : store.collection<IssuanceRecord>(ISSUANCE_COLLECTION)
+  return store.collection<IssuanceRecord>(ISSUANCE_COLLECTION)
 }
 
 function bySubject (store: IssuanceSource): Collection<string> {
-  return 'issuanceBySubject' in store ? store.issuanceBySubject : store.collection<string>(ISSUANCE_BY_SUBJECT_COLLECTION)
+  return store.collection<string>(ISSUANCE_BY_SUBJECT_COLLECTION)
 }
 
 /** Adds `record` to the issuance log and its index, in `batch`. */

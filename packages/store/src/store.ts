@@ -3,7 +3,7 @@
  * checks, JSON values, the closed state and error mapping, over a small backend that moves JSON
  * text under encoded bounds. Sharing it is what keeps the level and the memory store alike.
  */
-import { COLLECTION_NAME_PATTERN, COLLECTION_NAMES } from './constants.js'
+import { COLLECTION_NAME_PATTERN } from './constants.js'
 import { checkKey, countBounds, isEmpty, parse, serialise, toBounds } from './codec.js'
 import { StoreError, StoreErrorCode } from './errors.js'
 import type { Bounds } from './codec.js'
@@ -181,9 +181,5 @@ export function createStore (backend: Backend, label: string): Store {
       await closing
     }
   }
-  // The former fixed properties, deprecated: each is its collection by name. Plain properties, as
-  // they were (callers enumerate them, or shadow one in an object made with Object.create(store)).
-  const properties = store as Record<string, unknown>
-  for (const [property, name] of Object.entries(COLLECTION_NAMES)) properties[property] = collection(name)
   return store as unknown as Store
 }

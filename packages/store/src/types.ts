@@ -69,40 +69,6 @@ export interface Store {
    * On disk: the level sublevel `!<name>!<key>`.
    */
   collection<T = unknown>(name: string): Collection<T>
-  /** @deprecated Use `collection<StoredDocument>('achievements')` (@cofl/federation's KIND_COLLECTION_NAMES.achievement). key: achievement id */
-  readonly achievements: Collection<StoredDocument>
-  /** @deprecated Use `collection<StoredDocument>('profiles')` (@cofl/federation's KIND_COLLECTION_NAMES.profile). key: issuer DID */
-  readonly profiles: Collection<StoredDocument>
-  /** @deprecated Use `collection<StoredDocument>('endorsements')` (@cofl/federation's KIND_COLLECTION_NAMES.endorsement). key: endorsement credential id */
-  readonly endorsements: Collection<StoredDocument>
-  /** @deprecated Use `collection<StoredDocument>('status-lists')` (@cofl/federation's KIND_COLLECTION_NAMES['status-list']). key: status list credential id (newest version only) */
-  readonly statusLists: Collection<StoredDocument>
-  /** @deprecated Use `collection<StoredDocument>('spines')` (@cofl/federation's KIND_COLLECTION_NAMES.spine). key: skills spine id (public, replicated) */
-  readonly spines: Collection<StoredDocument>
-  /** @deprecated Use `collection<StoredDocument>('pathways')` (@cofl/federation's KIND_COLLECTION_NAMES.pathway). key: pathway id (public, replicated) */
-  readonly pathways: Collection<StoredDocument>
-  /** @deprecated Use `collection<StoredDocument>('opportunities')` (@cofl/federation's KIND_COLLECTION_NAMES.opportunity). key: opportunity id (public, replicated) */
-  readonly opportunities: Collection<StoredDocument>
-  /** @deprecated Use `collection<StoredDocument>('aggregates')` (@cofl/federation's KIND_COLLECTION_NAMES.aggregate). key: aggregate id (a node's signed, suppressed analytics totals; public, replicated) */
-  readonly aggregates: Collection<StoredDocument>
-  /** @deprecated Use `collection<IssuanceRecord>('issuance')` (ISSUANCE_COLLECTION). key: credential id (private: never replicated) */
-  readonly issuance: Collection<IssuanceRecord>
-  /**
-   * @deprecated Use `collection<string>('issuance-by-subject')` (ISSUANCE_BY_SUBJECT_COLLECTION).
-   * key: `<subject> NUL <credential id>`, value: the credential id. The issuance log's index by
-   * subject (private): written with each record by `putIssuance`, read by `issuanceOf`.
-   */
-  readonly issuanceBySubject: Collection<string>
-  /** @deprecated Use `collection<PeerRecord>('peers')`. key: peer id */
-  readonly peers: Collection<PeerRecord>
-  /** @deprecated Use `collection<Record<string, unknown>>('offers')`. key: offer id. Offers of credentials to learners, with their names and emails (private: never replicated). */
-  readonly offers: Collection<Record<string, unknown>>
-  /** @deprecated Use `collection<Record<string, unknown>>('oauth')`. key: a prefixed id (clients, authorisation codes, tokens) of the OB 3.0 API (private). */
-  readonly oauth: Collection<Record<string, unknown>>
-  /** @deprecated Use `collection('held')` (@cofl/wallet's HELD_COLLECTION). key: credential id. A learner's wallet: the credentials it holds (private to the learner). */
-  readonly held: Collection<Record<string, unknown>>
-  /** @deprecated Use `collection('meta')` (META_COLLECTION). Small named values (owners' schema versions, counters). */
-  readonly meta: Collection<unknown>
   batch(): Batch
   /** Waits for writes under way, then closes; every later call rejects with COFL_ERR_STORE_CLOSED. Idempotent. */
   close(): Promise<void>

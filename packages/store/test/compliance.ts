@@ -2,7 +2,7 @@
 // (level.test.ts, memory.test.ts), as libp2p's interface-compliance-tests do.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { COLLECTION_NAMES, issuanceOf, issuanceSchema, issuanceSubjectKey, putIssuance, SCHEMA_VERSION, SCHEMA_VERSION_KEY, StoreError } from '../src/index.js'
+import { issuanceOf, issuanceSchema, issuanceSubjectKey, putIssuance, SCHEMA_VERSION, SCHEMA_VERSION_KEY, StoreError } from '../src/index.js'
 import type { Collection, IssuanceRecord, PeerRecord, Schema, Store, StoredDocument, StoreInit } from '../src/index.js'
 
 /** A store under test and how to get rid of it (close it if open, remove its files). */
@@ -90,13 +90,11 @@ export function storeCompliance (name: string, open: (init?: StoreInit) => Promi
     }
   })
 
-  withStore('the deprecated properties are the collections of their former names', async (store) => {
-    for (const [property, n] of Object.entries(COLLECTION_NAMES)) {
-      assert.is((store as unknown as Record<string, unknown>)[property], store.collection(n), property)
+  withStore('the former fixed properties are gone: collections are only by name', async (store) => {
+    for (const property of ['achievements', 'statusLists', 'issuance', 'issuanceBySubject', 'offers', 'oauth', 'held', 'meta']) {
+      assert.not.ok(property in store, property)
     }
-    assert.is(store.statusLists, store.collection('status-lists'))
-    assert.ok(Object.keys(store).includes('statusLists'), 'own, enumerable properties, as they were')
-    await store.statusLists.put('list', { ...doc('list'), kind: 'status-list' })
+    await store.collection<StoredDocument>('status-lists').put('list', { ...doc('list'), kind: 'status-list' })
     assert.is((await store.collection<StoredDocument>('status-lists').get('list'))?.kind, 'status-list')
     assert.is(await store.collection('statuslists').count(), 0)
   })
@@ -195,9 +193,11 @@ export function storeCompliance (name: string, open: (init?: StoreInit) => Promi
     assert.equal(await ids(alice), ['urn:uuid:1', 'urn:uuid:3'], "alice's records, in credential id order")
     assert.equal(await ids('did:key:z6MkBob'), ['urn:uuid:2'])
     assert.equal(await ids(crafted), ['urn:uuid:4'])
-    // Callers that still pass the former fixed properties (deprecated) read the same index.
-    const legacy = { issuance: store.issuance, issuanceBySubject: store.issuanceBySubject }
-    assert.equal((await collect(issuanceOf(legacy, alice))).map((r) => r.credentialId), ['urn:uuid:1', 'urn:uuid:3'])
+    // A source that wraps `collection` (a spy over the log) is read through it.
+    const read: string[] = []
+    const spied = { collection: <T>(name: string) => { read.push(name); return store.collection<T>(name) } }
+    assert.equal((await collect(issuanceOf(spied, alice))).map((r) => r.credentialId), ['urn:uuid:1', 'urn:uuid:3'])
+    assert.ok(read.includes('issuance') && read.includes('issuance-by-subject'))
     assert.equal(await ids('did:key:z6Mk'), [], 'a prefix of a subject is another subject')
     assert.equal(await ids('did:key:z6MkNobody'), [])
     // A status change rewrites the record in place: the index still finds it, with the change.

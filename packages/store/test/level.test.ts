@@ -236,7 +236,7 @@ test('a data directory written with the layout of fixed collections opens unchan
     let store = await openLevelStore({ directory: dir.path, schemas: [spy] })
     assert.is(runs, 0, 'a store at version 2 runs nothing')
     assert.equal(await store.collection<StoredDocument>('status-lists').get('https://city.example/status/1'), list)
-    assert.is(store.statusLists, store.collection('status-lists'))
+    assert.is(store.collection('status-lists'), store.collection('status-lists'))
     assert.equal(await store.collection<StoredDocument>('achievements').get('a!b'), doc('a!b'))
     assert.equal(await store.collection<IssuanceRecord>('issuance').get('urn:uuid:1'), record)
     assert.is(await store.collection('issuance-by-subject').count(), 0)

@@ -19,7 +19,7 @@ export type WaitBound = number | AbortSignal | WaitOptions
  * The condition is always tried once more before giving up; an error it throws ends the wait.
  *
  * @example
- * await waitFor('the list on b', async () => (await store.statusLists.get(id)) != null, AbortSignal.timeout(10_000))
+ * await waitFor('the list on b', async () => (await store.collection('status-lists').get(id)) != null, AbortSignal.timeout(10_000))
  * await waitFor('B reconnected', async () => (await peers(b)) === 2, { ms: 30_000, detail: () => b.output() }, 100)
  */
 export async function waitFor (what: string, condition: () => boolean | Promise<boolean>, bound: WaitBound, everyMs = DEFAULT_WAIT_EVERY_MS): Promise<void> {

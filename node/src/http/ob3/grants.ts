@@ -6,12 +6,12 @@
  * once: its access and refresh tokens are checked against the grant record
  * (node/src/http/ob3/oauth.ts), which is deleted.
  *
- *   const book = createGrantBook({ oauth: store.oauth, batch: () => store.batch(), now: Date.now })
+ *   const book = createGrantBook({ oauth: store.collection(OAUTH_COLLECTION), batch: () => store.batch(), now: Date.now })
  *   const { challenge, domain } = await book.challenge('badges.example')
  *   const { did, grants } = await book.list(presentation)        // signed over that challenge
  *   await book.revoke(presentation2, grants[0].grantId)          // over a second challenge
  *
- * Grants are found by the learner's index in store.oauth (`learner!<did>!<grant id>`), which the
+ * Grants are found by the learner's index in the store's oauth collection (`learner!<did>!<grant id>`), which the
  * authorisation server writes with each token pair. Grants made before the index existed are
  * indexed once, from their live refresh tokens, the first time any learner lists.
  */

@@ -10,8 +10,8 @@
  * presentation made for a claim or for grant management never logs in (node/src/app/presentation.ts).
  * The grants made are indexed by learner, who can list and revoke them (node/src/http/ob3/grants.ts).
  *
- * Everything lives in store.oauth under prefixed keys. Secrets (client secrets, codes, tokens,
- * authorisation request ids) are kept only as SHA-256 digests and compared in constant time.
+ * Everything lives in the store's oauth collection (OAUTH_COLLECTION) under prefixed keys.
+ * Secrets (client secrets, codes, tokens, authorisation request ids) are kept only as SHA-256 digests and compared in constant time.
  *
  * Registration and the start of an authorisation are open to anyone, so what they store is
  * bounded (docs/ob3-api.md, "Limits"): a client is pending until it redeems its first code, and a
@@ -30,7 +30,7 @@ import {
 } from './constants.js'
 import type { Ob3Limits } from './constants.js'
 
-/** Keys of store.oauth (docs/ob3-api.md, "Storage"). */
+/** Keys of the oauth collection (docs/ob3-api.md, "Storage"). */
 export const OAUTH_KEYS = {
   client: (clientId: string) => `client!${clientId}`,
   /**
@@ -330,7 +330,7 @@ export function createAuthorizationServer (init: AuthorizationServerInit): Autho
     return client?.expiresAt != null && client.expiresAt <= now() ? undefined : client
   }
 
-  /** When a record of store.oauth may be deleted (none for records that do not expire). */
+  /** When a record of the oauth collection may be deleted (none for records that do not expire). */
   function deadline (key: string, value: Record<string, unknown>): number | undefined {
     if (typeof value.expiresAt !== 'number') return undefined
     // A used code is kept an hour longer: presented again, it still revokes what it gave.

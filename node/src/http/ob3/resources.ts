@@ -8,10 +8,11 @@
  * that form, and refused unless it is then a valid AchievementCredential.
  */
 import { normalizeArrays, OB_CONTEXTS, validateSchema } from '@cofl/credentials'
-import { issuanceOf } from '@cofl/store'
-import type { Store } from '@cofl/store'
+import { ISSUANCE_COLLECTION, issuanceOf } from '@cofl/store'
+import type { IssuanceRecord, Store } from '@cofl/store'
 import type { VerificationReport } from '@cofl/verifier'
 import { Ob3Error, Ob3ErrorCode } from '../../app/errors.js'
+import { OAUTH_COLLECTION } from '../../app/collections.js'
 import { OAUTH_KEYS } from './oauth.js'
 import { keyedQueue } from '../../app/serial.js'
 
@@ -49,7 +50,7 @@ const profileError = (message: string, status = 400): Ob3Error => new Ob3Error(O
 
 export function createResources (init: ResourcesInit): Resources {
   const { store } = init
-  const oauth = store.oauth
+  const oauth = store.collection<Record<string, unknown>>(OAUTH_COLLECTION)
 
   // Upserts of one credential for one learner run one at a time (201 exactly once).
   const serial = keyedQueue()
@@ -94,7 +95,7 @@ export function createResources (init: ResourcesInit): Resources {
       }
       const id = doc.id
       return await serial(`${learner}\n${id}`, async () => {
-        const issued = await store.issuance.get(id)
+        const issued = await store.collection<IssuanceRecord>(ISSUANCE_COLLECTION).get(id)
         // Issued by this node to this learner: it is here already, and the node's copy stands.
         if (issued != null && issued.subject === learner) return false
         const key = OAUTH_KEYS.credential(learner, id)
