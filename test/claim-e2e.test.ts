@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url'
 import { buildPresentation, signPresentation } from '@cofl/credentials'
 import type { VerifiableCredential } from '@cofl/credentials'
 import { loadKeyFile } from '@cofl/identity'
-import { startNodeProcess, waitFor } from '@cofl/test-support'
+import { nodeApi, startNodeProcess, waitFor } from '@cofl/test-support'
 import type { Exit, NodeProcess } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -57,12 +57,7 @@ async function stopNode (node: NodeProcess): Promise<Exit> {
 interface Answer { status: number, body: Json }
 
 async function api (node: NodeProcess, method: string, path: string, body?: unknown, admin = false): Promise<Answer> {
-  const headers: Record<string, string> = {}
-  if (admin) headers.authorization = `Bearer ${node.token}`
-  if (body !== undefined) headers['content-type'] = 'application/json'
-  const response = await fetch(`${node.url}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), signal: AbortSignal.timeout(HTTP_MS) })
-  const text = await response.text()
-  return { status: response.status, body: text === '' ? {} : JSON.parse(text) }
+  return await nodeApi(node, method, path, body, { admin, timeoutMs: HTTP_MS })
 }
 
 async function ok (node: NodeProcess, method: string, path: string, body: unknown, status: number): Promise<Json> {

@@ -14,7 +14,7 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startNodeProcess, waitFor } from '@cofl/test-support'
+import { nodeApi, startNodeProcess, waitFor } from '@cofl/test-support'
 import type { NodeProcess, WaitOptions } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -41,13 +41,7 @@ async function stop (node: NodeProcess): Promise<void> {
 }
 
 async function api (node: NodeProcess, method: string, path: string, body?: unknown): Promise<{ status: number, body: Json }> {
-  const response = await fetch(`${node.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${node.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    signal: AbortSignal.timeout(30_000)
-  })
-  return { status: response.status, body: await response.json() as Json }
+  return await nodeApi(node, method, path, body)
 }
 
 async function peers (node: NodeProcess): Promise<number> {

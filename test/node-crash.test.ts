@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startNodeProcess } from '@cofl/test-support'
+import { nodeApi, startNodeProcess } from '@cofl/test-support'
 import type { NodeProcess } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -19,13 +19,7 @@ const KILL_AFTER = 100
 const WORKERS = 4
 
 async function api (node: NodeProcess, method: string, path: string, body?: unknown): Promise<{ status: number, body: Json }> {
-  const response = await fetch(`${node.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${node.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    signal: AbortSignal.timeout(30_000)
-  })
-  return { status: response.status, body: await response.json() as Json }
+  return await nodeApi(node, method, path, body)
 }
 
 let dir = ''

@@ -185,29 +185,14 @@ test('a document nested thousands of levels deep is refused by its depth, withou
   assert.match(result.errors.join(' '), /nests deeper than 64 levels/)
 })
 
-test('thousands of wrong values: the errors are told once each, and ten times the values cost about ten times the time, not a hundred', () => {
-  const base = vector('ob3/eddsa-rdfc-2022-test-vector/credential-unsigned.json')
-  const withTags = (n: number): Record<string, unknown> => {
-    const copy = structuredClone(base) as { credentialSubject: { achievement: Record<string, unknown> } }
-    copy.credentialSubject.achievement.tag = Array.from({ length: n }, (_, i) => i)
-    return copy
-  }
-  const timeOf = (n: number): number => {
-    const document = withTags(n)
-    validateSchema('AchievementCredential', document) // warm
-    const start = performance.now()
-    for (let i = 0; i < 3; i++) {
-      const result = validateSchema('AchievementCredential', document)
-      assert.is(result.valid, false)
-      assert.ok(result.errors.length <= 51, `${result.errors.length} errors`)
-      assert.is(new Set(result.errors).size, result.errors.length)
-    }
-    return performance.now() - start
-  }
-  const small = timeOf(1_000)
-  const large = timeOf(10_000)
-  // A linear pass costs ~10x; removing duplicates by a scan of the list kept so far cost ~100x (1.6 s at 10,000).
-  assert.ok(large < 40 * Math.max(small, 1), `1,000 wrong tags: ${small.toFixed(1)} ms, 10,000: ${large.toFixed(1)} ms`)
+test('thousands of wrong values: each error is told once, at most 50 and a count of the rest (the time it takes: npm run bench:schema)', () => {
+  const document = structuredClone(vector('ob3/eddsa-rdfc-2022-test-vector/credential-unsigned.json')) as { credentialSubject: { achievement: Record<string, unknown> } }
+  document.credentialSubject.achievement.tag = Array.from({ length: 10_000 }, (_, i) => i)
+  const result = validateSchema('AchievementCredential', document)
+  assert.is(result.valid, false)
+  assert.is(result.errors.length, 51, result.errors.slice(-2).join(' | '))
+  assert.is(new Set(result.errors).size, result.errors.length)
+  assert.match(result.errors[50] as string, /^\(\d+ more errors not shown\)$/)
 })
 
 test.run()
