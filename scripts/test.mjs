@@ -1,16 +1,21 @@
 #!/usr/bin/env node
 // Runs every uvu test file of the workspace, one child process per package (and one for the
-// cross-package tests under test/), and ends with the line `N passed, N failed` that CI reads.
+// cross-package tests under test/), then the group `lint` (`npm run lint` and `npm run deps`, one
+// test each), and ends with the line `N passed, N failed` that CI reads.
 //
 //   npm test                       all of them
 //   npm test -- packages/status    only the groups whose folder starts with that path
+//   npm test -- lint               only the lint group
 import { spawn } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
-import { join, relative, resolve } from 'node:path'
+import { join, relative, resolve as resolvePath } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const root = resolve(fileURLToPath(new URL('..', import.meta.url)))
-const GROUP_TIMEOUT_MS = 10 * 60 * 1000
+const root = resolvePath(fileURLToPath(new URL('..', import.meta.url)))
+// Generous: a shared, loaded machine runs the root group (the slowest) in 5 to 12 minutes.
+const GROUP_TIMEOUT_MS = 20 * 60 * 1000
+// The checks of the group `lint`: npm scripts, each one test that passes when it exits 0.
+const LINT_SCRIPTS = ['lint', 'deps']
 
 function testFiles (dir) {
   const out = []
@@ -38,7 +43,8 @@ const groups = [
   join('test', 'shipped')
 ]
 const only = process.argv.slice(2)
-const selected = groups.filter((g) => only.length === 0 || only.some((o) => g.startsWith(o.replace(/\/$/, ''))))
+const matches = (group) => only.length === 0 || only.some((o) => group.startsWith(o.replace(/\/$/, '')))
+const selected = groups.filter(matches)
 
 // eslint-disable-next-line no-control-regex
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '')
@@ -49,7 +55,7 @@ let skipped = 0
 for (const group of selected) {
   const files = testFiles(join(root, group))
   if (files.length === 0) continue
-  const result = await new Promise((resolvePromise) => {
+  const result = await new Promise((resolve) => {
     const child = spawn(process.execPath, [
       // --expose-gc: tests that force garbage collection (timeouts that must fire after one, docs/dependencies.md).
       '--expose-gc', '--conditions=cofl-source', '--import', 'tsx', '--import', 'cofl/node20',
@@ -58,7 +64,7 @@ for (const group of selected) {
     let out = ''
     child.stdout.on('data', (d) => { out += d; process.stdout.write(d) })
     const timer = setTimeout(() => { process.stdout.write(`\n${group}: timed out after ${GROUP_TIMEOUT_MS / 1000} s\n`); child.kill('SIGKILL') }, GROUP_TIMEOUT_MS)
-    child.on('close', (code) => { clearTimeout(timer); resolvePromise({ code, out: strip(out) }) })
+    child.on('close', (code) => { clearTimeout(timer); resolve({ code, out: strip(out) }) })
   })
   const total = Number(/Total:\s+(\d+)/.exec(result.out)?.[1] ?? NaN)
   const ok = Number(/Passed:\s+(\d+)/.exec(result.out)?.[1] ?? NaN)
@@ -72,6 +78,27 @@ for (const group of selected) {
   skipped += skip
   failed += total - ok - skip
   if (result.code !== 0 && total - ok - skip === 0) failed += 1 // crashed after its totals
+}
+
+if (matches('lint')) {
+  process.stdout.write('\nlint\n')
+  for (const script of LINT_SCRIPTS) {
+    const result = await new Promise((resolve) => {
+      const child = spawn('npm', ['run', '--silent', script], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } })
+      let out = ''
+      child.stdout.on('data', (d) => { out += d })
+      child.stderr.on('data', (d) => { out += d })
+      child.on('error', (err) => { resolve({ code: null, out: `${out}${err.message}\n` }) })
+      child.on('close', (code) => { resolve({ code, out }) })
+    })
+    if (result.code === 0) {
+      passed += 1
+      process.stdout.write(`  npm run ${script}: passed\n`)
+    } else {
+      failed += 1
+      process.stdout.write(`  npm run ${script}: failed (code ${result.code})\n${result.out}\n`)
+    }
+  }
 }
 
 process.stdout.write(`\n${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`)

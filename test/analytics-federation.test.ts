@@ -95,7 +95,8 @@ test('two nodes publish their aggregates; either shows both and their sums; a ta
         learnersWithMoreThanOne: sum(0, [b.did]) // at least 0: B's 2 are suppressed
       })
       const rows = [...f.rows].sort((p: Json, q: Json) => p.issuer < q.issuer ? -1 : 1)
-      const expected = [[a.did, publishedA.cid, publishedA.document.generatedAt], [b.did, publishedB.cid, publishedB.document.generatedAt]].sort((p, q) => (p[0] as string) < (q[0] as string) ? -1 : 1)
+      const expected = [[a.did, publishedA.cid, publishedA.document.generatedAt], [b.did, publishedB.cid, publishedB.document.generatedAt]]
+        .sort((p, q) => (p[0] as string) < (q[0] as string) ? -1 : 1)
       assert.equal(rows.map((r: Json) => [r.issuer, r.cid, r.generatedAt]), expected)
       const month = new Date().toISOString().slice(0, 7)
       assert.equal(f.byMonth.map((m: Json) => m.month), [month])

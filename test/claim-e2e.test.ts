@@ -21,7 +21,7 @@ import type { Exit, NodeProcess } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>
 
 const BIN = fileURLToPath(new URL('../node/bin/cofl.js', import.meta.url))
 const NODE_ARGS = ['--conditions=cofl-source', '--import', 'tsx', BIN]
@@ -272,7 +272,8 @@ test('two nodes, wallets as child processes: claim, list, present, verify at B; 
     // (2) a presentation naming learner 1 as its holder, signed with learner 2's key (W2/holder.key)
     const key2 = await loadKeyFile(join(w2, 'holder.key'))
     assert.is(key2.did, did2)
-    const forged = await signPresentation(buildPresentation({ holder: did1, verifiableCredential: [credential1 as unknown as VerifiableCredential] }), { key: key2, challenge, domain })
+    const forged = await signPresentation(
+      buildPresentation({ holder: did1, verifiableCredential: [credential1 as unknown as VerifiableCredential] }), { key: key2, challenge, domain })
     const impostor = await api(b, 'POST', '/api/verify', { verifiablePresentation: forged, challenge, domain })
     assert.is(impostor.status, 200)
     assert.is(impostor.body.verified, false)

@@ -18,7 +18,7 @@ import {
   buildPresentation, createVerificationLoader, proofPathCounts, signCredential, signDocument, signPresentation, verifyCredentialProof,
   verifyDocumentProof, verifyPresentationProof
 } from '@cofl/credentials'
-import type { DocumentLoader, ProofOptions, ProofOutcome, VerifiableCredential, VerifiablePresentation } from '@cofl/credentials'
+import type { DocumentLoader, ProofOptions, ProofOutcome, VerifiableCredential } from '@cofl/credentials'
 import { generateKeyPair } from '@cofl/identity'
 import type { KeyPair } from '@cofl/identity'
 import { readCredential } from '@cofl/formats'

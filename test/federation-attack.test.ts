@@ -37,7 +37,7 @@ import type { TestNode } from './fixtures/federation.js'
 import { announcementOf, forceGc, ghostAnnouncements, joinNode, openSync, publishRaw, readAnswer, startHostile } from './fixtures/hostile.js'
 import type { HostilePeer, SyncAnswer } from './fixtures/hostile.js'
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>
 
 /** The fetch timeout of the in-process targets (the default, 10 s, in the city node of (b)). */
 const FETCH_MS = 2000
@@ -422,14 +422,13 @@ test('(c2) a peer that leaves in the middle of a sync: the documents it sent are
     }))
     const offer = await catalogue(key, docs)
     const target = await node()
-    let leaver: HostilePeer | undefined
     const answer = (request: Json): unknown => {
       const response = offer.answer(request)
       // Gone right after sending its documents.
-      if (request.t === 'get') setTimeout(() => { for (const c of leaver?.getConnections() ?? []) void c.close().catch(() => {}) }, 150)
+      if (request.t === 'get') setTimeout(() => { for (const c of leaver.getConnections()) void c.close().catch(() => {}) }, 150)
       return response
     }
-    leaver = await hostile({ sync: answer })
+    const leaver = await hostile({ sync: answer })
     const leaverId = leaver.peerId.toString()
     await joinNode(leaver, firstAddress(target), signal)
     const summary = await target.federation.syncNow({ peerId: leaverId })

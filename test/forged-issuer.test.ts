@@ -37,14 +37,14 @@ import {
 import { ANNOUNCEMENT_VERSION, documentBlock, encodeAnnouncement, kindCollection, KINDS, signAnnouncement, SYNC_PROTOCOL } from '@cofl/federation'
 import { generateKeyPair } from '@cofl/identity'
 import type { KeyPair } from '@cofl/identity'
+import { runCofl } from '@cofl/test-support'
 import { createCityNode } from 'cofl'
 import type { CityNode } from 'cofl'
-import { child } from '../node/test/cli-helpers.js'
 import { startNode, stopAll } from './fixtures/federation.js'
 import type { TestNode } from './fixtures/federation.js'
 import { answerLogin, http, OB3, redeem, registerClient, signAnything, startLogin } from './fixtures/ob3-login.js'
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>
 
 const HARVARD = 'https://www.harvard.edu/issuers/1'
 
@@ -102,7 +102,7 @@ test('cofl verify (the bin, offline and --node): 3 for the https issuers, 1 for 
   for (const [i, forgery] of FORGERIES.entries()) {
     const file = join(batch, `forged-${i}.json`)
     await writeFile(file, JSON.stringify(await forgery.make(learner.did)))
-    const offline = await child(['verify', file, '--json'])
+    const offline = await runCofl(['verify', file, '--json'])
     assert.is(offline.code, forgery.exit, `${forgery.name}: ${offline.stdout}${offline.stderr}`)
     const report = JSON.parse(offline.stdout) as Json
     assert.is(report.verdict, forgery.verdict, forgery.name)
@@ -110,26 +110,26 @@ test('cofl verify (the bin, offline and --node): 3 for the https issuers, 1 for 
     const proof = (report.checks as Json[]).find((c) => c.id === 'proof') as Json
     assert.is(proof.outcome, forgery.verdict === 'invalid' ? 'failed' : 'indeterminate', forgery.name)
     assert.is(proof.code, forgery.code, `${forgery.name}: ${proof.reason as string}`)
-    const text = await child(['verify', file])
+    const text = await runCofl(['verify', file])
     assert.is(text.code, forgery.exit)
     assert.match(text.stdout, forgery.verdict === 'invalid' ? /^INVALID credential/ : /^CANNOT BE CHECKED HERE credential/)
     assert.not.match(text.stdout, /\[ok {2}\] Signature/, 'the signature is never shown as checked')
-    const onNode = await child(['verify', '--node', node.url, file])
+    const onNode = await runCofl(['verify', '--node', node.url, file])
     assert.is(onNode.code, forgery.exit, `--node, ${forgery.name}: ${onNode.stdout}${onNode.stderr}`)
   }
   // the control: a genuine credential from a did:key issuer verifies (exit 0)
   const control = join(dir, 'genuine.json')
   await writeFile(control, JSON.stringify(await genuine(learner.did)))
-  const good = await child(['verify', control])
+  const good = await runCofl(['verify', control])
   assert.is(good.code, 0, good.stdout + good.stderr)
   // --batch: one invalid, two that cannot be checked here: exit 1 (invalid wins)
-  const run = await child(['verify', '--batch', batch, '--json', '--workers', '1'])
+  const run = await runCofl(['verify', '--batch', batch, '--json', '--workers', '1'])
   assert.is(run.code, 1, run.stdout + run.stderr)
   const summary = JSON.parse(run.stdout.trim().split('\n').pop() as string) as Json
   assert.equal([summary.total, summary.valid, summary.invalid, summary.indeterminate], [3, 0, 1, 2])
   // without the invalid one: exit 3, never 0
   await rm(join(batch, 'forged-2.json'))
-  const unchecked = await child(['verify', '--batch', batch, '--workers', '1'])
+  const unchecked = await runCofl(['verify', '--batch', batch, '--workers', '1'])
   assert.is(unchecked.code, 3, unchecked.stdout + unchecked.stderr)
 })
 
@@ -152,31 +152,31 @@ test('POST /api/verify: never valid; the reason names the unbound key', async ()
 
 test('cofl wallet import (the bin): every forgery refused, wallet list stays empty; --force never keeps the forged did:key one', async () => {
   const wallet = join(dir, 'wallet')
-  const init = await child(['wallet', 'init', '--wallet', wallet, '--unencrypted'])
+  const init = await runCofl(['wallet', 'init', '--wallet', wallet, '--unencrypted'])
   assert.is(init.code, 0, init.stderr)
   const holder = init.stdout.trim()
   assert.match(holder, /^did:key:z6Mk\w+$/)
   const forged = await Promise.all(FORGERIES.map(async (f) => await f.make(holder)))
   const file = join(dir, 'forged-for-wallet.json')
   await writeFile(file, JSON.stringify(forged))
-  const run = await child(['wallet', 'import', '--wallet', wallet, file])
+  const run = await runCofl(['wallet', 'import', '--wallet', wallet, file])
   assert.is(run.code, 1, run.stdout + run.stderr)
   assert.match(run.stdout, /imported 0, held already 0, refused 3\n$/)
   assert.match(run.stdout, /refused #1 \S+: refused \S+: it cannot be checked here: Signature: the proof cannot be checked here/)
   assert.match(run.stdout, /refused #3 \S+: refused \S+: Signature: the proof is made with the key did:key:\S+, which is not did:key:\S+'s/)
-  const list = await child(['wallet', 'list', '--wallet', wallet, '--json'])
+  const list = await runCofl(['wallet', 'list', '--wallet', wallet, '--json'])
   assert.is(list.code, 0, list.stderr)
   assert.equal(JSON.parse(list.stdout), [])
   // --force: the forged did:key credential is refused all the same; the https ones are kept only
   // marked as not checked (their issuer is not verified), never as Harvard's.
-  const forced = await child(['wallet', 'import', '--wallet', wallet, '--force', file])
+  const forced = await runCofl(['wallet', 'import', '--wallet', wallet, '--force', file])
   assert.is(forced.code, 1, forced.stdout + forced.stderr)
   assert.match(forced.stdout, /imported 2, held already 0, refused 1\n$/)
-  const shown = await child(['wallet', 'list', '--wallet', wallet])
+  const shown = await runCofl(['wallet', 'list', '--wallet', wallet])
   const lines = shown.stdout.trim().split('\n')
   assert.is(lines.length, 2, shown.stdout)
   for (const line of lines) assert.match(line, /from Harvard University \(https:\/\/www\.harvard\.edu\/issuers\/1\) {2}\[.*signature not checked: its issuer is not verified\]$/)
-  const held = JSON.parse((await child(['wallet', 'list', '--wallet', wallet, '--json'])).stdout) as Json[]
+  const held = JSON.parse((await runCofl(['wallet', 'list', '--wallet', wallet, '--json'])).stdout) as Json[]
   assert.ok(held.every((h) => h.unchecked === true))
   assert.not.ok(held.some((h) => h.id === forged[2]?.id), 'the forged did:key credential is not held')
 })
@@ -224,11 +224,14 @@ async function syncPeer (documents: Array<{ kind: (typeof KINDS)[number], issuer
   })
   const served = await Promise.all(documents.map(async ({ kind, issuer, document }) => {
     const { cid, bytes } = await documentBlock(document)
-    const header = encodeAnnouncement(await signAnnouncement({ v: ANNOUNCEMENT_VERSION, kind, issuer: issuer.did, id: document.id as string, cid: cid.toString(), sequence: 1, addrs: [] }, issuer))
+    const header = encodeAnnouncement(await signAnnouncement({
+      v: ANNOUNCEMENT_VERSION, kind, issuer: issuer.did, id: document.id as string, cid: cid.toString(), sequence: 1, addrs: []
+    }, issuer))
     return { k: KINDS.indexOf(kind), id: document.id as string, issuer: issuer.did, cid: cid.toString(), header, block: bytes }
   }))
   await peer.handle(SYNC_PROTOCOL, async (stream: Stream) => {
     let request: Json | undefined
+    // eslint-disable-next-line no-unreachable-loop -- the first frame only; leaving the loop closes the stream's iterator
     for await (const frame of lp.decode(stream)) { request = dagJson.decode(frame.subarray()); break }
     const issuers = [...new Set(served.map((s) => s.issuer))]
     const answer = request?.t === 'heads'

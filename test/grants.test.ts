@@ -16,15 +16,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { generateKeyPair, loadKeyFile } from '@cofl/identity'
 import type { KeyPair } from '@cofl/identity'
+import { runCofl } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createCityNode, OB3_SCOPES } from 'cofl'
 import type { CityNode } from 'cofl'
-import { child } from '../node/test/cli-helpers.js'
 import { answerLogin, http, OB3, redeem, registerClient, signAnything, startLogin, tokenRequest } from './fixtures/ob3-login.js'
 import type { Client } from './fixtures/ob3-login.js'
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>
 
 let dir = ''
 let node: CityNode
@@ -36,7 +36,7 @@ let app: Client
 let tokens: Json
 
 async function cofl (...argv: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
-  return await child(argv)
+  return await runCofl(argv)
 }
 
 async function grantsChallenge (): Promise<{ challenge: string, domain: string }> {

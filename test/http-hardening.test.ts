@@ -16,14 +16,14 @@ import { join } from 'node:path'
 import { CREDENTIALS_V2_CONTEXT, signPresentation } from '@cofl/credentials'
 import { generateKeyPair } from '@cofl/identity'
 import type { KeyPair } from '@cofl/identity'
+import { rawRequest } from '@cofl/test-support'
+import type { RawAnswer } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createCityNode, OB3_SCOPES } from 'cofl'
 import type { CityNode } from 'cofl'
-import { rawRequest } from '../node/test/http-request.js'
-import type { RawAnswer } from '../node/test/http-request.js'
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>
 
 const OB3 = '/ims/ob/v3p0'
 const REDIRECT = 'http://127.0.0.1:9/callback'
@@ -39,7 +39,9 @@ type Answer = RawAnswer
  * One request with node:http (which, unlike fetch, sends the Host header it is given).
  * `token`: the admin token unless null; `host`: the Host header.
  */
-async function call (method: string, path: string, options: { json?: unknown, raw?: string, type?: string, token?: string | null, host?: string, headers?: Record<string, string> } = {}): Promise<Answer> {
+async function call (
+  method: string, path: string, options: { json?: unknown, raw?: string, type?: string, token?: string | null, host?: string, headers?: Record<string, string> } = {}
+): Promise<Answer> {
   const url = new URL(node.url)
   const body = options.raw ?? (options.json !== undefined ? JSON.stringify(options.json) : undefined)
   const headers: Record<string, string> = { ...options.headers }

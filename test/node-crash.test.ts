@@ -11,7 +11,7 @@ import type { NodeProcess } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>
 
 const LEARNER = 'did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2'
 const TOTAL = 200

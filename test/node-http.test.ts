@@ -14,7 +14,7 @@ import * as assert from 'uvu/assert'
 import { createCityNode, runCli } from 'cofl'
 import type { CityNode } from 'cofl'
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>
 
 let dir = ''
 let node: CityNode
@@ -22,7 +22,9 @@ let learner: KeyPair
 
 interface Answer { status: number, body: Json, headers: Headers }
 
-async function call (method: string, path: string, options: { body?: unknown, raw?: string, token?: string | null, type?: string | null, authorization?: string } = {}): Promise<Answer> {
+async function call (
+  method: string, path: string, options: { body?: unknown, raw?: string, token?: string | null, type?: string | null, authorization?: string } = {}
+): Promise<Answer> {
   const headers: Record<string, string> = {}
   const token = options.token === undefined ? node.adminToken : options.token
   if (token != null) headers.authorization = `Bearer ${token}`

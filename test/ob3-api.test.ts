@@ -19,7 +19,7 @@ import * as assert from 'uvu/assert'
 import { createCityNode, ob3Clock, OB3_SCOPES } from 'cofl'
 import type { CityNode } from 'cofl'
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>
 
 const API = '/ims/ob/v3p0'
 const ALL_SCOPES = Object.values(OB3_SCOPES)

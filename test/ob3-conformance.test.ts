@@ -20,7 +20,7 @@ import { createCityNode, OB3_SCOPES } from 'cofl'
 import type { CityNode } from 'cofl'
 import { http, OB3 as API, signAnything } from './fixtures/ob3-login.js'
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>
 
 const VECTORS = new URL('vectors/ob3/', import.meta.url)
 const vector = (path: string): Json => JSON.parse(readFileSync(new URL(path, VECTORS), 'utf8')) as Json

@@ -16,7 +16,7 @@ import * as assert from 'uvu/assert'
 import { createCityNode, runCli } from 'cofl'
 import type { CityNode } from 'cofl'
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>
 
 let dir = ''
 let node: CityNode
@@ -103,7 +103,9 @@ test('offer, claim by a signed presentation: the credential is about the learner
   assert.not.ok(JSON.stringify(page.body).includes(EMAIL))
   assert.not.ok(JSON.stringify(page.body).includes('Lovelace'))
 
-  const vp = await signPresentation(buildPresentation({ holder: learner.did, verifiableCredential: [] }), { key: learner, challenge: page.body.challenge, domain: page.body.domain })
+  const vp = await signPresentation(buildPresentation({ holder: learner.did, verifiableCredential: [] }), {
+    key: learner, challenge: page.body.challenge, domain: page.body.domain
+  })
   const claimed = await claim(offer.code, vp)
   assert.is(claimed.status, 201, JSON.stringify(claimed.body))
   const credential = claimed.body.credential
@@ -198,7 +200,9 @@ test('concurrent claims of one code by ten learners: exactly one 201, the others
   const offer = await ok('POST', '/api/offers', { achievementId, email: 'race@example.org', statusPurpose: 'suspension' }, 201)
   const page = await ok('GET', `/api/claims/${offer.code}`)
   const learners = await Promise.all(Array.from({ length: 10 }, async () => await generateKeyPair()))
-  const vps = await Promise.all(learners.map(async (key) => await signPresentation(buildPresentation({ holder: key.did, verifiableCredential: [] }), { key, challenge: page.challenge, domain: page.domain })))
+  const vps = await Promise.all(learners.map(async (key) => {
+    return await signPresentation(buildPresentation({ holder: key.did, verifiableCredential: [] }), { key, challenge: page.challenge, domain: page.domain })
+  }))
   const before = (await ok('GET', '/api/credentials?limit=1000')).credentials.length
   const answers = await Promise.all(vps.map(async (vp) => await claim(offer.code, vp)))
   const statuses = answers.map((a) => a.status).sort()
@@ -382,7 +386,9 @@ test('nothing private outside the offers collection and the issuance log: not in
     await store.close()
   }
   // the status registry and the federation's files (blockstore, datastore) hold none of it either
-  const files = async (path: string): Promise<string[]> => (await readdir(path, { withFileTypes: true, recursive: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
+  const files = async (path: string): Promise<string[]> => (await readdir(path, { withFileTypes: true, recursive: true }))
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
   for (const sub of ['status', 'federation']) {
     let paths: string[] = []
     try { paths = await files(join(dir, 'city', sub)) } catch { continue }

@@ -19,7 +19,7 @@ import * as assert from 'uvu/assert'
 import { createCityNode, runCli } from 'cofl'
 import type { CityNode } from 'cofl'
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>
 
 const PASSPHRASE = 'pathway award test passphrase'
 const PATHWAY = 'urn:example:pathway:harbour-crew'
@@ -58,7 +58,9 @@ async function claimOverHttp (claimUrl: string, learner: KeyPair): Promise<{ sta
   const code = claimUrl.slice(claimUrl.lastIndexOf('/') + 1)
   const page = await call('GET', `/api/claims/${code}`, undefined, false)
   assert.is(page.status, 200, JSON.stringify(page.body))
-  const vp = await signPresentation(buildPresentation({ holder: learner.did, verifiableCredential: [] }), { key: learner, challenge: page.body.challenge, domain: page.body.domain })
+  const vp = await signPresentation(buildPresentation({ holder: learner.did, verifiableCredential: [] }), {
+    key: learner, challenge: page.body.challenge, domain: page.body.domain
+  })
   return await call('POST', `/api/claims/${code}`, { presentation: vp }, false)
 }
 

@@ -19,7 +19,7 @@ import { waitFor } from '@cofl/test-support'
 import { settle, startNode, stopAll } from './fixtures/federation.js'
 import type { TestNode } from './fixtures/federation.js'
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>
 
 const HTTP_MS = 30_000
 const GOSSIP_MS = 30_000

@@ -18,17 +18,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadKeyFile } from '@cofl/identity'
 import type { KeyPair } from '@cofl/identity'
+import { jsonServer, runCofl } from '@cofl/test-support'
+import type { JsonServer } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createCityNode } from 'cofl'
 import type { CityNode } from 'cofl'
-import { child } from '../node/test/cli-helpers.js'
-import { jsonServer } from '../node/test/json-server.js'
-import type { JsonServer } from '../node/test/json-server.js'
 import { answerLogin, http, redeem, registerClient, signAnything, startLogin } from './fixtures/ob3-login.js'
 import type { Answer, Client, PendingLogin } from './fixtures/ob3-login.js'
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>
 
 let dir = ''
 let a: CityNode
@@ -111,7 +110,7 @@ test.before(async () => {
   await a.start()
   await b.start()
   wallet = join(dir, 'wallet')
-  const init = await child(['wallet', 'init', '--wallet', wallet, '--unencrypted'])
+  const init = await runCofl(['wallet', 'init', '--wallet', wallet, '--unencrypted'])
   assert.is(init.code, 0, init.stderr)
   did = init.stdout.trim()
   learner = await loadKeyFile(join(wallet, 'holder.key'))
@@ -139,7 +138,7 @@ test('cofl wallet claim of a fake claim link that relays A\'s login: refused, no
     ['relay-login-own-domain', new RegExp(`^cofl: refused to sign: the node at ${hostile.host.replace(/\./g, '\\.')} sent a challenge for signing in to an app .*but you are claiming a badge.*Nothing was signed\\n$`)]
   ] as const) {
     resetHostile(lure)
-    const run = await child(['wallet', 'claim', `${hostile.url}/api/claims/x`, '--wallet', wallet])
+    const run = await runCofl(['wallet', 'claim', `${hostile.url}/api/claims/x`, '--wallet', wallet])
     assert.is(hostile.lookups, 1, 'the wallet asked the link')
     assert.equal(hostile.tokens.map((t) => Object.keys(t).sort()), [], `${lure}: the hostile server never gets a token`)
     assert.equal(hostile.presentations, [], `${lure}: nor a presentation`)
@@ -148,7 +147,7 @@ test('cofl wallet claim of a fake claim link that relays A\'s login: refused, no
     assert.is(run.stdout, '')
     assert.is(hostile.pending?.challenge.startsWith('cofl-login:'), true, 'A\'s login challenge says its use')
   }
-  const list = await child(['wallet', 'list', '--wallet', wallet, '--json'])
+  const list = await runCofl(['wallet', 'list', '--wallet', wallet, '--json'])
   assert.equal(JSON.parse(list.stdout), [], 'nothing entered the wallet')
   assert.equal(await grantsAtA(), [], 'A made no grant in the learner\'s name')
 })

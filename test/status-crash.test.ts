@@ -9,14 +9,13 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { spawnChild } from '@cofl/test-support'
+import { rawRequest, spawnChild } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createCityNode } from 'cofl'
 import type { CityNode } from 'cofl'
-import { rawRequest } from '../node/test/http-request.js'
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>
 
 const CHILD = fileURLToPath(new URL('./fixtures/revoke-then-hang.ts', import.meta.url))
 const LEARNER = 'did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2'

@@ -14,7 +14,7 @@ import * as assert from 'uvu/assert'
 import { createCityNode } from 'cofl'
 import type { CityNode } from 'cofl'
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>
 
 let dir: TempDir | undefined
 let city: CityNode

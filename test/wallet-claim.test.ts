@@ -16,14 +16,14 @@ let dir = ''
 let node: CityNode
 let wallet: Wallet
 
-async function admin (path: string, body: unknown): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+async function admin (path: string, body: unknown): Promise<Record<string, any>> {
   const response = await fetch(`${node.url}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${node.adminToken}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(60_000)
   })
-  const json = await response.json() as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+  const json = await response.json() as Record<string, any>
   assert.ok(response.ok, `${path}: ${JSON.stringify(json)}`)
   return json
 }

@@ -1,13 +1,11 @@
 // The wallet survives kill -9 during the import of 1,000 credentials: every credential whose
 // import was acknowledged is there after the crash, none is held twice, and importing the whole
 // file again completes to exactly 1,000.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { buildAchievement, buildOpenBadgeCredential, buildProfile, signCredential } from '@cofl/credentials'
-import { generateKeyPair } from '@cofl/identity'
-import { spawnChild } from '@cofl/test-support'
+import { spawnChild, tempDir } from '@cofl/test-support'
+import { createIssuer } from '@cofl/test-support/issuers'
 import { createWallet, openWallet } from '@cofl/wallet'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -40,22 +38,21 @@ async function importThenKill (directory: string, file: string, killAfter: numbe
 }
 
 test('kill -9 during the import of 1,000 credentials: nothing acknowledged is lost, nothing is held twice', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'cofl-wallet-crash-'))
+  const dir = await tempDir('cofl-wallet-crash-')
   try {
-    const directory = join(dir, 'wallet')
+    const directory = join(dir.path, 'wallet')
     const setup = createWallet({ directory, unencrypted: true })
     const did = await setup.init()
     await setup.close()
 
     // 1,000 distinct signed credentials for the holder, made once.
-    const key = await generateKeyPair()
-    const issuer = buildProfile({ id: key.did, name: 'Plymouth City of Learning' })
-    const achievement = buildAchievement({ name: 'Coding Club', description: 'Ten sessions', criteria: 'Attend ten sessions', creator: issuer })
+    const issuer = await createIssuer()
     const credentials: Array<Record<string, unknown>> = []
-    for (let i = 0; i < TOTAL; i++) credentials.push(await signCredential(buildOpenBadgeCredential({ issuer, achievement, subject: did }), { key }) as unknown as Record<string, unknown>)
+    for (let i = 0; i < TOTAL; i++) credentials.push(await issuer.issue(did) as unknown as Record<string, unknown>)
+    await issuer.close()
     const ids = credentials.map((c) => c.id as string)
     assert.is(new Set(ids).size, TOTAL)
-    const file = join(dir, 'credentials.json')
+    const file = join(dir.path, 'credentials.json')
     await writeFile(file, JSON.stringify(credentials))
 
     // Two crashes: one a quarter of the way in, one (after the first quarter is found held) past half.
@@ -98,7 +95,7 @@ test('kill -9 during the import of 1,000 credentials: nothing acknowledged is lo
       await wallet.close()
     }
   } finally {
-    await rm(dir, { recursive: true, force: true })
+    await dir.remove()
   }
 })
 

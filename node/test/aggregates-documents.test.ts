@@ -33,7 +33,7 @@ test('a signed aggregate verifies and passes the content rules the federation ru
   assert.equal(contentErrors('aggregate', document), [])
   assert.equal(validateCoflDocument('aggregate', document), { ok: true })
   // Tampered after signing: the proof fails (the federation's check); negative figures fail the content rules too.
-  const tampered = structuredClone(document) as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+  const tampered = structuredClone(document) as Record<string, any>
   tampered.totals.issued.value = -10
   assert.not.ok((await verifyDocumentProof(tampered)).verified)
   assert.equal(contentErrors('aggregate', tampered), ['totals.issued.value: must be a non-negative integer'])

@@ -19,7 +19,7 @@ import type { Network } from '../src/app/network.js'
 import { createCityService } from '../src/app/service.js'
 import type { CityService } from '../src/app/service.js'
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>
 
 const LIB = 'did:example:library'
 const CLUB = 'did:example:youth-club'

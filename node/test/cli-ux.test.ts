@@ -11,14 +11,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateKeyPair } from '@cofl/identity'
+import { runCofl } from '@cofl/test-support'
+import type { Run } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createCityNode } from '../src/index.js'
 import type { CityNode } from '../src/index.js'
-import { child, cli } from './cli-helpers.js'
-import type { Run } from './cli-helpers.js'
+import { cli } from './cli-helpers.js'
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const NODE_DIR = join(ROOT, 'node')
@@ -59,7 +60,7 @@ test('--version, -v and version print the version of node/package.json', async (
     assert.is(run.stdout, `${VERSION}\n`, flag)
     assert.is(run.stderr, '', flag)
   }
-  const bin = await child(['--version']) // the sources (node/src) through tsx
+  const bin = await runCofl(['--version']) // the sources (node/src) through tsx
   assert.is(bin.code, 0, bin.stderr)
   assert.is(bin.stdout, `${VERSION}\n`)
 })
@@ -148,10 +149,10 @@ test('keys new on a terminal: the passphrase is not echoed, Backspace works, the
   assert.not.ok(run.output.includes('hunter'), 'not even part of it')
   const did = /did:key:z6Mk\w+/.exec(run.output)?.[0]
   assert.ok(did, run.output)
-  const shown = await child(['keys', 'show', '--key', path('tty.key')], { env: { COFL_PASSPHRASE: secret } })
+  const shown = await runCofl(['keys', 'show', '--key', path('tty.key')], { env: { COFL_PASSPHRASE: secret } })
   assert.is(shown.code, 0, shown.stderr)
   assert.is(shown.stdout, `${did ?? ''}\n`)
-  const wrong = await child(['keys', 'show', '--key', path('tty.key')], { env: { COFL_PASSPHRASE: `${secret}X` } })
+  const wrong = await runCofl(['keys', 'show', '--key', path('tty.key')], { env: { COFL_PASSPHRASE: `${secret}X` } })
   assert.is(wrong.code, 2, 'encrypted with exactly what was typed')
 })
 
@@ -180,7 +181,7 @@ test('node start on an HTTP port in use: one line naming the port and --http-por
   const { server, port } = await busyPort()
   try {
     const data = path('new-parent/http-data') // its parent is new too
-    const run = await child(['node', 'start', '--data', data, '--http-port', String(port)], { env: { COFL_PASSPHRASE: '' } })
+    const run = await runCofl(['node', 'start', '--data', data, '--http-port', String(port)], { env: { COFL_PASSPHRASE: '' } })
     refusedWith(run, new RegExp(`^cofl: the HTTP port ${port} on 127\\.0\\.0\\.1 is in use by another program: choose another with --http-port or the config key http\\.port`), 'http')
     assert.not.match(run.stderr, /internal error|EADDRINUSE/)
     assert.not.ok(existsSync(join(data, 'issuer.key')), 'no issuer key')
@@ -195,7 +196,7 @@ test('node start on a libp2p listen port in use: one line naming the port and --
   const { server, port } = await busyPort()
   try {
     const data = path('listen-data')
-    const run = await child(['node', 'start', '--data', data, '--http-port', '0', '--listen', `/ip4/127.0.0.1/tcp/${port}`], { env: { COFL_PASSPHRASE: '' } })
+    const run = await runCofl(['node', 'start', '--data', data, '--http-port', '0', '--listen', `/ip4/127.0.0.1/tcp/${port}`], { env: { COFL_PASSPHRASE: '' } })
     refusedWith(run, new RegExp(`^cofl: the libp2p port ${port} of /ip4/127\\.0\\.0\\.1/tcp/${port} is in use by another program: choose another with --listen or the config key listen`), 'listen')
     assert.not.ok(existsSync(join(data, 'issuer.key')), 'no issuer key')
     assert.not.ok(existsSync(join(data, 'admin-token')), 'no admin token')
@@ -213,7 +214,7 @@ test('a failed start in an existing data directory removes only what it created'
   const key = await readFile(join(data, 'issuer.key'), 'utf8')
   const { server, port } = await busyPort()
   try {
-    const run = await child(['node', 'start', '--data', data, '--http-port', String(port)])
+    const run = await runCofl(['node', 'start', '--data', data, '--http-port', String(port)])
     refusedWith(run, `the HTTP port ${port}`, 'existing')
   } finally {
     await closed(server)
@@ -294,7 +295,7 @@ test('the README\'s tour: criteria as a string signs; issuing from the unsigned 
   assert.equal(JSON.parse(signed.stdout).criteria, { narrative: 'Attend ten sessions and build a small game' })
   const unsigned = await cli('issue', '--key', path('issuer.key'), '--achievement', path('fields.json'), '--subject', learner)
   refusedWith(unsigned, `${path('fields.json')} is not a signed achievement: sign it first with \`cofl achievement sign\``, 'unsigned')
-  const bin = await child(['issue', '--key', path('issuer.key'), '--achievement', '-', '--subject', learner], { stdin: await readFile(path('fields.json'), 'utf8') })
+  const bin = await runCofl(['issue', '--key', path('issuer.key'), '--achievement', '-', '--subject', learner], { stdin: await readFile(path('fields.json'), 'utf8') })
   refusedWith(bin, 'standard input is not a signed achievement: sign it first', 'unsigned on stdin')
 })
 

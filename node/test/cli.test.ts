@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildPresentation, signPresentation, validateSchema } from '@cofl/credentials'
 import { generateKeyPair } from '@cofl/identity'
+import { runCofl } from '@cofl/test-support'
+import type { Run } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { child, cli } from './cli-helpers.js'
-import type { Run } from './cli-helpers.js'
+import { cli } from './cli-helpers.js'
 
 const LEARNER = 'did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2'
 
@@ -173,7 +174,7 @@ test('every command has --help', async () => {
 
 test('the bin: stdin, exit codes, and no stack trace on bad input', async () => {
   const credential = await readFile(path('credential.json'), 'utf8')
-  const fromStdin = await child(['verify', '-', '--json'], { stdin: credential })
+  const fromStdin = await runCofl(['verify', '-', '--json'], { stdin: credential })
   assert.is(fromStdin.code, 3) // no status list given: revocation cannot be checked here (neither valid nor invalid)
   assert.is(JSON.parse(fromStdin.stdout).verified, false)
   assert.is(JSON.parse(fromStdin.stdout).verdict, 'indeterminate')
@@ -185,15 +186,15 @@ test('the bin: stdin, exit codes, and no stack trace on bad input', async () => 
     [['issue', '--subject'], undefined, 2]
   ]
   for (const [argv, stdin, code] of cases) {
-    const r = await child(argv, stdin != null ? { stdin } : {})
+    const r = await runCofl(argv, stdin != null ? { stdin } : {})
     assert.is(r.code, code, `${argv.join(' ')} <<< ${String(stdin)}: ${r.stderr}`)
     assert.not.match(r.stderr, /\n\s+at /, 'no stack trace')
     if (code === 2) assert.is(r.stderr.trim().split('\n').length, 1, r.stderr)
   }
-  const help = await child(['--help'])
+  const help = await runCofl(['--help'])
   assert.is(help.code, 0)
   assert.match(help.stdout, /^cofl: a federated/)
-  const none = await child([])
+  const none = await runCofl([])
   assert.is(none.code, 2)
 })
 

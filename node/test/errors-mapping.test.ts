@@ -97,7 +97,7 @@ test('the service throws DomainErrors: an achievement twice, an unknown credenti
 
 test('a domain error reaches the client as its code\'s status, code and message', async () => {
   const post = async (url: string, payload: unknown): Promise<{ status: number, body: { error: { code: string, message: string } } }> => {
-    const answer = await app!.inject({ method: 'POST', url, payload: payload as Record<string, unknown>, headers: { authorization: `Bearer ${TOKEN}` } }) // eslint-disable-line @typescript-eslint/no-non-null-assertion
+    const answer = await app!.inject({ method: 'POST', url, payload: payload as Record<string, unknown>, headers: { authorization: `Bearer ${TOKEN}` } })
     return { status: answer.statusCode, body: answer.json() }
   }
   const conflict = await post('/api/achievements', { ...ACHIEVEMENT, name: 'Again' })

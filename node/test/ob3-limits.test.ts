@@ -14,6 +14,8 @@ import { openStatusRegistry } from '@cofl/status'
 import type { StatusRegistry } from '@cofl/status'
 import { createMemoryStore } from '@cofl/store'
 import type { Store } from '@cofl/store'
+import { rawRequest, waitFor } from '@cofl/test-support'
+import type { RawAnswer } from '@cofl/test-support'
 import type { FastifyInstance } from 'fastify'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -26,10 +28,8 @@ import type { Network } from '../src/app/network.js'
 import { OB3_SCOPES } from '../src/http/ob3/constants.js'
 import type { Ob3LimitsInit } from '../src/http/ob3/constants.js'
 import { createCityService } from '../src/app/service.js'
-import { rawRequest } from './http-request.js'
-import type { RawAnswer } from './http-request.js'
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>
 
 const API = '/ims/ob/v3p0'
 const REDIRECT = 'http://127.0.0.1:9/callback'
@@ -92,15 +92,6 @@ const registration = (extra: Json = {}): Json => ({
 
 const count = async (node: Node, prefix: string): Promise<number> => await node.store.collection(OAUTH_COLLECTION).count({ prefix })
 
-/** Waits (bounded) until `condition` holds. */
-async function until (what: string, condition: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const signal = AbortSignal.timeout(ms)
-  while (!(await condition())) {
-    if (signal.aborted) throw new Error(`timed out waiting until ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
-
 function authorizePath (clientId: string, challenge: string): string {
   const query = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: REDIRECT, state: 's', code_challenge: challenge, code_challenge_method: 'S256' })
   return `${API}/authorize?${query.toString()}`
@@ -142,7 +133,7 @@ test('a flood of 300 registrations from one address: 20 stored, 280 refused 429;
     assert.is(late.status, 400, JSON.stringify(late.body))
     assert.is(late.body.error, 'invalid_client')
     assert.is(late.headers.location, undefined)
-    await until('the expired registrations are swept', async () => await count(node, 'client!') === 0)
+    await waitFor('the expired registrations to be swept', async () => await count(node, 'client!') === 0, AbortSignal.timeout(10_000))
     assert.is(await count(node, 'pendingclient!'), 0)
   } finally {
     await node.close()
@@ -206,7 +197,7 @@ test('requests to authorise: capped per address (429), expire after 10 minutes, 
     assert.is(await count(node, 'authreq!'), 5)
     // Unanswered, they lapse: the address may ask again, and the store forgets them.
     node.clock.now += 11 * 60_000
-    await until('the expired requests are swept', async () => await count(node, 'authreq!') === 0 && await count(node, 'authreqaddr!') === 0)
+    await waitFor('the expired requests to be swept', async () => await count(node, 'authreq!') === 0 && await count(node, 'authreqaddr!') === 0, AbortSignal.timeout(10_000))
     assert.is((await start()).status, 200)
   } finally {
     await node.close()

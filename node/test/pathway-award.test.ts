@@ -14,12 +14,13 @@ import type { KeyPair } from '@cofl/identity'
 import type { Requirement } from '@cofl/pathways'
 import { openStatusRegistry } from '@cofl/status'
 import type { StatusRegistry } from '@cofl/status'
-import { createMemoryStore, ISSUANCE_BY_SUBJECT_COLLECTION, ISSUANCE_COLLECTION, issuanceSubjectKey } from '@cofl/store'
+import { createMemoryStore } from '@cofl/store'
 import type { Batch, Collection, IssuanceRecord, Store } from '@cofl/store'
 import { createVerifier } from '@cofl/verifier'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { OFFERS_COLLECTION } from '../src/app/collections.js'
+import { ISSUANCE_BY_SUBJECT_COLLECTION, ISSUANCE_COLLECTION, OFFERS_COLLECTION } from '../src/app/collections.js'
+import { issuanceSubjectKey } from '../src/app/issuance-log.js'
 import { localNetwork } from '../src/app/network.js'
 import { createOfferBook } from '../src/app/offers.js'
 import type { ClaimResult, OfferBook, OfferRecord } from '../src/app/offers.js'
@@ -27,7 +28,7 @@ import { awardingPathways, pathwayAwardsOnClaim } from '../src/app/pathway-award
 import { createCityService } from '../src/app/service.js'
 import type { CityService } from '../src/app/service.js'
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>
 
 const DOMAIN = 'city.test'
 
@@ -174,7 +175,10 @@ test('a two-step pathway: the first claim awards nothing, the second awards the 
   const ops = claimBatches[0] as Recorded[]
   assert.equal(ops.filter((o) => o.collection === ISSUANCE_COLLECTION).map((o) => o.key).sort(), [second.credential.id, award.id].sort())
   // with their entries in the index by subject, in the same batch
-  assert.equal(ops.filter((o) => o.collection === ISSUANCE_BY_SUBJECT_COLLECTION).map((o) => o.key).sort(), [second.credential.id, award.id].map((id) => issuanceSubjectKey(learner.did, id)).sort())
+  assert.equal(
+    ops.filter((o) => o.collection === ISSUANCE_BY_SUBJECT_COLLECTION).map((o) => o.key).sort(),
+    [second.credential.id, award.id].map((id) => issuanceSubjectKey(learner.did, id)).sort()
+  )
   assert.is(ops.filter((o) => o.collection === OFFERS_COLLECTION).length, 1)
 
   // the issuance log: the badge names its pathway (analytics counts awards by pathway)

@@ -7,15 +7,15 @@ import { createServer } from 'node:net'
 import type { Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { runCofl } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createCityNode } from '../src/index.js'
 import type { CityNode } from '../src/index.js'
 import { loadConfig } from '../src/app/config.js'
 import { ConfigError, InputError, PortInUseError } from '../src/app/errors.js'
-import { child } from './cli-helpers.js'
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>
 
 let root = ''
 test.before(async () => { root = await mkdtemp(join(tmpdir(), 'cofl-ports-')) })
@@ -113,7 +113,7 @@ test('the CLI says it in one line, exit 2', async () => {
   const ports = await run(data)
   const server = await occupy(ports.libp2p)
   try {
-    const result = await child(['node', 'start', '--data', data], { env: { COFL_PASSPHRASE: '' } })
+    const result = await runCofl(['node', 'start', '--data', data], { env: { COFL_PASSPHRASE: '' } })
     assert.is(result.code, 2, result.stderr)
     assert.is(result.stderr.split('\n').length, 2, result.stderr)
     assert.match(result.stderr, new RegExp(`^cofl: the libp2p port ${ports.libp2p} .* is in use by another program: this node has used it since its first start chose it \\(recorded in .*node-ports\\.json`))

@@ -8,11 +8,12 @@ import { buildAchievement, buildOpenBadgeCredential, buildProfile, signCredentia
 import type { OpenBadgeCredentialInit } from '@cofl/credentials'
 import { generateKeyPair } from '@cofl/identity'
 import { bakePng, bakeSvg, defaultBadgePng, defaultBadgeSvg } from '@cofl/formats'
+import { runCofl } from '@cofl/test-support'
+import type { Run } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { MAX_INPUT_BYTES } from '../src/cli/io.js'
-import { child, cli } from './cli-helpers.js'
-import type { Run } from './cli-helpers.js'
+import { cli } from './cli-helpers.js'
 
 const LIMIT_MS = 120_000
 
@@ -238,10 +239,10 @@ test('help names --batch', async () => {
 })
 
 test('the real bin: default workers (one per core), exit codes 1 and 0', async () => {
-  const mixedRun = await child(['verify', '--batch', mixed, '--json'])
+  const mixedRun = await runCofl(['verify', '--batch', mixed, '--json'])
   assert.is(mixedRun.code, 1, mixedRun.stderr)
   assert.match(mixedRun.stdout, /\{"total":10,"valid":4,"invalid":6,"indeterminate":0,"seconds":[\d.]+\}\n$/)
-  const validRun = await child(['verify', '--batch', valid])
+  const validRun = await runCofl(['verify', '--batch', valid])
   assert.is(validRun.code, 0, validRun.stderr)
   assert.is(validRun.stderr, '')
 })

@@ -9,10 +9,10 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { verifyPresentationProof } from '@cofl/credentials'
 import { loadKeyFile } from '@cofl/identity'
+import { jsonServer } from '@cofl/test-support'
+import type { JsonServer } from '@cofl/test-support'
 import { issueCredential } from '../src/index.js'
 import { cli } from './cli-helpers.js'
-import { jsonServer } from './json-server.js'
-import type { JsonServer } from './json-server.js'
 
 async function ok (...argv: string[]): Promise<string> {
   const run = await cli(...argv)

@@ -59,8 +59,12 @@ export interface BenchSizes {
   held: number
 }
 
-export const FULL_SIZES: BenchSizes = { achievements: 100_000, pathways: 5_000, opportunities: 1_000, issuers: 200, spineSkills: 300, queries: 1_000, warmUp: 100, checks: 50, recommendRuns: 50, oneOffRuns: 10, held: 50 }
-export const SMALL_SIZES: BenchSizes = { achievements: 10_000, pathways: 500, opportunities: 100, issuers: 40, spineSkills: 300, queries: 300, warmUp: 30, checks: 30, recommendRuns: 20, oneOffRuns: 5, held: 50 }
+export const FULL_SIZES: BenchSizes = {
+  achievements: 100_000, pathways: 5_000, opportunities: 1_000, issuers: 200, spineSkills: 300, queries: 1_000, warmUp: 100, checks: 50, recommendRuns: 50, oneOffRuns: 10, held: 50
+}
+export const SMALL_SIZES: BenchSizes = {
+  achievements: 10_000, pathways: 500, opportunities: 100, issuers: 40, spineSkills: 300, queries: 300, warmUp: 30, checks: 30, recommendRuns: 20, oneOffRuns: 5, held: 50
+}
 
 export const TARGETS = { queryP95Ms: 50, recommendP95Ms: 100 } as const
 
@@ -318,7 +322,10 @@ function percentile (sorted: readonly number[], p: number): number {
 function timing (name: string, times: number[], targetMs: number | null, meanTotal?: number): Timing {
   const s = [...times].sort((a, b) => a - b)
   const p95 = percentile(s, 95)
-  return { name, n: times.length, p50: percentile(s, 50), p95, p99: percentile(s, 99), ...(meanTotal !== undefined ? { meanTotal } : {}), targetMs, pass: targetMs === null || p95 < targetMs }
+  return {
+    name, n: times.length, p50: percentile(s, 50), p95, p99: percentile(s, 99), ...(meanTotal !== undefined ? { meanTotal } : {}),
+    targetMs, pass: targetMs === null || p95 < targetMs
+  }
 }
 
 /** A full garbage collection, when the runtime lets us ask for one. */
@@ -339,7 +346,7 @@ const words = (s: string): string[] => fold(s).split(/[^\p{L}\p{N}]+/u).filter((
 /** The query shapes, generated from the catalogue's own words and places. */
 function queryShapes (cat: GeneratedCatalogue, rng: Rng): Array<{ name: string, make: () => CatalogueQuery }> {
   const vocabulary = [...new Set([...ADJECTIVES, ...SUBJECTS, ...TAGS].flatMap(words))].filter((w) => w.length >= 3)
-  const skills = (cat.spine.document.skills as Array<{ id: string, targetCode: string }>)
+  const skills = cat.spine.document.skills as Array<{ id: string, targetCode: string }>
   const text = (): string => {
     const n = 1 + rng.int(2)
     const list = Array.from({ length: n }, () => rng.pick(vocabulary))

@@ -38,7 +38,7 @@ import { buildPresentation, signPresentation } from '@cofl/credentials'
 import { generateKeyPair } from '@cofl/identity'
 import type { KeyPair } from '@cofl/identity'
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>
 
 const BIN = fileURLToPath(new URL('../../node/bin/cofl.js', import.meta.url))
 const TARGET = 100
@@ -96,6 +96,7 @@ function sampler (pid: number): { stop: () => Promise<{ peak: number, last: numb
   let last = 0
   let running = true
   const loop = (async () => {
+    // eslint-disable-next-line no-unmodified-loop-condition -- `stop()` clears `running`
     while (running) {
       last = await rssOf(pid)
       if (last > peak) peak = last
@@ -161,7 +162,9 @@ async function post (node: Node, code: string, vp: Json, key: KeyPair, credentia
 
 interface Phase { claims: number, seconds: number, perSecond: number, p50: number, p95: number, p99: number, rssPeak: number, rssEnd: number }
 
-async function measure (node: Node, codes: string[], clients: number, keys: KeyPair[], work: (code: string, key: KeyPair, credentials: Json[]) => Promise<void>): Promise<{ phase: Phase, credentials: Json[] }> {
+async function measure (
+  node: Node, codes: string[], clients: number, keys: KeyPair[], work: (code: string, key: KeyPair, credentials: Json[]) => Promise<void>
+): Promise<{ phase: Phase, credentials: Json[] }> {
   const credentials: Json[] = []
   const latencies: number[] = []
   const rss = sampler(node.proc.pid as number)
@@ -176,7 +179,10 @@ async function measure (node: Node, codes: string[], clients: number, keys: KeyP
   latencies.sort((a, b) => a - b)
   return {
     credentials,
-    phase: { claims: codes.length, seconds, perSecond: codes.length / seconds, p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), p99: percentile(latencies, 0.99), rssPeak: memory.peak, rssEnd: memory.last }
+    phase: {
+      claims: codes.length, seconds, perSecond: codes.length / seconds,
+      p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), p99: percentile(latencies, 0.99), rssPeak: memory.peak, rssEnd: memory.last
+    }
   }
 }
 

@@ -221,28 +221,30 @@ function makeUnsigned (keys: KeyPair[], n: number, shape: Shape): Json[] {
     const achievement = shape === 'minimal'
       ? buildAchievement({ id: `${site}/achievements/${topic.toLowerCase().replace(/ /g, '-')}`, name: topic, description: `Completed the ${topic} programme`, criteria: { narrative: `Attend the ${topic} sessions.` } })
       : buildAchievement({
-      id: `${site}/achievements/${topic.toLowerCase().replace(/ /g, '-')}`,
-      name: topic,
-      description: `Completed the ${topic} programme of 10 sessions`,
-      criteria: { id: `${site}/criteria/${i % SUBJECTS.length}`, narrative: `Attend at least 8 of 10 ${topic} sessions and present a final piece of work.` },
-      creator: issuer,
-      achievementType: 'Competency',
-      image: `${site}/badges/${i % SUBJECTS.length}.png`,
-      tag: ['youth', 'non-formal', topic.toLowerCase()],
-      alignment: [
-        { targetName: 'Digital competence', targetUrl: 'https://esco.ec.europa.eu/en/classification/skills?uri=http://data.europa.eu/esco/skill/S5', targetFramework: 'ESCO', targetCode: 'S5', targetType: 'ext:ESCO' },
-        { targetName: 'Working with others', targetUrl: 'https://example.org/frameworks/skills#teamwork', targetDescription: 'Cooperates in a group towards a shared result' }
-      ]
-    })
+        id: `${site}/achievements/${topic.toLowerCase().replace(/ /g, '-')}`,
+        name: topic,
+        description: `Completed the ${topic} programme of 10 sessions`,
+        criteria: { id: `${site}/criteria/${i % SUBJECTS.length}`, narrative: `Attend at least 8 of 10 ${topic} sessions and present a final piece of work.` },
+        creator: issuer,
+        achievementType: 'Competency',
+        image: `${site}/badges/${i % SUBJECTS.length}.png`,
+        tag: ['youth', 'non-formal', topic.toLowerCase()],
+        alignment: [
+          { targetName: 'Digital competence', targetUrl: 'https://esco.ec.europa.eu/en/classification/skills?uri=http://data.europa.eu/esco/skill/S5', targetFramework: 'ESCO', targetCode: 'S5', targetType: 'ext:ESCO' },
+          { targetName: 'Working with others', targetUrl: 'https://example.org/frameworks/skills#teamwork', targetDescription: 'Cooperates in a group towards a shared result' }
+        ]
+      })
     out.push(buildOpenBadgeCredential({
       issuer,
       achievement,
       subject: `did:example:learner${i}`,
       validFrom: new Date(Date.now() - 86_400_000),
-      ...(shape === 'minimal' ? {} : {
-        description: `${topic}, awarded to learner ${i}`,
-        evidence: [{ id: `${site}/evidence/${i}`, name: 'Final piece', narrative: 'A portfolio of the sessions', description: 'Reviewed by two mentors', genre: 'Portfolio', audience: 'Public' }]
-      })
+      ...(shape === 'minimal'
+        ? {}
+        : {
+            description: `${topic}, awarded to learner ${i}`,
+            evidence: [{ id: `${site}/evidence/${i}`, name: 'Final piece', narrative: 'A portfolio of the sessions', description: 'Reviewed by two mentors', genre: 'Portfolio', audience: 'Public' }]
+          })
     }) as unknown as Json)
   }
   return out
@@ -388,7 +390,10 @@ async function libraryRows (args: Args, log: Log): Promise<Part> {
       rounds,
       roundSize,
       warmup,
-      perRound: { signStock: signRates.stock, signOurs: signRates.ours, verifyStock: stockV, verifyPatched: patchedV, verifyOurs: oursV, verifyPipeline: pipelineV, canonicalisations: canonV, ed25519: edV, ceiling: ceilingV, pool: poolRates },
+      perRound: {
+        signStock: signRates.stock, signOurs: signRates.ours, verifyStock: stockV, verifyPatched: patchedV, verifyOurs: oursV, verifyPipeline: pipelineV,
+        canonicalisations: canonV, ed25519: edV, ceiling: ceilingV, pool: poolRates
+      },
       proofPaths: { ours: oursPaths, pool: poolPaths },
       sameSignatures: differentSignatures === 0
     },

@@ -31,7 +31,6 @@ let browser: Browser | undefined
 let city: TestNode | undefined
 const ids = new Map<string, string>()
 
-
 async function publish (fixture: Fixture): Promise<string> {
   const node = (city as TestNode).node
   const response = await fetch(node.url + '/api/achievements', {
@@ -94,7 +93,8 @@ it('near a town from the list, within a radius: only the near ones, nearest firs
     await search(page)
     const found = await names(page)
     const bristol = ['Bike Repair Basics', 'Harbour Sailing', 'Coding Club Bristol']
-    const byDistance = [...bristol].sort((a, b) => distanceKm(BRISTOL, FIXTURES.find((f) => f.name === a)?.place as { lat: number, lon: number }) - distanceKm(BRISTOL, FIXTURES.find((f) => f.name === b)?.place as { lat: number, lon: number }))
+    const placeOf = (name: string): { lat: number, lon: number } => FIXTURES.find((f) => f.name === name)?.place as { lat: number, lon: number }
+    const byDistance = [...bristol].sort((a, b) => distanceKm(BRISTOL, placeOf(a)) - distanceKm(BRISTOL, placeOf(b)))
     assert.equal(found, byDistance, 'the Bristol achievements, nearest first; nothing from Plymouth, nothing without a place')
     const distances = await page.locator('#results > li .distance').allTextContents()
     assert.equal(distances, byDistance.map((n) => expectedDistance(n, BRISTOL)))

@@ -61,7 +61,7 @@ function files (dir: string): string[] {
 }
 
 /** Every object nested in `value` (itself included), to find proofs and status entries. */
-function* objects (value: unknown, depth = 0): Generator<Json> {
+function * objects (value: unknown, depth = 0): Generator<Json> {
   if (depth > 32) return
   if (Array.isArray(value)) for (const v of value) yield * objects(v, depth + 1)
   else if (isObject(value)) {
@@ -190,7 +190,9 @@ it('every credential vector: the same verdict, checks, outcomes and codes in Chr
     await page.waitForFunction(() => typeof (globalThis as { coflDifferential?: unknown }).coflDifferential === 'function')
     for (let start = 0; start < job.inputs.length; start += CHUNK) {
       const part: DifferentialJob = { ...job, inputs: job.inputs.slice(start, start + CHUNK) }
-      inBrowser.push(...await page.evaluate(async (j) => await (globalThis as unknown as { coflDifferential: (job: DifferentialJob) => Promise<DifferentialResult[]> }).coflDifferential(j), part))
+      inBrowser.push(...await page.evaluate(async (j) => {
+        return await (globalThis as unknown as { coflDifferential: (job: DifferentialJob) => Promise<DifferentialResult[]> }).coflDifferential(j)
+      }, part))
     }
   } finally {
     await context.close()

@@ -22,7 +22,6 @@ let achievementId = ''
 let valid: Record<string, unknown> = {}
 let toRevoke: Record<string, unknown> = {}
 
-
 async function admin<T = Record<string, unknown>> (path: string, body: unknown): Promise<T> {
   const node = (city as TestNode).node
   const response = await fetch(node.url + path, {

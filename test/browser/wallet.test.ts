@@ -17,7 +17,7 @@ import { answerLogin, http, OB3, redeem, registerClient, startLogin, tokenReques
 import { browserSuite, ensureWebBuilt, launchBrowser, newPage, screenshot, startTestNode } from './harness.js'
 import type { TestNode } from './harness.js'
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>
 
 const { it, before, after, run } = browserSuite('wallet page')
 

@@ -34,7 +34,6 @@ test.before(async () => {
   server = await startServer(NPM, ['start'], { env: userEnv({ COFL_DATA: join(dir, 'data') }) })
 })
 
-
 async function get (path: string, headers: Record<string, string> = {}): Promise<Response> {
   return await fetch(`${(server as Server).url}${path}`, { headers, signal: AbortSignal.timeout(20_000) })
 }
@@ -96,7 +95,9 @@ test('an asset that is not in the build: 404 saying which file is missing, never
 })
 
 /** A GET through node:http, as sent (no header added) and as received (the body not decoded). */
-async function raw (path: string, headers: Record<string, string>): Promise<{ status: number, body: Buffer, encoding: string | undefined, vary: string | undefined, etag: string | undefined }> {
+async function raw (
+  path: string, headers: Record<string, string>
+): Promise<{ status: number, body: Buffer, encoding: string | undefined, vary: string | undefined, etag: string | undefined }> {
   return await new Promise((resolve, reject) => {
     const req = request(`${(server as Server).url}${path}`, { headers, timeout: 20_000 }, (res) => {
       const chunks: Buffer[] = []

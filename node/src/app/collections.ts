@@ -4,17 +4,18 @@
  *
  * The node's own records (offers, the OB 3.0 API's OAuth records) have had one layout since they
  * were written: the node needs no migrations, so it registers no schema of its own (a change of
- * their layout would add a `nodeSchema` here). The issuance log is the node's, but its schema and
- * its names (ISSUANCE_COLLECTION, ISSUANCE_BY_SUBJECT_COLLECTION) stay in @cofl/store for now,
- * with `putIssuance` / `issuanceOf`. The public documents are @cofl/federation's
+ * their layout would add a `nodeSchema` here). The issuance log is the node's too: its names
+ * (ISSUANCE_COLLECTION, ISSUANCE_BY_SUBJECT_COLLECTION), its schema and its reads and writes
+ * (`putIssuance` / `issuanceOf`) are in issuance-log.ts. The public documents are @cofl/federation's
  * (KIND_COLLECTION_NAMES, federationSchema). The node keeps no peers in its store: libp2p keeps
  * them in the federation's datastore.
  */
 import { federationSchema } from '@cofl/federation'
-import { issuanceSchema } from '@cofl/store'
 import type { Schema } from '@cofl/store'
+import { issuanceSchema } from './issuance-log.js'
 
-export { ISSUANCE_BY_SUBJECT_COLLECTION, ISSUANCE_COLLECTION, META_COLLECTION } from '@cofl/store'
+export { META_COLLECTION } from '@cofl/store'
+export { ISSUANCE_BY_SUBJECT_COLLECTION, ISSUANCE_COLLECTION } from './issuance-log.js'
 
 /** key: offer id. Offers of credentials to learners, with their names and emails (private: never replicated). */
 export const OFFERS_COLLECTION = 'offers'

@@ -175,7 +175,9 @@ export async function readNodePorts (dir: string): Promise<NodePorts> {
   const { listen, http } = (value ?? {}) as { listen?: unknown, http?: unknown }
   if (listen == null || typeof listen !== 'object' || Array.isArray(listen) || !Object.values(listen).every((a) => typeof a === 'string' && /\/tcp\/[1-9]\d*(\/|$)/.test(a))) throw damaged('"listen" must map listen addresses to addresses with a port')
   if (http != null && (typeof (http as { host?: unknown }).host !== 'string' || !isPort((http as { port?: unknown }).port))) throw damaged('"http" must be {"host", "port"}')
-  return http == null ? { listen: { ...listen as Record<string, string> } } : { listen: { ...listen as Record<string, string> }, http: { host: (http as { host: string }).host, port: (http as { port: number }).port } }
+  return http == null
+    ? { listen: { ...listen as Record<string, string> } }
+    : { listen: { ...listen as Record<string, string> }, http: { host: (http as { host: string }).host, port: (http as { port: number }).port } }
 }
 
 /** Writes DIR/node-ports.json (mode 0600, atomically) when it would change. */

@@ -130,7 +130,6 @@ async function pinListen (listen: readonly string[], recorded: Readonly<Record<s
   return pinned
 }
 
-
 function idOf (value: unknown): string | undefined {
   if (typeof value === 'string') return value
   if (value != null && typeof value === 'object' && typeof (value as { id?: unknown }).id === 'string') return (value as { id: string }).id

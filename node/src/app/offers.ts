@@ -133,7 +133,6 @@ export function emailProblem (email: string): string | undefined {
   return undefined
 }
 
-
 function stateOf (offer: OfferRecord, now: number): OfferState {
   if (offer.claimedAt != null) return 'claimed'
   return Date.parse(offer.expiresAt) <= now ? 'expired' : 'open'
@@ -200,7 +199,9 @@ export function createOfferBook (init: OffersInit): OfferBook {
   }
 
   /** A new offer record and its code, added to `batch`. */
-  function newOffer (batch: Batch, fields: { achievementId: string, name?: string, email?: string, statusPurpose: StatusPurpose }, at: number, ttlMs: number, base: string): CreatedOffer {
+  function newOffer (
+    batch: Batch, fields: { achievementId: string, name?: string, email?: string, statusPurpose: StatusPurpose }, at: number, ttlMs: number, base: string
+  ): CreatedOffer {
     const code = randomBytes(OFFER_CODE_BYTES).toString('base64url')
     const offer: OfferRecord = {
       offerId: randomUUID(),

@@ -16,8 +16,8 @@
 import { kindCollection } from '@cofl/federation'
 import { pathwayAwardsDue, validatePathway } from '@cofl/pathways'
 import type { Pathway } from '@cofl/pathways'
-import { issuanceOf } from '@cofl/store'
 import type { Store } from '@cofl/store'
+import { issuanceOf } from './issuance-log.js'
 
 /** A pathway badge due: the achievement to issue, and the pathway whose completion awards it. */
 export interface DueAward {

@@ -10,12 +10,13 @@ import type { DocumentKind, Kind } from '@cofl/federation'
 import type { KeyPair } from '@cofl/identity'
 import { STATUS_PURPOSES } from '@cofl/status'
 import type { StatusPurpose, StatusRegistry } from '@cofl/status'
-import { ISSUANCE_COLLECTION, META_COLLECTION, putIssuance } from '@cofl/store'
+import { META_COLLECTION } from '@cofl/store'
 import type { Batch, Collection, IssuanceRecord, Store, StoredDocument } from '@cofl/store'
 import { createVerifier } from '@cofl/verifier'
 import type { TrustResult, VerificationReport, Verifier, VerifierInit, VerifyPresentationOptions } from '@cofl/verifier'
 import { contentErrors } from './documents.js'
 import { ApiErrorCode, DomainError } from './errors.js'
+import { ISSUANCE_COLLECTION, putIssuance } from './issuance-log.js'
 import { assertResolvableDid, issueCredential, signAchievement } from './issue.js'
 import type { Network } from './network.js'
 import { pathwayAwardsOnClaim } from './pathway-awards.js'
@@ -162,7 +163,10 @@ export interface CityService {
    * (idOwner), is BAD_REQUEST. Another issuer's document with the same id is no conflict: documents
    * are kept per (issuer, id).
    */
-  publishDocument: (kind: DocumentKind, content: Record<string, unknown> & { id: string }) => Promise<{ id: string, cid: string, sequence: number, document: Record<string, unknown> }>
+  publishDocument: (
+    kind: DocumentKind,
+    content: Record<string, unknown> & { id: string }
+  ) => Promise<{ id: string, cid: string, sequence: number, document: Record<string, unknown> }>
   /** Called for every document this node stores: accepted from the network or published here. */
   onDocument: (listener: (document: StoredDocument) => void) => void
   /**

@@ -71,7 +71,11 @@ export async function readJsonObject (path: string, what: string): Promise<Recor
  * Ctrl-U the whole answer, escape sequences (arrow keys) are ignored, and Ctrl-C throws an
  * InterruptedError. What is typed ahead (pasted) goes to the next question.
  */
-export async function readHidden (questions: readonly string[], input: ReadStream = process.stdin as ReadStream, output: NodeJS.WritableStream = process.stderr): Promise<string[]> {
+export async function readHidden (
+  questions: readonly string[],
+  input: ReadStream = process.stdin as ReadStream,
+  output: NodeJS.WritableStream = process.stderr
+): Promise<string[]> {
   if (questions.length === 0) return []
   const answers: string[] = []
   let current: string[] = []
@@ -100,8 +104,7 @@ export async function readHidden (questions: readonly string[], input: ReadStrea
           if (escape === 'csi') { escape = ch >= '@' && ch <= '~' ? 'no' : 'csi'; continue }
           if (escape === 'ss3') { escape = 'no'; continue }
           if (ch === '\u001b') escape = 'esc'
-          else if (ch === '\u0003') { output.write('\n'); finish(new InterruptedError('interrupted at the passphrase prompt')); return }
-          else if (ch === '\n' && wasCr) continue
+          else if (ch === '\u0003') { output.write('\n'); finish(new InterruptedError('interrupted at the passphrase prompt')); return } else if (ch === '\n' && wasCr) continue
           else if (ch === '\r' || ch === '\n' || ch === '\u0004') {
             output.write('\n')
             answers.push(current.join(''))

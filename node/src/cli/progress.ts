@@ -3,8 +3,9 @@
  * steps recommended, computed here, on the learner's side. The node is asked only for public
  * documents (pathways, achievements); which badges the wallet holds never leaves this process.
  */
-import { formatDistance, progress, recommend, validatePathway } from '@cofl/pathways'
-import type { CatalogueEntry, Pathway, PathwayProgress, Recommendation } from '@cofl/pathways'
+import { listAll, listedDocument } from '@cofl/api'
+import { catalogueEntryOf, formatDistance, learnerProgress, validPathways } from '@cofl/pathways'
+import type { CatalogueEntry, PathwayProgress, Recommendation } from '@cofl/pathways'
 import { callNode } from './client.js'
 import { EXIT, MAX_PAGE_LIMIT } from '../app/constants.js'
 import { UsageError } from '../app/errors.js'
@@ -14,43 +15,12 @@ import { nodeUrl, walletOption, WALLET_HELP, withWallet } from './wallet.js'
 
 /** At most this many public documents of one kind are read from the node. */
 export const MAX_PUBLIC_DOCUMENTS = 20_000
-/** Pages as large as the node gives. */
-const PAGE = MAX_PAGE_LIMIT
 
 type Json = Record<string, unknown>
 
-/** Every entry of a paged public listing (`{ <field>: [...], next }`), up to MAX_PUBLIC_DOCUMENTS. */
-async function listAll (url: string, path: string, field: string): Promise<Json[]> {
-  const out: Json[] = []
-  let cursor: string | null = null
-  do {
-    const query: string = `?limit=${PAGE}${cursor != null ? `&cursor=${encodeURIComponent(cursor)}` : ''}`
-    const page = await callNode({ url }, 'GET', `${path}${query}`) as Json
-    const entries = page[field]
-    if (!Array.isArray(entries)) throw new UsageError(`the node's ${path} answered without a list of ${field}`)
-    out.push(...entries as Json[])
-    cursor = typeof page.next === 'string' ? page.next : null
-  } while (cursor != null && out.length < MAX_PUBLIC_DOCUMENTS)
-  return out
-}
-
-/** The signed document of a listing entry (`document`, or the field named after its kind). */
-function documentOf (entry: Json, kind: string): Json | undefined {
-  const doc = entry.document ?? entry[kind]
-  return doc != null && typeof doc === 'object' && !Array.isArray(doc) ? doc as Json : undefined
-}
-
-function catalogueEntry (achievement: Json): CatalogueEntry | undefined {
-  if (typeof achievement.id !== 'string') return undefined
-  const name = typeof achievement.name === 'string' ? achievement.name : achievement.id
-  const place = achievement.place as CatalogueEntry['place'] | undefined
-  return {
-    id: achievement.id,
-    name,
-    ...(Array.isArray(achievement.alignment) ? { alignment: achievement.alignment as CatalogueEntry['alignment'] } : {}),
-    ...(Array.isArray(achievement.tag) ? { tags: (achievement.tag as unknown[]).filter((t): t is string => typeof t === 'string') } : {}),
-    ...(place != null && typeof place === 'object' && typeof place.lat === 'number' && typeof place.lon === 'number' ? { place } : {})
-  }
+/** Every entry of a paged public listing of the node at `url`, in pages as large as the node gives. */
+async function listPublic (url: string, path: string, field: string): Promise<Json[]> {
+  return await listAll(async (pathAndQuery) => await callNode({ url }, 'GET', pathAndQuery), path, field, { pageSize: MAX_PAGE_LIMIT, max: MAX_PUBLIC_DOCUMENTS })
 }
 
 /** `lat,lon` in degrees. */
@@ -71,25 +41,16 @@ export interface LearnerView {
   skipped: number
 }
 
-/** Progress and next steps from the achievement ids held and the public documents. Pure. */
+/** Progress on the destination pathways and next steps from the achievement ids held and the public documents. Pure. */
 export function learnerView (held: Set<string>, pathwayDocs: Json[], achievements: Json[], near?: { lat: number, lon: number }, limit = 5): LearnerView {
-  const pathways: Pathway[] = []
-  let skipped = 0
-  for (const doc of pathwayDocs) {
-    const result = validatePathway(doc)
-    if (result.valid) pathways.push(result.value)
-    else skipped++
-  }
-  const catalogue = achievements.map(catalogueEntry).filter((e): e is CatalogueEntry => e != null)
+  const { pathways, skipped } = validPathways(pathwayDocs)
+  const catalogue = achievements.map(catalogueEntryOf).filter((e): e is CatalogueEntry => e != null)
   const names = new Map(catalogue.map((e) => [e.id, e.name]))
-  const rows = pathways
-    .filter((p) => p.kind === 'destination')
-    .map((p) => {
-      const done = progress(p, held)
-      return { id: p.id, name: p.name, progress: done, missingNames: done.missing.map((id) => names.get(id) ?? id) }
-    })
-  const next = recommend({ pathways, held, catalogue, ...(near != null ? { learnerPlace: near } : {}), limit })
-  return { pathways: rows, next, skipped }
+  const { rows, next } = learnerProgress({ pathways, catalogue, held, ...(near != null ? { learnerPlace: near } : {}), limit })
+  const destinations = rows
+    .filter(({ pathway }) => pathway.kind === 'destination')
+    .map(({ pathway, progress }) => ({ id: pathway.id, name: pathway.name, progress, missingNames: progress.missing.map((id) => names.get(id) ?? id) }))
+  return { pathways: destinations, next, skipped }
 }
 
 function progressLine (row: LearnerView['pathways'][number]): string {
@@ -119,11 +80,11 @@ export const COMMANDS: Record<string, Command> = {
         return ids
       })
       const url = await nodeUrl(values)
-      const [pathwayEntries, achievementEntries] = await Promise.all([listAll(url, '/api/pathways', 'pathways'), listAll(url, '/api/achievements', 'achievements')])
+      const [pathwayEntries, achievementEntries] = await Promise.all([listPublic(url, '/api/pathways', 'pathways'), listPublic(url, '/api/achievements', 'achievements')])
       const view = learnerView(
         held,
-        pathwayEntries.map((e) => documentOf(e, 'pathway')).filter((d): d is Json => d != null),
-        achievementEntries.map((e) => documentOf(e, 'achievement')).filter((d): d is Json => d != null),
+        pathwayEntries.map((e) => listedDocument(e, 'pathway')).filter((d): d is Json => d != null),
+        achievementEntries.map((e) => listedDocument(e, 'achievement')).filter((d): d is Json => d != null),
         near,
         limit
       )

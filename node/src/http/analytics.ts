@@ -19,9 +19,8 @@ import type { AggregateInput, Analytics, AnalyticsAchievement, AnalyticsIssuance
 import { progress, requirementLeaves, validatePathway } from '@cofl/pathways'
 import type { Pathway } from '@cofl/pathways'
 import { kindCollection } from '@cofl/federation'
-import { ISSUANCE_COLLECTION } from '@cofl/store'
 import type { IssuanceRecord, Store } from '@cofl/store'
-import { OFFERS_COLLECTION } from '../app/collections.js'
+import { ISSUANCE_COLLECTION, OFFERS_COLLECTION } from '../app/collections.js'
 import type { RouteContext } from './server.js'
 
 function achievementOf (document: Record<string, unknown>, issuer: string): AnalyticsAchievement {

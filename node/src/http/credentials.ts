@@ -4,8 +4,8 @@
  * GET /api/credentials/:id, and POST /api/credentials/{revoke,suspend,unsuspend}.
  */
 import type { FastifyInstance } from 'fastify'
-import { ISSUANCE_COLLECTION } from '@cofl/store'
 import type { IssuanceRecord } from '@cofl/store'
+import { ISSUANCE_COLLECTION } from '../app/collections.js'
 import { ApiError, ApiErrorCode } from '../app/errors.js'
 import { pageOf } from '../app/paging.js'
 import { DID, idParams, limitOf, pageQuery } from '../app/schemas.js'

@@ -11,7 +11,7 @@
  * and what they store expires and is swept on a timer that stops with the node (ob3Limits).
  */
 import rateLimit, { normalizeIP } from '@fastify/rate-limit'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { ApiErrorCode, Ob3Error, Ob3ErrorCode } from '../app/errors.js'
 import { apiErrorOf } from './api-error.js'
 import type { RoutePlugin } from './server.js'
@@ -232,7 +232,9 @@ export function createOb3Routes (init: Ob3RoutesInit = {}): RoutePlugin {
   const limits = ob3LimitsWith(init.limits)
   return async (app, context) => {
     const { service } = context
-    const auth: AuthorizationServer = createAuthorizationServer({ oauth: service.store.collection<Record<string, unknown>>(OAUTH_COLLECTION), batch: () => service.store.batch(), now, limits })
+    const auth: AuthorizationServer = createAuthorizationServer({
+      oauth: service.store.collection<Record<string, unknown>>(OAUTH_COLLECTION), batch: () => service.store.batch(), now, limits
+    })
     const resources = createResources({ store: service.store, verify: async (credential) => await service.verify(credential, {}) })
     const grants = new WeakMap<FastifyRequest, Grant>()
     // The node's own origin: its public URL when configured, else the address it listens on (never the Host header).

@@ -60,7 +60,6 @@ const bulkBody = {
   }
 } as const
 
-
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 200 } } } as const
 const codeParams = { type: 'object', required: ['code'], properties: { code: { type: 'string', minLength: 1, maxLength: 200 } } } as const
 const claimBody = {

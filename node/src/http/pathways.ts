@@ -23,7 +23,6 @@ const ROUTES: ReadonlyArray<{ kind: DocumentKind, path: string, kinds?: readonly
   { kind: 'opportunity', path: 'opportunities', kinds: OPPORTUNITY_KINDS }
 ]
 
-
 /**
  * The body is the document's content; its rules (with the path of every error) are those every
  * node checks on arrival, so only the id is checked here. `@context`, `type`, `issuer` and `proof`
@@ -48,7 +47,6 @@ function listQuery (kinds?: readonly string[]): Record<string, unknown> {
     }
   }
 }
-
 
 /** One entry of a list, and the answer of GET /api/<kind>/:id. */
 function entry (stored: StoredDocument): Record<string, unknown> {

@@ -313,7 +313,9 @@ export function federationTotals (aggregates: Iterable<AggregateInput>, options:
   const zero: Cell = { value: 0, suppressed: false }
   const byMonth = months.map((month) => {
     const of = (r: FederationRow): AggregateMonth | undefined => r.byMonth.find((m) => m.month === month)
-    const cells = Object.fromEntries(AGGREGATE_MONTH_FIGURES.map((m) => [m, sumCells(rows.map((r) => ({ issuer: r.issuer, cell: of(r)?.[m] ?? zero })))])) as Record<AggregateMonthFigure, SumCell>
+    const cells = Object.fromEntries(AGGREGATE_MONTH_FIGURES.map((m) => [
+      m, sumCells(rows.map((r) => ({ issuer: r.issuer, cell: of(r)?.[m] ?? zero })))
+    ])) as Record<AggregateMonthFigure, SumCell>
     return { month, ...cells }
   })
   return {

@@ -65,8 +65,8 @@ test('buildAggregate: the totals and months as the analytics show them, the node
 })
 
 test('validateAggregate: every rule, with the path of the offending value', async () => {
-  const good = { ...(await content()), issuer: CITY } as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
-  const errorsOf = (change: (d: Record<string, any>) => void): string[] => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const good = { ...(await content()), issuer: CITY } as Record<string, any>
+  const errorsOf = (change: (d: Record<string, any>) => void): string[] => {
     const d = structuredClone(good)
     change(d)
     return validateAggregate(d)
@@ -155,7 +155,8 @@ test('federationTotals: sums of the newest aggregate of each node; a suppressed 
   assert.is(f.generatedAt, '2025-04-01T00:00:00.000Z')
   assert.is(f.nodes, 3)
   assert.equal(f.rejected, [])
-  const sum = (value: number | null, suppressedIn: string[] = []): Record<string, unknown> => ({ value, suppressed: value === null, lowerBound: suppressedIn.length > 0, suppressedIn })
+  const sum = (value: number | null, suppressedIn: string[] = []): Record<string, unknown> =>
+    ({ value, suppressed: value === null, lowerBound: suppressedIn.length > 0, suppressedIn })
   assert.equal(f.totals, {
     offered: sum(27),
     claimed: sum(15, [N2]), // at least 15: N2's claims are suppressed

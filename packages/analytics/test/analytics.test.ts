@@ -128,7 +128,10 @@ function column (counts: number[]): boolean[] {
   const zeros = counts.map(() => [0])
   const values = [...counts, counts.reduce((a, b) => a + b, 0), counts.reduce((a, b) => a + b, 0)]
   const hidden = suppressLinked(
-    { rowCells: counts.map((_, r) => [r]), monthCell: [rows], totalCell: rows + 1, weight, atoms: { offered: counts.map((n) => [n]), claimed: zeros, issued: zeros, revoked: zeros } },
+    {
+      rowCells: counts.map((_, r) => [r]), monthCell: [rows], totalCell: rows + 1, weight,
+      atoms: { offered: counts.map((n) => [n]), claimed: zeros, issued: zeros, revoked: zeros }
+    },
     { offered: values, claimed: values.map(() => 0), issued: values.map(() => 0), revoked: values.map(() => 0) }
   )
   return hidden.offered
@@ -355,7 +358,10 @@ function attack (a: Analytics, world: World): Map<string, number> {
     for (const h of hiddenCells) {
       const f = [...h.form]
       let value = 0
-      for (const p of pivots) { const c = f[p.col] as number; if (Math.abs(c) > EPS) { value += c * (p.row[n] as number); for (let i = 0; i < n; i++) f[i] = (f[i] as number) - c * (p.row[i] as number) } }
+      for (const p of pivots) {
+        const c = f[p.col] as number
+        if (Math.abs(c) > EPS) { value += c * (p.row[n] as number); for (let i = 0; i < n; i++) f[i] = (f[i] as number) - c * (p.row[i] as number) }
+      }
       if (f.every((c) => Math.abs(c) < EPS)) recovered.set(`${m} ${h.name}`, Math.round(value))
     }
   }
@@ -569,7 +575,11 @@ test('the adversary on larger logs (up to 12 achievements, 12 months), and on a 
   const when = (): string => `${2024 + Math.floor(random() * 2)}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-10T00:00:00.000Z`
   const weightOf = (i: number): number => i < 20 ? 0.002 : 1 // a third of the achievements with a handful of records
   const total = ids.reduce((s, _, i) => s + weightOf(i), 0)
-  const draw = (): string => { let r = random() * total; for (let i = 0; i < ids.length; i++) { r -= weightOf(i); if (r <= 0) return ids[i] as string } return ids[ids.length - 1] as string }
+  const draw = (): string => {
+    let r = random() * total
+    for (let i = 0; i < ids.length; i++) { r -= weightOf(i); if (r <= 0) return ids[i] as string }
+    return ids[ids.length - 1] as string
+  }
   const bigOffers = Array.from({ length: 3000 }, () => { const at = when(); return { achievementId: draw(), createdAt: at, ...(random() < 0.7 ? { claimedAt: at } : {}) } })
   const bigIssuance = Array.from({ length: 3000 }, (_, k) => ({ achievementId: draw(), subject: `did:example:l${k % 900}`, issuedAt: when(), ...(random() < 0.05 ? { revoked: true } : {}) }))
   const paths = new Map(Array.from({ length: 8 }, (_, p) => [`urn:example:bigpath:${p}`, { achievements: ids.filter((_, i) => (i + p) % 6 === 0) }]))
@@ -626,7 +636,8 @@ test('nothing personal in the JSON or the CSV: no learner DID, name, email, cred
 test('a programmer\'s mistake is a TypeError', async () => {
   await computeAnalytics(undefined as never).then(() => assert.unreachable(), (e: unknown) => assert.instance(e, TypeError))
   await computeAnalytics({ issuance: [], offers: [], achievements: {} as never, now: NOW }).then(() => assert.unreachable(), (e: unknown) => assert.instance(e, TypeError))
-  await computeAnalytics({ issuance: [], offers: [], achievements, pathways: {} as never, now: NOW }).then(() => assert.unreachable(), (e: unknown) => assert.instance(e, TypeError))
+  await computeAnalytics({ issuance: [], offers: [], achievements, pathways: {} as never, now: NOW })
+    .then(() => assert.unreachable(), (e: unknown) => assert.instance(e, TypeError))
   await computeAnalytics({ issuance: [], offers: [], achievements, now: Number.NaN }).then(() => assert.unreachable(), (e: unknown) => assert.instance(e, TypeError))
 })
 

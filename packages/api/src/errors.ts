@@ -25,6 +25,7 @@ export class ApiRequestError extends CoflError {
 export class ApiAnswerError extends ApiRequestError {
   /** The code of an error answer that carries no cofl code of its own. */
   static readonly fallbackCode = 'COFL_ERR_API_STATUS'
+  // eslint-disable-next-line @typescript-eslint/no-useless-constructor -- narrows the options: `status` is required
   constructor (code: string, message: string, options: ErrorOptions & { status: number }) {
     super(code, message, options)
   }
@@ -45,6 +46,7 @@ export class ApiUnreachableError extends defineError(ApiRequestError, 'COFL_ERR_
 
 /** An answer outside the API: a 2xx answer that is not JSON, or any answer larger than the limit. */
 export class ApiResponseError extends defineError(ApiRequestError, 'COFL_ERR_API_RESPONSE') {
+  // eslint-disable-next-line @typescript-eslint/no-useless-constructor -- narrows the options: `status` is required
   constructor (message: string, options: ErrorOptions & { status: number }) {
     super(message, options)
   }

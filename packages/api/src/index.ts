@@ -24,6 +24,8 @@ export { CLAIM_PATH, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, GRANTS_PATH
 export { ApiAnswerError, ApiRequestError, ApiResponseError, ApiUnreachableError } from './errors.js'
 export { createApiClient, nodeBaseUrl } from './client.js'
 export type { ApiClient, ApiClientInit, ApiRequestOptions } from './client.js'
+export { listAll, listedDocument } from './listing.js'
+export type { ListAllOptions } from './listing.js'
 export type {
   ApiErrorBody, ApiPage, BulkOfferResult, ClaimOffer, CreatedOffer, GrantList, GrantRevoked, GrantsChallenge, Health, IssuedCredential,
   JsonObject, NodeGrant, OfferState, OfferView, PresentationBody, RefusalProblem, StatusChange

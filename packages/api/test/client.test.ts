@@ -26,7 +26,7 @@ function json (response: ServerResponse, status: number, value: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value))
 }
 
-async function rejection<T extends Error> (promise: Promise<unknown>, type: abstract new (...args: any[]) => T): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
+async function rejection<T extends Error> (promise: Promise<unknown>, type: abstract new (...args: any[]) => T): Promise<T> {
   try {
     await promise
   } catch (err) {

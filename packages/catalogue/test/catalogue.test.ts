@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert'
 import { CATALOGUE_COLLECTIONS, createCatalogueIndex, foldText, MAX_CATALOGUE_LIMIT, tokenize } from '../src/index.js'
 import type { CatalogueIndex, CataloguePage, CatalogueQuery, CatalogueResult } from '../src/index.js'
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>
 
 const LIB = 'did:example:library'
 const CLUB = 'did:example:youth-club'

@@ -46,7 +46,6 @@ import { DATA_INTEGRITY_PROOF, EDDSA_RDFC_2022 } from './suites.js'
 
 type Json = Record<string, unknown>
 
-
 /** What the fast path decided: the document verified (otherwise it decides nothing). */
 export interface FastVerified {
   /** The ids of the verification methods of the proofs, as jsonld-signatures reports them. */

@@ -11,7 +11,7 @@ import type { KeyPair } from '@cofl/identity'
 import { SigningError } from './errors.js'
 import { signFast } from './fastverify.js'
 import type { DocumentLoader } from './loader.js'
-import type { DataIntegrityProof, VerifiableCredential, VerifiablePresentation } from './model.js'
+import type { DataIntegrityProof, VerifiablePresentation } from './model.js'
 import { signingLoader, signingSuite } from './suites.js'
 
 export interface SignOptions {

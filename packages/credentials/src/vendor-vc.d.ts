@@ -8,7 +8,13 @@ declare module '@digitalbazaar/vc' {
   }
   export function issue (options: { credential: object, suite: object, documentLoader: Loader, now?: string | Date }): Promise<Record<string, unknown>>
   export function signPresentation (options: { presentation: object, suite: object, documentLoader: Loader, challenge?: string, domain?: string }): Promise<Record<string, unknown>>
-  export function verifyCredential (options: { credential: object, suite: object | object[], documentLoader: Loader, checkStatus?: (options: object) => Promise<{ verified: boolean }>, now?: string | Date }): Promise<{ verified: boolean, error?: unknown, results?: Array<{ verified: boolean, error?: unknown }> }>
+  export function verifyCredential (options: {
+    credential: object
+    suite: object | object[]
+    documentLoader: Loader
+    checkStatus?: (options: object) => Promise<{ verified: boolean }>
+    now?: string | Date
+  }): Promise<{ verified: boolean, error?: unknown, results?: Array<{ verified: boolean, error?: unknown }> }>
   export function _checkCredential (options: { credential: object, now?: Date, mode?: 'issue' | 'verify', maxClockSkew?: number }): void
   /** The XML Schema dateTime expression that vc and data-integrity both test dates with (unanchored). */
   export const dateRegex: RegExp

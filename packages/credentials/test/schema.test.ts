@@ -157,7 +157,7 @@ test('normalizeArrays: single values at any depth (proof, subject and achievemen
   const issuer = buildProfile({ id: key.did, name: 'Plymouth City of Learning' })
   const signed = await signCredential(buildOpenBadgeCredential({
     issuer, subject: 'did:example:learner', achievement: buildAchievement({ name: 'Coding Club', description: 'Ten sessions', criteria: 'Attend', creator: issuer })
-  }), { key }) as unknown as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+  }), { key }) as unknown as Record<string, any>
   const subject = signed.credentialSubject
   const single = { ...signed, proof: signed.proof[0], credentialSubject: { ...subject, type: 'AchievementSubject', achievement: { ...subject.achievement, type: 'Achievement' } } }
   assert.equal(validateSchema('AchievementCredential', single).errors, [
@@ -175,7 +175,6 @@ test('the compiled module (dist/src) finds the schemas too', async () => {
   const mod = (await import(compiled.href)) as { validateSchema: typeof validateSchema }
   assert.equal(mod.validateSchema('AchievementCredential', vector(`${OB30_FIXTURES}simple.json`)), { valid: true, errors: [] })
 })
-
 
 test('a document nested thousands of levels deep is refused by its depth, without overflowing the stack', () => {
   let inner: Record<string, unknown> = { id: 'urn:x' }

@@ -52,8 +52,12 @@ export interface DefinedError<Base extends CoflErrorBase, Code extends string, A
  * @param code - the stable code
  * @param defaultMessage - the message when none is given
  */
-export function defineError<Base extends CoflErrorBase, const Code extends ConstructorParameters<Base>[0] & string> (base: Base, code: Code): DefinedError<Base, Code, [message: string, options?: CoflErrorOptions<Base>]>
-export function defineError<Base extends CoflErrorBase, const Code extends ConstructorParameters<Base>[0] & string> (base: Base, code: Code, defaultMessage: string): DefinedError<Base, Code, [message?: string, options?: CoflErrorOptions<Base>]>
+export function defineError<Base extends CoflErrorBase, const Code extends ConstructorParameters<Base>[0] & string> (
+  base: Base, code: Code
+): DefinedError<Base, Code, [message: string, options?: CoflErrorOptions<Base>]>
+export function defineError<Base extends CoflErrorBase, const Code extends ConstructorParameters<Base>[0] & string> (
+  base: Base, code: Code, defaultMessage: string
+): DefinedError<Base, Code, [message?: string, options?: CoflErrorOptions<Base>]>
 export function defineError (base: CoflErrorBase, code: string, defaultMessage?: string): unknown {
   if (typeof code !== 'string' || !code.startsWith('COFL_ERR_')) throw new TypeError(`code must be a COFL_ERR_* string, not ${String(code)}`)
   const Base = base as unknown as new (code: string, message: string, options?: ErrorOptions) => CoflError

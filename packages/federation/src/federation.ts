@@ -182,7 +182,6 @@ export interface Federation {
   removeEventListener(type: 'document', listener: (event: CustomEvent<StoredDocument>) => void): void
 }
 
-// eslint-disable-next-line @typescript-eslint/consistent-type-definitions
 type Services = { identify: Identify, ping: Ping, pubsub: GossipSub }
 
 /** Helia's own copy of multiformats' CID type (the packages carry different copies). */
@@ -359,6 +358,7 @@ class FederationNode implements Federation {
   private readonly queue = new ValidationQueue({
     concurrency: MAX_CONCURRENT_VALIDATIONS, perPeer: MAX_PEER_VALIDATIONS, perPeerQueued: MAX_PEER_QUEUED_VALIDATIONS, queued: MAX_QUEUED_VALIDATIONS
   })
+
   /** Per peer: the count of refused sync documents and malformed sync responses (decaying), and when it was last decayed. */
   private readonly penalties = new Map<string, { count: number, at: number }>()
   /** Per peer: documents and bytes taken from it (in) and served to it (out) by sync in the current window. */
@@ -487,7 +487,9 @@ class FederationNode implements Federation {
       pubsub.topicValidators.set(topic, async (from: PeerId, message: Message) => await this.gossipValidator(topic, from, message))
       pubsub.subscribe(topic)
     }
-    await libp2p.handle(SYNC_PROTOCOL, async (stream: Stream, connection: Connection) => { await this.serveSync(stream, connection) }, { maxInboundStreams: 16, maxOutboundStreams: 16 })
+    await libp2p.handle(SYNC_PROTOCOL, async (stream: Stream, connection: Connection) => {
+      await this.serveSync(stream, connection)
+    }, { maxInboundStreams: 16, maxOutboundStreams: 16 })
     // No work goes on for a peer that left: its validations are aborted, its waiting ones refused.
     libp2p.addEventListener('peer:disconnect', (event) => { this.dropPeer(event.detail.toString(), 'disconnected') })
     {
@@ -772,7 +774,9 @@ class FederationNode implements Federation {
   }
 
   async validateAnnouncement (bytes: Uint8Array, options: { topic?: string } = {}): Promise<HeaderVerdict> {
-    return await validateHeader(bytes, { maxMessageBytes: this.config.maxMessageBytes, topicPrefix: TOPIC_PREFIX, held: async (k, id, issuer) => await this.held(k, id, issuer), ...options })
+    return await validateHeader(bytes, {
+      maxMessageBytes: this.config.maxMessageBytes, topicPrefix: TOPIC_PREFIX, held: async (k, id, issuer) => await this.held(k, id, issuer), ...options
+    })
   }
 
   private async gossipValidator (topic: string, from: PeerId, message: Message): Promise<TopicValidatorResult> {
@@ -872,7 +876,9 @@ class FederationNode implements Federation {
    * trusted and over its quota or the untrusted issuers' cap (Ignore: holdings.ts): block, pin,
    * header, store (its slot among the other issuers' documents with the same id).
    */
-  private async commit (kind: Kind, id: string, issuer: string, sequence: number, cidString: string, header: Uint8Array, block: Uint8Array, document: Record<string, unknown>): Promise<HeaderVerdict> {
+  private async commit (
+    kind: Kind, id: string, issuer: string, sequence: number, cidString: string, header: Uint8Array, block: Uint8Array, document: Record<string, unknown>
+  ): Promise<HeaderVerdict> {
     return await this.lock(`${kind}\u0000${id}`, async () => {
       const held = await this.held(kind, id, issuer)
       if (held != null && held.sequence >= sequence) return { verdict: 'ignore', reason: `sequence ${sequence} is not newer than the held ${held.sequence}` }
@@ -1308,12 +1314,14 @@ class FederationNode implements Federation {
       try {
         const bytes = await helia.datastore.get(at)
         const decoded = decodeAnnouncement(bytes)
-        if (decoded.ok && decoded.announcement.issuer === stored.issuer && decoded.announcement.cid === stored.cid && decoded.announcement.sequence === stored.sequence) return bytes
+        if (decoded.ok && decoded.announcement.issuer === stored.issuer &&
+          decoded.announcement.cid === stored.cid && decoded.announcement.sequence === stored.sequence) return bytes
       } catch {}
     }
     if (stored.issuer !== this.did) return undefined
     const header = encodeAnnouncement(await signAnnouncement({
-      v: ANNOUNCEMENT_VERSION, kind: stored.kind, issuer: this.did, id: stored.id, cid: stored.cid, sequence: stored.sequence, addrs: this.multiaddrs().slice(0, MAX_ANNOUNCEMENT_ADDRS)
+      v: ANNOUNCEMENT_VERSION, kind: stored.kind, issuer: this.did, id: stored.id, cid: stored.cid, sequence: stored.sequence,
+      addrs: this.multiaddrs().slice(0, MAX_ANNOUNCEMENT_ADDRS)
     }, this.config.key))
     await helia.datastore.put(key, header)
     return header

@@ -191,7 +191,13 @@ export function createHoldings (init: HoldingsInit): Holdings {
    * The writes that put the claims of an id where the rule wants them now (`target` under `id`, the
    * others under claimKey), from where they are (`before`); `changed`: the issuer whose document is new.
    */
-  function layout (id: string, before: { all: readonly StoredDocument[], resolved: string | undefined }, after: readonly StoredDocument[], target: StoredDocument | undefined, changed?: string): { dels: string[], puts: Array<[string, StoredDocument]> } {
+  function layout (
+    id: string,
+    before: { all: readonly StoredDocument[], resolved: string | undefined },
+    after: readonly StoredDocument[],
+    target: StoredDocument | undefined,
+    changed?: string
+  ): { dels: string[], puts: Array<[string, StoredDocument]> } {
     const keyBefore = new Map(before.all.map((c) => [c.issuer, c.issuer === before.resolved ? id : claimKey(id, c.issuer)]))
     const dels: string[] = []
     const puts: Array<[string, StoredDocument]> = []

@@ -19,7 +19,9 @@
  *
  * const key = await generateKeyPair()
  * const federation = await createFederation({ key, store: createMemoryStore({ schemas: [federationSchema] }), bootstrap: ['/ip4/127.0.0.1/tcp/4001/p2p/12D3Koo...'] })
- * const achievement = await signDocument(buildAchievementDocument({ name: 'Coding Club', description: '10 sessions', criteria: 'Attend 10 sessions', creator: { id: key.did, type: ['Profile'] } }), { key })
+ * const achievement = await signDocument(buildAchievementDocument({
+ *   name: 'Coding Club', description: '10 sessions', criteria: 'Attend 10 sessions', creator: { id: key.did, type: ['Profile'] }
+ * }), { key })
  * const { cid, sequence } = await federation.publish('achievement', achievement)
  * federation.addEventListener('document', (event) => { console.info('replicated', event.detail.kind, event.detail.id) })
  * await federation.stop()

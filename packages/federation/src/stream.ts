@@ -8,6 +8,7 @@ import type { Stream } from '@libp2p/interface'
 
 /** Reads the first length-prefixed frame of a stream (undefined when the stream ends first). */
 export async function readFrame (stream: Stream, maxBytes: number): Promise<Uint8Array | undefined> {
+  // eslint-disable-next-line no-unreachable-loop -- the first frame only; leaving the loop closes the stream's iterator
   for await (const frame of lp.decode(stream, { maxDataLength: maxBytes })) {
     return frame.subarray()
   }

@@ -77,7 +77,7 @@ test('an id taken first by another issuer: the issuer\'s own document is accepte
 
     // A fourth node syncs from n: both claims travel, under their issuers (n serves both).
     const far = createMemoryStore({ schemas })
-    const f = await start({ key: await generateKeyPair(), store: far, trustRoots: [owner.did], bootstrap: n.multiaddrs() })
+    await start({ key: await generateKeyPair(), store: far, trustRoots: [owner.did], bootstrap: n.multiaddrs() })
     await waitFor('both claims on the far node', async () => (await claimOf(far.collection<StoredDocument>(KIND_COLLECTION_NAMES.achievement), id, owner.did))?.sequence === 2 && (await claimOf(far.collection<StoredDocument>(KIND_COLLECTION_NAMES.achievement), id, squatter.did)) != null, signal)
     assert.is((await far.collection<StoredDocument>(KIND_COLLECTION_NAMES.achievement).get(id))?.issuer, owner.did)
 
@@ -111,7 +111,7 @@ test('a status list id names its issuer: another DID\'s list with it is refused;
     assert.is((await v.getStatusList(id))?.issuer, victim.did)
     // Nor does a peer's copy come back by sync.
     const other = createMemoryStore({ schemas })
-    const o = await start({ key: await generateKeyPair(), store: other, bootstrap: v.multiaddrs() })
+    await start({ key: await generateKeyPair(), store: other, bootstrap: v.multiaddrs() })
     await waitFor('the real list on the other node', async () => (await other.collection<StoredDocument>(KIND_COLLECTION_NAMES['status-list']).get(id))?.issuer === victim.did, signal)
   })
 })

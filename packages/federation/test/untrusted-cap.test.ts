@@ -21,7 +21,9 @@ const schemas = [federationSchema]
 const settle = async (ms = 300): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
 
 /** Issuers of `perIssuer` achievements each, every one on a node of its own: their keys, nodes and documents. */
-async function issuers (count: number, perIssuer: number, start: (init: FederationInit) => Promise<Federation>): Promise<Array<{ key: KeyPair, node: Federation, docs: Array<Record<string, unknown>> }>> {
+async function issuers (
+  count: number, perIssuer: number, start: (init: FederationInit) => Promise<Federation>
+): Promise<Array<{ key: KeyPair, node: Federation, docs: Array<Record<string, unknown>> }>> {
   return await Promise.all(Array.from({ length: count }, async (_, i) => {
     const key = await generateKeyPair()
     const node = await start({ key, store: createMemoryStore({ schemas }), syncIntervalMs: 0 })
@@ -100,7 +102,8 @@ test('many untrusted issuers, each within its quota, stop at the cap: Ignored, n
 
     // The root endorses a sybil with both its documents here (five among four issuers of two: one
     // has both). They stop counting, which makes room for two of the four others missing here.
-    const held = await Promise.all(sybils.map(async (s) => (await Promise.all(s.docs.map(async (d) => await store?.collection<StoredDocument>(KIND_COLLECTION_NAMES.achievement).get(d.id as string)))).filter((x) => x != null).length))
+    const achievements = store?.collection<StoredDocument>(KIND_COLLECTION_NAMES.achievement)
+    const held = await Promise.all(sybils.map(async (s) => (await Promise.all(s.docs.map(async (d) => await achievements?.get(d.id as string)))).filter((x) => x != null).length))
     const endorsed = sybils[held.indexOf(2)] as typeof sybils[number]
     await r.publish('endorsement', await signedEndorsement(root, endorsed.key.did))
     // By gossip, or by sync from the relay if n's mesh has not formed again since its restart.

@@ -12,6 +12,7 @@ import { FormatError, FormatErrorCode, malformed } from './errors.js'
 import { credentialText, escapeInJson, trimSpace } from './text.js'
 
 /** Characters XML 1.0 cannot carry, and lone surrogates (which UTF-8 cannot carry). */
+// eslint-disable-next-line no-control-regex -- the control characters are what it matches
 const NOT_XML_CHAR = /[\0-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|\p{Cs}/gu
 
 interface Attribute {

@@ -71,7 +71,8 @@ interface SaxParser {
   close: () => SaxParser
 }
 // sax (already in the workspace's lockfile) has no types; this is the part the test uses.
-const sax = createRequire(import.meta.url)('sax') as { parser: (strict: boolean, options: Record<string, unknown>) => SaxParser }
+const require = createRequire(import.meta.url)
+const sax = require('sax') as { parser: (strict: boolean, options: Record<string, unknown>) => SaxParser }
 
 /**
  * Parses an SVG with sax in strict mode with namespaces: throws if it is not well-formed or uses an

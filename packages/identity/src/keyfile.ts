@@ -142,7 +142,7 @@ function fsReason (err: unknown, missing: string): string {
 /** Writes a new key file (mode 0600). Refuses to replace an existing file. */
 export async function writeKeyFile (path: string, keyPair: KeyPair, protection: KeyProtection): Promise<void> {
   const json = JSON.stringify(await encodeKeyFile(keyPair, protection), null, 2) + '\n'
-  const tmp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`
+  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
   try {
     const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600)
     try {

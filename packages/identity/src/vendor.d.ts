@@ -22,6 +22,6 @@ declare module '@digitalbazaar/ed25519-multikey' {
     verifier(): MultikeyVerifier
     export(options: { publicKey?: boolean, secretKey?: boolean, includeContext?: boolean }): Promise<Record<string, unknown>>
   }
-  export function generate(options?: { id?: string, controller?: string, seed?: Uint8Array }): Promise<MultikeyKeyPair>
-  export function from(key: Record<string, unknown>): Promise<MultikeyKeyPair>
+  export function generate (options?: { id?: string, controller?: string, seed?: Uint8Array }): Promise<MultikeyKeyPair>
+  export function from (key: Record<string, unknown>): Promise<MultikeyKeyPair>
 }

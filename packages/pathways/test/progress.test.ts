@@ -80,7 +80,7 @@ test('order: a later step held while its predecessor is still missing is a viola
   const p = progress(ordered, ['placement', 'first-aid'])
   assert.equal(p.missing, ['safeguarding'])
   assert.equal(p.orderViolations.map((v) => [v.before, v.after]), [['safeguarding', 'placement']])
-  assert.match(p.orderViolations[0]?.reason ?? '', "which is still missing")
+  assert.match(p.orderViolations[0]?.reason ?? '', 'which is still missing')
   // the pair whose dates are unknown is reported as unchecked, not as a violation
   assert.equal(p.orderUnchecked, [{ before: 'first-aid', after: 'placement' }])
 })

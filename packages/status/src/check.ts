@@ -86,6 +86,7 @@ export async function checkStatusEntry (options: CheckStatusEntryOptions): Promi
   if (!isObject(options)) throw new TypeError('checkStatusEntry(options): options must be an object')
   const { entry, listCredential, strict = true, maxLength = MAX_STATUS_LIST_LENGTH } = options
   const warnings: string[] = []
+  // eslint-disable-next-line prefer-const -- fail() reads it, also before it is known
   let purpose: string | undefined
   let index: number | undefined
   const fail = (code: StatusErrorCode, reason: string, set?: boolean, listLength?: number): StatusCheckResult => {

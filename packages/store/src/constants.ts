@@ -27,5 +27,8 @@ export const SCHEMA_VERSION_KEY_PREFIX = 'schema-version:'
  */
 export const SCHEMA_VERSION_KEY = 'schema-version'
 
-/** The owner whose schema version lives under SCHEMA_VERSION_KEY (the issuance log's; see issuance.ts). */
+/**
+ * The owner whose schema version lives under SCHEMA_VERSION_KEY: the issuance log's, whose owner
+ * (the node, node/src/app/issuance-log.ts) registers its schema under this name.
+ */
 export const LEGACY_SCHEMA_OWNER = 'issuance'

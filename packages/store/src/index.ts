@@ -12,7 +12,7 @@
  * ```ts
  * import { openLevelStore } from '@cofl/store'
  *
- * const store = await openLevelStore({ directory: './data/store', schemas: [issuanceSchema, mySchema] })
+ * const store = await openLevelStore({ directory: './data/store', schemas: [federationSchema, mySchema] })
  * const achievements = store.collection<StoredDocument>('achievements')
  * await achievements.put(doc.id, doc)                               // durable when it resolves
  * await store.batch()
@@ -30,12 +30,8 @@ export {
 } from './constants.js'
 export { StoreError, StoreErrorCode } from './errors.js'
 export type {
-  Batch, Collection, CountOptions, IssuanceRecord, LevelStoreInit, Migration, PeerRecord, RangeOptions, Schema, Store, StoredDocument, StoreInit
+  Batch, Collection, CountOptions, IssuanceRecord, LevelStoreInit, Migration, RangeOptions, Schema, Store, StoredDocument, StoreInit
 } from './types.js'
 export { openLevelStore } from './level.js'
 export { createMemoryStore } from './memory.js'
 export { schemaVersionKey } from './migrations.js'
-export {
-  ISSUANCE_BY_SUBJECT_COLLECTION, ISSUANCE_COLLECTION, issuanceOf, issuanceSchema, issuanceSubjectKey, putIssuance, SCHEMA_VERSION
-} from './issuance.js'
-export type { IssuanceSource } from './issuance.js'

@@ -6,7 +6,6 @@
 import { Level } from 'level'
 import { decodeKey, encodeKey } from './codec.js'
 import { StoreError, StoreErrorCode } from './errors.js'
-import { issuanceSchema } from './issuance.js'
 import { applySchemas, checkSchemas } from './migrations.js'
 import { createStore } from './store.js'
 import type { Bounds } from './codec.js'
@@ -15,7 +14,7 @@ import type { LevelStoreInit, Store } from './types.js'
 
 type Db = Level<Uint8Array, string>
 const ENCODINGS = { keyEncoding: 'view', valueEncoding: 'utf8' } as const
-// eslint-disable-next-line @typescript-eslint/explicit-function-return-type
+
 const makeSublevel = (db: Db, name: string) => db.sublevel<Uint8Array, string>(name, ENCODINGS)
 type Sublevel = ReturnType<typeof makeSublevel>
 
@@ -50,7 +49,7 @@ export async function openLevelStore (init: LevelStoreInit): Promise<Store> {
   if (typeof init !== 'object' || init === null) throw new TypeError('openLevelStore(init): init must be an object')
   const { directory } = init
   if (typeof directory !== 'string' || directory === '') throw new TypeError('openLevelStore: init.directory must be a non-empty string')
-  const schemas = checkSchemas(init.schemas ?? [issuanceSchema], 'openLevelStore')
+  const schemas = checkSchemas(init.schemas ?? [], 'openLevelStore')
   const label = `the store in ${directory}`
 
   const db: Db = new Level<Uint8Array, string>(directory, ENCODINGS)

@@ -2,7 +2,6 @@
  * The store in memory: one sorted Map per collection holding JSON text, so that values are copied
  * in and out and everything behaves as on level (same key order, same JSON semantics).
  */
-import { issuanceSchema } from './issuance.js'
 import { META_COLLECTION } from './constants.js'
 import { checkSchemas, schemaVersionKey } from './migrations.js'
 import { createStore } from './store.js'
@@ -62,12 +61,11 @@ class SortedMap {
 
 /**
  * A new, empty store in memory, for tests and tools, with the schemas of the packages whose
- * records it keeps (`init.schemas`, default `[issuanceSchema]`): each owner at its schema's
- * version. A TypeError for an invalid init or schema.
+ * records it keeps (`init.schemas`, default none): each owner at its schema's version. A TypeError for an invalid init or schema.
  */
 export function createMemoryStore (init: StoreInit = {}): Store {
   if (typeof init !== 'object' || init === null) throw new TypeError('createMemoryStore(init): init must be an object')
-  const schemas = checkSchemas(init.schemas ?? [issuanceSchema], 'createMemoryStore')
+  const schemas = checkSchemas(init.schemas ?? [], 'createMemoryStore')
   const maps = new Map<string, SortedMap>()
   const map = (name: string): SortedMap => {
     let found = maps.get(name)

@@ -24,7 +24,7 @@ function isVersionKey (key: string): boolean {
 
 /** Checks `schemas` (TypeErrors: they are the code's, not the store's) and returns them as an array. */
 export function checkSchemas (schemas: unknown, where: string): readonly Schema[] {
-  if (!Array.isArray(schemas) || schemas.length === 0) throw new TypeError(`${where}: schemas must be a non-empty array of { owner, version, migrations }`)
+  if (!Array.isArray(schemas)) throw new TypeError(`${where}: schemas must be an array of { owner, version, migrations }`)
   const owners = new Set<string>()
   for (const schema of schemas as unknown[]) {
     if (typeof schema !== 'object' || schema === null) throw new TypeError(`${where}: a schema must be an object { owner, version, migrations }`)
@@ -54,9 +54,11 @@ export function checkSchemas (schemas: unknown, where: string): readonly Schema[
  * store records them all; an existing one runs each owner's migrations from its recorded version
  * (1 for an owner not recorded yet) and refuses an owner's version newer than its schema's.
  * A store is a cofl store when `meta` records some owner's version; `isEmpty` tells whether the
- * database holds nothing at all (a new store).
+ * database holds nothing at all (a new store). With no schemas, nothing is recorded or checked:
+ * the store is opened as it is.
  */
 export async function applySchemas (store: Store, label: string, schemas: readonly Schema[], isEmpty: () => Promise<boolean>): Promise<void> {
+  if (schemas.length === 0) return
   const meta = store.collection(META_COLLECTION)
   let recordsAny = false
   for await (const [key] of meta.entries({ prefix: SCHEMA_VERSION_KEY })) {

@@ -1,6 +1,8 @@
 /**
- * The interfaces of @cofl/store. The record types (StoredDocument, IssuanceRecord, PeerRecord)
- * are still declared here for the packages that share them.
+ * The interfaces of @cofl/store, and the two record types that several packages share, declared
+ * in the lowest package that they all depend on: StoredDocument (the public documents:
+ * @cofl/federation's, read by the catalogue, analytics and the node) and IssuanceRecord (the
+ * node's issuance log, node/src/app/issuance-log.ts, read by @cofl/analytics).
  */
 
 /**
@@ -134,20 +136,15 @@ export interface IssuanceRecord {
   credential: Record<string, unknown>
 }
 
-export interface PeerRecord {
-  peerId: string
-  multiaddrs: string[]
-  lastSeen: string
-}
-
 export interface StoreInit {
   /**
-   * The schemas of the packages whose records the store keeps (at least one; owners unique).
+   * The schemas of the packages whose records the store keeps (owners unique).
    * A new store records each one's version; opening an existing one runs each owner's
    * migrations from its recorded version (an owner it has not recorded yet: from version 1) and
    * refuses a store where an owner's version is newer than its schema's (COFL_ERR_STORE_VERSION).
    * Owners recorded in the store but not given here are left as they are.
-   * Default, for code written before owners had schemas: `[issuanceSchema]`.
+   * Default: none; a store opened with no schemas records and checks no version (a tool's or a
+   * test's: an owner's code opens its store with its schema).
    */
   schemas?: readonly Schema[]
 }

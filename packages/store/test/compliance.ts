@@ -2,8 +2,25 @@
 // (level.test.ts, memory.test.ts), as libp2p's interface-compliance-tests do.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { issuanceOf, issuanceSchema, issuanceSubjectKey, putIssuance, SCHEMA_VERSION, SCHEMA_VERSION_KEY, StoreError } from '../src/index.js'
-import type { Collection, IssuanceRecord, PeerRecord, Schema, Store, StoredDocument, StoreInit } from '../src/index.js'
+import { LEGACY_SCHEMA_OWNER, SCHEMA_VERSION_KEY, StoreError } from '../src/index.js'
+import type { Collection, IssuanceRecord, Schema, Store, StoredDocument, StoreInit } from '../src/index.js'
+
+/** A record of no package's, in the tests' own collection `peers`. */
+export interface PeerRecord {
+  peerId: string
+  multiaddrs: string[]
+  lastSeen: string
+}
+
+/**
+ * The schema the tests open a store with unless they give theirs: one owner at version 2 under
+ * the store's older single version key (LEGACY_SCHEMA_OWNER), as every store written before
+ * owners had schemas records it. The store itself registers no owner.
+ */
+export const LEGACY_SCHEMA: Schema = { owner: LEGACY_SCHEMA_OWNER, version: 2, migrations: [] }
+
+/** The version LEGACY_SCHEMA records under SCHEMA_VERSION_KEY. */
+export const SCHEMA_VERSION = LEGACY_SCHEMA.version
 
 /** A store under test and how to get rid of it (close it if open, remove its files). */
 export interface Harness {
@@ -55,14 +72,14 @@ const isCode = (code: string) => (err: unknown): boolean => err instanceof Store
 
 /**
  * Registers the compliance tests for the stores that `open` makes (a fresh, empty store each
- * time, with `init` when given: its schemas) in a new uvu suite called `name`, and returns it:
+ * time, with `init`: its schemas; LEGACY_SCHEMA unless a test says) in a new uvu suite called `name`, and returns it:
  * call `.run()` on it.
  */
 export function storeCompliance (name: string, open: (init?: StoreInit) => Promise<Harness>): ReturnType<typeof suite> {
   const test = suite(name)
   const withStore = (title: string, fn: (store: Store) => Promise<void>, init?: StoreInit): void => {
     test(title, async () => {
-      const harness = await open(init)
+      const harness = await open(init ?? { schemas: [LEGACY_SCHEMA] })
       try {
         await fn(harness.store)
       } finally {
@@ -136,9 +153,9 @@ export function storeCompliance (name: string, open: (init?: StoreInit) => Promi
   const owners: Schema[] = [
     { owner: 'alpha', version: 3, migrations: [{ to: 2, description: 'x', migrate: async () => {} }, { to: 3, description: 'y', migrate: async () => {} }] },
     { owner: 'beta-2', version: 1, migrations: [] },
-    issuanceSchema
+    LEGACY_SCHEMA
   ]
-  withStore('a new store records the version of each owner of its schemas; issuance under the key schema-version', async (store) => {
+  withStore('a new store records the version of each owner of its schemas; the owner issuance under the key schema-version', async (store) => {
     const meta = store.collection('meta')
     assert.is(await meta.get('schema-version:alpha'), 3)
     assert.is(await meta.get('schema-version:beta-2'), 1)
@@ -147,15 +164,19 @@ export function storeCompliance (name: string, open: (init?: StoreInit) => Promi
     assert.is(await meta.count(), 3)
   }, { schemas: owners })
 
-  withStore('with no schemas given, a store has the issuance log\'s (issuanceSchema)', async (store) => {
-    assert.is(await store.collection('meta').get(SCHEMA_VERSION_KEY), issuanceSchema.version)
-    assert.is(await store.collection('meta').count(), 1)
-  })
+  withStore('with no schemas given, a new store records no version: the store owns no records', async (store) => {
+    assert.is(await store.collection('meta').count(), 0)
+    await store.collection('meta').put('k', 1)
+    assert.is(await store.collection('meta').get('k'), 1)
+  }, {})
+  withStore('empty schemas are no schemas', async (store) => {
+    assert.is(await store.collection('meta').count(), 0)
+  }, { schemas: [] })
 
   test('invalid schemas are TypeErrors', async () => {
     const migration = { to: 2, description: 'd', migrate: async () => {} }
     const invalid: unknown[] = [
-      [], 'issuance', [null], [{ owner: 'Bad', version: 1, migrations: [] }], [{ owner: 'a', version: 0, migrations: [] }],
+      'issuance', [null], {}, [{ owner: 'Bad', version: 1, migrations: [] }], [{ owner: 'a', version: 0, migrations: [] }],
       [{ owner: 'a', version: 1.5, migrations: [] }], [{ owner: 'a', version: 1 }], [{ owner: 'a', version: 1, migrations: [migration] }],
       [{ owner: 'a', version: 2, migrations: [migration, migration] }], [{ owner: 'a', version: 2, migrations: [{ to: 1, description: 'd', migrate: async () => {} }] }],
       [{ owner: 'a', version: 2, migrations: [{ to: 2, description: 'd' }] }],
@@ -172,43 +193,6 @@ export function storeCompliance (name: string, open: (init?: StoreInit) => Promi
     }
     assert.is(await store.collection('meta').get(SCHEMA_VERSION_KEY), SCHEMA_VERSION)
     assert.is(await store.collection('meta').count(), 1)
-  })
-
-  withStore('the issuance log and its index by subject: written together, read by subject', async (store) => {
-    const alice = 'did:key:z6MkAlice'
-    // A subject that is another's followed by NUL and more must not see the other's records.
-    const crafted = `${alice}\u0000urn:uuid:2`
-    const records = [
-      issuance('urn:uuid:3', alice, 'https://city.example/a/1'),
-      issuance('urn:uuid:1', alice, 'https://city.example/a/2'),
-      issuance('urn:uuid:2', 'did:key:z6MkBob', 'https://city.example/a/1'),
-      issuance('urn:uuid:4', crafted, 'https://city.example/a/3')
-    ]
-    const batch = store.batch()
-    for (const record of records) putIssuance(batch, store, record)
-    await batch.write()
-    assert.is(await store.collection<IssuanceRecord>('issuance').count(), 4)
-    assert.is(await store.collection<string>('issuance-by-subject').get(issuanceSubjectKey(alice, 'urn:uuid:3')), 'urn:uuid:3')
-    const ids = async (subject: string): Promise<string[]> => (await collect(issuanceOf(store, subject))).map((r) => r.credentialId)
-    assert.equal(await ids(alice), ['urn:uuid:1', 'urn:uuid:3'], "alice's records, in credential id order")
-    assert.equal(await ids('did:key:z6MkBob'), ['urn:uuid:2'])
-    assert.equal(await ids(crafted), ['urn:uuid:4'])
-    // A source that wraps `collection` (a spy over the log) is read through it.
-    const read: string[] = []
-    const spied = { collection: <T>(name: string) => { read.push(name); return store.collection<T>(name) } }
-    assert.equal((await collect(issuanceOf(spied, alice))).map((r) => r.credentialId), ['urn:uuid:1', 'urn:uuid:3'])
-    assert.ok(read.includes('issuance') && read.includes('issuance-by-subject'))
-    assert.equal(await ids('did:key:z6Mk'), [], 'a prefix of a subject is another subject')
-    assert.equal(await ids('did:key:z6MkNobody'), [])
-    // A status change rewrites the record in place: the index still finds it, with the change.
-    await store.collection<IssuanceRecord>('issuance').put('urn:uuid:1', { ...(records[1] as IssuanceRecord), revoked: true })
-    assert.equal((await collect(issuanceOf(store, alice))).map((r) => r.revoked === true), [true, false])
-    // A failed batch writes neither the record nor its index entry.
-    const failing = putIssuance(store.batch(), store, issuance('urn:uuid:5', alice, 'https://city.example/a/4'))
-      .put(store.collection('meta'), 'bad', 10n as unknown as number)
-    await rejects(failing.write(), isType, 'a batch with a value JSON cannot hold')
-    assert.is(await store.collection<IssuanceRecord>('issuance').has('urn:uuid:5'), false)
-    assert.is(await store.collection<string>('issuance-by-subject').count(), 4)
   })
 
   withStore('get, put, has, del', async (store) => {
@@ -472,16 +456,5 @@ function createOtherCollection (): Collection<unknown> {
     entries: async function * () {},
     values: async function * () {},
     count: async () => 0
-  }
-}
-
-/** An issuance record (what service.issueMany writes), with a small credential. */
-export function issuance (credentialId: string, subject: string, achievementId: string): IssuanceRecord {
-  return {
-    credentialId,
-    achievementId,
-    subject,
-    issuedAt: '2026-11-01T10:00:00Z',
-    credential: { id: credentialId, credentialSubject: { id: subject, achievement: { id: achievementId } } }
   }
 }

@@ -5,9 +5,10 @@ import { tempDir } from '@cofl/test-support'
 import { Level } from 'level'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { issuanceOf, issuanceSchema, openLevelStore, SCHEMA_VERSION, SCHEMA_VERSION_KEY, StoreError } from '../src/index.js'
-import { AWKWARD_KEYS, doc, issuance, storeCompliance } from './compliance.js'
-import type { IssuanceRecord, Migration, PeerRecord, Schema, Store, StoredDocument } from '../src/index.js'
+import { openLevelStore, SCHEMA_VERSION_KEY, StoreError } from '../src/index.js'
+import { AWKWARD_KEYS, doc, LEGACY_SCHEMA, SCHEMA_VERSION, storeCompliance } from './compliance.js'
+import type { PeerRecord } from './compliance.js'
+import type { Migration, Schema, Store, StoredDocument } from '../src/index.js'
 
 const SCRIPT = fileURLToPath(new URL('./fixtures/put-loop.ts', import.meta.url))
 const WAIT_MS = 60_000
@@ -27,13 +28,13 @@ async function expectCode (promise: Promise<unknown>, code: string, pattern?: Re
 
 /**
  * Runs `fn` in a new directory with `open`, which opens the store there with `schemas` (default:
- * issuanceSchema) and keeps it; afterwards every store it opened is closed and the directory removed.
+ * LEGACY_SCHEMA) and keeps it; afterwards every store it opened is closed and the directory removed.
  */
 async function inDirectory (fn: (dir: string, open: (schemas?: Schema[]) => Promise<Store>) => Promise<void>): Promise<void> {
   const dir = await tempDir()
   const opened: Store[] = []
   const open = async (schemas?: Schema[]): Promise<Store> => {
-    const store = await openLevelStore({ directory: dir.path, ...(schemas === undefined ? {} : { schemas }) })
+    const store = await openLevelStore({ directory: dir.path, schemas: schemas ?? [LEGACY_SCHEMA] })
     opened.push(store)
     return store
   }
@@ -60,11 +61,11 @@ storeCompliance('level store', async (init) => {
 test('reopening keeps the data, in every collection, and the schema version', async () => {
   const dir = await tempDir()
   try {
-    let store = await openLevelStore({ directory: join(dir.path, 'nested', 'store') })
+    let store = await openLevelStore({ directory: join(dir.path, 'nested', 'store'), schemas: [LEGACY_SCHEMA] })
     for (const key of AWKWARD_KEYS) await store.collection<StoredDocument>('achievements').put(key, doc(key))
     await store.batch().put(store.collection<PeerRecord>('peers'), 'p', { peerId: 'p', multiaddrs: ['/ip4/127.0.0.1/tcp/1'], lastSeen: 'now' }).put(store.collection('meta'), 'n', 3).write()
     await store.close()
-    store = await openLevelStore({ directory: join(dir.path, 'nested', 'store') })
+    store = await openLevelStore({ directory: join(dir.path, 'nested', 'store'), schemas: [LEGACY_SCHEMA] })
     try {
       assert.equal((await store.collection<StoredDocument>('achievements').entries()[Symbol.asyncIterator]().next()).value?.[0], '')
       for (const key of AWKWARD_KEYS) assert.equal(await store.collection<StoredDocument>('achievements').get(key), doc(key), JSON.stringify(key))
@@ -115,7 +116,11 @@ test('a directory with data but no schema version is refused with COFL_ERR_STORE
     const db = new Level(dir.path)
     await db.put('something', 'else')
     await db.close()
-    await expectCode(openLevelStore({ directory: dir.path }), 'COFL_ERR_STORE_VERSION', /not a cofl store/)
+    await expectCode(openLevelStore({ directory: dir.path, schemas: [LEGACY_SCHEMA] }), 'COFL_ERR_STORE_VERSION', /not a cofl store/)
+    // With no schemas the store is opened as it is: no owner to check it for, nothing recorded.
+    const store = await openLevelStore({ directory: dir.path })
+    assert.is(await store.collection('meta').count(), 0)
+    await store.close()
   } finally {
     await dir.remove()
   }
@@ -181,33 +186,11 @@ test('migrations: run once, in order, atomically; a newer store is refused', asy
   await store.close()
 
   // This code knows version 1: a version-4 store is refused, and left as it is.
-  const err = await expectCode(openLevelStore({ directory }), 'COFL_ERR_STORE_VERSION', new RegExp(`schema version 4 for issuance, newer than this cofl knows \\(${SCHEMA_VERSION}\\)`))
+  const err = await expectCode(openLevelStore({ directory, schemas: [LEGACY_SCHEMA] }), 'COFL_ERR_STORE_VERSION', new RegExp(`schema version 4 for issuance, newer than this cofl knows \\(${SCHEMA_VERSION}\\)`))
   assert.is(err.name, 'StoreError')
   store = await open(4, [])
   assert.is(await store.collection('meta').get(SCHEMA_VERSION_KEY), 4)
   await store.close()
-}))
-
-test('schema version 2: a version-1 store gets its issuance log indexed by subject on open', async () => await inDirectory(async (_directory, open) => {
-  // A store as the code of schema version 1 left it: issuance records, no index.
-  const v1 = await open([{ owner: 'issuance', version: 1, migrations: [] }])
-  const subjects = ['did:key:z6MkAlice', 'did:key:z6MkBob', 'did:key:z6MkAlice\u0000x']
-  for (let i = 0; i < 30; i++) {
-    await v1.collection<IssuanceRecord>('issuance').put(`urn:uuid:${String(i).padStart(2, '0')}`, issuance(`urn:uuid:${String(i).padStart(2, '0')}`, subjects[i % 3] as string, 'https://city.example/a/1'))
-  }
-  assert.is(await v1.collection<string>('issuance-by-subject').count(), 0)
-  await v1.close()
-
-  const store = await open([issuanceSchema])
-  assert.is(await store.collection('meta').get(SCHEMA_VERSION_KEY), 2)
-  assert.is(await store.collection<string>('issuance-by-subject').count(), 30)
-  for (const [s, subject] of subjects.entries()) {
-    const ids: string[] = []
-    for await (const record of issuanceOf(store, subject)) ids.push(record.credentialId)
-    const expected = Array.from({ length: 30 }, (_, i) => i).filter((i) => i % 3 === s).map((i) => `urn:uuid:${String(i).padStart(2, '0')}`)
-    assert.equal(ids, expected, subject)
-  }
-  assert.is(await store.collection<IssuanceRecord>('issuance').count(), 30, 'the log itself is unchanged')
 }))
 
 test('a data directory written with the layout of fixed collections opens unchanged, through collection(name)', async () => {
@@ -217,7 +200,7 @@ test('a data directory written with the layout of fixed collections opens unchan
     // values JSON text, the one schema version 2 in meta.
     const db = new Level<string, string>(dir.path, { keyEncoding: 'utf8', valueEncoding: 'utf8' })
     const list = { ...doc('https://city.example/status/1'), kind: 'status-list' as const }
-    const record = issuance('urn:uuid:1', 'did:key:z6MkAlice', 'https://city.example/a/1')
+    const record = { credentialId: 'urn:uuid:1', subject: 'did:key:z6MkAlice', credential: {} }
     await db.batch([
       { type: 'put', key: '!meta!schema-version', value: '2' },
       { type: 'put', key: '!meta!federation:holdings-version', value: '1' },
@@ -238,7 +221,7 @@ test('a data directory written with the layout of fixed collections opens unchan
     assert.equal(await store.collection<StoredDocument>('status-lists').get('https://city.example/status/1'), list)
     assert.is(store.collection('status-lists'), store.collection('status-lists'))
     assert.equal(await store.collection<StoredDocument>('achievements').get('a!b'), doc('a!b'))
-    assert.equal(await store.collection<IssuanceRecord>('issuance').get('urn:uuid:1'), record)
+    assert.equal(await store.collection('issuance').get('urn:uuid:1'), record)
     assert.is(await store.collection('issuance-by-subject').count(), 0)
     assert.is((await store.collection<PeerRecord>('peers').get('p'))?.lastSeen, 'x')
     assert.equal(await store.collection('held').get('urn:uuid:h'), { id: 'urn:uuid:h' })
@@ -247,7 +230,7 @@ test('a data directory written with the layout of fixed collections opens unchan
     assert.is(await store.collection('meta').get('federation:holdings-version'), 1)
     await store.collection<StoredDocument>('status-lists').put('https://city.example/status/2', list)
     await store.close()
-    store = await openLevelStore({ directory: dir.path }) // the default, issuanceSchema: nothing to do either
+    store = await openLevelStore({ directory: dir.path }) // no schemas: nothing checked, nothing recorded
     assert.is(await store.collection('issuance-by-subject').count(), 0)
     await store.close()
 
@@ -273,7 +256,7 @@ test('owners: each its own version and migrations; a newer owner is refused with
       for await (const [key, value] of s.collection<number>(collection).entries()) batch.put(s.collection<number>(collection), key, value * 10)
     }
   })
-  let store = await open([{ owner: 'alpha', version: 1, migrations: [] }, { owner: 'beta', version: 1, migrations: [] }, issuanceSchema])
+  let store = await open([{ owner: 'alpha', version: 1, migrations: [] }, { owner: 'beta', version: 1, migrations: [] }, LEGACY_SCHEMA])
   await store.collection<number>('alpha-things').put('x', 1)
   await store.collection<number>('beta-things').put('x', 1)
   await store.close()
@@ -317,10 +300,10 @@ test('owners: each its own version and migrations; a newer owner is refused with
 test('a newly created store is at SCHEMA_VERSION and the memory of its version survives reopening', async () => {
   const dir = await tempDir()
   try {
-    const store = await openLevelStore({ directory: dir.path })
+    const store = await openLevelStore({ directory: dir.path, schemas: [LEGACY_SCHEMA] })
     assert.is(await store.collection('meta').get(SCHEMA_VERSION_KEY), SCHEMA_VERSION)
     await store.close()
-    const again = await openLevelStore({ directory: dir.path })
+    const again = await openLevelStore({ directory: dir.path, schemas: [LEGACY_SCHEMA] })
     assert.is(await again.collection('meta').get(SCHEMA_VERSION_KEY), SCHEMA_VERSION)
     await again.close()
   } finally {

@@ -24,8 +24,7 @@
  * const reports = await verifyMany(manyCredentials, { workers: 2 }) // a worker pool over the cores (Node)
  * ```
  */
-export * from './constants.js'
-export * from './errors.js'
+export { VerifierError, WorkerPoolError } from './errors.js'
 export { CHECK_TITLES, formatReport, vcJwtReport, VERDICT_WORDS, verdictFromChecks } from './report.js'
 export type { Check, CheckId, CheckOutcome, TrustResult, VerificationReport, Verdict } from './report.js'
 export { createVerifier } from './verifier.js'

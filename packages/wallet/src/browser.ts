@@ -18,8 +18,12 @@
  * const { held, awards } = await wallet.acceptClaim(opened)         // signed here, checked here, kept
  * ```
  */
-export * from './constants.js'
-export * from './errors.js'
+export { CHALLENGE_PREFIXES } from './constants.js'
+export type { ChallengeUse } from './constants.js'
+export {
+  ClaimError, CredentialConflictError, CredentialNotFoundError, CredentialRefusedError, CredentialUncheckedError, GrantsError, ImportFormatError,
+  isRefusal, NodeRequestError, NotHolderError, SigningRefusedError, WalletError, WalletExistsError, WalletNotInitialisedError
+} from './errors.js'
 export { createWalletCore } from './core.js'
 export type { WalletCoreInit, WalletWords } from './core.js'
 export { openIndexedDbWallet, WALLET_DB_NAME, WALLET_DB_VERSION } from './indexeddb.js'

@@ -74,17 +74,17 @@ function redact (url: URL): string {
  * and status when it refused.
  */
 export async function callNode (client: ApiClient, url: URL, init: { method: 'GET' | 'POST', body?: unknown, fail?: NodeCallError, what?: string }): Promise<unknown> {
-  const fail = init.fail ?? ClaimError
+  const Fail = init.fail ?? ClaimError
   try {
     return await client.request(url, { method: init.method, ...(init.body !== undefined ? { body: init.body } : {}) })
   } catch (err) {
-    if (err instanceof ApiUnreachableError) throw new fail(`the node at ${url.origin} does not answer (${err.reason})`, { cause: err })
+    if (err instanceof ApiUnreachableError) throw new Fail(`the node at ${url.origin} does not answer (${err.reason})`, { cause: err })
     if (err instanceof ApiAnswerError) {
       const nodeCode = err.code !== ApiAnswerError.fallbackCode ? err.code : undefined
-      throw new fail(`the node refused ${init.what ?? 'the claim'}: ${err.message}${nodeCode != null ? ` (${nodeCode})` : ''}`, { cause: err, status: err.status, ...(nodeCode != null ? { nodeCode } : {}) })
+      throw new Fail(`the node refused ${init.what ?? 'the claim'}: ${err.message}${nodeCode != null ? ` (${nodeCode})` : ''}`, { cause: err, status: err.status, ...(nodeCode != null ? { nodeCode } : {}) })
     }
     const status = (err as { status?: unknown }).status
-    throw new fail(`the node's answer to ${init.method} ${redact(url)} is not the protocol's: ${(err as Error).message}`, { cause: err, ...(typeof status === 'number' ? { status } : {}) })
+    throw new Fail(`the node's answer to ${init.method} ${redact(url)} is not the protocol's: ${(err as Error).message}`, { cause: err, ...(typeof status === 'number' ? { status } : {}) })
   }
 }
 

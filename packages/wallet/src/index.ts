@@ -30,8 +30,12 @@
  * await wallet.close()
  * ```
  */
-export * from './constants.js'
-export * from './errors.js'
+export { CHALLENGE_PREFIXES, HOLDER_KEY_FILE } from './constants.js'
+export type { ChallengeUse } from './constants.js'
+export {
+  ClaimError, CredentialConflictError, CredentialNotFoundError, CredentialRefusedError, CredentialUncheckedError, GrantsError, ImportFormatError,
+  isRefusal, NodeRequestError, NotHolderError, SigningRefusedError, WalletError, WalletExistsError, WalletNotInitialisedError
+} from './errors.js'
 export { createWallet, openWallet } from './wallet.js'
 export { createWalletCore } from './core.js'
 export type { WalletCoreInit, WalletWords } from './core.js'

@@ -128,7 +128,9 @@ export async function openIndexedDbWallet (options: IndexedDbWalletOptions = {})
     },
     async save (key, saveOptions) {
       if (key.secretKeyMultibase == null) throw new TypeError('the holder key must be able to sign')
-      const record: HolderRecord = { did: key.did, publicKeyMultibase: key.publicKeyMultibase, secretKeyMultibase: key.secretKeyMultibase, createdAt: new Date().toISOString(), origin: saveOptions.origin }
+      const record: HolderRecord = {
+        did: key.did, publicKeyMultibase: key.publicKeyMultibase, secretKeyMultibase: key.secretKeyMultibase, createdAt: new Date().toISOString(), origin: saveOptions.origin
+      }
       // One transaction over the key and the credentials: a restore sees whether any credential is held, and nothing is written between.
       const tx = db.transaction([HOLDER, HELD], 'readwrite', { durability: 'strict' })
       const finished = done(tx)

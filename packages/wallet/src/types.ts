@@ -198,9 +198,6 @@ export interface ClaimOptions {
   timeoutMs?: number
 }
 
-
-
-
 export interface GrantsOptions {
   /** The node's base URL: the presentation is signed for its host only. */
   node: string

@@ -11,30 +11,16 @@ import {
   assertSigningFor, challengeUse, challengeUseProblem, CHALLENGE_PREFIXES, createWallet, domainOf, GrantsError, SigningRefusedError
 } from '../src/index.js'
 import type { Wallet } from '../src/index.js'
-import { createIssuer, rejects, stubNode, tempDir } from './helpers.js'
-import type { TestIssuer } from './helpers.js'
+import { rejects, stubNode, walletSuite } from './helpers.js'
 
-let root: { path: string, remove: () => Promise<void> }
-let issuer: TestIssuer
-const open: Wallet[] = []
+const ctx = walletSuite(test)
 
 async function walletFor (name: string, fetch: typeof globalThis.fetch): Promise<Wallet> {
-  const wallet = createWallet({ directory: join(root.path, name), unencrypted: true, fetch })
-  open.push(wallet)
+  const wallet = createWallet({ directory: join(ctx.root.path, name), unencrypted: true, fetch })
+  ctx.keep(wallet)
   await wallet.init()
   return wallet
 }
-
-test.before(async () => {
-  root = await tempDir()
-  issuer = await createIssuer(join(root.path, 'issuer'))
-})
-
-test.after(async () => {
-  for (const wallet of open) await wallet.close()
-  await issuer.close()
-  await root.remove()
-})
 
 test('the rule: the domain is the host of the URL given, the challenge of the use under way', () => {
   assert.is(domainOf('https://Badges.Example/api/claims/x'), 'badges.example')
@@ -68,7 +54,7 @@ test('claim: an answer that names another host, or relays a login challenge, is 
     [{ claimPrefix: CHALLENGE_PREFIXES.login }, /a challenge for signing in .*but you are claiming a badge/],
     [{ claimPrefix: '' }, /a challenge of no cofl use/]
   ] as const) {
-    const node = stubNode(origin, issuer, options)
+    const node = stubNode(origin, ctx.issuer, options)
     node.offers.set('code-lure00000000', { used: false })
     const wallet = await walletFor(`lure-${String(options.domain ?? options.claimPrefix)}`, node.fetch)
     await rejects(wallet.claim(`${origin}/api/claims/code-lure00000000`), SigningRefusedError, message)
@@ -79,7 +65,7 @@ test('claim: an answer that names another host, or relays a login challenge, is 
 })
 
 test('present: a claim\'s or grants\' challenge is signed by the wallet itself only, never handed out', async () => {
-  const node = stubNode('http://city.test', issuer)
+  const node = stubNode('http://city.test', ctx.issuer)
   node.offers.set('code-present00000', { used: false })
   const wallet = await walletFor('present', node.fetch)
   const { id } = await wallet.claim('http://city.test/api/claims/code-present00000')
@@ -90,7 +76,7 @@ test('present: a claim\'s or grants\' challenge is signed by the wallet itself o
 })
 
 test('grants: listed and revoked with a presentation over the node\'s cofl-grants: challenge, for its host only', async () => {
-  const node = stubNode('http://city.test:8080', issuer)
+  const node = stubNode('http://city.test:8080', ctx.issuer)
   const wallet = await walletFor('grants', node.fetch)
   const grants = await wallet.grants({ node: 'http://city.test:8080/' })
   assert.equal(grants.map((g) => [g.grantId, g.clientName, g.scope.length]), [['grant-1', 'Test Wallet', 1]])
@@ -100,11 +86,11 @@ test('grants: listed and revoked with a presentation over the node\'s cofl-grant
   assert.is(unknown.nodeCode, 'COFL_ERR_NOT_FOUND')
 
   const calls = node.calls.length
-  const hostile = stubNode('http://city.test:8080', issuer, { domain: 'other.test' })
+  const hostile = stubNode('http://city.test:8080', ctx.issuer, { domain: 'other.test' })
   const lured = await walletFor('grants-lured', hostile.fetch)
   await rejects(lured.grants({ node: 'http://city.test:8080' }), SigningRefusedError, /city\.test:8080 asks for a signature for other\.test/)
   assert.equal(hostile.calls, ['GET /api/grants/challenge'])
-  const claimUse = stubNode('http://city.test:8080', issuer, { grantsPrefix: CHALLENGE_PREFIXES.claim })
+  const claimUse = stubNode('http://city.test:8080', ctx.issuer, { grantsPrefix: CHALLENGE_PREFIXES.claim })
   const relayed = await walletFor('grants-relayed', claimUse.fetch)
   await rejects(relayed.grants({ node: 'http://city.test:8080' }), SigningRefusedError, /a challenge for claiming a badge/)
   assert.equal(claimUse.calls, ['GET /api/grants/challenge'])

@@ -1,18 +1,21 @@
-// Shared by the wallet's tests: temp directories, an issuer that signs real credentials (with a
-// status list when asked), a stub node that speaks the claim and grants protocols, and `rejects`.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+// Shared by the wallet's tests: the setup of a suite (a temp directory, an issuer that signs real
+// credentials, the wallets to close), a stub node that speaks the claim and grants protocols, and
+// `rejects`. Temp directories, the issuer and `tampered` are @cofl/test-support's.
 import { join } from 'node:path'
-import { buildAchievement, buildOpenBadgeCredential, buildProfile, signCredential, verifyPresentationProof } from '@cofl/credentials'
-import type { VerifiableCredential } from '@cofl/credentials'
-import { generateKeyPair } from '@cofl/identity'
-import type { KeyPair } from '@cofl/identity'
-import { openStatusRegistry } from '@cofl/status'
-import type { BitstringStatusListEntry, StatusRegistry } from '@cofl/status'
+import { verifyPresentationProof } from '@cofl/credentials'
+import { tempDir } from '@cofl/test-support'
+import type { TempDir } from '@cofl/test-support'
+import { createIssuer } from '@cofl/test-support/issuers'
+import type { TestIssuer } from '@cofl/test-support/issuers'
+import type { Test } from 'uvu'
 import * as assert from 'uvu/assert'
+import type { Wallet } from '../src/index.js'
+
+/** The start of the name of a wallet suite's temp directory. */
+export const WALLET_TEMP_PREFIX = 'cofl-wallet-'
 
 /** The error a promise rejects with, checked to be a `type` (and to match `message`). */
-export async function rejects<T extends Error> (promise: Promise<unknown>, type: new (...args: any[]) => T, message?: RegExp): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export async function rejects<T extends Error> (promise: Promise<unknown>, type: new (...args: any[]) => T, message?: RegExp): Promise<T> {
   try {
     await promise
   } catch (err) {
@@ -24,57 +27,49 @@ export async function rejects<T extends Error> (promise: Promise<unknown>, type:
   throw new Error('unreachable')
 }
 
-/** A fresh temp directory; `remove` deletes it. */
-export async function tempDir (prefix = 'cofl-wallet-'): Promise<{ path: string, remove: () => Promise<void> }> {
-  const path = await mkdtemp(join(tmpdir(), prefix))
-  return { path, remove: async () => { await rm(path, { recursive: true, force: true }) } }
+/** What a suite of the wallet's tests shares; set up in its `before` hook, torn down in its `after`. */
+export interface WalletSuite {
+  /** The suite's temp directory. */
+  readonly root: TempDir
+  /** An issuer with its status registry in ROOT/issuer. */
+  readonly issuer: TestIssuer
+  /** Closes `wallet` after the suite; gives it back. */
+  keep: <W extends Wallet>(wallet: W) => W
 }
 
-export interface TestIssuer {
-  key: KeyPair
-  did: string
-  /** A signed OpenBadgeCredential for `subject`; with `status`, it carries a revocation entry. */
-  issue: (subject: string, options?: { status?: boolean, name?: string }) => Promise<VerifiableCredential>
-  /** The signed revocation list, as of now. */
-  statusList: () => Promise<VerifiableCredential>
-  /** Revokes a credential issued with `status`. */
-  revoke: (credential: VerifiableCredential) => Promise<void>
-  close: () => Promise<void>
-}
-
-export async function createIssuer (directory: string, name = 'Plymouth City of Learning'): Promise<TestIssuer> {
-  const key = await generateKeyPair()
-  const issuer = buildProfile({ id: key.did, name })
-  const achievement = buildAchievement({ name: 'Coding Club', description: 'Ten sessions of the coding club', criteria: 'Attend ten sessions', creator: issuer })
-  let registry: StatusRegistry | undefined
-  const open = async (): Promise<StatusRegistry> => {
-    registry ??= await openStatusRegistry({ directory: join(directory, 'status'), issuer: key.did })
-    return registry
+/**
+ * Adds the hooks to `test`: before, a temp directory and an issuer in it; after, every wallet
+ * kept closed, the issuer closed, the directory removed.
+ *
+ * @example
+ * const ctx = walletSuite(test)
+ * test('...', async () => {
+ *   const wallet = ctx.keep(createWallet({ directory: join(ctx.root.path, 'a'), unencrypted: true }))
+ *   await wallet.add(await ctx.issuer.issue(await wallet.init()))
+ * })
+ */
+export function walletSuite (test: Test): WalletSuite {
+  let root: TempDir | undefined
+  let issuer: TestIssuer | undefined
+  const open: Wallet[] = []
+  test.before(async () => {
+    root = await tempDir(WALLET_TEMP_PREFIX)
+    issuer = await createIssuer({ directory: join(root.path, 'issuer') })
+  })
+  test.after(async () => {
+    for (const wallet of open) await wallet.close()
+    await issuer?.close()
+    await root?.remove()
+  })
+  const set = <T>(value: T | undefined, what: string): T => {
+    if (value == null) throw new Error(`walletSuite: the ${what} is made in the suite's before hook`)
+    return value
   }
   return {
-    key,
-    did: key.did,
-    issue: async (subject, options = {}) => {
-      const credentialStatus = options.status === true ? (await (await open()).allocate()).entries[0] : undefined
-      const credential = buildOpenBadgeCredential({
-        issuer,
-        achievement: options.name != null ? { ...achievement, name: options.name } : achievement,
-        subject,
-        ...(credentialStatus != null ? { credentialStatus } : {})
-      })
-      return await signCredential(credential, { key }) as unknown as VerifiableCredential
-    },
-    statusList: async () => await signCredential(await (await open()).buildListCredential('revocation', 0), { key }) as unknown as VerifiableCredential,
-    revoke: async (credential) => { await (await open()).setStatus(credential.credentialStatus as BitstringStatusListEntry, true) },
-    close: async () => { await registry?.close() }
+    get root () { return set(root, 'temp directory') },
+    get issuer () { return set(issuer, 'issuer') },
+    keep: (wallet) => { open.push(wallet); return wallet }
   }
-}
-
-/** A deep copy with one change, to tamper with signed data. */
-export function tampered<T> (document: T, change: (copy: Record<string, any>) => void): T {
-  const copy = structuredClone(document) as Record<string, any>
-  change(copy)
-  return copy as T
 }
 
 export interface StubNode {
@@ -84,7 +79,6 @@ export interface StubNode {
   /** Offers by code: `used` after a successful claim. */
   offers: Map<string, { used: boolean, expired?: boolean }>
 }
-
 
 export interface StubOptions {
   issueTo?: (holder: string) => string

@@ -7,18 +7,22 @@
 import { join } from 'node:path'
 import { verifyPresentationProof } from '@cofl/credentials'
 import { generateKeyPair } from '@cofl/identity'
-import { openLevelStore } from '@cofl/store'
+import { LEGACY_SCHEMA_OWNER, openLevelStore } from '@cofl/store'
+import { tampered, tempDir } from '@cofl/test-support'
+import type { TempDir } from '@cofl/test-support'
+import { createIssuer } from '@cofl/test-support/issuers'
+import type { TestIssuer } from '@cofl/test-support/issuers'
 import { IDBFactory } from 'fake-indexeddb'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
   createWalletCore, CredentialConflictError, CredentialRefusedError, ImportFormatError, keyFileHolderStore, keyFileSealer, levelHeldStore,
-  HELD_COLLECTION, memoryHeldStore, memoryHolderKeyStore, NotHolderError, STORE_DIRECTORY, WalletExistsError, WalletNotInitialisedError, walletSchema
+  memoryHeldStore, memoryHolderKeyStore, NotHolderError, WalletExistsError, WalletNotInitialisedError, walletSchema
 } from '../src/index.js'
+import { HELD_COLLECTION, STORE_DIRECTORY } from '../src/constants.js'
 import type { HeldCredential, HeldCredentialStore, HolderKeySealer, HolderKeyStore, WalletCore } from '../src/index.js'
 import { openIndexedDbWallet, webCryptoSealer, WALLET_DB_NAME } from '../src/browser.js'
-import { createIssuer, rejects, stubNode, tampered, tempDir } from './helpers.js'
-import type { TestIssuer } from './helpers.js'
+import { rejects, stubNode } from './helpers.js'
 
 type Json = Record<string, unknown>
 
@@ -37,7 +41,7 @@ interface Implementation {
   create: () => Promise<Storage>
 }
 
-let root: { path: string, remove: () => Promise<void> }
+let root: TempDir
 let issuer: TestIssuer
 let count = 0
 const opened: Storage[] = []
@@ -94,7 +98,7 @@ function walletOver (storage: Storage, init: { fetch?: typeof globalThis.fetch, 
 
 async function before (): Promise<void> {
   root ??= await tempDir('cofl-wallet-storage-')
-  issuer ??= await createIssuer(join(root.path, 'issuer'))
+  issuer ??= await createIssuer({ directory: join(root.path, 'issuer') })
 }
 
 /** A record as the wallet keeps one, without a real credential (the stores do not check). */
@@ -296,9 +300,9 @@ legacy('a sealed key that is not a cofl key, or with a wrong passphrase, is said
 
 legacy('a wallet directory whose store was written before collections had owners opens with its credentials', async () => {
   const directory = join(root.path, 'legacy-level')
-  // The store as @cofl/store wrote it then: the one schema version (2) and the credentials in the
-  // collection `held` (on disk `!held!<id>`).
-  const before = await openLevelStore({ directory: join(directory, STORE_DIRECTORY) })
+  // The store as @cofl/store wrote it then: the one schema version (2, under the older key of
+  // LEGACY_SCHEMA_OWNER) and the credentials in the collection `held` (on disk `!held!<id>`).
+  const before = await openLevelStore({ directory: join(directory, STORE_DIRECTORY), schemas: [{ owner: LEGACY_SCHEMA_OWNER, version: 2, migrations: [] }] })
   await before.collection('held').put('urn:x:old', record('urn:x:old', 'Kept'))
   await before.close()
   const held = levelHeldStore(directory)

@@ -6,13 +6,15 @@ import { join } from 'node:path'
 import { buildAchievement, buildOpenBadgeCredential, buildProfile, signCredential } from '@cofl/credentials'
 import { generateKeyPair } from '@cofl/identity'
 import type { KeyPair } from '@cofl/identity'
+import { tempDir } from '@cofl/test-support'
+import type { TempDir } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { CredentialRefusedError, CredentialUncheckedError, createWallet, isRefusal } from '../src/index.js'
 import type { Wallet } from '../src/index.js'
-import { rejects, tempDir } from './helpers.js'
+import { rejects, WALLET_TEMP_PREFIX } from './helpers.js'
 
-let root: { path: string, remove: () => Promise<void> }
+let root: TempDir
 let wallet: Wallet
 let holder: string
 
@@ -27,7 +29,7 @@ async function signedBy (issuerId: string, method: (key: KeyPair) => string, nam
 }
 
 test.before(async () => {
-  root = await tempDir()
+  root = await tempDir(WALLET_TEMP_PREFIX)
   wallet = createWallet({ directory: join(root.path, 'wallet'), unencrypted: true })
   holder = await wallet.init()
 })

@@ -3,39 +3,28 @@
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { KeyPassphraseError } from '@cofl/identity'
+import { tampered } from '@cofl/test-support'
 import { createVerifier } from '@cofl/verifier'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
-  BACKUP_TYPE, ClaimError, CredentialConflictError, CredentialNotFoundError, CredentialRefusedError, ImportFormatError,
+  ClaimError, CredentialConflictError, CredentialNotFoundError, CredentialRefusedError, ImportFormatError,
   NotHolderError, WalletExistsError, WalletNotInitialisedError, createWallet, openWallet
 } from '../src/index.js'
+import { BACKUP_TYPE } from '../src/constants.js'
 import type { Wallet } from '../src/index.js'
-import { createIssuer, rejects, stubNode, tampered, tempDir } from './helpers.js'
-import type { TestIssuer } from './helpers.js'
+import { rejects, stubNode, walletSuite } from './helpers.js'
 
-let root: { path: string, remove: () => Promise<void> }
-let issuer: TestIssuer
+const ctx = walletSuite(test)
 let count = 0
-const open: Wallet[] = []
 
 /** A new, initialised, unencrypted wallet in its own directory (closed after the suite). */
 async function newWallet (): Promise<{ wallet: Wallet, did: string, directory: string }> {
-  const directory = join(root.path, `wallet-${++count}`)
+  const directory = join(ctx.root.path, `wallet-${++count}`)
   const wallet = createWallet({ directory, unencrypted: true })
-  open.push(wallet)
+  ctx.keep(wallet)
   return { wallet, did: await wallet.init(), directory }
 }
-
-test.before(async () => {
-  root = await tempDir()
-  issuer = await createIssuer(join(root.path, 'issuer'))
-})
-test.after(async () => {
-  for (const wallet of open) await wallet.close()
-  await issuer.close()
-  await root.remove()
-})
 
 test('init creates the holder key (did:key, mode 0600) and refuses to replace it; openWallet needs a wallet', async () => {
   const { wallet, did, directory } = await newWallet()
@@ -44,13 +33,13 @@ test('init creates the holder key (did:key, mode 0600) and refuses to replace it
   assert.ok(await wallet.exists())
   assert.is((await stat(join(directory, 'holder.key'))).mode & 0o777, 0o600)
   await rejects(wallet.init(), WalletExistsError, /never replaced/)
-  await rejects(openWallet({ directory: join(root.path, 'nothing-here') }), WalletNotInitialisedError, /cofl wallet init/)
-  await rejects(createWallet({ directory: join(root.path, 'no-pass') }).init(), TypeError)
+  await rejects(openWallet({ directory: join(ctx.root.path, 'nothing-here') }), WalletNotInitialisedError, /cofl wallet init/)
+  await rejects(createWallet({ directory: join(ctx.root.path, 'no-pass') }).init(), TypeError)
 })
 
 test('add verifies and stores; the same credential again is stored once; list and get show it', async () => {
   const { wallet, did } = await newWallet()
-  const credential = await issuer.issue(did, { status: true })
+  const credential = await ctx.issuer.issue(did, { status: true })
   const first = await wallet.add(credential, { source: 'test' })
   assert.ok(first.added)
   assert.is(first.id, credential.id)
@@ -62,7 +51,7 @@ test('add verifies and stores; the same credential again is stored once; list an
   const [item] = list
   assert.is(item?.id, credential.id)
   assert.is(item?.name, 'Coding Club')
-  assert.equal(item?.issuer, { id: issuer.did, name: 'Plymouth City of Learning' })
+  assert.equal(item?.issuer, { id: ctx.issuer.did, name: 'Plymouth City of Learning' })
   assert.is(item?.subject, did)
   assert.is(item?.source, 'test')
   assert.is(item?.status.state, 'unknown')
@@ -76,7 +65,7 @@ test('add verifies and stores; the same credential again is stored once; list an
 
 test('add refuses a tampered credential, one that is no credential, and one without a signature', async () => {
   const { wallet, did } = await newWallet()
-  const credential = await issuer.issue(did)
+  const credential = await ctx.issuer.issue(did)
   const changed = tampered(credential, (c) => { c.credentialSubject.achievement.name = 'Brain Surgery' })
   const err = await rejects(wallet.add(changed), CredentialRefusedError, /Signature/)
   assert.is(err.code, 'COFL_ERR_WALLET_CREDENTIAL_INVALID')
@@ -90,24 +79,24 @@ test('add refuses a tampered credential, one that is no credential, and one with
 
 test('add refuses a credential about someone else, unless forced; a different credential under a held id conflicts', async () => {
   const { wallet } = await newWallet()
-  const other = await createWallet({ directory: join(root.path, 'other'), unencrypted: true })
-  open.push(other)
+  const other = await createWallet({ directory: join(ctx.root.path, 'other'), unencrypted: true })
+  ctx.keep(other)
   const otherDid = await other.init()
-  const credential = await issuer.issue(otherDid)
+  const credential = await ctx.issuer.issue(otherDid)
   const err = await rejects(wallet.add(credential), NotHolderError, /not about this wallet's holder/)
   assert.is(err.code, 'COFL_ERR_WALLET_NOT_HOLDER')
   assert.equal(await wallet.list(), [])
   const forced = await wallet.add(credential, { force: true })
   assert.ok(forced.added)
   assert.ok(forced.held.forced)
-  const sameId = await issuer.issue(await wallet.did())
+  const sameId = await ctx.issuer.issue(await wallet.did())
   await rejects(wallet.add({ ...sameId, id: credential.id }), CredentialRefusedError) // changing the id breaks the signature
 })
 
 test('remove deletes a held credential and says whether it was held', async () => {
   const { wallet, did } = await newWallet()
-  const a = await issuer.issue(did)
-  const b = await issuer.issue(did)
+  const a = await ctx.issuer.issue(did)
+  const b = await ctx.issuer.issue(did)
   await wallet.add(a)
   await wallet.add(b)
   assert.ok(await wallet.remove(a.id as string))
@@ -117,8 +106,8 @@ test('remove deletes a held credential and says whether it was held', async () =
 
 test('present: a presentation signed by the holder that verifies with its challenge and domain, and only with them', async () => {
   const { wallet, did } = await newWallet()
-  const a = await issuer.issue(did)
-  const b = await issuer.issue(did, { name: 'First Aid' })
+  const a = await ctx.issuer.issue(did)
+  const b = await ctx.issuer.issue(did, { name: 'First Aid' })
   await wallet.add(a)
   await wallet.add(b)
   const vp = await wallet.present([a.id as string, b.id as string], { challenge: 'c-123', domain: 'jobs.example' })
@@ -136,7 +125,7 @@ test('present: a presentation signed by the holder that verifies with its challe
 
 test('export / import: a backup round trip, with the holder key restored from the backup', async () => {
   const { wallet, did } = await newWallet()
-  const credentials = [await issuer.issue(did), await issuer.issue(did, { status: true }), await issuer.issue(did, { name: 'First Aid' })]
+  const credentials = [await ctx.issuer.issue(did), await ctx.issuer.issue(did, { status: true }), await ctx.issuer.issue(did, { name: 'First Aid' })]
   for (const c of credentials) await wallet.add(c)
   const plain = await wallet.export()
   assert.is(plain.type, BACKUP_TYPE)
@@ -149,8 +138,8 @@ test('export / import: a backup round trip, with the holder key restored from th
   assert.is(backup.holderKey.secret.encryption, 'scrypt-aes-256-gcm')
   assert.not.ok(JSON.stringify(backup).includes('secretKeyMultibase'))
 
-  const restored = createWallet({ directory: join(root.path, 'restored'), passphrase: 'new passphrase' })
-  open.push(restored)
+  const restored = createWallet({ directory: join(ctx.root.path, 'restored'), passphrase: 'new passphrase' })
+  ctx.keep(restored)
   await rejects(restored.init({ restore: backup, backupPassphrase: 'wrong' }), KeyPassphraseError)
   assert.is(await restored.init({ restore: backup, backupPassphrase: 'backup passphrase' }), did)
   const result = await restored.import(backup)
@@ -171,7 +160,7 @@ test('export / import: a backup round trip, with the holder key restored from th
 
 test('import is idempotent: the same credentials twice (and twice in one input) are stored once; bad items are reported', async () => {
   const { wallet, did } = await newWallet()
-  const credentials = await Promise.all([1, 2, 3, 4].map(async () => await issuer.issue(did)))
+  const credentials = await Promise.all([1, 2, 3, 4].map(async () => await ctx.issuer.issue(did)))
   const seen: string[] = []
   const first = await wallet.import([...credentials, credentials[0]], { onItem: (item) => { seen.push(`${item.outcome} ${item.index}`) } })
   assert.is(first.added, 4)
@@ -182,7 +171,7 @@ test('import is idempotent: the same credentials twice (and twice in one input) 
   assert.is(second.unchanged, 4)
   assert.is((await wallet.list()).length, 4)
 
-  const single = await issuer.issue(did)
+  const single = await ctx.issuer.issue(did)
   assert.is((await wallet.import(Buffer.from('\uFEFF' + JSON.stringify(single)))).added, 1)
   const bad = await wallet.import([tampered(single, (c) => { c.name = 'changed' }), 42, tampered(credentials[1], (c) => { c.credentialSubject.id = 'did:key:z6Mkother' })])
   assert.equal(bad.items.map((i) => i.outcome), ['refused', 'refused', 'refused'])
@@ -197,11 +186,11 @@ test('import is idempotent: the same credentials twice (and twice in one input) 
 
 test('a credential held under an id cannot be replaced by another one with that id', async () => {
   const { wallet, did } = await newWallet()
-  const credential = await issuer.issue(did)
+  const credential = await ctx.issuer.issue(did)
   // Another credential under the same id, validly signed by its issuer.
   const { buildAchievement, buildOpenBadgeCredential, buildProfile, signCredential } = await import('@cofl/credentials')
-  const profile = buildProfile({ id: issuer.did, name: 'Plymouth City of Learning' })
-  const twin = await signCredential(buildOpenBadgeCredential({ id: credential.id as string, issuer: profile, achievement: buildAchievement({ name: 'Other', description: 'd', criteria: 'c' }), subject: did }), { key: issuer.key })
+  const profile = buildProfile({ id: ctx.issuer.did, name: 'Plymouth City of Learning' })
+  const twin = await signCredential(buildOpenBadgeCredential({ id: credential.id as string, issuer: profile, achievement: buildAchievement({ name: 'Other', description: 'd', criteria: 'c' }), subject: did }), { key: ctx.issuer.key })
   await wallet.add(credential)
   const err = await rejects(wallet.add(twin), CredentialConflictError)
   assert.is(err.code, 'COFL_ERR_WALLET_CONFLICT')
@@ -209,10 +198,10 @@ test('a credential held under an id cannot be replaced by another one with that 
 })
 
 test('an encrypted holder key: listing needs no passphrase, presenting needs the right one', async () => {
-  const directory = join(root.path, 'encrypted')
+  const directory = join(ctx.root.path, 'encrypted')
   const created = createWallet({ directory, passphrase: 'correct horse battery staple' })
   const did = await created.init()
-  const credential = await issuer.issue(did)
+  const credential = await ctx.issuer.issue(did)
   await created.add(credential)
   await created.close()
   const keyFile = JSON.parse(await readFile(join(directory, 'holder.key'), 'utf8'))
@@ -243,17 +232,17 @@ test('an encrypted holder key: listing needs no passphrase, presenting needs the
 
 test('refreshStatus: active, then revoked; a list that cannot be had keeps the last known status', async () => {
   const { wallet, did } = await newWallet()
-  const credential = await issuer.issue(did, { status: true })
-  const plain = await issuer.issue(did)
+  const credential = await ctx.issuer.issue(did, { status: true })
+  const plain = await ctx.issuer.issue(did)
   await wallet.add(credential)
   await wallet.add(plain)
-  const lists = async (): Promise<unknown> => await issuer.statusList()
+  const lists = async (): Promise<unknown> => await ctx.issuer.statusList()
   let items = await wallet.refreshStatus({ getStatusList: lists })
   const of = (id: unknown): typeof items[number] | undefined => items.find((i) => i.id === id)
   assert.is(of(credential.id)?.status.state, 'active')
   assert.ok(of(credential.id)?.changed)
   assert.is(of(plain.id)?.status.state, 'none')
-  await issuer.revoke(credential)
+  await ctx.issuer.revoke(credential)
   items = await wallet.refreshStatus({ getStatusList: lists })
   assert.is(of(credential.id)?.previous, 'active')
   assert.is(of(credential.id)?.status.state, 'revoked')
@@ -267,13 +256,13 @@ test('refreshStatus: active, then revoked; a list that cannot be had keeps the l
 
 test('claim: GET the challenge, POST a presentation signed by the holder, verify and store the credential', async () => {
   const origin = 'http://city.test:8080'
-  const node = stubNode(origin, issuer)
+  const node = stubNode(origin, ctx.issuer)
   node.offers.set('code-aaaaaaaaaaaa', { used: false })
   node.offers.set('code-bbbbbbbbbbbb', { used: false })
   node.offers.set('code-expired00000', { used: false, expired: true })
-  const directory = join(root.path, 'claiming')
+  const directory = join(ctx.root.path, 'claiming')
   const wallet = createWallet({ directory, unencrypted: true, fetch: node.fetch })
-  open.push(wallet)
+  ctx.keep(wallet)
   const did = await wallet.init()
 
   const claimed = await wallet.claim(`${origin}/api/claims/code-aaaaaaaaaaaa`)
@@ -281,7 +270,7 @@ test('claim: GET the challenge, POST a presentation signed by the holder, verify
   assert.is(claimed.held.subject, did)
   assert.is(claimed.held.source, `claim:${origin}`)
   assert.is(claimed.held.status.state, 'active', 'the status is checked against the node at once')
-  assert.is(claimed.offer.issuer.id, issuer.did)
+  assert.is(claimed.offer.issuer.id, ctx.issuer.did)
   assert.equal(node.calls.slice(0, 2), ['GET /api/claims/code-aaaaaaaaaaaa', 'POST /api/claims/code-aaaaaaaaaaaa'])
 
   const byCode = await wallet.claim('code-bbbbbbbbbbbb', { node: `${origin}/` })
@@ -301,10 +290,10 @@ test('claim: GET the challenge, POST a presentation signed by the holder, verify
 
 test('claim: a credential issued to another DID is refused (the offer is spent, the wallet unchanged)', async () => {
   const origin = 'http://rogue.test'
-  const node = stubNode(origin, issuer, { issueTo: () => 'did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2' })
+  const node = stubNode(origin, ctx.issuer, { issueTo: () => 'did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2' })
   node.offers.set('code-cccccccccccc', { used: false })
-  const wallet = createWallet({ directory: join(root.path, 'rogue'), unencrypted: true, fetch: node.fetch })
-  open.push(wallet)
+  const wallet = createWallet({ directory: join(ctx.root.path, 'rogue'), unencrypted: true, fetch: node.fetch })
+  ctx.keep(wallet)
   await wallet.init()
   const err = await rejects(wallet.claim(`${origin}/api/claims/code-cccccccccccc`), ClaimError, /not about this wallet's holder/)
   assert.instance(err.cause, NotHolderError)
@@ -314,18 +303,18 @@ test('claim: a credential issued to another DID is refused (the offer is spent, 
 test('claim with pathway badges: each verified and kept with the credential; a bad one refused and reported, the rest kept', async () => {
   const origin = 'http://pathways.test'
   let good: Record<string, unknown> | undefined
-  const node = stubNode(origin, issuer, {
+  const node = stubNode(origin, ctx.issuer, {
     awards: async (holder) => {
-      good = await issuer.issue(holder, { status: true, name: 'Harbour Crew' }) as unknown as Record<string, unknown>
-      const forged = tampered(await issuer.issue(holder, { status: true, name: 'Captain' }), (c) => { c.name = 'Admiral' })
-      const other = await issuer.issue('did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2', { status: true, name: 'Not Yours' })
+      good = await ctx.issuer.issue(holder, { status: true, name: 'Harbour Crew' }) as unknown as Record<string, unknown>
+      const forged = tampered(await ctx.issuer.issue(holder, { status: true, name: 'Captain' }), (c) => { c.name = 'Admiral' })
+      const other = await ctx.issuer.issue('did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2', { status: true, name: 'Not Yours' })
       return [good, forged, other, 'not a credential', good]
     }
   })
   node.offers.set('code-pathway00000', { used: false })
   node.offers.set('code-noawards0000', { used: false })
-  const wallet = createWallet({ directory: join(root.path, 'pathways'), unencrypted: true, fetch: node.fetch })
-  open.push(wallet)
+  const wallet = createWallet({ directory: join(ctx.root.path, 'pathways'), unencrypted: true, fetch: node.fetch })
+  ctx.keep(wallet)
   const did = await wallet.init()
   const claimed = await wallet.claim(`${origin}/api/claims/code-pathway00000`)
   assert.ok(claimed.added)

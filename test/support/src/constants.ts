@@ -18,3 +18,6 @@ export const DEFAULT_ISSUER_NAME = 'Plymouth City of Learning'
 
 /** The achievement a test issuer awards unless `name` says another. */
 export const DEFAULT_ACHIEVEMENT = { name: 'Coding Club', description: 'Ten sessions of the coding club', criteria: 'Attend ten sessions' }
+
+/** How long a `runCofl` child may run before it is killed. */
+export const DEFAULT_COFL_RUN_MS = 60_000

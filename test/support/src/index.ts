@@ -2,10 +2,12 @@
  * @packageDocumentation
  *
  * What the tests of the workspace repeat, written once: a temp directory of a test's own, a
- * bounded wait for a condition, a tampered copy of signed data, and child processes (a fixture
- * script, or `cofl node start` and its HTTP port). Only tests and benchmarks import it. The test
- * issuer is at `@cofl/test-support/issuers` (it needs credentials, identity and status; this
- * entry needs no @cofl package, so the tests of any package can use it).
+ * bounded wait for a condition, a tampered copy of signed data, child processes (a fixture
+ * script, a `cofl` command run to its end, or `cofl node start` and its HTTP port), requests to a
+ * node (`nodeApi`, or raw with node:http) and a small JSON server that stands in for one. Only
+ * tests and benchmarks import it. The test issuer is at `@cofl/test-support/issuers` (it needs
+ * credentials, identity and status; this entry needs no @cofl package, so the tests of any
+ * package can use it).
  *
  * @example
  * import { startNodeProcess, tempDir, waitFor } from '@cofl/test-support'
@@ -25,7 +27,9 @@ export { waitFor } from './wait.js'
 export type { WaitBound, WaitOptions } from './wait.js'
 export { tampered } from './tampered.js'
 export type { Editable } from './tampered.js'
-export { nodeApi } from './http.js'
-export type { Json, NodeApiOptions } from './http.js'
-export { spawnChild, startNodeProcess } from './process.js'
-export type { Child, ChildInit, Exit, LineWait, NodeProcess, NodeProcessOptions, StopOptions } from './process.js'
+export { nodeApi, rawRequest } from './http.js'
+export type { Json, NodeApiOptions, RawAnswer, RawRequestOptions } from './http.js'
+export { jsonServer } from './server.js'
+export type { JsonHandler, JsonServer } from './server.js'
+export { runCofl, spawnChild, startNodeProcess } from './process.js'
+export type { Child, ChildInit, Exit, LineWait, NodeProcess, NodeProcessOptions, Run, RunCoflOptions, StopOptions } from './process.js'

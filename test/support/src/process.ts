@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { DEFAULT_KILL_AFTER_MS, DEFAULT_NODE_START_MS, NODE_JSON_EVERY_MS } from './constants.js'
+import { DEFAULT_COFL_RUN_MS, DEFAULT_KILL_AFTER_MS, DEFAULT_NODE_START_MS, NODE_JSON_EVERY_MS } from './constants.js'
 import { waitFor } from './wait.js'
 
 /** How a child ended: its exit code, or the signal that ended it. */
@@ -150,6 +150,40 @@ export function spawnChild (init: ChildInit): Child {
   }
 
   return { proc, output: () => output, stdout: () => stdout, stderr: () => stderr, lines: () => [...lines], exited, running, waitForLine, stop }
+}
+
+/** How a command ended: its exit code (-1 when it has none) and what it printed. */
+export interface Run { code: number, stdout: string, stderr: string }
+
+export interface RunCoflOptions {
+  /** Written to its stdin, which is then closed (default: nothing). */
+  stdin?: string
+  /** Variables set on top of the inherited environment. */
+  env?: Record<string, string>
+  cwd?: string
+}
+
+/**
+ * `cofl ARGV...` as the real bin (node/bin/cofl.js on the sources) in a child process, run to its
+ * end; rejects when it cannot be started or runs longer than 60 s (it is killed then).
+ *
+ * @example
+ * const { code, stdout } = await runCofl(['verify', file])
+ * assert.is(code, 0, stdout)
+ */
+export async function runCofl (argv: string[], options: RunCoflOptions = {}): Promise<Run> {
+  return await new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['--conditions=cofl-source', '--import', 'tsx', coflBin(), ...argv], {
+      cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'], signal: AbortSignal.timeout(DEFAULT_COFL_RUN_MS)
+    })
+    let stdout = ''
+    let stderr = ''
+    proc.stdout.on('data', (d) => { stdout += d })
+    proc.stderr.on('data', (d) => { stderr += d })
+    proc.on('error', reject)
+    proc.on('close', (code) => { resolve({ code: code ?? -1, stdout, stderr }) })
+    proc.stdin.end(options.stdin ?? '')
+  })
 }
 
 export interface NodeProcessOptions {

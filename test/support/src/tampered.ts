@@ -1,5 +1,5 @@
 /** A document as a test edits it: any field, any depth, without casts. */
-export type Editable = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Editable = Record<string, any>
 
 /** A deep copy of `document` with one change, to tamper with signed data; the original is untouched. */
 export function tampered<T> (document: T, change: (copy: Editable) => void): T {

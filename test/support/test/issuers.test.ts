@@ -9,7 +9,7 @@ import { tempDir } from '../src/index.js'
 import { createIssuer } from '../src/issuers.js'
 
 const LEARNER = 'did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2'
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>
 
 test('issue: a signed credential; name names the achievement and the credential; builder fields pass through', async () => {
   const issuer = await createIssuer({ name: 'Exeter' })

@@ -1,11 +1,12 @@
-// The helpers of the main entry: temp directories, bounded waits, tampered copies, children.
+// The helpers of the main entry: temp directories, bounded waits, tampered copies, children, a
+// JSON server and raw requests to it.
 import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { spawnChild, tampered, tempDir, waitFor } from '../src/index.js'
+import { jsonServer, rawRequest, runCofl, spawnChild, tampered, tempDir, waitFor } from '../src/index.js'
 
 const CHILD = fileURLToPath(new URL('./fixtures/child.ts', import.meta.url))
 
@@ -115,6 +116,41 @@ test('spawnChild: stop sends SIGKILL to a child that outlives killAfterMs', asyn
   assert.is(exit.signal, 'SIGKILL')
   assert.ok(child.lines().includes('SIGTERM ignored'))
   assert.equal(await child.stop(), exit, 'stopping again gives the same exit')
+})
+
+test('jsonServer and rawRequest: the handler sees the request and its body; JSON, text, a throw as 500', async () => {
+  const seen: string[] = []
+  const server = await jsonServer(async (req, body) => {
+    seen.push(`${req.method ?? ''} ${req.url ?? ''} ${req.headers.host ?? ''} ${body}`)
+    if (req.url === '/boom') throw new Error('boom')
+    return [req.url === '/missing' ? 404 : 200, { echo: body }]
+  })
+  try {
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/)
+    assert.is(server.url, `http://${server.host}`)
+    const port = Number(server.host.split(':')[1])
+    const ok = await rawRequest({ host: '127.0.0.1', port, method: 'POST', path: '/x', headers: { host: 'chosen.example' }, body: 'hello' })
+    assert.is(ok.status, 200)
+    assert.equal(ok.body, { echo: 'hello' })
+    assert.is(ok.text, '{"echo":"hello"}')
+    assert.is(ok.headers['content-type'], 'application/json')
+    assert.is((await rawRequest({ host: '127.0.0.1', port, path: '/missing' })).status, 404)
+    const boom = await rawRequest({ host: '127.0.0.1', port, path: '/boom' })
+    assert.is(boom.status, 500)
+    assert.is(boom.body.error.code, 'COFL_ERR_INTERNAL')
+    assert.equal(seen.slice(0, 2), ['POST /x chosen.example hello', `GET /missing ${server.host} `])
+  } finally {
+    await server.close()
+  }
+})
+
+test('runCofl: the real bin to its end, with its exit code and output', async () => {
+  const version = await runCofl(['--version'])
+  assert.is(version.code, 0, version.stderr)
+  assert.match(version.stdout, /\d+\.\d+\.\d+/)
+  const unknown = await runCofl(['no-such-command'])
+  assert.is.not(unknown.code, 0)
+  assert.ok(unknown.stderr !== '', 'it says why')
 })
 
 test.run()

@@ -425,7 +425,9 @@ export function createAuthorizationServer (init: AuthorizationServerInit): Autho
     const refreshToken = refreshable ? secret() : undefined
     const t = now()
     batch.put(oauth, OAUTH_KEYS.access(sha256(accessToken)), { grantId, clientId, learner, scope, expiresAt: t + OB3_ACCESS_TOKEN_TTL_MS } satisfies TokenRecord)
-    if (refreshToken !== undefined) batch.put(oauth, OAUTH_KEYS.refresh(sha256(refreshToken)), { grantId, clientId, learner, scope, expiresAt: t + OB3_REFRESH_TOKEN_TTL_MS } satisfies TokenRecord)
+    if (refreshToken !== undefined) {
+      batch.put(oauth, OAUTH_KEYS.refresh(sha256(refreshToken)), { grantId, clientId, learner, scope, expiresAt: t + OB3_REFRESH_TOKEN_TTL_MS } satisfies TokenRecord)
+    }
     // The learner's index of grants (listed and revoked by the learner: node/src/http/ob3/grants.ts).
     batch.put(oauth, OAUTH_KEYS.learnerGrant(learner, grantId), { grantId, expiresAt: t + OB3_REFRESH_TOKEN_TTL_MS })
     await batch.write()

@@ -8,11 +8,11 @@
  * that form, and refused unless it is then a valid AchievementCredential.
  */
 import { normalizeArrays, OB_CONTEXTS, validateSchema } from '@cofl/credentials'
-import { ISSUANCE_COLLECTION, issuanceOf } from '@cofl/store'
 import type { IssuanceRecord, Store } from '@cofl/store'
 import type { VerificationReport } from '@cofl/verifier'
 import { Ob3Error, Ob3ErrorCode } from '../../app/errors.js'
-import { OAUTH_COLLECTION } from '../../app/collections.js'
+import { ISSUANCE_COLLECTION, OAUTH_COLLECTION } from '../../app/collections.js'
+import { issuanceOf } from '../../app/issuance-log.js'
 import { OAUTH_KEYS } from './oauth.js'
 import { keyedQueue } from '../../app/serial.js'
 

@@ -4,6 +4,8 @@
 // achievement, offers to a group of learners from a CSV file, and revoking issued credentials.
 // Every call goes to this node's own API (docs/api.md); nothing leaves this origin.
 import { csvLine, learnerRows } from '@cofl/analytics'
+import { ApiAnswerError } from '@cofl/api'
+import type { Health } from '@cofl/api'
 import type { LearnerRow } from '@cofl/analytics'
 import { barChart } from '../lib/charts.js'
 import type { BarValue } from '../lib/charts.js'
@@ -31,7 +33,6 @@ const DEFAULT_ACHIEVEMENT_TYPE = 'Badge'
 
 type Json = Record<string, unknown>
 
-interface Health { ok: boolean, did: string, peerId: string | null, peers: number, name?: string | null }
 interface StoredAchievement { id: string, issuer: string, cid: string, sequence?: number, achievement: Json }
 interface AchievementPage { achievements: StoredAchievement[], next: string | null }
 interface IssuanceRecord {
@@ -379,7 +380,7 @@ async function downloadCsv (): Promise<void> {
     if (!response.ok) {
       let error: { code?: string, message?: string } | undefined
       try { error = (await response.json() as { error?: { code?: string, message?: string } }).error } catch { /* not JSON */ }
-      const err = new ApiCallError(response.status, error?.code ?? `HTTP_${response.status}`, error?.message ?? `the node answered ${response.status}`)
+      const err = new ApiCallError(response.status, error?.code ?? ApiAnswerError.fallbackCode, error?.message ?? `the node answered ${response.status}`)
       if (isAuthError(err)) signOut(refusal(err))
       throw err
     }

@@ -6,14 +6,13 @@
 // (GET /api/status/<list id>) and the issuer's trust in this node's trust graph
 // (GET /api/trust/<issuer DID>), and its identity (GET /api/health) when it opens. Nothing the
 // person pastes or drops leaves the browser: no credential, presentation or image is sent anywhere.
+import type { Health } from '@cofl/api'
 import { createVerifier, vcJwtReport } from '@cofl/verifier'
 import type { TrustResult, VerifyPresentationOptions } from '@cofl/verifier'
 import { detectFormat, FormatError, FormatErrorCode, OB3_PNG_KEYWORD, readCredential } from '@cofl/formats'
 import { ApiCallError, announce, api, byId, fill, focusResult, messageOf, readFileBytes } from '../lib/dom.js'
 import { renderReport, verdictOf } from '../lib/report.js'
 import type { Report } from '../lib/report.js'
-
-interface Health { did: string, name?: string | null }
 
 type Json = Record<string, unknown>
 

@@ -4,7 +4,8 @@
  * The node is asked for the same public lists whoever asks; which badges the wallet holds, and
  * where the learner is, never leave the page.
  */
-import { progress, recommend, validatePathway } from '@cofl/pathways'
+import { listAll, listedDocument } from '@cofl/api'
+import { catalogueEntryOf, learnerProgress, placeOf, validPathways } from '@cofl/pathways'
 import type { CatalogueEntry, LatLon, Pathway, PathwayProgress, Place, Recommendation } from '@cofl/pathways'
 import type { HeldSummary } from '@cofl/wallet/browser'
 import { api } from '../lib/dom.js'
@@ -19,24 +20,13 @@ export const PAGE_SIZE = 100
  * Every entry of a paged public listing `{ <field>: [...], next }`. Undefined when the node has
  * no such route (an older node): the page then goes without.
  */
-export async function listAll (path: string, field: string, signal?: AbortSignal): Promise<Json[] | undefined> {
-  const out: Json[] = []
-  let cursor: string | null = null
-  do {
-    const query: string = `?limit=${PAGE_SIZE}${cursor != null ? `&cursor=${encodeURIComponent(cursor)}` : ''}`
-    let page: Json
-    try {
-      page = await api<Json>(`${path}${query}`, signal != null ? { signal } : {})
-    } catch (err) {
-      if ((err as { status?: number }).status === 404 && out.length === 0) return undefined
-      throw err
-    }
-    const entries = page[field]
-    if (!Array.isArray(entries)) throw new Error(`the node's ${path} answered without a list of ${field}`)
-    out.push(...entries.filter((e): e is Json => typeof e === 'object' && e !== null && !Array.isArray(e)))
-    cursor = typeof page.next === 'string' ? page.next : null
-  } while (cursor != null && out.length < MAX_PUBLIC_ENTRIES)
-  return out
+export async function listPublic (path: string, field: string, signal?: AbortSignal): Promise<Json[] | undefined> {
+  try {
+    return await listAll(async (pathAndQuery) => await api<Json>(pathAndQuery, signal != null ? { signal } : {}), path, field, { pageSize: PAGE_SIZE, max: MAX_PUBLIC_ENTRIES })
+  } catch (err) {
+    if ((err as { status?: number }).status === 404) return undefined
+    throw err
+  }
 }
 
 /** How many next steps the page shows. */
@@ -66,38 +56,6 @@ export interface LearnerView {
   next: Recommendation[]
 }
 
-function isObject (value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function documentOf (entry: Json, field: string): Json | undefined {
-  const doc = entry.document ?? entry[field]
-  return isObject(doc) ? doc : undefined
-}
-
-function placeOf (value: unknown): Place | undefined {
-  if (!isObject(value) || typeof value.lat !== 'number' || typeof value.lon !== 'number') return undefined
-  if (!(value.lat >= -90 && value.lat <= 90 && value.lon >= -180 && value.lon <= 180)) return undefined
-  return value as unknown as Place
-}
-
-function nameString (value: unknown, fallback: string): string {
-  return typeof value === 'string' && value.trim() !== '' ? value : fallback
-}
-
-/** A catalogue entry (what `recommend` reads) from an achievement of GET /api/achievements. */
-export function catalogueEntry (achievement: Json): CatalogueEntry | undefined {
-  if (typeof achievement.id !== 'string') return undefined
-  const place = placeOf(achievement.place)
-  return {
-    id: achievement.id,
-    name: nameString(achievement.name, achievement.id),
-    ...(Array.isArray(achievement.alignment) ? { alignment: achievement.alignment.filter(isObject) as CatalogueEntry['alignment'] } : {}),
-    ...(Array.isArray(achievement.tag) ? { tags: achievement.tag.filter((t): t is string => typeof t === 'string') } : {}),
-    ...(place != null ? { place } : {})
-  }
-}
-
 function placeLabel (place: Place): string {
   const parts = [place.name, place.area, place.address?.addressLocality].filter((p): p is string => typeof p === 'string' && p.trim() !== '')
   return [...new Set(parts)].join(', ')
@@ -106,19 +64,13 @@ function placeLabel (place: Place): string {
 /** Reads the public pathways, achievements and opportunities of this node. */
 export async function loadPublicData (signal?: AbortSignal): Promise<PublicData> {
   const [pathwayEntries, achievementEntries, opportunityEntries] = await Promise.all([
-    listAll('/api/pathways', 'pathways', signal),
-    listAll('/api/achievements', 'achievements', signal),
-    listAll('/api/opportunities', 'opportunities', signal).catch(() => undefined)
+    listPublic('/api/pathways', 'pathways', signal),
+    listPublic('/api/achievements', 'achievements', signal),
+    listPublic('/api/opportunities', 'opportunities', signal).catch(() => undefined)
   ])
-  const pathways: Pathway[] = []
-  let skipped = 0
-  for (const entry of pathwayEntries ?? []) {
-    const result = validatePathway(documentOf(entry, 'pathway'))
-    if (result.valid) pathways.push(result.value)
-    else skipped++
-  }
-  const catalogue = (achievementEntries ?? []).map((e) => documentOf(e, 'achievement')).filter((d): d is Json => d != null)
-    .map(catalogueEntry).filter((e): e is CatalogueEntry => e != null)
+  const { pathways, skipped } = validPathways((pathwayEntries ?? []).map((entry) => listedDocument(entry, 'pathway')))
+  const catalogue = (achievementEntries ?? []).map((e) => listedDocument(e, 'achievement')).filter((d): d is Json => d != null)
+    .map(catalogueEntryOf).filter((e): e is CatalogueEntry => e != null)
   const places = new Map<string, NamedPlace>()
   const addPlace = (place: Place | undefined): void => {
     if (place == null) return
@@ -126,7 +78,7 @@ export async function loadPublicData (signal?: AbortSignal): Promise<PublicData>
     if (label !== '' && !places.has(label)) places.set(label, { label, lat: place.lat, lon: place.lon })
   }
   for (const entry of catalogue) addPlace(entry.place)
-  for (const entry of opportunityEntries ?? []) addPlace(placeOf(documentOf(entry, 'opportunity')?.place))
+  for (const entry of opportunityEntries ?? []) addPlace(placeOf(listedDocument(entry, 'opportunity')?.place))
   return {
     pathways,
     skipped,
@@ -158,10 +110,10 @@ export function heldAchievements (held: HeldSummary[], now = new Date()): { ids:
 /** Progress on every pathway (destination pathways first, then by name) and the next steps. */
 export function learnerView (data: PublicData, held: HeldSummary[], learnerPlace?: LatLon): LearnerView {
   const { ids, earnedAt } = heldAchievements(held)
-  const rows = data.pathways
-    .map((pathway) => ({ pathway, progress: progress(pathway, ids, { earnedAt }) }))
-    .sort((a, b) => (a.pathway.kind === b.pathway.kind ? 0 : a.pathway.kind === 'destination' ? -1 : 1) || a.pathway.name.localeCompare(b.pathway.name))
-  const next = recommend({ pathways: data.pathways, held: ids, catalogue: data.catalogue, ...(learnerPlace != null ? { learnerPlace } : {}), limit: NEXT_STEPS })
+  const { rows, next } = learnerProgress({
+    pathways: data.pathways, catalogue: data.catalogue, held: ids, earnedAt, ...(learnerPlace != null ? { learnerPlace } : {}), limit: NEXT_STEPS
+  })
+  rows.sort((a, b) => (a.pathway.kind === b.pathway.kind ? 0 : a.pathway.kind === 'destination' ? -1 : 1) || a.pathway.name.localeCompare(b.pathway.name))
   return { rows, next }
 }
 

@@ -9,8 +9,9 @@
  *   const result = await wallet.acceptClaim(opened)    // sign here, POST, check here, keep
  *   const grants = await wallet.grants()               // apps signed in as this DID here
  */
+import { CLAIM_PATH } from '@cofl/api'
 import {
-  CLAIM_PATH, ClaimError, claimUrl, createWalletCore, nodeStatusLists, openIndexedDbWallet, WalletExistsError, webCryptoSealer
+  ClaimError, claimUrl, createWalletCore, nodeStatusLists, openIndexedDbWallet, WalletExistsError, webCryptoSealer
 } from '@cofl/wallet/browser'
 import type {
   ClaimResult, HeldCredential, HeldSummary, HolderKeyInfo, ImportResult, IndexedDbWallet, NodeGrant, OpenedClaim, RefreshItem, WalletBackup, WalletCore,

@@ -1,19 +1,20 @@
 /**
- * The issuance log and its index by subject: records of the city node (which owns them; they
- * stay here, exported, until the node can take them: issue 14). The log (collection 'issuance')
- * is keyed by credential id; the index ('issuance-by-subject') maps
- * `<subject> NUL <credential id>` to the credential id, so that what a node issued to one learner
- * is found without reading the whole log. Every new record goes into the log and the index in
- * the same atomic batch (`putIssuance`); `issuanceSchema`'s migration to version 2 indexes the
- * records of older stores.
+ * The issuance log and its index by subject: the node's records of what it issued (private,
+ * never replicated). The log (collection ISSUANCE_COLLECTION) is keyed by credential id; the index
+ * (ISSUANCE_BY_SUBJECT_COLLECTION) maps `<subject> NUL <credential id>` to the credential id, so
+ * that what the node issued to one learner is found without reading the whole log. Every new
+ * record goes into the log and the index in the same atomic batch (`putIssuance`);
+ * `issuanceSchema`'s migration to version 2 indexes the records of older stores.
+ *
+ * The record type, IssuanceRecord, stays in @cofl/store: @cofl/analytics reads these records too.
  */
-import { LEGACY_SCHEMA_OWNER } from './constants.js'
-import type { Batch, Collection, IssuanceRecord, Schema, Store } from './types.js'
+import { LEGACY_SCHEMA_OWNER } from '@cofl/store'
+import type { Batch, Collection, IssuanceRecord, Schema, Store } from '@cofl/store'
 
-/** The collection of the issuance log (key: credential id; private, never replicated). */
+/** key: credential id. The issuance log (private, never replicated). */
 export const ISSUANCE_COLLECTION = 'issuance'
 
-/** The collection of the log's index by subject (key: `<subject> NUL <credential id>`, value: the credential id). */
+/** key: `<subject> NUL <credential id>`, value: the credential id. The log's index by subject. */
 export const ISSUANCE_BY_SUBJECT_COLLECTION = 'issuance-by-subject'
 
 const SEPARATOR = '\u0000'
@@ -58,9 +59,10 @@ export async function * issuanceOf (store: IssuanceSource, subject: string): Asy
 }
 
 /**
- * The issuance log's schema: version 2 since the log is indexed by subject. Its version is the
- * store's former single `schema-version` (LEGACY_SCHEMA_OWNER), so that every store written
- * before owners had schemas opens at version 2 without running anything.
+ * The issuance log's schema: version 2 since the log is indexed by subject. Its owner is the
+ * store's LEGACY_SCHEMA_OWNER, whose version the store keeps under its older single key
+ * `schema-version`, so that every store written before owners had schemas opens at version 2
+ * without running anything.
  */
 export const issuanceSchema: Schema = {
   owner: LEGACY_SCHEMA_OWNER,
@@ -77,9 +79,3 @@ export const issuanceSchema: Schema = {
     }
   ]
 }
-
-/**
- * The issuance log's schema version, the store's single version before owners had schemas.
- * @deprecated Each owner has its version: read `version` of the owner's Schema (issuanceSchema.version).
- */
-export const SCHEMA_VERSION: number = issuanceSchema.version
