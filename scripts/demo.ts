@@ -100,7 +100,7 @@ async function cofl (args: string[], expect: number[] = [0]): Promise<{ code: nu
 async function startNode (name: string, root: string, flags: string[]): Promise<Node> {
   const dir = join(root, name.toLowerCase().replace(/\W+/g, '-'))
   // All on 127.0.0.1: the nodes opt into dialling the loopback addresses peers announce.
-  const proc = spawnCofl(['node', 'start', '--data', dir, '--name', name, '--allow-dial', 'loopback', ...flags], 'node')
+  const proc = spawnCofl(['node', 'start', '--data', dir, '--name', name, '--allow-dial', 'loopback', '--announce', 'loopback', ...flags], 'node')
   let stderr = ''
   proc.stderr?.on('data', (d) => { stderr += d })
   const info = await waitFor(`${name}'s node to start`, async () => {
@@ -169,7 +169,9 @@ try {
   say('     (Bristol was started with --trust-root <Plymouth\'s DID>.)')
 
   // 2. Plymouth endorses the museum.
-  await api(plymouth, 'POST', '/api/endorsements', { issuer: museum.info.did, comment: 'An anchor organisation of Plymouth, City of Learning.' }, true)
+  // A city endorses issuers only: once Plymouth holds the museum's Profile (its node published it on start).
+  await waitFor('the museum\'s Profile at Plymouth, to endorse it', async () =>
+    await api(plymouth, 'POST', '/api/endorsements', { issuer: museum.info.did, comment: 'An anchor organisation of Plymouth, City of Learning.' }, true))
   say('2. Plymouth endorses the museum: a signed endorsement, published to the federation. Whoever')
   say('   trusts Plymouth now trusts the museum\'s badges too.')
 
@@ -260,9 +262,10 @@ try {
   else say(`   - trust: ${trust.trusted ? 'trusted' : 'NOT trusted'}: ${trust.reason}`)
 
   // 9. The museum revokes Ben's badge.
-  const revocation = await api<{ listId: string, sequence: number }>(museum, 'POST', '/api/credentials/revoke', { credentialId: ben.id }, true)
+  const revocation = await api<{ listId: string, sequence: number }>(museum, 'POST', '/api/credentials/revoke', { credentialId: ben.id, now: true }, true)
   say(`9. The museum revokes Ben's badge: a new signed version (sequence ${revocation.sequence}) of its status list is`)
-  say('   published. The credential itself is not: nobody learns whose badge it was.')
+  say('   published at once (`now`; other changes wait for the node\'s next publication tick, so that a version does')
+  say('   not tell which badge changed and when). The credential itself is not published: nobody learns whose badge it was.')
   await waitFor('the new status list to reach Bristol', async () => {
     const list = await api<{ sequence?: number }>(bristol, 'GET', `/api/status/${encodeURIComponent(revocation.listId)}`)
     return (list.sequence ?? 0) >= revocation.sequence ? true : undefined

@@ -283,7 +283,8 @@ test('two nodes, wallets as child processes: claim, list, present, verify at B; 
     assert.match(signerCheck.reason, new RegExp(`signed by ${did2}, not by the holder ${did1}`))
 
     // ---- revocation at A, seen by B's verify once B holds the new list version
-    const revoked = await ok(a, 'POST', '/api/credentials/revoke', { credentialId: id1 }, 200)
+    // now: this is about propagation to B, not about when A publishes (test/status-privacy.test.ts)
+    const revoked = await ok(a, 'POST', '/api/credentials/revoke', { credentialId: id1, now: true }, 200)
     assert.is(revoked.listId, listId)
     assert.is(revoked.changed, true)
     assert.ok(revoked.sequence > firstSequence, JSON.stringify(revoked))

@@ -28,10 +28,10 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createCityNode } from 'cofl'
 import type { CityNode, ConfigInput } from 'cofl'
-import { api, ok } from './fixtures/city-api.js'
+import { api, endorseWhenHeld, ok } from './fixtures/city-api.js'
 import type { Json } from './fixtures/city-api.js'
 import { waitFor } from '@cofl/test-support'
-import { settle, startNode, stopAll } from './fixtures/federation.js'
+import { settle, signedProfile, startNode, stopAll } from './fixtures/federation.js'
 import type { TestNode } from './fixtures/federation.js'
 import { hostileSyncPeer } from './fixtures/hostile-sync.js'
 import type { HostileSyncPeer } from './fixtures/hostile-sync.js'
@@ -137,7 +137,7 @@ test('(a) an attacker takes the victim\'s future status list ids and an achievem
     assert.is(atVictim.verified, true, JSON.stringify(atVictim.checks))
 
     // The revocation works, and reaches the honest node.
-    const revoked = await ok(v2, 'POST', '/api/credentials/revoke', { credentialId: credential.id })
+    const revoked = await ok(v2, 'POST', '/api/credentials/revoke', { credentialId: credential.id, now: true })
     assert.is(revoked.listId, listId('revocation'))
     await waitFor('the revocation at the honest node', async () => (await honest.federation.getStatusList(listId('revocation')))?.sequence === revoked.sequence, signal)
     const afterRevocation = await verifier.verify(credential) as unknown as Json
@@ -159,7 +159,10 @@ test('(a) an attacker takes the victim\'s future status list ids and an achievem
     await store.collection(META_COLLECTION).del(HOLDINGS_VERSION_KEY)
     await store.collection(META_COLLECTION).put('node:list-dirty:revocation:1', true)
     await store.close()
-    victimNode = await startCity(config)
+    // A list marked changed is published at the first tick (status.publishIntervalMs).
+    const restarted = await startCity({ ...config, status: { publishIntervalMs: 1000 } })
+    victimNode = restarted
+    await waitFor('the marked list published at the first tick', async () => (await ok(restarted, 'GET', `/api/status/${enc(listId('revocation'))}`)).sequence > revoked.sequence, signal)
     const again = await ok(victimNode, 'GET', `/api/status/${enc(listId('revocation'))}`)
     assert.is(again.issuer, victim)
     assert.ok(again.sequence > revoked.sequence, 'the list marked for publication was published again')
@@ -215,6 +218,8 @@ test('(b) 20 made-up nodes with a billion credentials each: the federation total
     for (const key of sybils) {
       await hostile.serve('aggregate', key, await aggregate(key, { offered: v(billion), claimed: v(billion), issued: v(billion), learners: v(billion), learnersWithMoreThanOne: v(0) }))
     }
+    // The one the city endorses later published its issuer Profile (a city endorses only issuers).
+    await hostile.serve('profile', sybils[0]!, await signedProfile(sybils[0]!))
   }, async (node) => {
     const own = await ok(node, 'POST', '/api/analytics/publish', {}, 201)
     await waitFor('all 21 aggregates held', async () => {
@@ -233,7 +238,7 @@ test('(b) 20 made-up nodes with a billion credentials each: the federation total
     }
     assert.not.ok(JSON.stringify(f.totals).includes(String(billion)))
     // Trust is the rule: once the city endorses one of them, that one is summed.
-    await ok(node, 'POST', '/api/endorsements', { issuer: sybils[0]!.did }, 201)
+    await endorseWhenHeld(node, { issuer: sybils[0]!.did }, signal)
     await waitFor('the endorsed node summed', async () => (await federationTotals(node)).nodes === 2, signal)
     const after = await federationTotals(node)
     assert.is(after.totals.issued.value, billion + (own.document.totals.issued.value as number))

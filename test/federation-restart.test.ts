@@ -27,9 +27,12 @@ async function sleep (ms: number): Promise<void> { await new Promise((resolve) =
 
 const running = new Set<NodeProcess>()
 
-/** `cofl node start --data DIR ARGS...` with COFL_ALLOW_DIAL=loopback; resolves once it wrote its node.json. */
+/**
+ * `cofl node start --data DIR ARGS...` with COFL_ALLOW_DIAL=loopback and COFL_ANNOUNCE=loopback (nodes
+ * on one host tell their loopback addresses); resolves once it wrote its node.json.
+ */
 async function start (dir: string, args: string[] = []): Promise<NodeProcess> {
-  const node = await startNodeProcess(dir, { args, env: { COFL_ALLOW_DIAL: 'loopback' } })
+  const node = await startNodeProcess(dir, { args, env: { COFL_ALLOW_DIAL: 'loopback', COFL_ANNOUNCE: 'loopback' } })
   running.add(node)
   return node
 }
@@ -94,7 +97,7 @@ test('A - B - C: B restarts with the default ports on the same ports; C reconnec
   const before = { libp2p: portOf(b.multiaddrs[0]), http: b.url }
   await stop(b)
   await waitFor('C sees B gone', async () => (await peers(c)) === 0, within(15_000, all()), 100)
-  const revoked = await api(a, 'POST', '/api/credentials/revoke', { credentialId: credential.id })
+  const revoked = await api(a, 'POST', '/api/credentials/revoke', { credentialId: credential.id, now: true })
   assert.is(revoked.status, 200, JSON.stringify(revoked.body))
   assert.is(revoked.body.sequence, 2)
   assert.is(await listSequence(c, listId), 1, 'C missed the revocation')

@@ -7,18 +7,10 @@ import { fileURLToPath } from 'node:url'
 import { spawnChild } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { runCli } from 'cofl'
+import { cliOk } from './fixtures/cli.js'
 
 const CHILD = fileURLToPath(new URL('./fixtures/issue-then-hang.ts', import.meta.url))
 const LEARNER = 'did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2'
-
-async function cli (...argv: string[]): Promise<string> {
-  let out = ''
-  let err = ''
-  const code = await runCli(argv, { stdout: (t) => { out += t }, stderr: (t) => { err += t } })
-  assert.is(code, 0, err)
-  return out
-}
 
 /** Runs the child until it reports its allocated index, then kills it with SIGKILL. */
 async function allocateThenKill (args: string[]): Promise<number> {
@@ -37,11 +29,11 @@ test('kill -9 between allocation and signing: no status index is handed out twic
   const dir = await mkdtemp(join(tmpdir(), 'cofl-crash-'))
   try {
     const key = join(dir, 'issuer.key')
-    await cli('keys', 'new', '--out', key, '--unencrypted')
+    await cliOk('keys', 'new', '--out', key, '--unencrypted')
     await writeFile(join(dir, 'a.json'), JSON.stringify({ name: 'First Aid', description: 'Basic first aid', criteria: 'Pass the course' }))
-    await writeFile(join(dir, 'achievement.json'), await cli('achievement', 'sign', '--key', key, join(dir, 'a.json')))
+    await writeFile(join(dir, 'achievement.json'), await cliOk('achievement', 'sign', '--key', key, join(dir, 'a.json')))
     const issue = async (): Promise<number> => {
-      const credential = JSON.parse(await cli('issue', '--key', key, '--achievement', join(dir, 'achievement.json'), '--subject', LEARNER, '--status', join(dir, 'status')))
+      const credential = JSON.parse(await cliOk('issue', '--key', key, '--achievement', join(dir, 'achievement.json'), '--subject', LEARNER, '--status', join(dir, 'status')))
       return Number(credential.credentialStatus.statusListIndex)
     }
     const handedOut = [await issue()]

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { rawRequest, spawnChild } from '@cofl/test-support'
+import { rawRequest, spawnChild, waitFor } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createCityNode } from 'cofl'
@@ -30,9 +30,9 @@ async function api (node: CityNode, method: string, path: string, body?: unknown
   return answer.body
 }
 
-/** Starts the node on `dir` (no federation), runs `task`, stops it whatever happens. */
+/** Starts the node on `dir` (no federation; lists changed before a crash published at the first tick, within 1 s), runs `task`, stops it whatever happens. */
 async function withNode<T> (dir: string, task: (node: CityNode) => Promise<T>): Promise<T> {
-  const node = createCityNode({ config: { data: dir }, federation: false, signingWorkers: 0 })
+  const node = createCityNode({ config: { data: dir, status: { publishIntervalMs: 1000 } }, federation: false, signingWorkers: 0 })
   await node.start()
   try {
     return await task(node)
@@ -76,7 +76,7 @@ test('kill -9 at each moment of a revocation: the published list and the issuanc
       const { id: achievementId } = await api(node, 'POST', '/api/achievements', { name: 'Lifeguard', description: 'Pool lifeguard', criteria: 'Pass the test' })
       const out: string[] = []
       for (let i = 0; i < 6; i++) out.push((await api(node, 'POST', '/api/credentials', { achievementId, subject: LEARNER })).credential.id as string)
-      await api(node, 'POST', '/api/credentials/revoke', { credentialId: out[5] }) // one revoked the ordinary way
+      await api(node, 'POST', '/api/credentials/revoke', { credentialId: out[5], now: true }) // one revoked the ordinary way
       return out
     })
     // Three rounds, one per moment; each a different credential.
@@ -84,6 +84,12 @@ test('kill -9 at each moment of a revocation: the published list and the issuanc
       const target = ids[round] as string
       await revokeThenKill(dir, target, moment)
       await withNode(dir, async (node) => {
+        // The list the crash left changed is published at the first tick after the start.
+        await waitFor(`${moment}: the revocation in flight published at the first tick`, async () => {
+          const record = await api(node, 'GET', `/api/credentials/${encodeURIComponent(target)}`)
+          const report = await api(node, 'POST', '/api/verify', { verifiableCredential: record.credential })
+          return report.checks.find((c: Json) => c.id === 'status')?.code === 'COFL_ERR_STATUS_REVOKED'
+        }, 30_000, 100)
         const revoked = await agree(node, ids)
         assert.is(revoked.get(target), true, `${moment}: the revocation in flight did not land`)
         assert.equal([...revoked.values()].filter(Boolean).length, round + 2, `${moment}: ${JSON.stringify([...revoked])}`)

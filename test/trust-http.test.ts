@@ -13,6 +13,8 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createCityNode } from 'cofl'
 import type { CityNode } from 'cofl'
+import { endorseWhenHeld } from './fixtures/city-api.js'
+import { signedProfile, startNode, stopAll } from './fixtures/federation.js'
 
 type Json = Record<string, any>
 
@@ -82,7 +84,14 @@ test('another issuer: what POST /api/verify reports as trust, before and after t
   assert.is(before.body.trusted, false)
   assert.equal(before.body, await reported())
 
-  await post(city, '/api/endorsements', { issuer: key.did, comment: 'Our partner makerspace' })
+  // The makerspace's node publishes its issuer Profile (a city endorses issuers only), then the city endorses it.
+  const node = await startNode({ key, bootstrap: city.info().multiaddrs })
+  try {
+    await node.federation.publish('profile', await signedProfile(key, 'Harbourside Makerspace'))
+    await endorseWhenHeld(city, { issuer: key.did, comment: 'Our partner makerspace' }, AbortSignal.timeout(30_000))
+  } finally {
+    await stopAll([node])
+  }
   const after = await get(city, key.did, { 'if-none-match': before.headers.get('etag') ?? '' })
   assert.is(after.status, 200, 'the old ETag no longer matches')
   assert.is(after.body.trusted, true)

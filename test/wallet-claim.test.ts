@@ -64,7 +64,7 @@ test('claim by URL, present, refuse a second claim and a wrong code, see the rev
   assert.is((wrong as ClaimError).nodeCode, 'COFL_ERR_OFFER_NOT_FOUND')
   assert.is((await wallet.list()).length, 1)
 
-  await admin('/api/credentials/revoke', { credentialId: claimed.id })
+  await admin('/api/credentials/revoke', { credentialId: claimed.id, now: true })
   const [item] = await wallet.refreshStatus({ getStatusList: nodeStatusLists(node.url) })
   assert.is(item?.previous, 'active')
   assert.is(item?.status.state, 'revoked')

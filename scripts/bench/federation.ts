@@ -10,6 +10,12 @@
  * 2. A catalogue of `--catalogue` signed achievements is written straight into one node's store
  *    and level blockstore (not gossiped); a fresh node dials it and is timed until its store holds
  *    every achievement (sync alone: heads pages, get batches, every proof checked).
+ * 3. Revocation speed as a verifier sees it: two city nodes (createCityNode, A and B, B dialling
+ *    A); A issues a credential and revokes it through its HTTP API; timed from the revoke call
+ *    until B's POST /api/verify says revoked. Status lists are published in batches
+ *    (status.publishIntervalMs): measured with a short interval (`--batch-interval`, 2 s) and with
+ *    `now` (published at once); the default interval's worst case is that interval plus the
+ *    propagation measured with `now` (`--revocation-samples` each, 6).
  * Targets: revocation everywhere < 1 s at p95 for N = 30; 10,000 achievements synced < 60 s.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -26,6 +32,8 @@ import { createMemoryStore } from '@cofl/store'
 import type { Store } from '@cofl/store'
 import { LevelBlockstore } from 'blockstore-level'
 import { CID } from 'multiformats/cid'
+import { createCityNode } from 'cofl'
+import type { CityNode } from 'cofl'
 
 function arg (name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`)
@@ -35,6 +43,10 @@ function arg (name: string, fallback: string): string {
 const SIZES = arg('nodes', '10,30').split(',').map(Number).filter((n) => n > 0)
 const REVOCATIONS = Number(arg('revocations', '20'))
 const CATALOGUE = Number(arg('catalogue', '10000'))
+const BATCH_INTERVAL_MS = Number(arg('batch-interval', '2000'))
+const REVOCATION_SAMPLES = Number(arg('revocation-samples', '6'))
+/** The node's default status.publishIntervalMs (config/default.json). */
+const DEFAULT_INTERVAL_MS = 300_000
 
 function quantile (sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN
@@ -148,7 +160,76 @@ async function catalogue (count: number): Promise<{ prepareMs: number, syncMs: n
   }
 }
 
+interface SpeedResult { samples: number[], p50: number, max: number }
+
+/**
+ * Revoke at A (HTTP API) -> B's verifier says revoked, for `samples` credentials, with A publishing
+ * every `intervalMs` (batched) or at once (`now`).
+ */
+async function revocationSpeed (intervalMs: number, now: boolean, samples: number): Promise<SpeedResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'cofl-bench-revocation-'))
+  const nodes: CityNode[] = []
+  const call = async (node: CityNode, method: string, path: string, body?: unknown): Promise<Record<string, any>> => {
+    const response = await fetch(`${node.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${node.adminToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      signal: AbortSignal.timeout(30_000)
+    })
+    const json = await response.json() as Record<string, any>
+    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`)
+    return json
+  }
+  try {
+    const status = { publishIntervalMs: intervalMs }
+    const a = createCityNode({ config: { data: join(dir, 'a'), name: 'A', allowDial: ['loopback'], status }, signingWorkers: 0 })
+    await a.start()
+    nodes.push(a)
+    const b = createCityNode({ config: { data: join(dir, 'b'), name: 'B', allowDial: ['loopback'], trustRoots: [a.did], bootstrap: [a.info().multiaddrs[0] as string], status }, signingWorkers: 0 })
+    await b.start()
+    nodes.push(b)
+    const { id: achievementId } = await call(a, 'POST', '/api/achievements', { name: 'Timed', description: 'Revoked against the clock', criteria: 'Be issued' })
+    const credentials: Array<Record<string, unknown>> = []
+    for (let i = 0; i < samples; i++) credentials.push((await call(a, 'POST', '/api/credentials', { achievementId, subject: a.did })).credential)
+    const statusAtB = async (credential: Record<string, unknown>): Promise<string | undefined> => {
+      const report = await call(b, 'POST', '/api/verify', { verifiableCredential: credential })
+      return (report.checks as Array<{ id: string, code?: string }>).find((c) => c.id === 'status')?.code
+    }
+    // B holds the list (its first version) before the clock starts.
+    const listId = (credentials[0]?.credentialStatus as { statusListCredential: string }).statusListCredential
+    await waitUntil(async () => (await fetch(`${b.url}/api/status/${encodeURIComponent(listId)}`, { signal: AbortSignal.timeout(30_000) })).ok, 30_000, 'the list at B')
+    const times: number[] = []
+    for (const credential of credentials) {
+      // Revocations at no particular moment of the interval (uniform over it), as an issuer's would be.
+      await sleep(Math.floor(Math.random() * (now ? 500 : intervalMs)))
+      const t0 = performance.now()
+      await call(a, 'POST', '/api/credentials/revoke', { credentialId: credential.id, ...(now ? { now: true } : {}) })
+      const end = Date.now() + intervalMs + 30_000
+      while ((await statusAtB(credential)) !== 'COFL_ERR_STATUS_REVOKED') {
+        if (Date.now() > end) throw new Error('timed out: the revocation seen at B')
+        await sleep(20)
+      }
+      times.push(performance.now() - t0)
+    }
+    const sorted = [...times].sort((x, y) => x - y)
+    return { samples: times, p50: quantile(sorted, 0.5), max: sorted[sorted.length - 1] as number }
+  } finally {
+    for (const node of nodes.reverse()) await node.stop().catch(() => {})
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
 const rows: string[] = []
+if (REVOCATION_SAMPLES > 0) {
+  const fast = await revocationSpeed(DEFAULT_INTERVAL_MS, true, REVOCATION_SAMPLES)
+  rows.push(`| revoke at A -> B's verifier says revoked, \`now\` (published at once) | p50 ${fast.p50.toFixed(0)} ms, max ${fast.max.toFixed(0)} ms over ${REVOCATION_SAMPLES} | 2 city nodes |`)
+  process.stdout.write(rows[rows.length - 1] + '\n')
+  const batched = await revocationSpeed(BATCH_INTERVAL_MS, false, REVOCATION_SAMPLES)
+  rows.push(`| revoke at A -> B's verifier says revoked, batched every ${BATCH_INTERVAL_MS / 1000} s | p50 ${batched.p50.toFixed(0)} ms, max ${batched.max.toFixed(0)} ms over ${REVOCATION_SAMPLES} (expected: up to ${BATCH_INTERVAL_MS} ms + propagation) | 2 city nodes |`)
+  process.stdout.write(rows[rows.length - 1] + '\n')
+  rows.push(`| revoke -> seen revoked, default interval ${DEFAULT_INTERVAL_MS / 1000} s (expected, not run) | worst case ${DEFAULT_INTERVAL_MS / 1000} s + ${fast.max.toFixed(0)} ms propagation; ${DEFAULT_INTERVAL_MS / 2000} s on average | |`)
+  process.stdout.write(rows[rows.length - 1] + '\n')
+}
 for (const n of SIZES) {
   const r = await revocations(n)
   rows.push(`| revocation everywhere, N=${n} (${r.connections.toFixed(1)} peers/node) | p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms over ${REVOCATIONS} | RSS ${mb(r.rss)} MB, heap ${mb(r.heap)} MB (process); ~${mb(r.rss / n)} MB RSS, ~${mb(r.heap / n)} MB heap per node |`)

@@ -2,11 +2,18 @@
 // clear message; the API's field errors show next to their field (and the page's own checks); then the whole round: sign in
 // with the token, define an achievement through the form, offers from a CSV file (one row
 // refused by the node and one by the page, with their reasons), the analytics as they change (suppressed below 5, as the page shows
-// them), the federation's sums once this node publishes its figures, the CSV of the figures
+// them), the federation's sums once this node publishes its figures (closed months only: its offers
+// of the month under way are in none yet, as the page says; another city's hidden figure of a closed
+// month is summed as "more than"), the CSV of the figures
 // downloaded, a credential revoked after a confirmation step.
 import { readFile } from 'node:fs/promises'
 import * as assert from 'uvu/assert'
 import type { Browser, Page } from 'playwright-core'
+import { signDocument } from '@cofl/credentials'
+import { generateKeyPair } from '@cofl/identity'
+import type { KeyPair } from '@cofl/identity'
+import { waitFor } from '@cofl/test-support'
+import { settle, startNode } from '../fixtures/federation.js'
 import { browserSuite, ensureWebBuilt, launchBrowser, newPage, screenshot, startTestNode } from './harness.js'
 import type { TestNode } from './harness.js'
 
@@ -14,10 +21,13 @@ const { it, before, after, run } = browserSuite('city dashboard page')
 
 let browser: Browser | undefined
 let city: TestNode | undefined
+/** Another city, a trust root of this one: it publishes an aggregate of a closed month. */
+let otherCity: KeyPair
 
 before(async () => {
   ensureWebBuilt()
-  city = await startTestNode()
+  otherCity = await generateKeyPair()
+  city = await startTestNode({ trustRoots: [otherCity.did] })
   browser = await launchBrowser()
 })
 
@@ -60,6 +70,27 @@ const figure = async (page: Page, key: string): Promise<string> => ((await page.
 const TOKEN_KEY = 'cofl.admin.token'
 /** A learner's did:key (the node issues only to DIDs it can resolve). */
 const LEARNER_DID = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK'
+/** "2026-11" -> "November 2026", as the page writes a month. */
+const monthName = (month: string): string => new Date(`${month}-01T00:00:00.000Z`).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' })
+/** The YYYY-MM before a YYYY-MM. */
+const monthBefore = (month: string): string => new Date(Date.parse(`${month}-01T00:00:00.000Z`) - 1).toISOString().slice(0, 7)
+
+/** A city's signed aggregate of one closed month, `closed`, taken in `current`: a few offers (hidden), nothing else. */
+async function closedMonthAggregate (key: KeyPair, closed: string, current: string): Promise<Record<string, unknown>> {
+  const hidden = { value: null, suppressed: true }
+  const zero = { value: 0, suppressed: false }
+  return await signDocument({
+    '@context': ['https://www.w3.org/ns/credentials/v2', 'https://www.w3.org/ns/credentials/undefined-terms/v2'],
+    id: `urn:cofl:aggregate:${key.did}`,
+    type: ['CoflAggregate'],
+    issuer: key.did,
+    period: { from: closed, until: `${current}-01T00:00:00.000Z` },
+    generatedAt: new Date().toISOString(),
+    suppressionThreshold: 4,
+    totals: { offered: hidden, claimed: zero, issued: zero, learners: zero, learnersWithMoreThanOne: zero },
+    byMonth: [{ month: closed, offered: hidden, claimed: zero, issued: zero }]
+  }, { key }) as unknown as Record<string, unknown>
+}
 /** A property of the focused element, such as 'id' or 'textContent'. */
 const focused = async (page: Page, property: string): Promise<unknown> => await page.evaluate(`document.activeElement?.${property}`)
 /** The token the page keeps in sessionStorage (null when none). */
@@ -243,15 +274,25 @@ it('signed in: define an achievement, offer it from a CSV file, watch the figure
     assert.is(await page.locator('#breakdown-byMonth svg[role="img"] text.hidden-value').first().textContent(), '<5')
     await screenshot(page, 'admin-analytics-suppressed')
 
-    // The federation's figures: none until this node publishes its own aggregate; published now,
-    // its hidden "<5" is never guessed: the sum says "more than 0".
+    // The federation's figures: none until this node publishes its own aggregate. A node publishes
+    // closed months only (docs/analytics.md, "Publication over time") and these offers are of the
+    // month under way: published now, they are in no aggregate yet, and the page says why.
+    const underWay = `The figures of ${monthName(month)}, the month under way, are published after it ends.`
     assert.match(await page.textContent('#federation-summary') ?? '', 'No node\'s figures have reached this node yet')
+    assert.is(await page.textContent('#federation-period'), `No closed month is published yet: a node publishes whole months (UTC) only, once they have ended. ${underWay}`)
     await page.getByRole('button', { name: 'Publish this node\'s figures to the federation' }).click()
-    await page.getByText('This node\'s figures are published to the federation.').waitFor()
+    const noClosedMonth = 'This node\'s figures are published to the federation, with no closed month yet: only whole months (UTC) that have ended are published, ' +
+      `and this node has no record in one. The figures of ${monthName(month)} are published after it ends.`
+    await waitForText(page, '#status', noClosedMonth)
+    assert.is(await page.getAttribute('#status', 'data-kind'), 'success')
     assert.is(await page.textContent('#federation-summary'), 'The figures of 1 node.')
-    assert.is(await page.textContent('#federation-total-offered dd'), 'more than 0')
-    assert.is(await page.getAttribute('#federation-total-offered dd', 'data-lower-bound'), 'true')
-    assert.is(await page.textContent(`#federation-nodes tr[data-key="${node().did}"] td[data-measure="offered"]`), '<5')
+    assert.is(await page.textContent('#federation-total-offered dd'), '0')
+    assert.is(await page.getAttribute('#federation-total-offered dd', 'data-lower-bound'), null)
+    assert.is(await page.textContent('#federation-period'), `No closed month is published yet: a node publishes whole months (UTC) only, once they have ended. ${underWay}`)
+    const ownRow = page.locator(`#federation-nodes tr[data-key="${node().did}"]`)
+    assert.is(await ownRow.locator('td[data-measure="offered"]').textContent(), '0')
+    assert.is(await ownRow.locator('td[data-measure="period"]').textContent(), 'no closed month yet')
+    assert.is(await page.locator('#federation-months').count(), 0)
 
     // Four more offers (through the API): six are shown as 6.
     await adminCall('POST', '/api/offers/bulk', { achievementId, rows: ['e', 'f', 'g', 'h'].map((x) => ({ email: `${x}@example.org` })) })
@@ -273,14 +314,39 @@ it('signed in: define an achievement, offer it from a CSV file, watch the figure
     assert.match(await page.textContent('#breakdown-byPathway') ?? '', 'No pathway figures yet')
     await screenshot(page, 'admin-analytics')
 
-    // Published again: the newer aggregate replaces the older one.
+    // Published again in the same month: the same figures (two versions a few seconds apart would
+    // tell the offers made between them), and the same message.
     await page.getByRole('button', { name: 'Publish this node\'s figures to the federation' }).click()
-    await waitForText(page, '#federation-total-offered dd', '6')
+    await waitForText(page, '#status', noClosedMonth)
     assert.is(await page.textContent('#federation-summary'), 'The figures of 1 node.')
-    assert.is(await page.getAttribute('#federation-total-offered dd', 'data-lower-bound'), null)
+    assert.is(await page.textContent('#federation-total-offered dd'), '0')
     assert.is(await page.textContent('#federation-total-issued dd'), '0')
-    assert.is(await page.textContent(`#federation-months tr[data-key="${month}"] td[data-measure="offered"]`), '6')
+    assert.is(await ownRow.locator('td[data-measure="offered"]').textContent(), '0')
     assert.is(await page.textContent(`#federation-nodes tr[data-key="${node().did}"] th`), 'this node')
+
+    // A node that published a closed month (another city, a trust root of this one; a node of this
+    // test cannot close a month without a clock): its hidden figure is never guessed, the sum says
+    // "more than 0", and the page says which months the figures cover.
+    const closed = monthBefore(month)
+    const other = await startNode({ key: otherCity, bootstrap: node().info().multiaddrs })
+    try {
+      const signal = AbortSignal.timeout(30_000)
+      await waitFor('the other city connected', () => other.federation.peers().length >= 1, signal)
+      await settle()
+      await other.federation.publish('aggregate', await closedMonthAggregate(otherCity, closed, month))
+      await waitFor('the other city\'s aggregate', async () => (await adminCall('GET', '/api/analytics/federation')).nodes === 2, signal)
+    } finally {
+      await other.federation.stop()
+    }
+    await page.getByRole('button', { name: 'Refresh the federation\'s figures' }).click()
+    await waitForText(page, '#federation-summary', 'The figures of 2 nodes.')
+    assert.is(await page.textContent('#federation-total-offered dd'), 'more than 0')
+    assert.is(await page.getAttribute('#federation-total-offered dd', 'data-lower-bound'), 'true')
+    assert.match(await page.getAttribute('#federation-total-offered dd', 'title') ?? '', '1 node hides its figure')
+    assert.is(await page.textContent(`#federation-months tr[data-key="${closed}"] td[data-measure="offered"]`), 'more than 0')
+    assert.is(await page.textContent(`#federation-nodes tr[data-key="${otherCity.did}"] td[data-measure="offered"]`), '<5')
+    assert.is(await page.textContent(`#federation-nodes tr[data-key="${otherCity.did}"] td[data-measure="period"]`), monthName(closed))
+    assert.is(await page.textContent('#federation-period'), `Published figures cover whole months (UTC) up to ${monthName(closed)}. ${underWay}`)
     await screenshot(page, 'admin-federation')
 
     // The figures as CSV: fetched with the token, saved from a blob: URL.

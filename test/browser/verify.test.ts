@@ -7,7 +7,7 @@
 // the verdict, and no console errors throughout.
 import * as assert from 'uvu/assert'
 import type { Browser, Page } from 'playwright-core'
-import { buildAchievement, buildOpenBadgeCredential, buildPresentation, buildProfile, signCredential, signPresentation } from '@cofl/credentials'
+import { buildAchievement, buildOpenBadgeCredential, buildPresentation, buildProfile, buildProfileDocument, signCredential, signDocument, signPresentation } from '@cofl/credentials'
 import { generateKeyPair } from '@cofl/identity'
 import { bakePng, bakeSvg, defaultBadgePng, defaultBadgeSvg } from '@cofl/formats'
 import { crc32, deflateSync } from 'node:zlib'
@@ -181,7 +181,7 @@ it('a revoked credential: Revoked, and its status says so; a suspended one: Susp
   const errors: string[] = []
   const { page, close } = await open(errors)
   try {
-    await admin('/api/credentials/revoke', { credentialId: toRevoke.id })
+    await admin('/api/credentials/revoke', { credentialId: toRevoke.id, now: true })
     await paste(page, toRevoke)
     assert.match(await verdict(page), /Revoked$/)
     assert.match(await page.textContent('#report .status-words') ?? '', /^Revoked: revoked by its issuer/)
@@ -191,7 +191,7 @@ it('a revoked credential: Revoked, and its status says so; a suspended one: Susp
 
     // A suspendable credential, suspended: Suspended.
     const suspendable = (await admin<{ credential: Record<string, unknown> }>('/api/credentials', { achievementId, subject: LEARNER, statusPurpose: 'suspension' })).credential
-    await admin('/api/credentials/suspend', { credentialId: suspendable.id })
+    await admin('/api/credentials/suspend', { credentialId: suspendable.id, now: true })
     await paste(page, suspendable)
     await page.locator('#verdict', { hasText: /Suspended$/ }).waitFor()
     assert.match(await page.textContent('#report .status-words') ?? '', /^Suspended: suspended by its issuer/)
@@ -316,7 +316,9 @@ it('an issuer outside the node\'s trust: valid but not trusted, then trusted onc
     assert.match(await page.textContent('#report') ?? '', 'no endorsement of this issuer is held')
     await screenshot(page, 'verify-untrusted')
 
-    await admin('/api/endorsements', { issuer: key.did, comment: 'Our partner makerspace' })
+    // The makerspace runs no node: it hands the city its Profile, signed by its own key.
+    const profile = await signDocument(buildProfileDocument({ id: key.did, name: 'Harbourside Makerspace' }), { key })
+    await admin('/api/endorsements', { issuer: key.did, comment: 'Our partner makerspace', profile })
     await page.click('#verify-button')
     await page.locator('#verdict', { hasText: /^✓ Valid$/ }).waitFor()
     const node = (city as TestNode).node

@@ -15,10 +15,16 @@ export interface Catalogue {
 }
 
 export function createCatalogue (service: CityService): Catalogue {
-  const index: CatalogueIndex = createCatalogueIndex()
+  let index: CatalogueIndex = createCatalogueIndex()
   // From now on every document stored goes to the index, and the store is read in the background
   // (a version older than one the index has is ignored, so the order does not matter).
   service.onDocument((stored) => { index.put(stored) })
+  // A withdrawn document leaves the catalogue: the index is built again from the store (which no
+  // longer holds it). Withdrawals are rare; the index has no removal.
+  service.onWithdrawn(() => {
+    index = createCatalogueIndex()
+    loading = load()
+  })
   let loading: Promise<void> | undefined
   const load = (): Promise<void> => {
     const run = index.load(service.store)

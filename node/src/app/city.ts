@@ -12,8 +12,10 @@ import { resolveConfig } from './config.js'
 import type { ConfigInput, NodeConfig } from './config.js'
 import { CITY_STORE_SCHEMAS, META_COLLECTION, OAUTH_COLLECTION } from './collections.js'
 import { DATA_FILES, DEFAULT_SIGNING_WORKERS, META_STATUS_LIST_BASE } from './constants.js'
-import { ensureDataDir, openAdminToken, openIssuerKey, readNodePorts, removeNodeInfo, undoDataDir, unencryptedKeyWarning, writeNodeInfo, writeNodePorts } from './datadir.js'
-import type { DataDirBefore, NodeInfo, NodePorts } from './datadir.js'
+import { enforcePrivateModes, ensureDataDir, openAdminToken, openDataKey, openIssuerKey, readNodePorts, removeNodeInfo, undoDataDir, unencryptedDataKeyWarning, unencryptedKeyWarning, writeNodeInfo, writeNodePorts } from './datadir.js'
+import type { DataDirBefore, DataKey, NodeInfo, NodePorts } from './datadir.js'
+import { createLearners } from './forget.js'
+import type { Learners } from './forget.js'
 import { ConfigError, PortInUseError } from './errors.js'
 import { buildApi } from '../http/server.js'
 import { ob3Clock } from '../http/ob3.js'
@@ -74,14 +76,32 @@ export interface CityServices {
   catalogue: Catalogue
   /** The learner's OB 3.0 grants (http/ob3/grants.ts), on the OB 3.0 API's clock. */
   grants: GrantBook
+  /** Learners' requests to be forgotten (app/forget.ts). */
+  learners: Learners
+}
+
+/** What createCityServices takes from the node beyond the city service. */
+export interface CityServicesOptions {
+  /** The node's data key (DIR/data.key): seals offers' names and emails. Default: a key of this process only (tests). */
+  dataKey?: DataKey
+  /** Config retention.offerContactDays. */
+  offerContactDays?: number
+  log?: (line: string) => void
 }
 
 /** Builds the services of CityServices over the city service (its store open): the one place they are made. */
-export function createCityServices (service: CityService): CityServices {
+export function createCityServices (service: CityService, options: CityServicesOptions = {}): CityServices {
+  const offers = createOfferBook({
+    service,
+    ...(options.dataKey != null ? { dataKey: options.dataKey } : {}),
+    ...(options.offerContactDays != null ? { contactDays: options.offerContactDays } : {}),
+    ...(options.log != null ? { log: options.log } : {})
+  })
   return {
-    offers: createOfferBook({ service }),
+    offers,
     catalogue: createCatalogue(service),
-    grants: createGrantBook({ oauth: service.store.collection<Record<string, unknown>>(OAUTH_COLLECTION), batch: () => service.store.batch(), now: () => ob3Clock.now() })
+    grants: createGrantBook({ oauth: service.store.collection<Record<string, unknown>>(OAUTH_COLLECTION), batch: () => service.store.batch(), now: () => ob3Clock.now() }),
+    learners: createLearners({ store: service.store, offers, withCredential: service.withCredential })
   }
 }
 
@@ -125,6 +145,8 @@ export function createCityNode (init: CityNodeInit = {}): CityNode {
   let network: Network | undefined
   let app: FastifyInstance | undefined
   let signing: SigningPool | undefined
+  let publisher: CityService | undefined
+  let services: CityServices | undefined
 
   let closing = false
   async function close (): Promise<void> {
@@ -132,12 +154,17 @@ export function createCityNode (init: CityNodeInit = {}): CityNode {
     const errors: unknown[] = []
     const attempt = async (fn: () => Promise<unknown>): Promise<void> => { try { await fn() } catch (err) { errors.push(err) } }
     if (app != null) { const a = app; await attempt(async () => { await a.close() }) }
+    // Status lists changed since the last tick are published before the network stops (nothing waits for the next start).
+    if (publisher != null) { const p = publisher; await attempt(async () => { await p.stopPublishing() }) }
     if (signing != null) { const p = signing; await attempt(async () => { await p.close() }) }
+    if (services != null) { const s = services; await attempt(async () => { await s.offers.stop() }) }
     if (network != null) { const n = network; await attempt(async () => { await n.stop() }) }
     if (registry != null) { const r = registry; await attempt(async () => { await r.close() }) }
     if (store != null) { const s = store; await attempt(async () => { await s.close() }) }
     app = undefined
+    publisher = undefined
     signing = undefined
+    services = undefined
     network = undefined
     registry = undefined
     store = undefined
@@ -163,8 +190,13 @@ export function createCityNode (init: CityNodeInit = {}): CityNode {
       // What the data directory held before: a failed start removes what it created there.
       let before: DataDirBefore | undefined
       let keyCreated = false
+      let dataKeyCreated = false
       try {
+        // Learners' data is this user's alone: what the node creates from here on is 0600 / 0700
+        // (leveldb's files too), and what an older start or another tool left looser is fixed.
+        process.umask(0o077)
         const found = await ensureDataDir(dir)
+        await enforcePrivateModes(dir)
         // The store first: while this process holds it, no other node uses the directory, so what
         // appears in it from here on is this start's own.
         store = await openLevelStore({ directory: join(dir, DATA_FILES.store), schemas: CITY_STORE_SCHEMAS })
@@ -174,6 +206,8 @@ export function createCityNode (init: CityNodeInit = {}): CityNode {
         keyCreated = issuerKey.created
         did = key.did
         adminToken = await openAdminToken(dir)
+        const dataKey = await openDataKey(dir, { passphrase })
+        dataKeyCreated = dataKey.created
 
         // Status list ids are fixed by the first start: credentials name them for good.
         const meta = store.collection(META_COLLECTION)
@@ -200,15 +234,23 @@ export function createCityNode (init: CityNodeInit = {}): CityNode {
           portsFile,
           bootstrap: config.bootstrap,
           allowDial: config.allowDial,
+          announce: config.announce ?? [],
           trustRoots: config.trustRoots,
           federation: init.federation ?? true
         })
         await network.start()
         signing = createSigningPool({ key, workers: init.signingWorkers ?? DEFAULT_SIGNING_WORKERS() })
-        const service = createCityService({ key, name: config.name, store, registry, network, log, publicBaseUrl: config.publicBaseUrl, sign: signing.sign })
+        const service = createCityService({
+          key, name: config.name, store, registry, network, log, publicBaseUrl: config.publicBaseUrl, sign: signing.sign,
+          publishIntervalMs: config.status?.publishIntervalMs
+        })
         await service.prepare()
+        publisher = service
+        service.startPublishing()
         const { host: listenHost, port: _port, ...httpLimits } = config.http
-        app = buildApi({ service, services: createCityServices(service), adminToken, bodyLimit: config.limits.bodyBytes, closing: () => closing, http: httpLimits, listenHost })
+        services = createCityServices(service, { dataKey: dataKey.key, offerContactDays: config.retention.offerContactDays, log })
+        await services.offers.start()
+        app = buildApi({ service, services, adminToken, bodyLimit: config.limits.bodyBytes, closing: () => closing, http: httpLimits, listenHost })
         const recordedHttp = config.http.port === 0 && ports.http?.host === config.http.host ? ports.http.port : undefined
         try {
           await app.listen({ host: config.http.host, port: recordedHttp ?? config.http.port })
@@ -233,6 +275,7 @@ export function createCityNode (init: CityNodeInit = {}): CityNode {
         throw err
       }
       if (keyCreated && (passphrase == null || passphrase === '')) log(unencryptedKeyWarning(dir))
+      if (dataKeyCreated && (passphrase == null || passphrase === '')) log(unencryptedDataKeyWarning(dir))
     },
 
     async stop () {

@@ -20,6 +20,12 @@ export { ISSUANCE_BY_SUBJECT_COLLECTION, ISSUANCE_COLLECTION } from './issuance-
 /** key: offer id. Offers of credentials to learners, with their names and emails (private: never replicated). */
 export const OFFERS_COLLECTION = 'offers'
 
+/**
+ * key: `period:<YYYY-MM>`. What this node published in its aggregates, one record per period with
+ * the true values of the hidden figures (@cofl/analytics PublishedPeriod; private: never replicated).
+ */
+export const AGGREGATE_HISTORY_COLLECTION = 'aggregate-history'
+
 /** key: a prefixed id (clients, authorisation codes, tokens, grants) of the OB 3.0 API (private). */
 export const OAUTH_COLLECTION = 'oauth'
 

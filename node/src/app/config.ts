@@ -53,6 +53,22 @@ export interface LimitsConfig {
   bodyBytes: number
 }
 
+/** How long the node keeps learners' personal data (docs/operations.md, "Retention"). */
+export interface RetentionConfig {
+  /** Days after an offer is claimed or expires until its name and email are erased (0: at the next sweep). */
+  offerContactDays: number
+}
+
+export interface StatusConfig {
+  /**
+   * Status list changes are published in batches: every changed list once per interval, with
+   * `validFrom` on the interval's boundary (ms, whole seconds), so that a version tells neither
+   * which change it carries nor its second (docs/operations.md, "Status lists"). A revocation with
+   * `now` is published at once.
+   */
+  publishIntervalMs: number
+}
+
 export interface NodeConfig {
   /** The data directory (absolute once loaded; a relative one is resolved against the cwd). */
   data: string
@@ -68,11 +84,21 @@ export interface NodeConfig {
    * signed peer records, known peers): 'loopback', 'private'. Bootstrap addresses are always dialled.
    */
   allowDial: DialKind[]
+  /**
+   * What the node tells its peers of where it is (identify, its signed peer record, its
+   * announcements): multiaddrs without /p2p/ (instead of its public listen addresses), and/or
+   * 'loopback' / 'private' (its listen addresses on such networks too). Absent or []: its listen
+   * addresses on public networks only (docs/operations.md, "What a node tells its peers").
+   */
+  announce?: Array<string | DialKind>
   /** DIDs of the cities this node trusts (its own city is always trusted). */
   trustRoots: string[]
   /** When set, status list ids are https URLs under it (see docs/operations.md). */
   publicBaseUrl: string | null
+  /** Status list publication (absent from a configuration built by hand: the defaults apply). */
+  status?: StatusConfig
   limits: LimitsConfig
+  retention: RetentionConfig
 }
 
 /** Any part of a configuration: what a file, the environment or flags give. */
@@ -83,9 +109,12 @@ export interface ConfigInput {
   http?: Partial<HttpConfig>
   bootstrap?: string[]
   allowDial?: DialKind[]
+  announce?: Array<string | DialKind>
   trustRoots?: string[]
   publicBaseUrl?: string | null
+  status?: Partial<StatusConfig>
   limits?: Partial<LimitsConfig>
+  retention?: Partial<RetentionConfig>
 }
 
 /** The kinds of non-public addresses a node may be allowed to dial (config key `allowDial`). */
@@ -104,9 +133,12 @@ export const CONFIG_ENV: Readonly<Record<string, { key: string, kind: 'string' |
   COFL_HTTP_TRUST_PROXY: { key: 'http.trustProxy', kind: 'proxies' },
   COFL_BOOTSTRAP: { key: 'bootstrap', kind: 'list' },
   COFL_ALLOW_DIAL: { key: 'allowDial', kind: 'list' },
+  COFL_ANNOUNCE: { key: 'announce', kind: 'list' },
   COFL_TRUST_ROOTS: { key: 'trustRoots', kind: 'list' },
   COFL_PUBLIC_BASE_URL: { key: 'publicBaseUrl', kind: 'nullable' },
-  COFL_BODY_LIMIT: { key: 'limits.bodyBytes', kind: 'integer' }
+  COFL_STATUS_PUBLISH_INTERVAL_MS: { key: 'status.publishIntervalMs', kind: 'integer' },
+  COFL_BODY_LIMIT: { key: 'limits.bodyBytes', kind: 'integer' },
+  COFL_RETENTION_OFFER_CONTACT_DAYS: { key: 'retention.offerContactDays', kind: 'integer' }
 }
 
 /** What each key must be, in words (the error message's "expected ..."). */
@@ -126,16 +158,21 @@ const EXPECTED: Record<string, string> = {
   'http.trustProxy': 'false, or an array of the addresses or CIDR ranges of the reverse proxies in front of the node (such as ["127.0.0.1"] or ["10.0.0.0/8"]); not true, nor a number of proxies: neither tells a proxy from a client that connects directly, which could then name any address in X-Forwarded-For',
   bootstrap: 'an array of multiaddrs that end with /p2p/<peer id>',
   allowDial: `an array of ${DIAL_KINDS.map((k) => `"${k}"`).join(' and ')} (public addresses are always dialled; [] in production unless the peers are on a private network)`,
+  announce: `an array of multiaddrs without /p2p/ that peers reach this node at (such as "/dns4/badges.example.org/tcp/4001"), and/or ${DIAL_KINDS.map((k) => `"${k}"`).join(' and ')} to announce the listen addresses on such networks too ([]: the public listen addresses only)`,
   trustRoots: 'an array of DIDs ("did:...")',
   publicBaseUrl: 'null or an http(s) URL without query or fragment, such as "https://badges.example.org"',
+  status: 'an object {"publishIntervalMs"}',
+  'status.publishIntervalMs': 'a whole number of seconds in milliseconds, from 1000 to 86400000 (default 300000: 5 minutes), how often changed status lists are published',
   limits: 'an object {"bodyBytes"}',
-  'limits.bodyBytes': 'an integer from 1024 to 104857600 (bytes)'
+  'limits.bodyBytes': 'an integer from 1024 to 104857600 (bytes)',
+  retention: 'an object {"offerContactDays"}',
+  'retention.offerContactDays': 'an integer from 0 to 3650: the days after an offer is claimed or expires until its name and email are erased'
 }
 
 const CONFIG_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['data', 'name', 'listen', 'http', 'bootstrap', 'allowDial', 'trustRoots', 'publicBaseUrl', 'limits'],
+  required: ['data', 'name', 'listen', 'http', 'bootstrap', 'allowDial', 'trustRoots', 'publicBaseUrl', 'limits', 'retention'],
   properties: {
     data: { type: 'string', minLength: 1 },
     name: { type: ['string', 'null'], minLength: 1 },
@@ -162,14 +199,31 @@ const CONFIG_SCHEMA = {
     },
     bootstrap: { type: 'array', items: { type: 'string', pattern: '^/.+/p2p/[A-Za-z0-9]+$' } },
     allowDial: { type: 'array', items: { type: 'string', enum: DIAL_KINDS }, uniqueItems: true },
+    announce: { type: 'array', maxItems: 16, uniqueItems: true, items: { anyOf: [{ type: 'string', enum: DIAL_KINDS }, { type: 'string', pattern: '^/[a-z0-9]+/', not: { pattern: '/p2p/' } }] } },
     trustRoots: { type: 'array', items: { type: 'string', pattern: '^did:[a-z0-9]+:\\S+$' } },
     publicBaseUrl: { type: ['string', 'null'], pattern: '^https?://[^/?#\\s]+(/[^?#\\s]*)?$' },
+    status: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['publishIntervalMs'],
+      properties: {
+        publishIntervalMs: { type: 'integer', minimum: 1000, maximum: 86_400_000, multipleOf: 1000 }
+      }
+    },
     limits: {
       type: 'object',
       additionalProperties: false,
       required: ['bodyBytes'],
       properties: {
         bodyBytes: { type: 'integer', minimum: 1024, maximum: 104857600 }
+      }
+    },
+    retention: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['offerContactDays'],
+      properties: {
+        offerContactDays: { type: 'integer', minimum: 0, maximum: 3650 }
       }
     }
   }
@@ -290,7 +344,7 @@ function envSource (key: string): string {
 /** The flag that sets a key (for the error message). */
 const FLAG_OF: Record<string, string> = {
   data: '--data', name: '--name', listen: '--listen', 'http.host': '--http-host', 'http.port': '--http-port',
-  bootstrap: '--bootstrap', allowDial: '--allow-dial', trustRoots: '--trust-root', publicBaseUrl: '--public-base-url', 'limits.bodyBytes': '--body-limit'
+  bootstrap: '--bootstrap', allowDial: '--allow-dial', announce: '--announce', trustRoots: '--trust-root', publicBaseUrl: '--public-base-url', 'limits.bodyBytes': '--body-limit'
 }
 
 function explain (error: ErrorObject, config: unknown, sourceOf: (key: string) => string): ConfigError {

@@ -111,3 +111,18 @@ export const DEFAULT_SIGNING_WORKERS = (): number => availableParallelism()
  * bug, 130 interrupted (Ctrl-C at a prompt).
  */
 export const EXIT = { ok: 0, invalid: 1, usage: 2, indeterminate: 3, internal: 70, interrupted: 130 } as const
+
+/**
+ * How often a node publishes its changed status lists (config status.publishIntervalMs): every
+ * list changed since the last tick gets one new version, dated on the interval's boundary.
+ * Publishing each change at once, to the second, would tell anyone who compares versions which
+ * index changed and when (Bitstring Status List v1.0, privacy considerations).
+ */
+export const STATUS_PUBLISH_INTERVAL_MS = 300_000
+
+/**
+ * What a node withdraws (CityService.withdraw, POST /api/withdrawals, `cofl withdraw`). Not its
+ * Profile nor its aggregate, which the node publishes again itself (on start; on its schedule),
+ * nor a status list (never withdrawn: credentials point at it).
+ */
+export const WITHDRAWN_KINDS = ['achievement', 'endorsement', 'pathway', 'spine', 'opportunity'] as const

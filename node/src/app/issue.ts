@@ -10,8 +10,8 @@
  * Schema) that maps `place` and its fields to schema.org, and nothing else. A credential issued
  * from it carries the same context.
  */
-import { buildAchievementDocument, buildOpenBadgeCredential, buildProfile, OB_CONTEXTS, signCredential, signDocument, validateSchema, verifyDocumentProof } from '@cofl/credentials'
-import type { Achievement, AchievementInit, JsonLdContext, OpenBadgeCredential, Profile } from '@cofl/credentials'
+import { buildAchievementDocument, buildOpenBadgeCredential, buildProfile, buildProfileDocument, OB_CONTEXTS, signCredential, signDocument, validateSchema, verifyDocumentProof } from '@cofl/credentials'
+import type { Achievement, AchievementInit, JsonLdContext, OpenBadgeCredential, Profile, ProfileInit } from '@cofl/credentials'
 import { createDidResolver, didMethod, publicKeyFromMultibase } from '@cofl/identity'
 import type { DidResolver } from '@cofl/identity'
 import { formatValidationError, validatePlace } from '@cofl/pathways'
@@ -143,6 +143,15 @@ function extraContexts (achievement: JsonLdContext | undefined, credential: Json
 
 function issuerProfile (key: KeyPair, name?: string): Profile {
   return buildProfile({ id: key.did, ...(name != null ? { name } : {}) })
+}
+
+/**
+ * The signed issuer Profile document of `key`'s DID, as a node publishes its own (kind `profile`):
+ * what a provider without a node hands a city to be endorsed (`cofl keys profile`).
+ */
+export async function signIssuerProfile (key: KeyPair, init: { [K in keyof Omit<ProfileInit, 'id'>]?: ProfileInit[K] | undefined } = {}): Promise<Json> {
+  const fields = Object.fromEntries(Object.entries(init).filter(([, v]) => v != null)) as Omit<ProfileInit, 'id'>
+  return await signDocument(buildProfileDocument({ ...fields, id: key.did }), { key }) as unknown as Json
 }
 
 /** Checks the fields of an achievement given as JSON and builds the Achievement (without context or proof). */

@@ -16,8 +16,8 @@
 import { createHash } from 'node:crypto'
 import { createServer } from 'node:net'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createFederation, kindCollection, PublishError } from '@cofl/federation'
-import type { Federation, Kind, TrustResult } from '@cofl/federation'
+import { createFederation, kindCollection, PublishError, withdrawalId, withdrawalTarget } from '@cofl/federation'
+import type { Federation, Kind, TrustResult, WithdrawableKind, WithdrawalTarget } from '@cofl/federation'
 import type { KeyPair } from '@cofl/identity'
 import type { Store, StoredDocument } from '@cofl/store'
 import type { DialKind } from './config.js'
@@ -44,6 +44,8 @@ export interface Network {
   trustedIssuers?: () => Promise<ReadonlySet<string>>
   /** Called for every document accepted from the network (or published here). */
   onDocument: (listener: (document: StoredDocument) => void) => void
+  /** Called for every document removed because its issuer withdrew it (a withdrawal from the network, or published here). */
+  onWithdrawn: (listener: (document: StoredDocument) => void) => void
   /**
    * After start: each configured listen address with port 0 and the address it listens on, to be
    * recorded (DIR/node-ports.json) and passed back as `recordedListen` on the next start.
@@ -64,6 +66,8 @@ export interface NetworkInit {
   bootstrap: string[]
   /** Non-public addresses that peers name which the node may dial (default none). */
   allowDial?: DialKind[]
+  /** What the node tells its peers of where it is (config `announce`; default: its public listen addresses). */
+  announce?: Array<string | DialKind>
   trustRoots: string[]
   /** False: a local network (nothing on the wire). */
   federation?: boolean
@@ -163,6 +167,7 @@ function listenError (err: unknown, listen: readonly string[], pinned?: PinnedLi
 export async function openNetwork (init: NetworkInit): Promise<Network> {
   if (init.federation === false) return localNetwork(init)
   const listeners: Array<(document: StoredDocument) => void> = []
+  const withdrawnListeners: Array<(document: StoredDocument) => void> = []
   const create = async (listen: string[]): Promise<Federation> => {
     const created = await createFederation({
       key: init.key,
@@ -171,11 +176,13 @@ export async function openNetwork (init: NetworkInit): Promise<Network> {
       listen,
       bootstrap: init.bootstrap,
       allowDial: init.allowDial ?? [],
+      announce: init.announce ?? [],
       trustRoots: init.trustRoots,
       validateContent: validateCoflDocument,
       start: false
     })
     for (const listener of listeners) created.addEventListener('document', (event) => { listener(event.detail) })
+    for (const listener of withdrawnListeners) created.addEventListener('withdrawn', (event) => { listener(event.detail) })
     return created
   }
   // Created now to refuse an invalid configuration at once; created again on start with the ports pinned.
@@ -209,6 +216,10 @@ export async function openNetwork (init: NetworkInit): Promise<Network> {
       listeners.push(listener)
       federation.addEventListener('document', (event) => { listener(event.detail) })
     },
+    onWithdrawn: (listener) => {
+      withdrawnListeners.push(listener)
+      federation.addEventListener('withdrawn', (event) => { listener(event.detail) })
+    },
     chosenListen: () => pinned != null && federation.isStarted() ? { ...pinned.chosen } : {}
   }
 }
@@ -217,6 +228,7 @@ export async function openNetwork (init: NetworkInit): Promise<Network> {
 export function localNetwork (init: NetworkInit): Network {
   const { store, key } = init
   const listeners: Array<(document: StoredDocument) => void> = []
+  const withdrawnListeners: Array<(document: StoredDocument) => void> = []
   // One publication at a time per document id, so that sequence numbers only grow.
   let tail: Promise<unknown> = Promise.resolve()
   return {
@@ -233,13 +245,30 @@ export function localNetwork (init: NetworkInit): Network {
         if (!content.ok) throw new PublishError(`the ${kind} cannot be published: the ${kind}'s content is not valid: ${content.reason}`)
         const collection = kindCollection(store, kind)
         const previous = await collection.get(id)
-        const sequence = kind === 'status-list' ? Number(document.sequence) : (previous?.sequence ?? 0) + 1
+        let target: WithdrawalTarget | undefined
+        if (kind === 'withdrawal') {
+          const found = withdrawalTarget(document, key.did)
+          if (!found.ok) throw new PublishError(`the withdrawal cannot be published: ${found.reason}`)
+          target = found.target
+        }
+        // After a withdrawal, a document published again gets a version above the withdrawn one.
+        const withdrawn = kind === 'withdrawal' || kind === 'status-list' ? undefined : await kindCollection(store, 'withdrawal').get(withdrawalId(key.did, kind as WithdrawableKind, id))
+        const floor = withdrawn == null ? 0 : Number((withdrawn.document.withdrawn as { sequence?: unknown } | undefined)?.sequence ?? 0)
+        const sequence = kind === 'status-list' ? Number(document.sequence) : Math.max(previous?.sequence ?? 0, floor) + 1
         if (previous != null && kind === 'status-list' && previous.sequence >= sequence) return { cid: previous.cid, sequence: previous.sequence }
         const cid = `local:sha256:${createHash('sha256').update(JSON.stringify(document)).digest('hex')}`
         const issuer = kind === 'profile' ? id : kind === 'achievement' ? idOf(document.creator) ?? key.did : idOf(document.issuer) ?? key.did
         const stored: StoredDocument = { kind, id, issuer, sequence, cid, document, receivedAt: new Date().toISOString() }
         await collection.put(id, stored)
         for (const listener of listeners) listener(stored)
+        if (target != null) {
+          const targets = kindCollection(store, target.kind)
+          const removed = await targets.get(target.id)
+          if (removed != null && removed.issuer === key.did && removed.sequence <= target.sequence) {
+            await targets.del(target.id)
+            for (const listener of withdrawnListeners) listener(removed)
+          }
+        }
         return { cid, sequence }
       })
       tail = run.catch(() => {})
@@ -249,6 +278,7 @@ export function localNetwork (init: NetworkInit): Network {
       return (await kindCollection(store, 'status-list').get(id))?.document
     },
     onDocument (listener) { listeners.push(listener) },
+    onWithdrawn (listener) { withdrawnListeners.push(listener) },
     chosenListen: () => ({})
   }
 }

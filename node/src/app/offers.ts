@@ -9,10 +9,22 @@
  * Everything here is private and stays in the store's `offers` collection (never announced, never on gossip or
  * IPFS). Keys of that collection:
  *
- *   offer:<offerId>                       the OfferRecord
+ *   offer:<offerId>                       the offer (StoredOffer): its learner's name, email and,
+ *                                         once claimed, DID sealed with the node's data key
  *   code:<hex SHA-256 of the code>        {"offerId"}: the code itself is never stored
- *   email:["<achievementId>","<email>"]   {"offerId"}: the newest offer of an achievement to an
- *                                         email, to refuse a second live offer to the same person
+ *   emailhash:<hash>!<achievementId>      {"offerId"}: the newest offer of an achievement to an
+ *                                         email, to refuse a second live offer to the same person;
+ *                                         <hash> is the data key's HMAC of the normalised email
+ *
+ * Learners' data at rest (docs/operations.md, "Learners' data"): the name, email and claimant DID of
+ * an offer are sealed together (AES-256-GCM, the offer id as associated data) with the data key
+ * (DIR/data.key, node/src/app/datadir.ts), and an email is looked up by its keyed hash only.
+ * Records of older nodes (in clear, indexed under `email:["<achievementId>","<email>"]`) are sealed
+ * and re-indexed by `start()`. Once an offer is claimed or expired, its name, email, DID and email
+ * hash are erased `contactDays` later (config retention.offerContactDays), by a sweep at start and
+ * every `sweepEveryMs`; `erase` does it at once for a learner who asks to be forgotten
+ * (node/src/app/forget.ts). What stays of an erased offer is what the city's analytics count:
+ * its achievement, dates and credential id.
  *
  * Concurrency: offers are created one request at a time (the duplicate check and the writes of a
  * request see a settled store), and everything that changes an offer (a new challenge, a claim)
@@ -35,7 +47,9 @@ import {
   MAX_OFFER_TTL_HOURS, OFFER_CODE_BYTES
 } from './constants.js'
 import { OFFERS_COLLECTION } from './collections.js'
-import { ApiErrorCode, DomainError } from './errors.js'
+import { ephemeralDataKey } from './datadir.js'
+import type { DataKey } from './datadir.js'
+import { ApiErrorCode, DomainError, InputError } from './errors.js'
 import type { CityService } from './service.js'
 import { pageOf } from './paging.js'
 import { checkHolderPresentation } from './presentation.js'
@@ -60,7 +74,25 @@ export interface OfferRecord {
   credentialId?: string
   /** The learner's DID, once claimed. */
   subject?: string
+  /** The data key's HMAC of the normalised email (the lookup key of the email index). */
+  emailHash?: string
+  /** When the name, email and DID were erased (retention or a request to be forgotten). */
+  erasedAt?: string
 }
+
+/** An offer as the store keeps it: OfferRecord without name, email and subject, which are in `contact`, sealed. */
+export type StoredOffer = Omit<OfferRecord, 'name' | 'email' | 'subject'> & {
+  /** `{name?, email?, subject?}` as JSON, sealed with the data key for the offer id (DataKey.seal). */
+  contact?: string
+}
+
+/** How long the name and email of a claimed or expired offer are kept by default (config retention.offerContactDays). */
+export const DEFAULT_OFFER_CONTACT_DAYS = 30
+/** How often a running node sweeps for offers whose contact data is due for erasure. */
+export const OFFER_SWEEP_EVERY_MS = 3_600_000
+const DAY_MS = 86_400_000
+/** Records written per batch by the migration and the sweep. */
+const CHUNK = 500
 
 export interface OfferRequest {
   achievementId: string
@@ -85,6 +117,17 @@ export interface OffersInit {
   service: Pick<CityService, 'did' | 'name' | 'store' | 'issueWithAwards'>
   /** The clock (ms since the epoch); tests move it. Default Date.now. */
   now?: () => number
+  /**
+   * Seals names, emails and claimants' DIDs, and hashes emails for lookup: the node's (DIR/data.key,
+   * openDataKey). Default: ephemeralDataKey(), for tests only (what it seals is unreadable after a restart).
+   */
+  dataKey?: DataKey
+  /** Days after an offer is claimed or expires until its contact data is erased (config retention.offerContactDays). Default DEFAULT_OFFER_CONTACT_DAYS. */
+  contactDays?: number
+  /** How often `start()`'s sweep runs again. Default OFFER_SWEEP_EVERY_MS. */
+  sweepEveryMs?: number
+  /** Where a failed periodic sweep is said. Default: nowhere. */
+  log?: (line: string) => void
 }
 
 export interface OfferBook {
@@ -101,14 +144,39 @@ export interface OfferBook {
    * completes, and marks the offer claimed: all in one synced batch.
    */
   claim: (code: string, presentation: unknown) => Promise<ClaimResult>
+  /**
+   * Seals the records an older node kept in clear (and re-indexes their emails by hash), erases the
+   * contact data due (sweep), then sweeps every `sweepEveryMs` until `stop()` (the timer does not
+   * keep the process alive).
+   */
+  start: () => Promise<{ migrated: number, erased: number }>
+  /** Stops the periodic sweep and waits for one under way. */
+  stop: () => Promise<void>
+  /** Erases the name, email and DID of every offer claimed or expired `contactDays` ago or more; how many. */
+  sweep: () => Promise<number>
+  /** The keyed hash of an email, normalised (what the email index and `emailHash` hold). */
+  emailHash: (email: string) => string
+  /** Every offer (opened) that `match` accepts. */
+  find: (match: (offer: OfferRecord) => boolean) => Promise<OfferRecord[]>
+  /**
+   * Erases the name, email, DID and email hash of these offers now, one at a time with their claims
+   * (an open one is ended: its code then answers 410); removes every index entry of `emailHashes`.
+   * How many offers it changed.
+   */
+  erase: (offerIds: readonly string[], emailHashes?: readonly string[]) => Promise<number>
 }
 
 const OFFER = 'offer:'
 const CODE = 'code:'
 
+const EMAIL_HASH = 'emailhash:'
+/** The index of offers by email of nodes before the data key (email in clear): read and removed by the migration. */
+const CLEAR_EMAIL = 'email:'
+
 const offerKey = (offerId: string): string => `${OFFER}${offerId}`
 const codeKey = (digest: string): string => `${CODE}${digest}`
-const emailKey = (achievementId: string, email: string): string => `email:${JSON.stringify([achievementId, email])}`
+const emailHashPrefix = (hash: string): string => `${EMAIL_HASH}${hash}!`
+const emailKey = (achievementId: string, hash: string): string => `${emailHashPrefix(hash)}${achievementId}`
 
 /** Hex SHA-256 of a claim code: the only form in which the node keeps it. */
 export function codeDigest (code: string): string {
@@ -167,10 +235,53 @@ const claimProof = (message: string): DomainError => new DomainError(ApiErrorCod
 /** What a claim's presentation is checked against when the offer's stored challenge does not match. */
 const STALE_CHALLENGE = 'the presentation is signed over another challenge than the one this offer holds now: a stale challenge (it lasts 10 minutes, and each GET of the claim replaces it); GET the claim again and sign over its challenge'
 
+/** Whether a stored offer still holds anything about its learner (sealed, or in clear from an older node). */
+function holdsContact (value: Json): boolean {
+  return value.contact != null || value.name != null || value.email != null || value.subject != null || value.emailHash != null
+}
+
 export function createOfferBook (init: OffersInit): OfferBook {
   const { service } = init
   const offers = service.store.collection<Json>(OFFERS_COLLECTION)
   const now = init.now ?? Date.now
+  const dataKey = init.dataKey ?? ephemeralDataKey()
+  const contactDays = init.contactDays ?? DEFAULT_OFFER_CONTACT_DAYS
+  if (!(Number.isInteger(contactDays) && contactDays >= 0)) throw new TypeError('contactDays must be a non-negative integer')
+  const sweepEveryMs = init.sweepEveryMs ?? OFFER_SWEEP_EVERY_MS
+  const log = init.log ?? (() => {})
+  const hashOf = (email: string): string => dataKey.hash(normaliseEmail(email))
+
+  /** The record to store: name, email and subject sealed for the offer id. */
+  function toStored (offer: OfferRecord): Json {
+    const { name, email, subject, ...rest } = offer
+    const contact = { ...(name != null ? { name } : {}), ...(email != null ? { email } : {}), ...(subject != null ? { subject } : {}) }
+    const stored: StoredOffer = Object.keys(contact).length === 0 ? rest : { ...rest, contact: dataKey.seal(JSON.stringify(contact), offer.offerId) }
+    return stored as unknown as Json
+  }
+
+  /** The offer of a stored record, its contact opened (a record in clear from an older node is read as it is). */
+  function fromStored (value: Json): OfferRecord {
+    const { contact, ...rest } = value as unknown as StoredOffer & { name?: string, email?: string, subject?: string }
+    if (typeof contact !== 'string') return rest as OfferRecord
+    return { ...rest, ...JSON.parse(dataKey.open(contact, rest.offerId)) as Pick<OfferRecord, 'name' | 'email' | 'subject'> }
+  }
+
+  /** A stored offer without anything about its learner; an open one ends at `at`. */
+  function withoutContact (value: Json, at: number): Json {
+    const { contact: _c, name: _n, email: _e, subject: _s, emailHash: _h, challenge: _ch, ...rest } = value
+    const open = value.claimedAt == null && Date.parse(value.expiresAt as string) > at
+    return { ...rest, ...(open ? { expiresAt: isoMs(at) } : {}), erasedAt: isoMs(at) }
+  }
+
+  /** Adds to `batch` the erasure of a stored offer's contact and of its email index entry when it names this offer. */
+  async function eraseInto (batch: Batch, value: Json, at: number): Promise<void> {
+    batch.put(offers, offerKey(value.offerId as string), withoutContact(value, at))
+    if (typeof value.emailHash === 'string') {
+      const key = emailKey(value.achievementId as string, value.emailHash)
+      const index = await offers.get(key)
+      if (index?.offerId === value.offerId) batch.del(offers, key)
+    }
+  }
 
   // One creation at a time: duplicate checks see the writes of the request before.
   const creating = keyedQueue()
@@ -192,7 +303,7 @@ export function createOfferBook (init: OffersInit): OfferBook {
 
   /** The offer that holds a live claim on this email for this achievement, if any. */
   async function liveOfferFor (achievementId: string, email: string, at: number): Promise<OfferRecord | undefined> {
-    const index = await offers.get(emailKey(achievementId, email))
+    const index = await offers.get(emailKey(achievementId, dataKey.hash(email)))
     if (index == null) return undefined
     const offer = await offers.get(offerKey(index.offerId as string)) as OfferRecord | undefined
     return offer != null && stateOf(offer, at) === 'open' ? offer : undefined
@@ -203,25 +314,28 @@ export function createOfferBook (init: OffersInit): OfferBook {
     batch: Batch, fields: { achievementId: string, name?: string, email?: string, statusPurpose: StatusPurpose }, at: number, ttlMs: number, base: string
   ): CreatedOffer {
     const code = randomBytes(OFFER_CODE_BYTES).toString('base64url')
+    const emailHash = fields.email != null ? hashOf(fields.email) : undefined
     const offer: OfferRecord = {
       offerId: randomUUID(),
       codeDigest: codeDigest(code),
       achievementId: fields.achievementId,
       ...(fields.name != null && fields.name !== '' ? { name: fields.name } : {}),
       ...(fields.email != null ? { email: fields.email } : {}),
+      ...(emailHash != null ? { emailHash } : {}),
       statusPurpose: fields.statusPurpose,
       createdAt: isoMs(at),
       expiresAt: isoMs(at + ttlMs)
     }
-    batch.put(offers, offerKey(offer.offerId), offer as unknown as Json)
+    batch.put(offers, offerKey(offer.offerId), toStored(offer))
     batch.put(offers, codeKey(offer.codeDigest), { offerId: offer.offerId })
-    if (fields.email != null) batch.put(offers, emailKey(fields.achievementId, normaliseEmail(fields.email)), { offerId: offer.offerId })
+    if (emailHash != null) batch.put(offers, emailKey(fields.achievementId, emailHash), { offerId: offer.offerId })
     return { offerId: offer.offerId, code, claimUrl: `${base}/api/claims/${code}`, expiresAt: offer.expiresAt }
   }
 
   async function offerOfCode (code: string): Promise<OfferRecord> {
     const index = await offers.get(codeKey(codeDigest(code)))
-    const offer = index == null ? undefined : await offers.get(offerKey(index.offerId as string)) as OfferRecord | undefined
+    const stored = index == null ? undefined : await offers.get(offerKey(index.offerId as string))
+    const offer = stored == null ? undefined : fromStored(stored)
     if (offer == null) throw new DomainError(ApiErrorCode.OFFER_NOT_FOUND, 'no offer has this claim code: check the link (it is case-sensitive and must be complete)')
     return offer
   }
@@ -232,7 +346,7 @@ export function createOfferBook (init: OffersInit): OfferBook {
     if (state === 'expired') throw new DomainError(ApiErrorCode.OFFER_EXPIRED, `this offer expired at ${offer.expiresAt}: ask its issuer for a new one`)
   }
 
-  return {
+  const book: OfferBook = {
     async create (request, base) {
       await achievementOf(request.achievementId)
       const ttlMs = ttlOf(request.ttlHours)
@@ -291,24 +405,24 @@ export function createOfferBook (init: OffersInit): OfferBook {
     async list ({ limit, cursor }) {
       const at = now()
       const { items, next } = await pageOf(offers.entries({ prefix: OFFER, ...(cursor != null ? { gte: offerKey(cursor) } : {}) }), limit,
-        (value) => viewOf(value as unknown as OfferRecord, at), (key) => key.slice(OFFER.length))
+        (value) => viewOf(fromStored(value), at), (key) => key.slice(OFFER.length))
       return { offers: items, next }
     },
 
     async get (offerId) {
-      const offer = await offers.get(offerKey(offerId)) as OfferRecord | undefined
-      return offer == null ? undefined : viewOf(offer, now())
+      const stored = await offers.get(offerKey(offerId))
+      return stored == null ? undefined : viewOf(fromStored(stored), now())
     },
 
     async open (code, domain) {
       const found = await offerOfCode(code)
       return await perOffer(found.offerId, async () => {
-        const offer = await offers.get(offerKey(found.offerId)) as unknown as OfferRecord
+        const offer = fromStored(await offers.get(offerKey(found.offerId)) as Json)
         const at = now()
         assertClaimable(offer, at)
         const achievement = await achievementOf(offer.achievementId)
         const challenge = { value: `${CHALLENGE_PREFIXES.claim}${randomBytes(CLAIM_CHALLENGE_BYTES).toString('base64url')}`, domain, expiresAt: isoMs(Math.min(at + CLAIM_CHALLENGE_TTL_MS, Date.parse(offer.expiresAt))) }
-        await offers.put(offerKey(offer.offerId), { ...offer, challenge } as unknown as Json)
+        await offers.put(offerKey(offer.offerId), toStored({ ...offer, challenge }))
         return {
           offerId: offer.offerId,
           achievement: achievementSummary(achievement),
@@ -324,7 +438,7 @@ export function createOfferBook (init: OffersInit): OfferBook {
     async claim (code, presentation) {
       const found = await offerOfCode(code)
       return await perOffer(found.offerId, async () => {
-        const offer = await offers.get(offerKey(found.offerId)) as unknown as OfferRecord
+        const offer = fromStored(await offers.get(offerKey(found.offerId)) as Json)
         assertClaimable(offer, now())
         const challenge = offer.challenge
         if (challenge == null) throw claimProof('this offer has no challenge yet: GET the claim first, then sign the presentation over its challenge and domain')
@@ -341,11 +455,151 @@ export function createOfferBook (init: OffersInit): OfferBook {
             earnedAt: isoMs(now()),
             alsoWrite: (batch, record) => {
               const claimed: OfferRecord = { ...rest, claimedAt: isoMs(now()), credentialId: record.credentialId, subject: holder }
-              batch.put(offers, offerKey(offer.offerId), claimed as unknown as Json)
+              batch.put(offers, offerKey(offer.offerId), toStored(claimed))
             }
           })
         return { credential: credential as Json, awards: awards as Json[] }
       })
+    },
+
+    async start () {
+      const migrated = await migrate()
+      const erased = await sweep()
+      timer = setInterval(() => {
+        if (sweeping != null) return
+        sweeping = sweep().then(() => {}, (err: unknown) => { log(`the sweep of offers' contact data failed: ${(err as Error).message}`) }).finally(() => { sweeping = undefined })
+      }, sweepEveryMs)
+      timer.unref()
+      return { migrated, erased }
+    },
+
+    async stop () {
+      if (timer != null) clearInterval(timer)
+      timer = undefined
+      await sweeping
+    },
+
+    sweep,
+
+    emailHash: hashOf,
+
+    async find (match) {
+      const found: OfferRecord[] = []
+      for await (const value of offers.values({ prefix: OFFER })) {
+        const offer = fromStored(value)
+        if (match(offer)) found.push(offer)
+      }
+      return found
+    },
+
+    async erase (offerIds, emailHashes = []) {
+      let changed = 0
+      for (const offerId of new Set(offerIds)) {
+        // With the offer's claims and challenges held back, and between creations (the email index).
+        changed += await perOffer(offerId, async () => await oneAtATime(async () => {
+          const value = await offers.get(offerKey(offerId))
+          if (value == null || !holdsContact(value)) return 0
+          const batch = service.store.batch()
+          await eraseInto(batch, value, now())
+          await batch.write()
+          return 1
+        }))
+      }
+      for (const hash of new Set(emailHashes)) {
+        await oneAtATime(async () => {
+          const batch = service.store.batch()
+          let any = false
+          for await (const key of keysOf(offers.entries({ prefix: emailHashPrefix(hash) }))) { batch.del(offers, key); any = true }
+          if (any) await batch.write()
+        })
+      }
+      return changed
     }
   }
+
+  let timer: ReturnType<typeof setInterval> | undefined
+  let sweeping: Promise<void> | undefined
+
+  /**
+   * Seals the offers an older node kept in clear and moves its email index to keyed hashes, in
+   * batches; each step is idempotent, so a crash part way is completed by the next start.
+   */
+  async function migrate (): Promise<number> {
+    let migrated = 0
+    let batch = service.store.batch()
+    let pending = 0
+    const flush = async (): Promise<void> => {
+      if (pending === 0) return
+      await batch.write()
+      batch = service.store.batch()
+      pending = 0
+    }
+    let checked = false
+    for await (const [key, value] of offers.entries({ prefix: OFFER })) {
+      if (typeof value.contact === 'string' && !checked) {
+        // One sealed record opens, or the data key is not the one this store was sealed with.
+        checked = true
+        try {
+          dataKey.open(value.contact, value.offerId as string)
+        } catch (err) {
+          throw new InputError('the offers in the store were sealed with another data key than this node\'s (DIR/data.key was replaced or lost): restore the data.key that goes with this store, from its backup', { cause: err })
+        }
+      }
+      if (typeof value.contact === 'string' || (value.name == null && value.email == null && value.subject == null)) continue
+      const offer = value as unknown as OfferRecord
+      batch.put(offers, key, toStored({ ...offer, ...(offer.email != null ? { emailHash: hashOf(offer.email) } : {}) }))
+      migrated++
+      if (++pending >= CHUNK) await flush()
+    }
+    for await (const [key, value] of offers.entries({ prefix: CLEAR_EMAIL })) {
+      let parsed: unknown
+      try { parsed = JSON.parse(key.slice(CLEAR_EMAIL.length)) } catch { parsed = undefined }
+      if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
+        batch.put(offers, emailKey(parsed[0], dataKey.hash(parsed[1])), value)
+      }
+      batch.del(offers, key)
+      if (++pending >= CHUNK) await flush()
+    }
+    await flush()
+    return migrated
+  }
+
+  /**
+   * Erases the contact data of the offers claimed or expired `contactDays` ago or more. Those
+   * offers change no more (a claim or a challenge needs an open offer); each batch is written
+   * between creations of offers, which move the email index.
+   */
+  async function sweep (): Promise<number> {
+    const at = now()
+    const cutoff = at - contactDays * DAY_MS
+    let erased = 0
+    let due: Json[] = []
+    const flush = async (): Promise<void> => {
+      const chunk = due
+      due = []
+      if (chunk.length === 0) return
+      await oneAtATime(async () => {
+        const batch = service.store.batch()
+        for (const value of chunk) await eraseInto(batch, value, at)
+        await batch.write()
+      })
+      erased += chunk.length
+    }
+    for await (const value of offers.values({ prefix: OFFER })) {
+      if (!holdsContact(value)) continue
+      // Claimed: from the claim; not claimed: from the expiry, once passed (an open offer is never due).
+      const ended = typeof value.claimedAt === 'string' ? Date.parse(value.claimedAt) : Date.parse(value.expiresAt as string)
+      if (!(ended <= cutoff && ended <= at)) continue
+      due.push(value)
+      if (due.length >= CHUNK) await flush()
+    }
+    await flush()
+    return erased
+  }
+
+  return book
+}
+
+async function * keysOf<T> (entries: AsyncIterable<[string, T]>): AsyncIterable<string> {
+  for await (const [key] of entries) yield key
 }

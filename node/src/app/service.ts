@@ -3,10 +3,11 @@
  * verify, serve status lists. Every write that a caller is told about is durable (synced) before
  * the promise resolves.
  */
+import { randomUUID } from 'node:crypto'
 import type { IssuedCredential, StatusChange } from '@cofl/api'
 import { buildEndorsementCredential, buildProfile, buildProfileDocument, CREDENTIALS_UNDEFINED_TERMS_V2_CONTEXT, CREDENTIALS_V2_CONTEXT, signCredential, signDocument } from '@cofl/credentials'
-import { claimOf, DOCUMENT_TYPES, idOfKey, idOwner, kindCollection } from '@cofl/federation'
-import type { DocumentKind, Kind } from '@cofl/federation'
+import { buildWithdrawal, claimOf, DOCUMENT_TYPES, idOfKey, idOwner, kindCollection, PublishError } from '@cofl/federation'
+import type { DocumentKind, Kind, WithdrawalTarget } from '@cofl/federation'
 import type { KeyPair } from '@cofl/identity'
 import { STATUS_PURPOSES } from '@cofl/status'
 import type { StatusPurpose, StatusRegistry } from '@cofl/status'
@@ -14,12 +15,14 @@ import { META_COLLECTION } from '@cofl/store'
 import type { Batch, Collection, IssuanceRecord, Store, StoredDocument } from '@cofl/store'
 import { createVerifier } from '@cofl/verifier'
 import type { TrustResult, VerificationReport, Verifier, VerifierInit, VerifyPresentationOptions } from '@cofl/verifier'
+import { STATUS_PUBLISH_INTERVAL_MS, WITHDRAWN_KINDS } from './constants.js'
 import { contentErrors } from './documents.js'
 import { ApiErrorCode, DomainError } from './errors.js'
 import { ISSUANCE_COLLECTION, putIssuance } from './issuance-log.js'
 import { assertResolvableDid, issueCredential, signAchievement } from './issue.js'
 import type { Network } from './network.js'
 import { pathwayAwardsOnClaim } from './pathway-awards.js'
+import { selfSignedProfileError } from './profile.js'
 import { keyedQueue } from './serial.js'
 
 export type StatusAction = 'revoke' | 'suspend' | 'unsuspend'
@@ -35,6 +38,13 @@ export interface CityServiceInit {
   publicBaseUrl?: string | null
   /** Signs issued credentials with `key` (a pool of worker threads); default: on this thread. */
   sign?: <T extends object>(credential: T) => Promise<T>
+  /** How often changed status lists are published (config status.publishIntervalMs; default STATUS_PUBLISH_INTERVAL_MS). */
+  publishIntervalMs?: number
+}
+
+export interface ChangeStatusOptions {
+  /** Publish the list's new version at once (an urgent revocation), not at the next tick. */
+  now?: boolean
 }
 
 /** One credential to issue. */
@@ -72,9 +82,14 @@ export interface IssueManyOptions {
 /** What POST /api/credentials/revoke, /suspend and /unsuspend answer. */
 export type StatusChangeResult = StatusChange
 
-/** The meta key that marks a list whose bits changed and whose new version is not yet published. */
+/**
+ * The meta key that marks a list whose bits changed and whose new version is not yet published.
+ * Its value is a fresh token per change: a publication removes the mark only if it still holds the
+ * token read before the list was built, so a change made meanwhile stays marked for the next tick.
+ */
+const DIRTY = 'node:list-dirty:'
 function dirtyKey (purpose: StatusPurpose, listNumber: number): string {
-  return `node:list-dirty:${purpose}:${listNumber}`
+  return `${DIRTY}${purpose}:${listNumber}`
 }
 
 /**
@@ -143,7 +158,28 @@ export interface CityService {
    * synced batch: all of them are recorded and handed out, or none. Credentials in request order.
    */
   issueMany: (requests: readonly IssueRequest[], options?: IssueManyOptions) => Promise<Array<Record<string, unknown>>>
-  changeStatus: (action: StatusAction, credentialId: string) => Promise<StatusChangeResult>
+  /**
+   * Revokes, suspends or unsuspends: the issuance log and the bit at once (synced); the list's new
+   * version at the next publication tick (`publishAt` in the answer), or at once with `now`.
+   */
+  changeStatus: (action: StatusAction, credentialId: string, options?: ChangeStatusOptions) => Promise<StatusChangeResult>
+  /**
+   * Runs `task` when no status change of this credential runs, and holds them off meanwhile: for
+   * whatever else rewrites its issuance record (a learner forgotten), so neither undoes the other.
+   */
+  withCredential: <T>(credentialId: string, task: () => Promise<T>) => Promise<T>
+  /**
+   * Starts publishing changed status lists once per interval, on the interval's boundaries (a
+   * timer that does not keep the process alive). Lists changed before a crash are published at
+   * the first tick.
+   */
+  startPublishing: () => void
+  /** Stops the ticks, waits for one under way, then publishes what is still changed (a graceful stop leaves nothing for later). */
+  stopPublishing: () => Promise<void>
+  /** Publishes every changed status list now, as a tick does (validFrom on the current interval's boundary); how many. */
+  publishChangedLists: () => Promise<number>
+  /** The interval of status list publication (ms). */
+  readonly publishIntervalMs: number
   verify: (input: unknown, options: VerifyPresentationOptions) => Promise<VerificationReport>
   /**
    * An issuer's trust chain from the federation's trust graph: what `verify` reports as `trust`
@@ -152,7 +188,25 @@ export interface CityService {
   trust: ((issuer: string) => Promise<TrustResult>) | undefined
   /** A status list this node holds (by id or by the https form of its own lists' ids), else asked of its peers. */
   statusList: (idOrAlias: string) => Promise<Record<string, unknown> | undefined>
-  endorse: (request: { issuer: string, comment?: string, name?: string }) => Promise<{ id: string, cid: string, endorsement: Record<string, unknown> }>
+  /**
+   * Endorses an issuer: only a DID whose issuer Profile this node holds (its node published one:
+   * a learner's DID never is), else DomainError NOT_FOUND saying so; or one that hands over its
+   * self-signed Profile (`profile`: a provider without a node), else DomainError BAD_REQUEST
+   * saying what is wrong with it. That profile is checked, never stored or published; its name is
+   * the endorsement's when no `name` is given. The endorsement, with its name and comment, is
+   * public: it goes to every node of the federation.
+   */
+  endorse: (
+    request: { issuer: string, comment?: string, name?: string, profile?: Record<string, unknown> }
+  ) => Promise<{ id: string, cid: string, endorsement: Record<string, unknown> }>
+  /**
+   * Withdraws a document this node published (WITHDRAWN_KINDS: an achievement, endorsement,
+   * pathway, spine or opportunity): a signed withdrawal, published; every node removes the
+   * document and refuses that version from then on (@cofl/federation withdrawal.ts). Publishing
+   * the document again later makes a new version. DomainError BAD_REQUEST for another kind,
+   * NOT_FOUND when this node holds no such document of its own.
+   */
+  withdraw: (kind: string, id: string) => Promise<{ id: string, cid: string, sequence: number, withdrawn: WithdrawalTarget, withdrawal: Record<string, unknown> }>
   /**
    * Signs and publishes a cofl document (a skills spine, pathway, opportunity or aggregate):
    * `content` (its fields, with its `id`) inside `{ '@context': [VC v2, undefined-terms v2], id,
@@ -169,6 +223,8 @@ export interface CityService {
   ) => Promise<{ id: string, cid: string, sequence: number, document: Record<string, unknown> }>
   /** Called for every document this node stores: accepted from the network or published here. */
   onDocument: (listener: (document: StoredDocument) => void) => void
+  /** Called for every document this node removes because its issuer withdrew it. */
+  onWithdrawn: (listener: (document: StoredDocument) => void) => void
   /**
    * The issuers this node trusts: its DID, its trust roots and those a chain of endorsements from
    * one reaches (the federation's trust graph). The catalogue, the listings and the federation
@@ -220,19 +276,18 @@ export function createCityService (init: CityServiceInit): CityService {
 
   /**
    * Completes the status changes a crash interrupted (recorded in the issuance log, the bit perhaps
-   * not set, the list perhaps not published): sets each bit again and publishes its list, so that
-   * the published lists and the issuance log agree again.
+   * not set): sets each bit again. Their lists are still marked changed (the mark was written with
+   * the intent), so the first tick publishes them and the published lists and the issuance log
+   * agree again.
    */
   async function completeStatusChanges (): Promise<void> {
-    const lists = new Map<string, { purpose: StatusPurpose, listNumber: number }>()
     const done: string[] = []
     for await (const [note, value] of meta.entries({ prefix: PENDING_STATUS })) {
       const change = value as PendingStatusChange
       await registry.setStatus({ purpose: change.purpose, listNumber: change.listNumber, index: change.index }, change.value)
-      lists.set(`${change.purpose}:${change.listNumber}`, { purpose: change.purpose, listNumber: change.listNumber })
+      await meta.put(dirtyKey(change.purpose, change.listNumber), randomUUID())
       done.push(note)
     }
-    for (const { purpose, listNumber } of lists.values()) await publishList(purpose, listNumber)
     if (done.length > 0) {
       const batch = store.batch()
       for (const note of done) batch.del(meta, note)
@@ -240,15 +295,71 @@ export function createCityService (init: CityServiceInit): CityService {
     }
   }
 
-  async function publishList (purpose: StatusPurpose, listNumber: number): Promise<{ listId: string, sequence: number, cid: string }> {
+  const publishIntervalMs = init.publishIntervalMs ?? STATUS_PUBLISH_INTERVAL_MS
+  if (!Number.isSafeInteger(publishIntervalMs) || publishIntervalMs < 1000 || publishIntervalMs % 1000 !== 0) {
+    throw new TypeError(`publishIntervalMs must be a whole number of seconds in milliseconds (at least 1000), got ${String(init.publishIntervalMs)}`)
+  }
+  /** The start of the publication interval that holds `time`: every version's validFrom. */
+  const boundary = (time: number): number => Math.floor(time / publishIntervalMs) * publishIntervalMs
+  // Marking a list changed and removing the mark after a publication, one at a time per list.
+  const perMark = keyedQueue()
+
+  /**
+   * Marks a list changed with a fresh token and changes its bit (`write`), inside the per-list mark
+   * queue: a publication reads the token in the same queue, so it sees either neither or both
+   * (the mark with the bit set); one that read an older token leaves the new mark for the next tick.
+   */
+  async function markChanged<T> (purpose: StatusPurpose, listNumber: number, write: (token: string) => Promise<T>): Promise<T> {
+    return await perMark(`${purpose}:${listNumber}`, async () => await write(randomUUID()))
+  }
+
+  async function publishList (
+    purpose: StatusPurpose, listNumber: number, validFrom: Date = new Date(boundary(Date.now()))
+  ): Promise<{ listId: string, sequence: number, cid: string, validFrom: string }> {
     const listId = registry.listId(purpose, listNumber)
     return await perList(listId, async () => {
-      const signed = await signCredential(await registry.buildListCredential(purpose, listNumber), { key })
+      const token: unknown = await perMark(`${purpose}:${listNumber}`, async () => await meta.get(dirtyKey(purpose, listNumber)))
+      const unsigned = await registry.buildListCredential(purpose, listNumber, { validFrom })
+      const signed = await signCredential(unsigned, { key })
       const { cid, sequence } = await network.publish('status-list', signed as unknown as Record<string, unknown>)
-      await meta.del(dirtyKey(purpose, listNumber))
+      // The mark goes only if no change came after it was read (that one waits for the next tick).
+      if (token !== undefined) {
+        await perMark(`${purpose}:${listNumber}`, async () => {
+          if (await meta.get(dirtyKey(purpose, listNumber)) === token) await meta.del(dirtyKey(purpose, listNumber))
+        })
+      }
       remember(listId)
-      return { listId, sequence, cid }
+      return { listId, sequence, cid, validFrom: unsigned.validFrom }
     })
+  }
+
+  /** Publishes every list marked changed; validFrom `at` (a tick's boundary). */
+  async function publishChangedLists (at: number = boundary(Date.now())): Promise<number> {
+    const lists: Array<{ purpose: StatusPurpose, listNumber: number }> = []
+    for await (const [mark] of meta.entries({ prefix: DIRTY })) {
+      const match = /^(revocation|suspension):(\d+)$/.exec(mark.slice(DIRTY.length))
+      if (match != null) lists.push({ purpose: match[1] as StatusPurpose, listNumber: Number(match[2]) })
+    }
+    for (const { purpose, listNumber } of lists) await publishList(purpose, listNumber, new Date(at))
+    return lists.length
+  }
+
+  // The publication ticks: on the interval's boundaries (wall clock), so that every version's
+  // validFrom is a boundary whichever the node; the timer never keeps the process alive.
+  let timer: NodeJS.Timeout | undefined
+  let ticking: Promise<unknown> | undefined
+  let publishing = false
+  const nextTick = (): number => boundary(Date.now()) + publishIntervalMs
+  function schedule (): void {
+    if (!publishing) return
+    const at = nextTick()
+    timer = setTimeout(() => {
+      timer = undefined
+      ticking = publishChangedLists(at)
+        .catch((err: unknown) => { init.log(`status lists: publication failed, tried again at the next tick: ${(err as Error).message}`) })
+        .finally(() => { ticking = undefined; schedule() })
+    }, Math.max(0, at - Date.now()))
+    timer.unref()
   }
 
   /** Aliases of https list ids (see docs/api.md, GET /api/status/:listId). */
@@ -343,8 +454,10 @@ export function createCityService (init: CityServiceInit): CityService {
       for (let listNumber = 0; listNumber <= registry.cursor().listNumber; listNumber++) {
         for (const purpose of STATUS_PURPOSES) {
           // This node's own list: another DID's document is never taken for it (a list id names its issuer).
+          // A list changed before a crash waits for the first tick; one never published goes now
+          // (its first version, before which no credential of it was handed out).
           const published = await ownStatusList(registry.listId(purpose, listNumber))
-          if (!published || await meta.has(dirtyKey(purpose, listNumber))) await publishList(purpose, listNumber)
+          if (!published) await publishList(purpose, listNumber)
         }
       }
     },
@@ -380,7 +493,11 @@ export function createCityService (init: CityServiceInit): CityService {
       })
     },
 
-    async changeStatus (action, credentialId) {
+    async withCredential (credentialId, task) {
+      return await perCredential(credentialId, task)
+    },
+
+    async changeStatus (action, credentialId, options = {}) {
       // One change of a credential at a time: its record's flag then follows the bit last set.
       return await perCredential(credentialId, async () => {
         const record = await issuanceLog.get(credentialId)
@@ -396,17 +513,44 @@ export function createCityService (init: CityServiceInit): CityService {
         // a bit is never published before the log says so, and a change a crash interrupts after
         // this write is completed at the next start (completeStatusChanges).
         const updated: IssuanceRecord = { ...record, ...(purpose === 'revocation' ? { revoked: value } : { suspended: value }) }
-        await store.batch()
-          .put(issuanceLog, credentialId, updated)
-          .put(meta, dirtyKey(purpose, status.listNumber), true)
-          .put(meta, pendingStatusKey(credentialId), { purpose, listNumber: status.listNumber, index: status.index, value } satisfies PendingStatusChange)
-          .write()
-        const change = await registry.setStatus({ purpose, listNumber: status.listNumber, index: status.index }, value)
-        const published = await publishList(purpose, status.listNumber)
+        const change = await markChanged(purpose, status.listNumber, async (token) => {
+          await store.batch()
+            .put(issuanceLog, credentialId, updated)
+            .put(meta, dirtyKey(purpose, status.listNumber), token)
+            .put(meta, pendingStatusKey(credentialId), { purpose, listNumber: status.listNumber, index: status.index, value } satisfies PendingStatusChange)
+            .write()
+          return await registry.setStatus({ purpose, listNumber: status.listNumber, index: status.index }, value)
+        })
+        // The bit is set: what is left, publishing the list, the mark makes sure of.
         await meta.del(pendingStatusKey(credentialId))
-        return { credentialId, purpose, value, changed: change.changed, listId: published.listId, sequence: published.sequence, cid: published.cid }
+        const listId = registry.listId(purpose, status.listNumber)
+        if (options.now === true) {
+          const published = await publishList(purpose, status.listNumber)
+          return {
+            credentialId, purpose, value, changed: change.changed, listId, published: true,
+            sequence: published.sequence, cid: published.cid, validFrom: published.validFrom
+          }
+        }
+        return { credentialId, purpose, value, changed: change.changed, listId, published: false, publishAt: new Date(nextTick()).toISOString().replace(/\.\d{3}Z$/, 'Z') }
       })
     },
+
+    publishIntervalMs,
+
+    startPublishing () {
+      if (publishing) return
+      publishing = true
+      schedule()
+    },
+
+    async stopPublishing () {
+      publishing = false
+      if (timer !== undefined) { clearTimeout(timer); timer = undefined }
+      await ticking
+      await publishChangedLists()
+    },
+
+    publishChangedLists: async () => await publishChangedLists(),
 
     async verify (input, options) {
       return await verifier.verify(input, options)
@@ -433,14 +577,48 @@ export function createCityService (init: CityServiceInit): CityService {
     async endorse (request) {
       if (request.issuer === key.did) throw new DomainError(ApiErrorCode.CONFLICT, 'a city does not endorse itself (it is trusted by its own node already)')
       await assertResolvableDid(request.issuer, 'the issuer to endorse')
+      // Only an issuer: a DID that published its issuer Profile (a learner's DID never does), or
+      // that hands over its Profile signed by its own key (a provider without a node), so that no
+      // learner's DID and name go to every node by mistake.
+      let name = request.name
+      if (request.profile != null) {
+        const error = await selfSignedProfileError(request.profile, request.issuer)
+        if (error != null) throw new DomainError(ApiErrorCode.BAD_REQUEST, `profile: ${error}`)
+        name ??= typeof request.profile.name === 'string' && request.profile.name !== '' ? request.profile.name : undefined
+      } else {
+        const issuerProfile = await storedProfiles.get(request.issuer)
+        if (issuerProfile == null || issuerProfile.issuer !== request.issuer) {
+          throw new DomainError(ApiErrorCode.NOT_FOUND, `this node holds no issuer Profile of ${request.issuer}: only an issuer whose node has published its Profile (and is connected to this federation) can be endorsed, or one that hands over its self-signed Profile (\`cofl keys profile\`, "profile"); an endorsement is public and goes to every node`)
+        }
+      }
       const endorsement = await signCredential(buildEndorsementCredential({
         issuer: profile,
         subject: request.issuer,
-        ...(request.name != null ? { name: request.name } : {}),
+        ...(name != null ? { name } : {}),
         ...(request.comment != null ? { comment: request.comment } : {})
       }), { key }) as unknown as Record<string, unknown>
       const { cid } = await network.publish('endorsement', endorsement)
       return { id: endorsement.id as string, cid, endorsement }
+    },
+
+    async withdraw (kind, id) {
+      if (!(WITHDRAWN_KINDS as readonly string[]).includes(kind)) {
+        throw new DomainError(ApiErrorCode.BAD_REQUEST, `kind: a node withdraws one of ${WITHDRAWN_KINDS.join(', ')}, not ${String(kind).slice(0, 100)}`)
+      }
+      const target = kind as typeof WITHDRAWN_KINDS[number]
+      const held = await claimOf(kindCollection(store, target), id, key.did)
+      if (held == null) throw new DomainError(ApiErrorCode.NOT_FOUND, `this node published no ${target} ${id} (of ${key.did}) that it still holds: a node withdraws only its own documents`)
+      const withdrawal = await signDocument(buildWithdrawal({ issuer: key.did, kind: target, id, sequence: held.sequence }) as never, { key }) as unknown as Record<string, unknown>
+      let published
+      try {
+        published = await network.publish('withdrawal', withdrawal)
+      } catch (err) {
+        // The federation's refusal (a newer version came in meanwhile, say): said as it is.
+        if (err instanceof PublishError) throw new DomainError(ApiErrorCode.CONFLICT, err.message, { cause: err })
+        throw err
+      }
+      const { cid, sequence } = published
+      return { id: withdrawal.id as string, cid, sequence, withdrawn: { kind: target, id, sequence: held.sequence }, withdrawal }
     },
 
     async publishDocument (kind, content) {
@@ -462,6 +640,10 @@ export function createCityService (init: CityServiceInit): CityService {
 
     onDocument (listener) {
       network.onDocument(listener)
+    },
+
+    onWithdrawn (listener) {
+      network.onWithdrawn(listener)
     },
 
     trustedIssuers,

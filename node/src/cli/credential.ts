@@ -13,15 +13,19 @@ import type { Command } from './command.js'
 function statusCommand (action: 'revoke' | 'suspend' | 'unsuspend', summary: string, help: string): Command {
   return {
     summary,
-    usage: `cofl credential ${action} CREDENTIAL_ID|FILE ${CONNECTION_USAGE}`,
-    help: `${help}\n\n${CONNECTION_HELP}`,
-    options: { ...connectionOptions },
+    usage: `cofl credential ${action} CREDENTIAL_ID|FILE [--now] ${CONNECTION_USAGE}`,
+    help: `${help}\n\nThe node publishes its changed status lists together, once per interval (config\nstatus.publishIntervalMs, 5 minutes by default), so that a new version does not tell which\ncredential changed and when. --now publishes this list at once (an urgent revocation).\n\n${CONNECTION_HELP}`,
+    options: { ...connectionOptions, now: { type: 'boolean' } },
     positionals: [1, 1],
     async run (values, positionals, io) {
       const credentialId = await idOf(positionals[0] as string, 'a credential')
-      const result = await callNode(await target(values, true), 'POST', `/api/credentials/${action}`, { credentialId }) as StatusChange
+      const body = { credentialId, ...(values.now === true ? { now: true } : {}) }
+      const result = await callNode(await target(values, true), 'POST', `/api/credentials/${action}`, body) as StatusChange
       const verb = action === 'revoke' ? 'revoked' : action === 'suspend' ? 'suspended' : 'unsuspended'
-      io.stdout(`${result.changed ? verb : `already ${verb}`}: ${credentialId}; published ${result.listId} (sequence ${result.sequence})\n`)
+      const when = result.published
+        ? `published ${result.listId} (sequence ${String(result.sequence)})`
+        : `${result.listId} will be published at ${String(result.publishAt)} with the node's other changes (--now publishes at once)`
+      io.stdout(`${result.changed ? verb : `already ${verb}`}: ${credentialId}; ${when}\n`)
       return EXIT.ok
     }
   }
@@ -67,7 +71,7 @@ export const COMMANDS: Record<string, Command> = {
       return EXIT.ok
     }
   },
-  'credential revoke': statusCommand('revoke', 'revoke a credential issued by a running node; publishes the new list', 'Revocation is final. The new status list version is signed and published to the federation.'),
+  'credential revoke': statusCommand('revoke', 'revoke a credential issued by a running node; its list is published at the next tick (or --now)', 'Revocation is final. The new status list version is signed and published to the federation.'),
   'credential suspend': statusCommand('suspend', 'suspend a credential issued with --status-purpose suspension', 'The new status list version is signed and published; `cofl credential unsuspend` lifts it.'),
   'credential unsuspend': statusCommand('unsuspend', 'lift the suspension of a credential', 'The new status list version is signed and published.')
 }

@@ -1,7 +1,7 @@
 /**
  * The `cofl` command line: the entry (`runCli`) and the dispatcher. Each command lives in the
  * module of its first word (keys.ts, achievement.ts, issue.ts, status.ts, verify.ts, node.ts,
- * credential.ts, endorse.ts, offers.ts, wallet.ts, progress.ts, version.ts), which exports its
+ * credential.ts, endorse.ts, offers.ts, wallet.ts, progress.ts, learner.ts, version.ts), which exports its
  * `COMMANDS`; a new command is a file here and a line in `MODULES` below.
  *
  * Exit codes (docs/errors.md): 0 valid / done, 1 verified invalid, 2 bad usage, unusable input or
@@ -35,9 +35,11 @@ const version: CommandModule = async () => await import('./version.js')
 const node: CommandModule = async () => await import('./node.js')
 const credential: CommandModule = async () => await import('./credential.js')
 const endorse: CommandModule = async () => await import('./endorse.js')
+const withdraw: CommandModule = async () => await import('./withdraw.js')
 const offers: CommandModule = async () => await import('./offers.js')
 const wallet: CommandModule = async () => await import('./wallet.js')
 const progress: CommandModule = async () => await import('./progress.js')
+const learner: CommandModule = async () => await import('./learner.js')
 
 /**
  * Every command and the module that holds it, in the order the help lists them. A module is
@@ -47,6 +49,7 @@ const progress: CommandModule = async () => await import('./progress.js')
 const MODULES: Record<string, CommandModule> = {
   'keys new': keys,
   'keys show': keys,
+  'keys profile': keys,
   'achievement sign': achievement,
   issue,
   revoke: status,
@@ -64,6 +67,7 @@ const MODULES: Record<string, CommandModule> = {
   'credential suspend': credential,
   'credential unsuspend': credential,
   endorse,
+  withdraw,
   offer: offers,
   'wallet init': wallet,
   'wallet claim': wallet,
@@ -76,7 +80,8 @@ const MODULES: Record<string, CommandModule> = {
   'wallet remove': wallet,
   'wallet grants': wallet,
   'wallet refresh': wallet,
-  'wallet progress': progress
+  'wallet progress': progress,
+  'learner forget': learner
 }
 
 /** The command called `name`, its module imported; undefined when there is none. */
@@ -95,7 +100,7 @@ async function commands (): Promise<Record<string, Command>> {
   return all
 }
 
-const GROUPS = ['keys', 'achievement', 'status', 'node', 'credential', 'wallet']
+const GROUPS = ['keys', 'achievement', 'status', 'node', 'credential', 'wallet', 'learner']
 
 function commandHelp (name: string, command: Command): string {
   return `${command.usage}\n\n${command.summary[0]?.toUpperCase()}${command.summary.slice(1)}.\n\n${command.help}\n`

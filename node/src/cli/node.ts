@@ -16,6 +16,7 @@ function flagsOf (values: Values): ConfigInput {
   if (strings(values.listen) != null) flags.listen = strings(values.listen)
   if (strings(values.bootstrap) != null) flags.bootstrap = strings(values.bootstrap)
   if (strings(values['allow-dial']) != null) flags.allowDial = strings(values['allow-dial']) as ConfigInput['allowDial']
+  if (strings(values.announce) != null) flags.announce = strings(values.announce)
   if (strings(values['trust-root']) != null) flags.trustRoots = strings(values['trust-root'])
   if (str(values['public-base-url']) != null) flags.publicBaseUrl = str(values['public-base-url'])
   if (str(values['http-host']) != null) http.host = str(values['http-host'])
@@ -43,7 +44,7 @@ function signals (): { received: Promise<NodeJS.Signals>, dispose: () => void } 
 export const COMMANDS: Record<string, Command> = {
   'node start': {
     summary: 'run the city node (HTTP API + federation) until Ctrl-C',
-    usage: 'cofl node start [--data DIR] [--config FILE] [--bootstrap MULTIADDR]... [--allow-dial loopback|private]... [--http-port N] [--http-host HOST] [--listen MULTIADDR]... [--trust-root DID]... [--public-base-url URL] [--name NAME] [--body-limit BYTES]',
+    usage: 'cofl node start [--data DIR] [--config FILE] [--bootstrap MULTIADDR]... [--allow-dial loopback|private]... [--announce MULTIADDR|loopback|private]... [--http-port N] [--http-host HOST] [--listen MULTIADDR]... [--trust-root DID]... [--public-base-url URL] [--name NAME] [--body-limit BYTES]',
     help: [
       'Configuration: config/default.json < the --config FILE (or $COFL_CONFIG) < COFL_* environment',
       'variables < these flags (docs/operations.md lists every key). On first start, creates the city\'s',
@@ -54,13 +55,16 @@ export const COMMANDS: Record<string, Command> = {
       'Ports chosen by the OS (port 0, the default) are chosen on the first start, recorded in',
       'DIR/node-ports.json and used again on every later start, so that peers find the node again.',
       'The node dials public addresses only, and loopback or private ones that peers name with',
-      '--allow-dial loopback / --allow-dial private (bootstrap addresses are always dialled).'
+      '--allow-dial loopback / --allow-dial private (bootstrap addresses are always dialled). It tells',
+      'peers its public listen addresses only: --announce MULTIADDR names the address they reach it at',
+      '(behind NAT), --announce loopback / --announce private adds its listen addresses on such networks.'
     ].join('\n'),
     options: {
       data: { type: 'string' },
       config: { type: 'string' },
       bootstrap: { type: 'string', multiple: true },
       'allow-dial': { type: 'string', multiple: true },
+      announce: { type: 'string', multiple: true },
       listen: { type: 'string', multiple: true },
       'trust-root': { type: 'string', multiple: true },
       'http-port': { type: 'string' },

@@ -4,7 +4,8 @@
  * suppressed; its aggregates carry a node's totals to the federation (docs/analytics.md).
  *
  *   GET  /api/analytics, /api/analytics.csv  (admin) this node's figures
- *   POST /api/analytics/publish              (admin) sign and publish this node's aggregate
+ *   POST /api/analytics/publish              (admin) sign and publish the next version of this node's
+ *                                            aggregate (closed months; what it published kept)
  *   GET  /api/analytics/federation           (public) the totals of the aggregates this node holds
  *
  * Here only the reading of the store: the node's own achievements (so that one with nothing
@@ -14,13 +15,16 @@
  * `pathwayId` names.
  */
 import type { FastifyInstance } from 'fastify'
-import { buildAggregate, computeAnalytics, federationTotals, toCsv } from '@cofl/analytics'
-import type { AggregateInput, Analytics, AnalyticsAchievement, AnalyticsIssuance, AnalyticsOffer, AnalyticsPathway } from '@cofl/analytics'
+import { computeAnalytics, federationTotals, nextAggregate, toCsv } from '@cofl/analytics'
+import type {
+  AggregateInput, Analytics, AnalyticsAchievement, AnalyticsIssuance, AnalyticsOffer, AnalyticsPathway, NextAggregate, PublishedPeriod
+} from '@cofl/analytics'
+import { decodeStatusList } from '@cofl/status'
 import { progress, requirementLeaves, validatePathway } from '@cofl/pathways'
 import type { Pathway } from '@cofl/pathways'
 import { kindCollection } from '@cofl/federation'
 import type { IssuanceRecord, Store } from '@cofl/store'
-import { ISSUANCE_COLLECTION, OFFERS_COLLECTION } from '../app/collections.js'
+import { AGGREGATE_HISTORY_COLLECTION, ISSUANCE_COLLECTION, OFFERS_COLLECTION } from '../app/collections.js'
 import type { RouteContext } from './server.js'
 
 function achievementOf (document: Record<string, unknown>, issuer: string): AnalyticsAchievement {
@@ -48,9 +52,8 @@ export function analyticsPathway (pathway: Pathway): AnalyticsPathway {
   }
 }
 
-/** The analytics of the node whose DID and store these are, at `now`. */
-export async function nodeAnalytics (store: Store, did: string, now: number): Promise<Analytics> {
-  // Only the fields analytics reads are kept: no names, emails, credentials.
+/** The records analytics reads (only the fields it reads: no names, emails, credentials). */
+async function analyticsRecords (store: Store): Promise<{ issuance: AnalyticsIssuance[], offers: AnalyticsOffer[] }> {
   const issuance: AnalyticsIssuance[] = []
   for await (const r of store.collection<IssuanceRecord>(ISSUANCE_COLLECTION).values()) {
     const pathwayId: unknown = r.pathwayId
@@ -67,6 +70,31 @@ export async function nodeAnalytics (store: Store, did: string, now: number): Pr
     if (typeof o.achievementId !== 'string' || typeof o.createdAt !== 'string') continue
     offers.push({ achievementId: o.achievementId, createdAt: o.createdAt, ...(typeof o.claimedAt === 'string' ? { claimedAt: o.claimedAt } : {}) })
   }
+  return { issuance, offers }
+}
+
+/**
+ * How many credentials this node's published revocation lists show revoked: the set bits of its
+ * stored status lists of purpose revocation. Public (anyone can count them), so analytics does
+ * not hide the revoked total when it is that figure. A list that does not decode counts nothing.
+ */
+export async function publicRevokedCount (store: Store, did: string): Promise<number> {
+  let count = 0
+  for await (const stored of kindCollection(store, 'status-list').values()) {
+    if (stored.issuer !== did) continue
+    const subject = stored.document.credentialSubject as Record<string, unknown> | undefined
+    if (subject == null || subject.statusPurpose !== 'revocation' || typeof subject.encodedList !== 'string') continue
+    try {
+      const list = await decodeStatusList(subject.encodedList)
+      for (const byte of list.bytes) for (let b = byte; b !== 0; b &= b - 1) count++
+    } catch {}
+  }
+  return count
+}
+
+/** The analytics of the node whose DID and store these are, at `now`. */
+export async function nodeAnalytics (store: Store, did: string, now: number): Promise<Analytics> {
+  const { issuance, offers } = await analyticsRecords(store)
   const achievements = new Map<string, AnalyticsAchievement>()
   for await (const stored of kindCollection(store, 'achievement').values()) {
     if (stored.issuer === did) achievements.set(stored.id, achievementOf(stored.document, stored.issuer))
@@ -87,8 +115,31 @@ export async function nodeAnalytics (store: Store, did: string, now: number): Pr
     const pathway = analyticsPathway(result.value)
     if (stored.issuer === did || named.has(stored.id) || pathway.achievements.some((id) => used.has(id))) pathways.set(stored.id, pathway)
   }
-  return await computeAnalytics({ issuance, offers, achievements, pathways, now })
+  return await computeAnalytics({ issuance, offers, achievements, pathways, now, publicRevoked: await publicRevokedCount(store, did) })
 }
+
+/** The periods this node published, oldest first. */
+export async function aggregateHistory (store: Store): Promise<PublishedPeriod[]> {
+  const periods: PublishedPeriod[] = []
+  for await (const period of store.collection<PublishedPeriod>(AGGREGATE_HISTORY_COLLECTION).values({ prefix: 'period:' })) periods.push(period)
+  return periods.sort((a, b) => a.until < b.until ? -1 : a.until > b.until ? 1 : 0)
+}
+
+/**
+ * The next version of this node's aggregate (docs/analytics.md, "Publication over time"): closed
+ * months only, the periods published before as they were. A new period is kept in the history
+ * (synced) before it is returned, so that what is published is always on record: after a crash
+ * between the two, the next version shows that period as recorded.
+ */
+export async function nextNodeAggregate (store: Store, did: string, now: number): Promise<NextAggregate> {
+  const { issuance, offers } = await analyticsRecords(store)
+  const next = nextAggregate({ issuer: did, now, history: await aggregateHistory(store), issuance, offers })
+  if (next.added !== undefined) await store.collection<PublishedPeriod>(AGGREGATE_HISTORY_COLLECTION).put(`period:${next.added.until}`, next.added)
+  return next
+}
+
+// One publication at a time per store: each decides knowing the one before.
+const publishing = new WeakMap<Store, Promise<unknown>>()
 
 /**
  * The totals of the aggregates a store holds (GET /api/analytics/federation): those of the issuers
@@ -118,8 +169,13 @@ export async function analyticsRoutes (app: FastifyInstance, { service, admin }:
 
   // The body, if any, is not read: what is published is computed here.
   app.post('/api/analytics/publish', { onRequest: admin }, async (_request, reply) => {
-    const analytics = await nodeAnalytics(service.store, service.did, Date.now())
-    const result = await service.publishDocument('aggregate', buildAggregate(analytics, { issuer: service.did }))
+    const store = service.store
+    const run = (publishing.get(store) ?? Promise.resolve()).catch(() => {}).then(async () => {
+      const { content } = await nextNodeAggregate(store, service.did, Date.now())
+      return await service.publishDocument('aggregate', content)
+    })
+    publishing.set(store, run)
+    const result = await run
     return await reply.status(201).header('cache-control', 'no-store').send(result)
   })
 

@@ -1,7 +1,8 @@
 /**
  * The credentials this node issues (docs/api.md), admin only: POST /api/credentials (with the
  * pathway badges it completes), GET /api/credentials (the issuance log, paged),
- * GET /api/credentials/:id, and POST /api/credentials/{revoke,suspend,unsuspend}.
+ * GET /api/credentials/:id, and POST /api/credentials/{revoke,suspend,unsuspend} (the list's new
+ * version at the node's next publication tick, or at once with `"now": true`).
  */
 import type { FastifyInstance } from 'fastify'
 import type { IssuanceRecord } from '@cofl/store'
@@ -28,7 +29,11 @@ const statusBody = {
   type: 'object',
   additionalProperties: false,
   required: ['credentialId'],
-  properties: { credentialId: { type: 'string', minLength: 1, maxLength: 2000 } }
+  properties: {
+    credentialId: { type: 'string', minLength: 1, maxLength: 2000 },
+    // Publish the list's new version at once, not at the next tick (an urgent revocation).
+    now: { type: 'boolean' }
+  }
 } as const
 
 /** Registers the credential routes. */
@@ -54,8 +59,8 @@ export async function credentialRoutes (app: FastifyInstance, { service, admin }
   })
 
   for (const action of ['revoke', 'suspend', 'unsuspend'] as const satisfies readonly StatusAction[]) {
-    app.post<{ Body: { credentialId: string } }>(`/api/credentials/${action}`, { onRequest: admin, schema: { body: statusBody } }, async (request) => {
-      return await service.changeStatus(action, request.body.credentialId)
+    app.post<{ Body: { credentialId: string, now?: boolean } }>(`/api/credentials/${action}`, { onRequest: admin, schema: { body: statusBody } }, async (request) => {
+      return await service.changeStatus(action, request.body.credentialId, { now: request.body.now === true })
     })
   }
 }

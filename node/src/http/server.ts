@@ -25,8 +25,10 @@ import { apiErrorOf } from './api-error.js'
 import { catalogueRoutes } from './catalogue.js'
 import { credentialRoutes } from './credentials.js'
 import { endorsementRoutes } from './endorsements.js'
+import { withdrawalRoutes } from './withdrawals.js'
 import { grantRoutes } from './grants.js'
 import { healthRoutes } from './health.js'
+import { learnerRoutes } from './learners.js'
 import { createOb3Routes } from './ob3.js'
 import type { Ob3RoutesInit } from './ob3.js'
 import { offerRoutes } from './offers.js'
@@ -130,8 +132,9 @@ export type RoutePlugin = FastifyPluginAsync<RouteContext>
  * options). A new resource is a file of src/http and a line here.
  */
 const ROUTE_PLUGINS = (ob3: Ob3RoutesInit): RoutePlugin[] => [
-  healthRoutes, achievementRoutes, credentialRoutes, verifyRoutes, statusRoutes, endorsementRoutes,
-  offerRoutes, createOb3Routes(ob3), grantRoutes, analyticsRoutes, webRoutes, pathwayRoutes, catalogueRoutes, trustRoutes
+  healthRoutes, achievementRoutes, credentialRoutes, verifyRoutes, statusRoutes, endorsementRoutes, withdrawalRoutes,
+  offerRoutes, createOb3Routes(ob3), grantRoutes, analyticsRoutes, webRoutes, pathwayRoutes, catalogueRoutes, trustRoutes,
+  learnerRoutes
 ]
 
 function digest (text: string): Buffer {

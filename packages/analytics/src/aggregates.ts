@@ -30,7 +30,10 @@ export type AggregateMonthFigure = typeof AGGREGATE_MONTH_FIGURES[number]
 export interface AggregatePeriod {
   /** YYYY-MM of the first month with a record; absent when the node has none. */
   from?: string
-  /** ISO date-time: when the figures were taken. */
+  /**
+   * ISO date-time: where the figures end. A node's published aggregate (`nextAggregate`): the
+   * first instant of the month after the last closed month it covers.
+   */
   until: string
 }
 

@@ -10,7 +10,7 @@
 import type { IssuanceRecord } from '@cofl/store'
 import { MAX_SUPPRESSED_COUNT, SUPPRESSION_WEIGHTS, UNKNOWN_AREA } from './constants.js'
 import { csvLine } from './csv.js'
-import { countCell, COUNTS, suppressLinked } from './suppression.js'
+import { countCell, COUNTS, suppressLearners, suppressLinked } from './suppression.js'
 import type { Cell, Count } from './suppression.js'
 
 /** The few fields of an offer record (a node's offers to learners) that analytics reads. */
@@ -60,6 +60,12 @@ export interface AnalyticsInput {
   pathways?: ReadonlyMap<string, AnalyticsPathway>
   /** When the figures are taken (ms since the epoch, or a Date). */
   now: number | Date
+  /**
+   * How many credentials the node's published revocation lists show revoked (their set bits):
+   * public. When the revoked total is that figure, it is shown, and the suppression of the other
+   * revoked figures treats it as known (docs/analytics.md, "Public figures").
+   */
+  publicRevoked?: number
 }
 
 export const MEASURES = ['offered', 'claimed', 'claimRate', 'issued', 'revoked'] as const
@@ -214,7 +220,12 @@ export async function computeAnalytics (input: AnalyticsInput): Promise<Analytic
     values[m] = v
   }
 
-  const hide = suppressLinked({ rowCells, monthCell, totalCell, weight: tableOf.map((t) => SUPPRESSION_WEIGHTS[t]), atoms }, values)
+  const publicRevoked = input.publicRevoked
+  const knownRevoked = typeof publicRevoked === 'number' && publicRevoked === values.revoked[totalCell]
+  const hide = suppressLinked(
+    { rowCells, monthCell, totalCell, weight: tableOf.map((t) => SUPPRESSION_WEIGHTS[t]), atoms }, values,
+    knownRevoked ? { known: { revoked: [totalCell] } } : {}
+  )
   const cell = (m: Count, k: number): Cell => hide[m][k] === true ? { ...hidden } : { value: values[m][k] as number, suppressed: false }
   const row = (key: string, k: number, label?: string): Row => ({
     key,
@@ -250,10 +261,15 @@ export async function computeAnalytics (input: AnalyticsInput): Promise<Analytic
       if (learner.awarded.has(key) || complete(learner.achievements)) completed++
       else if ([...counted].some((id) => learner.achievements.has(id))) progressed++
     }
-    return { ...row(key, pathwayCell.get(key) as number, given?.name), completed: countCell(completed), progressed: countCell(progressed) }
+    // completed + progressed are the learners holding any of its achievements, which other
+    // figures can give (the learners, a row's issued): when one is small, both are hidden.
+    const either = countCell(completed).suppressed || countCell(progressed).suppressed
+    const people = (n: number): Cell => either ? { ...hidden } : countCell(n)
+    return { ...row(key, pathwayCell.get(key) as number, given?.name), completed: people(completed), progressed: people(progressed) }
   })
 
   const totalRow = row('', totalCell)
+  const people = suppressLearners(held.size, moreThanOne)
   return {
     generatedAt: new Date(now).toISOString(),
     suppressionThreshold: MAX_SUPPRESSED_COUNT,
@@ -263,8 +279,8 @@ export async function computeAnalytics (input: AnalyticsInput): Promise<Analytic
       claimRate: totalRow.claimRate,
       issued: totalRow.issued,
       revoked: totalRow.revoked,
-      learners: countCell(held.size),
-      learnersWithMoreThanOne: countCell(moreThanOne)
+      learners: people.learners ? { ...hidden } : countCell(held.size),
+      learnersWithMoreThanOne: people.more ? { ...hidden } : countCell(moreThanOne)
     },
     byAchievement: achievementOrder.map((key, r) => row(key, achievementCell[r] as number, achievements.get(key)?.name)),
     byIssuer: issuerOrder.map((key) => row(key, issuerCell.get(key) as number)),

@@ -74,7 +74,10 @@ export interface Witness {
  * every small count has a witness (docs/analytics.md, "Complementary suppression"). `values[m][cell]` are the true
  * figures, which must be the sums of the atoms.
  */
-export function suppressLinked (tables: LinkedTables, values: Readonly<Record<Count, readonly number[]>>): Record<Count, boolean[]> {
+export function suppressLinked (
+  tables: LinkedTables, values: Readonly<Record<Count, readonly number[]>>,
+  options: { known?: Partial<Record<Count, readonly number[]>> } = {}
+): Record<Count, boolean[]> {
   const { rowCells, monthCell, totalCell, weight, atoms } = tables
   const cellCount = weight.length
   const rows = rowCells.length
@@ -82,8 +85,12 @@ export function suppressLinked (tables: LinkedTables, values: Readonly<Record<Co
   const rowSets = rowCells.map((cells) => new Set(cells))
   const monthOf = new Map(monthCell.map((cell, t) => [cell, t]))
   const isPrimary = (v: number): boolean => v >= 1 && v <= MAX_SUPPRESSED_COUNT
+  // Cells whose figure is public anyway (the revoked total that the revocation lists show): never
+  // hidden, so no witness may change them.
+  const known = {} as Record<Count, Set<number>>
+  for (const m of COUNTS) known[m] = new Set(options.known?.[m] ?? [])
   const hide = {} as Record<Count, boolean[]>
-  for (const m of COUNTS) hide[m] = Array.from({ length: cellCount }, (_, k) => isPrimary(values[m][k] as number))
+  for (const m of COUNTS) hide[m] = Array.from({ length: cellCount }, (_, k) => !known[m].has(k) && isPrimary(values[m][k] as number))
 
   const at = (m: Count, r: number, t: number): number => atoms[m][r]?.[t] ?? 0
   /** The change can be made at this atom: there is a record to remove or to change. */
@@ -103,7 +110,7 @@ export function suppressLinked (tables: LinkedTables, values: Readonly<Record<Co
     for (const m of measures) {
       for (const [k, d] of cells) {
         const v = values[m][k] as number
-        if (v < 1 || v + d < 1) return Infinity
+        if (v < 1 || v + d < 1 || known[m].has(k)) return Infinity
         if (!hide[m][k]) cost += (weight[k] as number) + v
       }
     }
@@ -184,17 +191,54 @@ export function suppressLinked (tables: LinkedTables, values: Readonly<Record<Co
 
   for (const m0 of COUNTS) {
     for (let k0 = 0; k0 < cellCount; k0++) {
+      if (!hide[m0][k0]) continue
       if (!isPrimary(values[m0][k0] as number)) continue
       const witness = findWitness(m0, k0)
       if (witness === undefined) {
-        // Not reached (one record added at an atom of the cell is always a witness once the cells
-        // that hold it are hidden); if it were, hiding every figure of the measure but the zeros
-        // leaves nothing to subtract from.
-        for (let k = 0; k < cellCount; k++) if ((values[m0][k] as number) > 0) hide[m0][k] = true
+        // Not reached without known cells (one record added at an atom of the cell is always a
+        // witness once the cells that hold it are hidden); if it were, hiding every figure of the
+        // measure but the zeros leaves nothing to subtract from. With a known cell (a total that
+        // is public), the zeros are hidden too: else the known total minus the shown zeros is the
+        // one hidden cell.
+        const zerosToo = known[m0].size > 0
+        for (let k = 0; k < cellCount; k++) if (!known[m0].has(k) && (zerosToo || (values[m0][k] as number) > 0)) hide[m0][k] = true
         continue
       }
       for (const m of CHANGE_MEASURES[witness.change]) for (const [k] of witness.cells) hide[m][k] = true
     }
   }
   return hide
+}
+
+/**
+ * Which learner counts to hide: learners (L) and learners with more than one badge (M), knowing
+ * the ones published before (`earlier`, with their true values). Counts of people are not sums of
+ * one another, but three more figures follow from them: the learners with one badge (L - M, never
+ * published), and the difference of each between two publications (who came, who left). Every one
+ * of these from 1 to MAX_SUPPRESSED_COUNT (in size) must involve a hidden count (docs/analytics.md,
+ * "Counts of learners"). Hides M before L, and both only when one is not enough.
+ */
+export function suppressLearners (
+  learners: number, more: number,
+  earlier: ReadonlyArray<{ learners: { value: number, hidden: boolean }, more: { value: number, hidden: boolean } }> = []
+): { learners: boolean, more: boolean } {
+  const small = (n: number): boolean => Math.abs(n) >= 1 && Math.abs(n) <= MAX_SUPPRESSED_COUNT
+  const safe = (hideL: boolean, hideM: boolean): boolean => {
+    const shown: number[] = []
+    if (!hideL) shown.push(learners)
+    if (!hideM) shown.push(more)
+    if (!hideL && !hideM) shown.push(learners - more)
+    for (const { learners: l, more: m } of earlier) {
+      if (!hideL && !l.hidden) shown.push(learners - l.value)
+      if (!hideM && !m.hidden) shown.push(more - m.value)
+      if (!hideL && !hideM && !l.hidden && !m.hidden) shown.push((learners - more) - (l.value - m.value))
+    }
+    return !shown.some(small)
+  }
+  for (const [l, m] of [[false, false], [false, true], [true, false]] as const) {
+    const hideL = l || small(learners)
+    const hideM = m || small(more)
+    if (safe(hideL, hideM)) return { learners: hideL, more: hideM }
+  }
+  return { learners: true, more: true }
 }

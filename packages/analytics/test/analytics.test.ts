@@ -217,7 +217,8 @@ test('by pathway: the records of its achievements, learners who completed it and
     // A + C: 32 offered; claimed 25 and issued 27 hidden (A's are, and C's are shown)
     { key: PAC, label: 'A and C', offered: v(32), claimed: S, claimRate: S, issued: S, revoked: S, completed: v(6), progressed: v(14) },
     // A + B + C: every record, as the totals
-    { key: PALL, offered: v(37), claimed: v(28), claimRate: v(28 / 37), issued: v(30), revoked: S, completed: S, progressed: v(17) }, // 3 completed
+    // 3 completed, so 17 progressed is hidden too (the two add up to the learners holding any of its achievements)
+    { key: PALL, offered: v(37), claimed: v(28), claimRate: v(28 / 37), issued: v(30), revoked: S, completed: S, progressed: S },
     { key: PUNUSED, offered: v(0), claimed: v(0), claimRate: v(null), issued: v(0), revoked: v(0), completed: v(0), progressed: v(0) }
   ])
   assert.equal((await computeAnalytics({ issuance, offers, achievements, now: NOW })).byPathway, [])
@@ -245,8 +246,8 @@ test('by pathway: its own completion rule, and badges awarded for it (pathwayId)
   })
   assert.equal(a.byPathway.map((r) => [r.key, r.label, r.issued, r.revoked, r.completed, r.progressed]), [
     // A 10 + B 7 + badge 6 = 23 issued; 1 revoked (hidden, and every figure that holds it);
-    // completed: 0-6 hold A and B (7); progressed: 7-9 hold A only (3, hidden)
-    [P, 'Any two', v(23), S, v(7), S],
+    // completed: 0-6 hold A and B (7, hidden with the 3); progressed: 7-9 hold A only (3, hidden)
+    [P, 'Any two', v(23), S, S, S],
     // C 5, awarded for Q to 10-14: they completed it
     [Q, undefined, v(5), v(0), v(5), v(0)]
   ])
@@ -325,7 +326,7 @@ const EPS = 1e-9
 const dot = (f: number[], x: number[]): number => f.reduce((s, c, i) => s + c * (x[i] as number), 0)
 
 /** What the adversary recovers: name of a hidden cell -> value, for one measure (and bounds across measures). */
-function attack (a: Analytics, world: World): Map<string, number> {
+function attack (a: Analytics, world: World, zeroHidden: ReadonlySet<Count> = new Set()): Map<string, number> {
   const recovered = new Map<string, number>()
   const n = world.rows.length + world.months.length
   const cells = Object.fromEntries(COUNTS.map((m) => [m, publishedCells(a, world, m)])) as Record<Count, Published[]>
@@ -386,7 +387,7 @@ function attack (a: Analytics, world: World): Map<string, number> {
           const otherLo = sumLo - (lo[m][j] as number)
           const otherHi = sumHi - Math.min(hi[m][j] as number, BIG)
           if (c.value !== null) changed = tighten(m, j, c.value - otherHi, c.value - otherLo) || changed
-          else changed = tighten(m, j, 1 - otherHi, BIG) || changed // hidden: at least 1
+          else changed = tighten(m, j, (zeroHidden.has(m) ? 0 : 1) - otherHi, BIG) || changed // hidden: at least 1 (0 where zeros may be hidden)
         }
       }
       // sum of the achievements = sum of the months
@@ -432,10 +433,10 @@ function truth (world: World, offersIn: AnalyticsOffer[], issuanceIn: AnalyticsI
 }
 
 /** Runs the adversary on one log; the names of the small counts it recovered (none, for the test to pass). */
-function breaches (a: Analytics, world: World, offersIn: AnalyticsOffer[], issuanceIn: AnalyticsIssuance[]): string[] {
+function breaches (a: Analytics, world: World, offersIn: AnalyticsOffer[], issuanceIn: AnalyticsIssuance[], zeroHidden: ReadonlySet<Count> = new Set()): string[] {
   const x = truth(world, offersIn, issuanceIn)
   const out: string[] = []
-  for (const [name, value] of attack(a, world)) {
+  for (const [name, value] of attack(a, world, zeroHidden)) {
     const m = name.split(' ')[0] as Count
     const cell = publishedCells(a, world, m).find((c) => `${m} ${c.name}` === name) as Published
     const real = dot(cell.form, x[m])
@@ -559,6 +560,29 @@ test('the adversary: on 400 generated logs, no subtraction across the tables giv
   assert.ok(hiddenSmall > 1000, `the logs have small counts to protect (${hiddenSmall})`)
   // The adversary has teeth: with primary suppression only, it recovers small counts in many logs.
   assert.ok(naiveBreaches > 100, `the adversary breaks primary suppression alone in ${naiveBreaches} of 400 logs`)
+})
+
+test('the adversary with the revoked total public (the set bits of the revocation lists): shown, and no revoked count comes back', async () => {
+  let shownSmall = 0
+  for (let seed = 1; seed <= 200; seed++) {
+    const g = generate(seed)
+    const revoked = g.issuance.filter((r) => r.revoked === true).length
+    const a = await computeAnalytics({ ...g, now: NOW, publicRevoked: revoked })
+    assert.equal(a.totals.revoked, { value: revoked, suppressed: false }, `seed ${seed}`)
+    if (revoked >= 1 && revoked <= MAX_SUPPRESSED_COUNT) shownSmall++
+    // The adversary knows the total now, and that a hidden revoked figure may be 0.
+    // Not a breach: a figure that holds every credential issued (one month, one issuer) is the
+    // public count itself, whatever is hidden.
+    const world = worldOf(a, g)
+    const x = truth(world, g.offers, g.issuance)
+    const everyCredential = new Set(publishedCells(a, world, 'issued').filter((c) => dot(c.form, x.issued) === g.issuance.length).map((c) => `revoked ${c.name}`))
+    const found = breaches(a, world, g.offers, g.issuance, new Set(['revoked'])).filter((b) => !everyCredential.has(b.replace(/ = \d+$/, '')))
+    assert.equal(found, [], `seed ${seed}: recovered ${found.join(', ')}`)
+    // A public count that is not the total (a revocation not yet in a published list): as before.
+    const pending = await computeAnalytics({ ...g, now: NOW, publicRevoked: revoked + 1 })
+    assert.equal(pending, await computeAnalytics({ ...g, now: NOW }))
+  }
+  assert.ok(shownSmall > 20, `small revoked totals shown: ${shownSmall}`)
 })
 
 test('the adversary on larger logs (up to 12 achievements, 12 months), and on a city-sized log (6,000 records)', async () => {

@@ -40,8 +40,17 @@ export interface StatusChange {
   /** False when it had that value already (a new version is published anyway). */
   changed: boolean
   listId: string
-  sequence: number
-  cid: string
+  /**
+   * True when the list's new version was published before the answer (`now`); false when it
+   * waits for the node's next publication tick (config status.publishIntervalMs), at `publishAt`.
+   */
+  published: boolean
+  /** When the next tick publishes the list (not published yet). */
+  publishAt?: string
+  /** The published version's sequence, CID and validFrom (published now). */
+  sequence?: number
+  cid?: string
+  validFrom?: string
 }
 
 /** POST /api/offers: the code is shown in this answer only. */

@@ -1,8 +1,23 @@
 /** Named defaults of @cofl/federation. */
 
 /** The kinds of public documents that the federation replicates. */
-export const KINDS = ['achievement', 'profile', 'endorsement', 'status-list', 'spine', 'pathway', 'opportunity', 'aggregate'] as const
+export const KINDS = ['achievement', 'profile', 'endorsement', 'status-list', 'spine', 'pathway', 'opportunity', 'aggregate', 'withdrawal'] as const
 export type Kind = typeof KINDS[number]
+
+/**
+ * A withdrawal: an issuer's signed word that one of its documents is withdrawn (withdrawal.ts,
+ * docs/federation.md "Withdrawing a document"). Its JSON-LD type; its id names the issuer, the
+ * kind and the id of what it withdraws (`urn:cofl:withdrawal:<DID>:<kind>:<URI-encoded id>`).
+ */
+export const WITHDRAWAL_TYPE = 'CoflWithdrawal'
+
+/**
+ * The kinds an issuer may withdraw. Not a status list (credentials issued already point at it:
+ * a credential is revoked, its list is never withdrawn), nor a withdrawal (a new version of the
+ * document, with a higher sequence, is how an issuer takes a withdrawal back).
+ */
+export const WITHDRAWABLE_KINDS = ['achievement', 'profile', 'endorsement', 'spine', 'pathway', 'opportunity', 'aggregate'] as const satisfies readonly Kind[]
+export type WithdrawableKind = typeof WITHDRAWABLE_KINDS[number]
 
 /**
  * The kinds that are cofl documents rather than OB 3.0 ones: `{ '@context': [VC v2,
@@ -30,7 +45,8 @@ export const KIND_COLLECTION_NAMES = {
   spine: 'spines',
   pathway: 'pathways',
   opportunity: 'opportunities',
-  aggregate: 'aggregates'
+  aggregate: 'aggregates',
+  withdrawal: 'withdrawals'
 } as const satisfies Record<Kind, string>
 
 /** The version of the announcement format (`v` in every header). */
@@ -41,6 +57,12 @@ export const TOPIC_PREFIX = 'cofl/1/'
 
 /** The anti-entropy request/response protocol. */
 export const SYNC_PROTOCOL = '/cofl/sync/1.0.0'
+
+/**
+ * What identify tells peers of this node's software (agentVersion): a name and no version, so
+ * that no peer learns which versions (of cofl, libp2p, Node.js) to attack.
+ */
+export const NODE_AGENT = 'cofl'
 
 /** Where a node listens when its config names nothing: loopback, a free port. */
 export const DEFAULT_LISTEN: readonly string[] = ['/ip4/127.0.0.1/tcp/0']

@@ -6,8 +6,9 @@ import * as dagJson from '@ipld/dag-json'
 import { verifyCredentialProof, verifyDocumentProof } from '@cofl/credentials'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { DOCUMENT_TYPES } from './constants.js'
+import { DOCUMENT_TYPES, WITHDRAWAL_TYPE } from './constants.js'
 import type { Kind } from './constants.js'
+import { withdrawalIdOwner, withdrawalTarget } from './withdrawal.js'
 
 export interface DocumentBlock { cid: CID, bytes: Uint8Array }
 
@@ -92,6 +93,17 @@ export function documentFacts (kind: Kind, document: Record<string, unknown>): D
       if (issuer == null) return { ok: false, reason: `the ${kind} has no issuer` }
       return { ok: true, id, issuer }
     }
+    case 'withdrawal': {
+      if (!t.includes(WITHDRAWAL_TYPE)) return { ok: false, reason: `not a ${WITHDRAWAL_TYPE}` }
+      const issuer = idOf(document.issuer)
+      if (issuer == null) return { ok: false, reason: 'the withdrawal has no issuer' }
+      const target = withdrawalTarget(document, issuer)
+      if (!target.ok) return { ok: false, reason: target.reason }
+      // Another DID's document (its profile, its status list, ...): nobody but that DID withdraws it.
+      const owner = idOwner(target.target.id)
+      if (owner != null && owner !== issuer) return { ok: false, reason: `the withdrawn ${target.target.kind} ${target.target.id} is ${owner}'s: ${issuer} cannot withdraw it` }
+      return { ok: true, id, issuer }
+    }
   }
 }
 
@@ -145,12 +157,14 @@ const STATUS_LIST_URL = /^https?:\/\/[^/?#]+\/(?:[^?#]*\/)?api\/status\/([^/?#]+
  * The DID that an id names as its owner, when it names one: a DID or DID URL (a Profile's id is its
  * issuer's DID); a status list id `urn:cofl:status:<DID>:<purpose>:<n>`, also as a node with a
  * public base URL makes it, `<publicBaseUrl>/api/status/<the URN, URL-encoded>`; an aggregate's id
- * `urn:cofl:aggregate:<DID>`. A document with such an id is accepted only from that DID, whoever
+ * `urn:cofl:aggregate:<DID>`; a withdrawal's id `urn:cofl:withdrawal:<DID>:...`. A document with such an id is accepted only from that DID, whoever
  * announces it first (docs/federation.md, "Who may use which id"). Undefined for any other id
  * (`urn:uuid:`, other URLs): those are namespaced by issuer instead.
  */
 export function idOwner (id: string): string | undefined {
   if (typeof id !== 'string') return undefined
+  const withdrawal = withdrawalIdOwner(id)
+  if (withdrawal != null) return withdrawal
   const url = STATUS_LIST_URL.exec(id)
   let name = id
   if (url != null) {

@@ -35,14 +35,14 @@ import { decodeAnnouncement, encodeAnnouncement, signAnnouncement, topicOf } fro
 import {
   ANNOUNCEMENT_KEY_PREFIX, ANNOUNCEMENT_VERSION, BOOTSTRAP_BACKOFF_MAX_MS, BOOTSTRAP_BACKOFF_MIN_MS, BOOTSTRAP_CHECK_MS,
   DEFAULT_FETCH_TIMEOUT_MS, DIRECT_FETCH_TIMEOUT_MS, IP_COLOCATION_WHITELIST, DEFAULT_INBOUND_CONNECTION_THRESHOLD, DEFAULT_LISTEN, DEFAULT_MAX_DOCUMENT_BYTES,
-  DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SYNC_INTERVAL_MS, DIAL_PUBLISHER_AFTER_MS, KINDS, MAX_ANNOUNCEMENT_ADDRS,
+  DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SYNC_INTERVAL_MS, DIAL_PUBLISHER_AFTER_MS, KINDS, MAX_ANNOUNCEMENT_ADDRS, NODE_AGENT,
   MAX_CONCURRENT_VALIDATIONS, MAX_SYNC_MESSAGE_BYTES, MAX_SYNC_PAGES, MAX_TRUST_HOPS, SCORE_THRESHOLDS, SYNC_GET_BATCH,
   SYNC_HEADS_PAGE, SYNC_PROTOCOL, SYNC_REQUEST_TIMEOUT_MS, TOPIC_PREFIX, TOPIC_SCORE
 } from './constants.js'
 import { kindCollection } from './schema.js'
 import { DEFAULT_ALLOW_DIAL, DIAL_KINDS, KNOWN_PEER_KEY_PREFIX, KNOWN_PEER_MAX_AGE_MS, MAX_KNOWN_PEER_ADDRS, MAX_KNOWN_PEERS } from './constants.js'
 import type { DialKind, Kind } from './constants.js'
-import { createDialPolicy, decodeKnownPeer, encodeKnownPeer, transportAddress } from './dialling.js'
+import { addressKind, createDialPolicy, decodeKnownPeer, encodeKnownPeer, transportAddress } from './dialling.js'
 import type { DialPolicy, KnownPeer } from './dialling.js'
 import { idOfKey } from './claims.js'
 import { UNTRUSTED_CAP_BYTES, UNTRUSTED_CAP_DOCUMENTS, UNTRUSTED_MAX_BYTES, UNTRUSTED_MAX_DOCUMENTS } from './constants.js'
@@ -54,6 +54,8 @@ import type { Holdings, Quota } from './holdings.js'
 import { evaluateTrust } from './trust.js'
 import type { TrustResult } from './trust.js'
 import { validateHeader } from './validate.js'
+import { withdrawalId, withdrawalTarget } from './withdrawal.js'
+import type { WithdrawalTarget } from './withdrawal.js'
 import type { HeaderVerdict, HeldVersion, Verdict } from './validate.js'
 import { checkDocumentBounds } from './bounds.js'
 import {
@@ -67,6 +69,9 @@ import type { QueueStats } from './queue.js'
 import { timeoutSignal } from './signal.js'
 
 const log = logger('cofl:federation')
+
+/** The address kinds a node announces by default (FederationInit.announce). */
+const PUBLIC_ADDRESS_KINDS: ReadonlySet<string> = new Set(['public', 'name'])
 const logGossip = logger('cofl:federation:gossip')
 const logSync = logger('cofl:federation:sync')
 
@@ -79,6 +84,17 @@ export interface FederationInit {
   directory?: string
   /** Default ['/ip4/127.0.0.1/tcp/0']. */
   listen?: string[]
+  /**
+   * What this node tells other peers of where it is (identify's listen addresses and signed peer
+   * record, the `addrs` of its announcements). Default: the addresses it listens on that are
+   * public, none on a private, link-local, CGNAT or loopback network (docs/federation.md, "What a
+   * node tells its peers"); a node listening on loopback only tells none. Each entry is a multiaddr
+   * without /p2p/ (the address peers reach the node at, such as a public IP or DNS name behind
+   * NAT: then only those, instead of its public listen addresses), or 'loopback' / 'private': its
+   * listen addresses on such networks too (nodes on one host or one private network: tests, the
+   * demo). `multiaddrs()` still lists where it listens.
+   */
+  announce?: Array<string | DialKind>
   /**
    * Multiaddrs with /p2p/<peerId> to dial on start and to stay connected to (also at the addresses
    * they announce later in their signed peer records). Always dialled, whatever `allowDial` says.
@@ -145,7 +161,10 @@ export interface Federation {
   readonly did: string
   /** Throws COFL_ERR_FEDERATION_NOT_STARTED before start. */
   readonly peerId: string
+  /** Where this node listens (with /p2p/): what its operator and the peers it names as bootstrap dial. */
   multiaddrs(): string[]
+  /** What it tells its peers (identify, signed peer record, announcements): FederationInit.announce. */
+  announced(): string[]
   peers(): string[]
   start(): Promise<void>
   stop(): Promise<void>
@@ -178,8 +197,12 @@ export interface Federation {
   validationStats(): QueueStats
   /** Validates an announcement as gossip does, without relaying it (tests, tools). */
   validateAnnouncement(bytes: Uint8Array, options?: { topic?: string }): Promise<HeaderVerdict>
-  addEventListener(type: 'document', listener: (event: CustomEvent<StoredDocument>) => void): void
-  removeEventListener(type: 'document', listener: (event: CustomEvent<StoredDocument>) => void): void
+  /**
+   * 'document': a document stored (accepted from the network or published here); 'withdrawn': a
+   * document removed because its issuer withdrew it (the detail is the document removed).
+   */
+  addEventListener(type: 'document' | 'withdrawn', listener: (event: CustomEvent<StoredDocument>) => void): void
+  removeEventListener(type: 'document' | 'withdrawn', listener: (event: CustomEvent<StoredDocument>) => void): void
 }
 
 type Services = { identify: Identify, ping: Ping, pubsub: GossipSub }
@@ -196,6 +219,10 @@ interface Config {
   store: Store
   directory: string | undefined
   listen: string[]
+  /** The multiaddrs to announce instead of the public listen addresses (none: those). */
+  announceAddrs: Multiaddr[]
+  /** The kinds of listen addresses announced (addressKind). */
+  announceKinds: ReadonlySet<string>
   bootstrap: Multiaddr[]
   allowDial: DialKind[]
   trustRoots: Set<string>
@@ -263,6 +290,17 @@ function configure (init: FederationInit): Config {
   for (const address of listen) {
     try { multiaddr(address) } catch { fail('listen', address, 'multiaddrs such as /ip4/127.0.0.1/tcp/0') }
   }
+  const announceAddrs: Multiaddr[] = []
+  const announceKinds = new Set<string>(PUBLIC_ADDRESS_KINDS)
+  for (const entry of stringList('announce', init.announce, [])) {
+    if ((DIAL_KINDS as readonly string[]).includes(entry)) { announceKinds.add(entry); continue }
+    let ma: Multiaddr
+    try { ma = multiaddr(entry) } catch { fail('announce', entry, `multiaddrs such as /ip4/203.0.113.7/tcp/4001 or /dns4/node.example.org/tcp/4001, or ${DIAL_KINDS.map((k) => `'${k}'`).join(', ')}`) }
+    if (peerIdOf(ma) != null) fail('announce', entry, 'multiaddrs without /p2p/ (the node adds its own)')
+    announceAddrs.push(ma)
+  }
+  // Addresses named: those instead of the public listen addresses.
+  if (announceAddrs.length > 0) for (const kind of PUBLIC_ADDRESS_KINDS) announceKinds.delete(kind)
   const bootstrap = stringList('bootstrap', init.bootstrap, []).map((address) => {
     let ma: Multiaddr
     try { ma = multiaddr(address) } catch { fail('bootstrap', address, 'multiaddrs with /p2p/<peerId>') }
@@ -279,6 +317,8 @@ function configure (init: FederationInit): Config {
     store,
     directory: init.directory,
     listen,
+    announceAddrs,
+    announceKinds,
     bootstrap,
     allowDial: [...new Set(allowDial)] as DialKind[],
     trustRoots: new Set([key.did, ...roots]),
@@ -347,6 +387,10 @@ class FederationNode implements Federation {
   private readonly events = new EventTarget()
   private helia: HeliaWithLibp2p<Services> | undefined
   private levelStores: Array<{ close: () => Promise<void> }> = []
+  /** Where libp2p listens (with /p2p/), as it last passed them to announceFilter. */
+  private listening: Multiaddr[] = []
+  /** The level blockstore under Helia's (with a directory). */
+  private blockstore: LevelBlockstore | undefined
   private started = false
   private stopController = new AbortController()
   private timers: Array<ReturnType<typeof setInterval>> = []
@@ -399,18 +443,39 @@ class FederationNode implements Federation {
   }
 
   multiaddrs (): string[] {
+    if (!this.started) return []
+    // libp2p passes every address it listens on through announceFilter: those are recorded there.
+    this.libp2p.getMultiaddrs()
+    return this.listening.map((ma) => ma.toString())
+  }
+
+  announced (): string[] {
     return this.started ? this.libp2p.getMultiaddrs().map((ma) => ma.toString()) : []
+  }
+
+  /**
+   * libp2p's announceFilter: what this node tells its peers (identify, its signed peer record,
+   * hence also its announcements' `addrs`). The configured `announce` addresses when there are
+   * some, else the listen addresses on public networks; and the listen addresses on the networks
+   * `announce` names ('loopback', 'private'). Records `addrs` (where it listens).
+   */
+  private announceFilter (addrs: Multiaddr[]): Multiaddr[] {
+    this.listening = addrs
+    const { announceAddrs, announceKinds } = this.config
+    const self = addrs.map(peerIdOf).find((p) => p != null)
+    const named = announceAddrs.map((ma) => self != null ? ma.encapsulate(`/p2p/${self}`) : ma)
+    return [...named, ...addrs.filter((ma) => announceKinds.has(addressKind(ma)))]
   }
 
   peers (): string[] {
     return this.started ? this.libp2p.getPeers().map((p) => p.toString()) : []
   }
 
-  addEventListener (type: 'document', listener: (event: CustomEvent<StoredDocument>) => void): void {
+  addEventListener (type: 'document' | 'withdrawn', listener: (event: CustomEvent<StoredDocument>) => void): void {
     this.events.addEventListener(type, listener as (event: Event) => void)
   }
 
-  removeEventListener (type: 'document', listener: (event: CustomEvent<StoredDocument>) => void): void {
+  removeEventListener (type: 'document' | 'withdrawn', listener: (event: CustomEvent<StoredDocument>) => void): void {
     this.events.removeEventListener(type, listener as (event: Event) => void)
   }
 
@@ -431,6 +496,7 @@ class FederationNode implements Federation {
       await blockstore.open()
       await datastore.open()
       this.levelStores = [blockstore, datastore]
+      this.blockstore = blockstore
     }
     const topics = KINDS.map((k) => topicOf(k, TOPIC_PREFIX))
     const helia = withBitswap(withLibp2pLight(createHeliaLight({
@@ -440,7 +506,10 @@ class FederationNode implements Federation {
     }), {
       // The peer key: withLibp2pLight loads it from the datastore (or creates and saves it there),
       // so it is stable across restarts when the datastore is on disk.
-      addresses: { listen: this.config.listen },
+      addresses: { listen: this.config.listen, announceFilter: (addrs: Multiaddr[]) => this.announceFilter(addrs) },
+      // identify's agentVersion: no software or platform version (libp2p's default names libp2p's
+      // and Node.js's). Its protocolVersion is identify's own protocol version, the same everywhere.
+      nodeInfo: { name: NODE_AGENT, version: '', userAgent: NODE_AGENT },
       transports: [tcp()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
@@ -562,6 +631,7 @@ class FederationNode implements Federation {
   private async closeLevelStores (): Promise<void> {
     const stores = this.levelStores
     this.levelStores = []
+    this.blockstore = undefined
     for (const s of stores) await s.close().catch(() => {})
   }
 
@@ -770,7 +840,68 @@ class FederationNode implements Federation {
   /** The version held of `issuer`'s document with this id (documents are kept per (issuer, id): holdings.ts). */
   private async held (kind: Kind, id: string, issuer: string): Promise<HeldVersion | undefined> {
     const stored = await this.holdings.claim(kind, id, issuer)
-    return stored == null ? undefined : { issuer: stored.issuer, sequence: stored.sequence, cid: stored.cid }
+    if (stored != null) return { issuer: stored.issuer, sequence: stored.sequence, cid: stored.cid }
+    // Withdrawn by its issuer: that version and older ones count as held (refused from anyone, never fetched again).
+    const withdrawn = await this.withdrawnVersion(kind, id, issuer)
+    return withdrawn == null ? undefined : { issuer, sequence: withdrawn, cid: '', withdrawn: true }
+  }
+
+  /** The version of `issuer`'s document (kind, id) that a withdrawal held here withdraws (that one and older), if any. */
+  private async withdrawnVersion (kind: Kind, id: string, issuer: string): Promise<number | undefined> {
+    if (kind === 'withdrawal' || kind === 'status-list') return undefined
+    const withdrawal = await this.holdings.claim('withdrawal', withdrawalId(issuer, kind, id), issuer)
+    if (withdrawal == null) return undefined
+    const target = withdrawalTarget(withdrawal.document, issuer)
+    return target.ok ? target.target.sequence : undefined
+  }
+
+  /**
+   * Why a checked withdrawal is not taken in (Ignore), or undefined when it is: a newer version of
+   * the document is held (the issuer published again after withdrawing), or this node holds that
+   * id only as other issuers' documents (a withdrawal concerns its issuer's document alone: a
+   * withdrawal of another DID's document).
+   */
+  private async withdrawalRefusal (issuer: string, target: WithdrawalTarget): Promise<string | undefined> {
+    const own = await this.holdings.claim(target.kind, target.id, issuer)
+    if (own != null) return own.sequence > target.sequence ? `version ${own.sequence} of ${issuer}'s ${target.kind} ${target.id} is newer than the withdrawn ${target.sequence}` : undefined
+    const collection = this.collection(target.kind)
+    let other = (await collection.get(target.id))?.issuer
+    if (other == null) for await (const stored of collection.values({ prefix: `${target.id}\u0000`, limit: 1 })) other = stored.issuer
+    return other != null ? `this node holds ${target.kind} ${target.id} of ${other}, none of ${issuer}: a withdrawal by ${issuer} cannot withdraw another issuer's document` : undefined
+  }
+
+  /**
+   * Removes `issuer`'s document (kind, id) at the withdrawn version or older (under the lock of its
+   * kind and id): from the store (holdings), its pin, its block, its signed header. Also on start,
+   * for every withdrawal held (a crash between storing a withdrawal and this leaves nothing behind).
+   */
+  private async applyWithdrawal (issuer: string, target: WithdrawalTarget): Promise<void> {
+    await this.lock(`${target.kind}\u0000${target.id}`, async () => {
+      const stored = await this.holdings.claim(target.kind, target.id, issuer)
+      if (stored == null || stored.sequence > target.sequence) return
+      await this.holdings.remove(target.kind, target.id, issuer)
+      const helia = this.helia
+      if (helia != null) {
+        try {
+          const cid = parseCid(stored.cid)
+          try { for await (const _ of helia.pins.rm(cid)) { /* drain */ } } catch {}
+          // Straight from the level blockstore: Helia's delete first cancels a reprovide, which
+          // throws on a node without content routers (ours: no DHT). In memory (no directory), Helia's.
+          if (this.blockstore != null) await this.blockstore.delete(cid as unknown as Parameters<LevelBlockstore['delete']>[0])
+          else await helia.blockstore.delete(cid)
+        } catch (err) {
+          log('block %s of withdrawn %s %s not deleted: %s', stored.cid, target.kind, target.id, (err as Error).message)
+        }
+        try { await helia.datastore.delete(headerKey(target.kind, target.id, issuer)) } catch {}
+        // Where a version before (issuer, id) keys kept the header: only when it is this issuer's.
+        try {
+          const legacy = decodeAnnouncement(await helia.datastore.get(headerKey(target.kind, target.id)))
+          if (legacy.ok && legacy.announcement.issuer === issuer) await helia.datastore.delete(headerKey(target.kind, target.id))
+        } catch {}
+      }
+      log('%s %s of %s version %d withdrawn by its issuer', target.kind, target.id, issuer, stored.sequence)
+      this.events.dispatchEvent(new CustomEvent('withdrawn', { detail: stored }))
+    })
   }
 
   async validateAnnouncement (bytes: Uint8Array, options: { topic?: string } = {}): Promise<HeaderVerdict> {
@@ -882,6 +1013,14 @@ class FederationNode implements Federation {
     return await this.lock(`${kind}\u0000${id}`, async () => {
       const held = await this.held(kind, id, issuer)
       if (held != null && held.sequence >= sequence) return { verdict: 'ignore', reason: `sequence ${sequence} is not newer than the held ${held.sequence}` }
+      let withdrawal: WithdrawalTarget | undefined
+      if (kind === 'withdrawal') {
+        const target = withdrawalTarget(document, issuer)
+        if (!target.ok) return { verdict: 'reject', reason: target.reason }
+        const refusal = await this.withdrawalRefusal(issuer, target.target)
+        if (refusal != null) return { verdict: 'ignore', reason: refusal }
+        withdrawal = target.target
+      }
       const stored: StoredDocument = { kind, id, issuer, sequence, cid: cidString, document, receivedAt: new Date().toISOString() }
       const admission = await this.holdings.admit(stored, block.byteLength)
       if (!admission.admitted) return { verdict: 'ignore', reason: admission.reason }
@@ -891,7 +1030,7 @@ class FederationNode implements Federation {
         const cid = parseCid(cidString)
         await helia.blockstore.put(cid, block)
         if (!(await helia.pins.isPinned(cid))) for await (const _ of helia.pins.add(cid)) { /* drain */ }
-        if (held != null && held.cid !== cidString) {
+        if (held != null && held.withdrawn !== true && held.cid !== cidString) {
           try { for await (const _ of helia.pins.rm(parseCid(held.cid))) { /* drain */ } } catch {}
         }
         await helia.datastore.put(headerKey(kind, id, issuer), header)
@@ -901,6 +1040,8 @@ class FederationNode implements Federation {
         throw err
       }
       this.events.dispatchEvent(new CustomEvent('document', { detail: stored }))
+      // Stored first, then applied: a crash in between is completed on the next start (openHoldings).
+      if (withdrawal != null) await this.applyWithdrawal(issuer, withdrawal)
       return { verdict: 'accept', reason: `stored ${kind} ${id} version ${sequence}` }
     })
   }
@@ -1008,13 +1149,15 @@ class FederationNode implements Federation {
     const check = await checkDocument(kind, document, { id: facts.id, issuer: this.did, sequence })
     if (!check.ok) throw new PublishError(`the ${kind} cannot be published: ${check.reason}`)
     const announcement = await signAnnouncement({
-      v: ANNOUNCEMENT_VERSION, kind, issuer: this.did, id: facts.id, cid: cid.toString(), sequence, addrs: this.multiaddrs().slice(0, MAX_ANNOUNCEMENT_ADDRS)
+      v: ANNOUNCEMENT_VERSION, kind, issuer: this.did, id: facts.id, cid: cid.toString(), sequence, addrs: this.announced().slice(0, MAX_ANNOUNCEMENT_ADDRS)
     }, this.config.key)
     const header = encodeAnnouncement(announcement)
     // The same limit on every node, enforced before anything is published.
     if (header.byteLength > this.config.maxMessageBytes) throw new MessageTooLargeError(header.byteLength, this.config.maxMessageBytes)
     if (held == null || held.sequence < sequence) {
-      await this.commit(kind, facts.id, this.did, sequence, cid.toString(), header, block, document)
+      const committed = await this.commit(kind, facts.id, this.did, sequence, cid.toString(), header, block, document)
+      // A withdrawal of nothing this node may withdraw is not sent (every node would ignore it).
+      if (kind === 'withdrawal' && committed.verdict !== 'accept') throw new PublishError(`the withdrawal cannot be published: ${committed.reason}`)
     }
     try {
       const result = await this.libp2p.services.pubsub.publish(topicOf(kind, TOPIC_PREFIX), header)
@@ -1066,6 +1209,15 @@ class FederationNode implements Federation {
       for (const key of [headerKey(stored.kind, stored.id, stored.issuer), headerKey(stored.kind, stored.id)]) {
         try { await helia?.datastore.delete(key) } catch {}
       }
+    }
+    // Every withdrawal held is applied (again): what a crash after storing one left is removed now.
+    try {
+      for await (const withdrawal of this.collection('withdrawal').values()) {
+        const target = withdrawalTarget(withdrawal.document, withdrawal.issuer)
+        if (target.ok) await this.applyWithdrawal(withdrawal.issuer, target.target)
+      }
+    } catch (err) {
+      log.error('cannot apply the withdrawals held: %s', (err as Error).message)
     }
   }
 
@@ -1321,7 +1473,7 @@ class FederationNode implements Federation {
     if (stored.issuer !== this.did) return undefined
     const header = encodeAnnouncement(await signAnnouncement({
       v: ANNOUNCEMENT_VERSION, kind: stored.kind, issuer: this.did, id: stored.id, cid: stored.cid, sequence: stored.sequence,
-      addrs: this.multiaddrs().slice(0, MAX_ANNOUNCEMENT_ADDRS)
+      addrs: this.announced().slice(0, MAX_ANNOUNCEMENT_ADDRS)
     }, this.config.key))
     await helia.datastore.put(key, header)
     return header

@@ -67,6 +67,12 @@ export interface Holdings {
    * rule puts them now, the issuer's usage, the mark of an id several issuers claim; one batch.
    */
   put: (stored: StoredDocument) => Promise<void>
+  /**
+   * Removes `issuer`'s document of this kind and id (a withdrawal, under the lock of its kind and
+   * id): its slot, the claims of its id laid out again without it, the issuer's usage; one batch.
+   * An endorsement removed makes the trust graph be read again. Returns what it removed.
+   */
+  remove: (kind: Kind, id: string, issuer: string) => Promise<StoredDocument | undefined>
   /** Every issuer this node trusts (its DID, its trust roots, the chains of endorsements from them), cached (TRUST_CACHE_MS). */
   trustedIssuers: () => Promise<ReadonlySet<string>>
   /**
@@ -370,6 +376,30 @@ export function createHoldings (init: HoldingsInit): Holdings {
       await batch.write()
       // Only a trusted issuer's endorsement can make another issuer trusted.
       if (kind === 'endorsement' && (trust == null || (await trustMap()).has(issuer))) trustChanged()
+    },
+
+    async remove (kind, id, issuer) {
+      const collection = kindCollection(store, kind)
+      const before = await claims(collection, id)
+      const removed = before.all.find((c) => c.issuer === issuer)
+      if (removed == null) return undefined
+      const after = before.all.filter((c) => c !== removed)
+      const target = resolveClaim(id, after, await context())
+      const { dels, puts } = layout(id, before, after, target)
+      const batch = store.batch()
+      // Its own slot first: another claim may move into the key `id` it leaves (puts come after).
+      batch.del(collection, before.resolved === issuer ? id : claimKey(id, issuer))
+      for (const key of dels) batch.del(collection, key)
+      for (const [key, value] of puts) batch.put(collection, key, value)
+      await ready()
+      add(issuer, -1, -documentBytes(removed.document))
+      const u = usageOf(issuer)
+      if (u.documents <= 0 && u.bytes <= 0) batch.del(meta, usageKey(issuer))
+      else batch.put(meta, usageKey(issuer), { ...u })
+      if (after.length < 2) batch.del(meta, contestedKey(kind, id))
+      await batch.write()
+      if (kind === 'endorsement') trustChanged()
+      return removed
     },
 
     trustedIssuers: async () => new Set((await trustMap()).keys()),

@@ -8,7 +8,9 @@
  * checks a header (signature, size, kind, newer sequence) before it relays it, fetches the block,
  * checks the document's own Data Integrity proof, pins and stores it. An anti-entropy sync
  * protocol (`/cofl/sync/1.0.0`) brings nodes that were offline up to date. `trust(issuer)` follows
- * endorsements from the node's trust roots.
+ * endorsements from the node's trust roots. An issuer withdraws a document it published with a
+ * signed withdrawal (buildWithdrawal, published as kind 'withdrawal'): every node removes the
+ * document and refuses that version from then on.
  *
  * @example
  * ```ts
@@ -31,9 +33,11 @@
 // queue sizes, quotas, score weights) are behind '@cofl/federation/tuning'.
 export {
   ANNOUNCEMENT_VERSION, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_MESSAGE_BYTES, DIAL_KINDS, DOCUMENT_TYPES, KIND_COLLECTION_NAMES, KINDS,
-  SYNC_PROTOCOL, TOPIC_PREFIX
+  SYNC_PROTOCOL, TOPIC_PREFIX, WITHDRAWABLE_KINDS, WITHDRAWAL_TYPE
 } from './constants.js'
-export type { DialKind, DocumentKind, Kind } from './constants.js'
+export type { DialKind, DocumentKind, Kind, WithdrawableKind } from './constants.js'
+export { buildWithdrawal, withdrawalId, withdrawalTarget } from './withdrawal.js'
+export type { WithdrawalTarget, WithdrawalTargetResult } from './withdrawal.js'
 export { FederationConfigError, FederationError, MessageTooLargeError, NotStartedError, PublishError } from './errors.js'
 export { createFederation } from './federation.js'
 export { federationSchema, kindCollection } from './schema.js'

@@ -18,7 +18,13 @@ export interface HeaderVerdict {
 }
 
 /** What this node holds of one issuer's document with an id (documents are kept per (issuer, id)). */
-export interface HeldVersion { issuer: string, sequence: number, cid: string }
+export interface HeldVersion {
+  issuer: string
+  sequence: number
+  cid: string
+  /** Not held: withdrawn by its issuer at `sequence` (that version and older ones are refused). */
+  withdrawn?: boolean
+}
 
 export interface HeaderValidationContext {
   maxMessageBytes: number
@@ -60,6 +66,9 @@ export async function validateHeader (bytes: Uint8Array, context: HeaderValidati
     held = await context.held(announcement.kind, announcement.id, announcement.issuer)
   } catch (err) {
     return { verdict: 'ignore', reason: `cannot read the held version: ${(err as Error).message}`, announcement }
+  }
+  if (held?.withdrawn === true && held.issuer === announcement.issuer && held.sequence >= announcement.sequence) {
+    return { verdict: 'ignore', reason: `version ${announcement.sequence} was withdrawn by its issuer (withdrawal of version ${held.sequence})`, announcement }
   }
   if (held != null && held.issuer === announcement.issuer && held.sequence >= announcement.sequence) {
     return { verdict: 'ignore', reason: `sequence ${announcement.sequence} is not newer than the held ${held.sequence}`, announcement }

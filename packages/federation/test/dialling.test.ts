@@ -115,7 +115,7 @@ test('known peers: B restarts on another port and dials A; A records the new add
   const root = await mkdtemp(join(tmpdir(), 'cofl-known-'))
   const nodes: Array<Federation | undefined> = []
   const node = async (name: string, init: { listen?: string[], bootstrap?: string[] } = {}): Promise<Federation> => {
-    const f = await createFederation({ key: await generateKeyPair(), store: createMemoryStore({ schemas }), directory: join(root, name), syncIntervalMs: 0, allowDial: ['loopback'], ...init })
+    const f = await createFederation({ key: await generateKeyPair(), store: createMemoryStore({ schemas }), directory: join(root, name), syncIntervalMs: 0, allowDial: ['loopback'], announce: ['loopback'], ...init })
     nodes.push(f)
     return f
   }

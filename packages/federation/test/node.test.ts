@@ -95,7 +95,7 @@ test('publish refuses what is not this node\'s signed document, and oversize ann
   let a: Federation | undefined
   try {
     const key = await generateKeyPair()
-    a = await createFederation({ key, store: createMemoryStore({ schemas }), syncIntervalMs: 0, maxMessageBytes: 1024, listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0'] })
+    a = await createFederation({ key, store: createMemoryStore({ schemas }), syncIntervalMs: 0, maxMessageBytes: 1024, announce: ['loopback'], listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0'] })
     const other = await generateKeyPair()
     for (const [doc, why] of [[await signedAchievement(other), 'another issuer'], [{ id: 'urn:x', type: ['Achievement'] }, 'unsigned']] as const) {
       try {

@@ -39,5 +39,31 @@ export const STATUS_LIST_CONTEXTS: readonly string[] = [VC_V2_CONTEXT, VC_UNDEFI
 /** Prefix of the default list ids: `urn:cofl:status:<issuerDid>:<purpose>:<listNumber>`. */
 export const DEFAULT_LIST_ID_PREFIX = 'urn:cofl:status:'
 
-/** Format of the registry's level database, recorded on creation. */
-export const REGISTRY_FORMAT = 1
+/**
+ * Format of the registry's level database, recorded on creation. Format 1 handed out indexes in
+ * order (a cursor `next`); format 2 draws them at random and keeps one record per allocated index.
+ * A format 1 directory is migrated when it is opened (its indexes 0..next-1 stay allocated).
+ */
+export const REGISTRY_FORMAT = 2
+
+/** The format of registries that handed out indexes in order (migrated on open). */
+export const SEQUENTIAL_REGISTRY_FORMAT = 1
+
+/**
+ * A list takes new credentials until FILL_NUMERATOR / FILL_DENOMINATOR (7/8) of its indexes are
+ * allocated; the next allocation opens a new list. Why 7/8: an index is drawn uniformly among the
+ * free ones (Bitstring Status List v1.0 asks for random indexes, so that neither the order of
+ * issuance nor the number issued can be read off them), by rejection sampling, which needs
+ * 1 / (1 - fill) draws on average: 8 at 7/8, but 64 at 63/64 and ever more as the list fills.
+ * At 7/8 a new credential's index is still one of at least 16,384 free ones (of 131,072), and a
+ * list wastes an eighth of its entries, which costs nothing when it is sparse-compressed.
+ */
+export const FILL_NUMERATOR = 7
+export const FILL_DENOMINATOR = 8
+
+/**
+ * Random draws tried before an allocation picks the k-th free index instead (k itself drawn at
+ * random, so still uniform among the free indexes): bounds the time of an allocation whatever the
+ * luck. Below the fill threshold, needing more than 64 draws has a chance under (7/8)^64 ~ 0.02%.
+ */
+export const MAX_RANDOM_DRAWS = 64

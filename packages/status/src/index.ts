@@ -2,7 +2,7 @@
  * @packageDocumentation
  *
  * @cofl/status: the W3C Bitstring Status List (revocation and suspension) for cofl. Pure data and
- * persistence: a registry in a level directory hands out status indexes crash-safely, sets and
+ * persistence: a registry in a level directory hands out random status indexes crash-safely, sets and
  * clears bits, and builds unsigned BitstringStatusListCredentials with a rising `sequence`; pure
  * functions check a status entry against a list credential whose signature the caller verified.
  * It depends on no other @cofl package: the CLI signs what it builds, the verifier checks with it.
@@ -23,7 +23,7 @@
  */
 export {
   STATUS_LIST_LENGTH, MIN_LIST_LENGTH, MAX_STATUS_LIST_LENGTH, STATUS_PURPOSES, VC_V2_CONTEXT, VC_UNDEFINED_TERMS_V2_CONTEXT, STATUS_LIST_CONTEXTS,
-  DEFAULT_LIST_ID_PREFIX
+  DEFAULT_LIST_ID_PREFIX, FILL_NUMERATOR, FILL_DENOMINATOR
 } from './constants.js'
 export type { StatusPurpose } from './constants.js'
 export { StatusError, StatusErrorCode } from './errors.js'
@@ -34,7 +34,7 @@ export { encodeStatusList, decodeStatusList } from './codec.js'
 export type { StatusList, EncodeStatusListOptions, DecodeStatusListOptions } from './codec.js'
 export { checkStatusEntry, statusEntries } from './check.js'
 export type { StatusCheckResult, CheckStatusEntryOptions } from './check.js'
-export { openStatusRegistry, defaultListId } from './registry.js'
+export { openStatusRegistry, defaultListId, fillLimit } from './registry.js'
 export type {
-  StatusRegistry, StatusRegistryInit, Allocation, StatusTarget, StatusChange, ListIdFunction
+  StatusRegistry, StatusRegistryInit, Allocation, StatusTarget, StatusChange, ListIdFunction, BuildListOptions
 } from './registry.js'

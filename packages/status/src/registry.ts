@@ -1,8 +1,8 @@
 import { Level } from 'level'
 import { encodeStatusList } from './codec.js'
 import {
-  DEFAULT_LIST_ID_PREFIX, MAX_STATUS_LIST_LENGTH, MIN_LIST_LENGTH, REGISTRY_FORMAT, STATUS_LIST_LENGTH,
-  STATUS_LIST_CONTEXTS, STATUS_PURPOSES
+  DEFAULT_LIST_ID_PREFIX, FILL_DENOMINATOR, FILL_NUMERATOR, MAX_RANDOM_DRAWS, MAX_STATUS_LIST_LENGTH, MIN_LIST_LENGTH,
+  REGISTRY_FORMAT, SEQUENTIAL_REGISTRY_FORMAT, STATUS_LIST_LENGTH, STATUS_LIST_CONTEXTS, STATUS_PURPOSES
 } from './constants.js'
 import { StatusError, StatusErrorCode } from './errors.js'
 import type { StatusPurpose } from './constants.js'
@@ -45,6 +45,15 @@ export interface StatusChange extends StatusPosition {
   changed: boolean
 }
 
+export interface BuildListOptions {
+  /**
+   * The version's `validFrom` (default: now). A node rounds it down to its publication interval,
+   * so that a version cannot be tied to the one change made at that second. Written without
+   * milliseconds.
+   */
+  validFrom?: Date | string
+}
+
 export interface StatusRegistry {
   readonly issuer: string
   readonly directory: string
@@ -54,9 +63,11 @@ export interface StatusRegistry {
   /** The newest list number and how many of its indexes are allocated (in memory, no I/O). */
   cursor: () => { listNumber: number, allocated: number }
   /**
-   * Hands out the next index, persisted (synced to disk) before the promise resolves: an index is
-   * never handed out twice, also after a crash. Calls are serialised. A full list continues with
-   * the next list number.
+   * Hands out an index drawn at random (Web Crypto getRandomValues, uniform) among the free
+   * indexes of the newest list, persisted (synced to disk) before the promise resolves: an index
+   * is never handed out twice, also after a crash (one that interrupts an allocation may skip an
+   * index). Calls are serialised. When 7/8 of the list is allocated (FILL_NUMERATOR / FILL_DENOMINATOR), the next
+   * allocation opens the next list number.
    */
   allocate: () => Promise<Allocation>
   /** Sets (true) or clears (false) a bit; persisted (synced) before the promise resolves. */
@@ -67,7 +78,7 @@ export interface StatusRegistry {
    * The unsigned list credential of a list, as of now, with a `sequence` one higher than any built
    * before for that list (persisted before the promise resolves).
    */
-  buildListCredential: (purpose: StatusPurpose, listNumber: number) => Promise<UnsignedStatusListCredential>
+  buildListCredential: (purpose: StatusPurpose, listNumber: number, options?: BuildListOptions) => Promise<UnsignedStatusListCredential>
   /** Waits for pending writes, then closes the database. Further calls throw COFL_ERR_STATUS_CLOSED. */
   close: () => Promise<void>
 }
@@ -77,13 +88,27 @@ interface Meta {
   issuer: string
   listLength: number
   created: string
+  /** When a registry of the sequential format was migrated to this one. */
+  migrated?: { from: number, at: string }
 }
 
-interface Cursor {
-  /** The newest list. */
+/** Format 1's cursor: the newest list and the next index to hand out in it (0..next-1 allocated). */
+interface SequentialCursor {
   listNumber: number
-  /** How many indexes of it are allocated: the next index to hand out. */
   next: number
+}
+
+/** Format 2's cursor: the newest list, the one that allocations draw from. */
+interface Cursor {
+  listNumber: number
+}
+
+/** The newest list, in memory: which of its indexes are allocated. */
+export interface Current {
+  listNumber: number
+  /** One bit per index, set when allocated (bit i: byte i >> 3, mask 1 << (i & 7)). */
+  allocated: Uint8Array
+  count: number
 }
 
 const META = 'meta'
@@ -101,6 +126,69 @@ function bitKey ({ purpose, listNumber, index }: StatusPosition): string {
 function sequenceKey (purpose: StatusPurpose, listNumber: number): string {
   return `seq!${purpose}!${pad(listNumber)}`
 }
+/** One record per index allocated at random (format 2). */
+function allocPrefix (listNumber: number): string {
+  return `alloc!${pad(listNumber)}!`
+}
+function allocKey (listNumber: number, index: number): string {
+  return allocPrefix(listNumber) + pad(index)
+}
+/** Indexes 0..n-1 of a list were allocated in order, before the migration from format 1. */
+function orderedKey (listNumber: number): string {
+  return `ordered!${pad(listNumber)}`
+}
+const ORDERED_PREFIX = 'ordered!'
+
+function isSet (bits: Uint8Array, index: number): boolean {
+  return ((bits[index >> 3] as number) & (1 << (index & 7))) !== 0
+}
+function mark (bits: Uint8Array, index: number): void {
+  bits[index >> 3] = (bits[index >> 3] as number) | (1 << (index & 7))
+}
+
+const UINT32_RANGE = 2 ** 32
+const randomWords = new Uint32Array(1)
+
+/**
+ * A uniform integer in 0..n-1 (n at most 2^32) from the platform's CSPRNG (Web Crypto
+ * `getRandomValues`, in Node and in browsers, which bundle this package). No modulo bias: a
+ * 32-bit draw at or above the largest multiple of n is drawn again.
+ */
+function randomBelow (n: number): number {
+  const limit = UINT32_RANGE - (UINT32_RANGE % n)
+  for (;;) {
+    globalThis.crypto.getRandomValues(randomWords)
+    const word = randomWords[0] as number
+    if (word < limit) return word % n
+  }
+}
+
+/** The most indexes of a list that are handed out before the next list is opened. */
+export function fillLimit (listLength: number): number {
+  return Math.floor(listLength * FILL_NUMERATOR / FILL_DENOMINATOR)
+}
+
+/**
+ * A free index of `current`, uniform among the free ones: random draws (randomBelow) until one is
+ * free; after `draws` (MAX_RANDOM_DRAWS) misses, the k-th free index for a random k. Throws when
+ * none is free (never below the fill limit). Exported for its tests only (not in index.ts).
+ */
+export function drawFree (current: Current, listLength: number, draws = MAX_RANDOM_DRAWS): number {
+  for (let i = 0; i < draws; i++) {
+    const index = randomBelow(listLength)
+    if (!isSet(current.allocated, index)) return index
+  }
+  const free = listLength - current.count
+  if (free <= 0) throw new Error(`list ${current.listNumber} has no free index`)
+  let k = randomBelow(free)
+  for (let index = 0; index < listLength; index++) {
+    if (!isSet(current.allocated, index)) {
+      if (k === 0) return index
+      k--
+    }
+  }
+  throw new Error(`list ${current.listNumber}: the free count is wrong`)
+}
 
 function isPurpose (value: unknown): value is StatusPurpose {
   return typeof value === 'string' && (STATUS_PURPOSES as readonly string[]).includes(value)
@@ -116,8 +204,11 @@ export function defaultListId (issuer: string, purpose: StatusPurpose, listNumbe
 }
 
 /** ISO 8601 without milliseconds, as VC documents usually carry it. */
+function isoSeconds (date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z')
+}
 function nowIso (): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
+  return isoSeconds(new Date())
 }
 
 function isLockError (err: unknown): boolean {
@@ -168,14 +259,17 @@ export async function openStatusRegistry (init: StatusRegistryInit): Promise<Sta
     throw new StatusError(StatusErrorCode.STORE, `cannot open the status registry in ${directory}`, { cause: err })
   }
 
-  let cursor: Cursor
+  let loaded: Loaded
   try {
-    cursor = await load(db, directory, issuer, listLength)
+    loaded = await load(db, directory, issuer, listLength)
   } catch (err) {
     await db.close().catch(() => {})
     if (err instanceof StatusError) throw err
     throw new StatusError(StatusErrorCode.STORE, `cannot read the status registry in ${directory}`, { cause: err })
   }
+  let current: Current = loaded.current
+  const ordered = loaded.ordered
+  const limit = fillLimit(listLength)
 
   let closed = false
   // Every write goes through this chain, one at a time, in call order.
@@ -197,13 +291,21 @@ export async function openStatusRegistry (init: StatusRegistryInit): Promise<Sta
 
   function checkListNumber (purpose: StatusPurpose, listNumber: number): void {
     if (!isPurpose(purpose)) throw new StatusError(StatusErrorCode.PURPOSE, `status purpose ${JSON.stringify(purpose)} is not supported (only ${STATUS_PURPOSES.join(' and ')})`)
-    if (!isCount(listNumber) || listNumber > cursor.listNumber) {
-      throw new StatusError(StatusErrorCode.UNKNOWN_LIST, `list number ${String(listNumber)} does not exist in this registry (lists 0..${cursor.listNumber})`)
+    if (!isCount(listNumber) || listNumber > current.listNumber) {
+      throw new StatusError(StatusErrorCode.UNKNOWN_LIST, `list number ${String(listNumber)} does not exist in this registry (lists 0..${current.listNumber})`)
     }
   }
 
+  /** Whether an index of a list was handed out: the in-memory set of the newest list, the records of older ones. */
+  async function wasAllocated (listNumber: number, index: number): Promise<boolean> {
+    if (index >= listLength) return false
+    if (listNumber === current.listNumber) return isSet(current.allocated, index)
+    if (index < (ordered.get(listNumber) ?? 0)) return true
+    return await write('read an allocation', async () => (await db.get(allocKey(listNumber, index))) === true)
+  }
+
   /** The position of a target, refused unless it was allocated by this registry. */
-  function resolve (target: StatusTarget): StatusPosition {
+  async function resolve (target: StatusTarget): Promise<StatusPosition> {
     if (typeof target !== 'object' || target === null) throw new TypeError('target must be a status entry or { purpose, listNumber, index }')
     let position: StatusPosition
     if ('statusListCredential' in target) {
@@ -213,7 +315,7 @@ export async function openStatusRegistry (init: StatusRegistryInit): Promise<Sta
       const index = typeof raw === 'string' && /^[0-9]+$/.test(raw) ? Number(raw) : raw
       if (!isCount(index)) throw new StatusError(StatusErrorCode.ENTRY_INVALID, `statusListIndex ${JSON.stringify(raw)} is not a base-10 integer`)
       let listNumber: number | undefined
-      for (let n = 0; n <= cursor.listNumber; n++) {
+      for (let n = 0; n <= current.listNumber; n++) {
         if (listId(purpose, n) === target.statusListCredential) { listNumber = n; break }
       }
       if (listNumber === undefined) {
@@ -226,9 +328,8 @@ export async function openStatusRegistry (init: StatusRegistryInit): Promise<Sta
       if (!isCount(index)) throw new StatusError(StatusErrorCode.NOT_ALLOCATED, `index ${String(index)} is not a non-negative integer`)
       position = { purpose, listNumber, index }
     }
-    const allocated = position.listNumber < cursor.listNumber ? listLength : cursor.next
-    if (position.index >= allocated) {
-      throw new StatusError(StatusErrorCode.NOT_ALLOCATED, `index ${position.index} of list ${position.listNumber} was never allocated (allocated: ${allocated === 0 ? 'none' : `0..${allocated - 1}`})`)
+    if (!(await wasAllocated(position.listNumber, position.index))) {
+      throw new StatusError(StatusErrorCode.NOT_ALLOCATED, `index ${position.index} of list ${position.listNumber} was never allocated`)
     }
     return position
   }
@@ -242,28 +343,36 @@ export async function openStatusRegistry (init: StatusRegistryInit): Promise<Sta
     directory,
     listLength,
     listId,
-    cursor: () => ({ listNumber: cursor.listNumber, allocated: cursor.next }),
+    cursor: () => ({ listNumber: current.listNumber, allocated: current.count }),
 
     allocate: async () => await serialise(async () => {
-      const next: Cursor = cursor.next >= listLength
-        ? { listNumber: cursor.listNumber + 1, next: 1 }
-        : { listNumber: cursor.listNumber, next: cursor.next + 1 }
-      const listNumber = next.listNumber
-      const index = next.next - 1
+      if (current.count >= limit) {
+        current = { listNumber: current.listNumber + 1, allocated: new Uint8Array(listLength / 8), count: 0 }
+      }
+      const listNumber = current.listNumber
+      const index = drawFree(current, listLength)
       const entries = STATUS_PURPOSES.map((statusPurpose): BitstringStatusListEntry => {
         const id = listId(statusPurpose, listNumber)
         return { id: `${id}#${index}`, type: 'BitstringStatusListEntry', statusPurpose, statusListIndex: String(index), statusListCredential: id }
       })
-      // Reserve in memory first: if the write fails, the index is skipped, never handed out twice.
-      cursor = next
-      await write('persist an allocation', async () => { await db.put(CURSOR, next, { sync: true }) })
+      // Reserved in memory first: if the write fails (or a crash interrupts it), the index is
+      // skipped, never handed out twice. The cursor goes with every allocation, in the same
+      // atomic batch, so that no allocation on disk belongs to a list the cursor has not reached.
+      mark(current.allocated, index)
+      current.count++
+      await write('persist an allocation', async () => {
+        await db.batch<string, unknown>([
+          { type: 'put', key: allocKey(listNumber, index), value: true },
+          { type: 'put', key: CURSOR, value: { listNumber } satisfies Cursor }
+        ], { sync: true })
+      })
       return { listNumber, index, entries }
     }),
 
     setStatus: async (target, value) => {
       if (typeof value !== 'boolean') throw new TypeError('setStatus(target, value): value must be a boolean')
       guard()
-      const position = resolve(target)
+      const position = await resolve(target)
       return await serialise(async () => await write('persist a status bit', async () => {
         const key = bitKey(position)
         const before = (await db.get(key)) === true
@@ -277,13 +386,15 @@ export async function openStatusRegistry (init: StatusRegistryInit): Promise<Sta
 
     getStatus: async (target) => {
       guard()
-      const position = resolve(target)
+      const position = await resolve(target)
       return await write('read a status bit', async () => (await db.get(bitKey(position))) === true)
     },
 
-    buildListCredential: async (purpose, listNumber) => {
+    buildListCredential: async (purpose, listNumber, options = {}) => {
       guard()
       checkListNumber(purpose, listNumber)
+      const validFrom = options.validFrom === undefined ? new Date() : new Date(options.validFrom)
+      if (Number.isNaN(validFrom.getTime())) throw new TypeError(`buildListCredential: options.validFrom must be a date, got ${JSON.stringify(options.validFrom)}`)
       return await serialise(async () => await write('build a list', async () => {
         const prefix = bitPrefix(purpose, listNumber)
         const set: number[] = []
@@ -298,7 +409,7 @@ export async function openStatusRegistry (init: StatusRegistryInit): Promise<Sta
           id,
           type: ['VerifiableCredential', 'BitstringStatusListCredential'],
           issuer,
-          validFrom: nowIso(),
+          validFrom: isoSeconds(validFrom),
           sequence,
           credentialSubject: { id: `${id}#list`, type: 'BitstringStatusList', statusPurpose: purpose, encodedList }
         }
@@ -315,19 +426,24 @@ export async function openStatusRegistry (init: StatusRegistryInit): Promise<Sta
   }
 }
 
-async function load (db: Level<string, unknown>, directory: string, issuer: string, listLength: number): Promise<Cursor> {
+interface Loaded {
+  current: Current
+  /** Lists migrated from the sequential format: indexes 0..n-1 allocated. */
+  ordered: Map<number, number>
+}
+
+async function load (db: Level<string, unknown>, directory: string, issuer: string, listLength: number): Promise<Loaded> {
   const meta = await db.get(META) as Partial<Meta> | undefined
   if (meta === undefined) {
     const created: Meta = { format: REGISTRY_FORMAT, issuer, listLength, created: nowIso() }
-    const cursor: Cursor = { listNumber: 0, next: 0 }
     await db.batch<string, unknown>([
       { type: 'put', key: META, value: created },
-      { type: 'put', key: CURSOR, value: cursor }
+      { type: 'put', key: CURSOR, value: { listNumber: 0 } satisfies Cursor }
     ], { sync: true })
-    return cursor
+    return { current: { listNumber: 0, allocated: new Uint8Array(listLength / 8), count: 0 }, ordered: new Map() }
   }
-  if (meta.format !== REGISTRY_FORMAT) {
-    throw new StatusError(StatusErrorCode.STORE, `the status registry in ${directory} has format ${String(meta.format)}; this version reads format ${REGISTRY_FORMAT}`)
+  if (meta.format !== REGISTRY_FORMAT && meta.format !== SEQUENTIAL_REGISTRY_FORMAT) {
+    throw new StatusError(StatusErrorCode.STORE, `the status registry in ${directory} has format ${String(meta.format)}; this version reads formats ${SEQUENTIAL_REGISTRY_FORMAT} and ${REGISTRY_FORMAT}`)
   }
   if (meta.issuer !== issuer) {
     throw new StatusError(StatusErrorCode.ISSUER_MISMATCH, `the status registry in ${directory} belongs to ${String(meta.issuer)}, not ${issuer}`)
@@ -335,9 +451,47 @@ async function load (db: Level<string, unknown>, directory: string, issuer: stri
   if (meta.listLength !== listLength) {
     throw new StatusError(StatusErrorCode.LIST_LENGTH_MISMATCH, `the status registry in ${directory} was created with lists of ${String(meta.listLength)} bits, not ${listLength}`)
   }
+  if (meta.format === SEQUENTIAL_REGISTRY_FORMAT) await migrateSequential(db, directory, meta as Meta)
+
   const cursor = await db.get(CURSOR) as Partial<Cursor> | undefined
-  if (cursor === undefined || !isCount(cursor.listNumber) || !isCount(cursor.next) || cursor.next > listLength) {
+  if (cursor === undefined || !isCount(cursor.listNumber)) {
     throw new StatusError(StatusErrorCode.STORE, `the status registry in ${directory} has no valid allocation cursor (${JSON.stringify(cursor)})`)
   }
-  return { listNumber: cursor.listNumber, next: cursor.next }
+  const ordered = new Map<number, number>()
+  for await (const [key, value] of db.iterator({ gt: ORDERED_PREFIX, lt: ORDERED_PREFIX + '~' })) {
+    const listNumber = Number(key.slice(ORDERED_PREFIX.length))
+    if (!isCount(value) || value > listLength || !isCount(listNumber)) {
+      throw new StatusError(StatusErrorCode.STORE, `the status registry in ${directory} has an invalid record ${key}: ${JSON.stringify(value)}`)
+    }
+    ordered.set(listNumber, value)
+  }
+  const current: Current = { listNumber: cursor.listNumber, allocated: new Uint8Array(listLength / 8), count: 0 }
+  const below = ordered.get(current.listNumber) ?? 0
+  for (let index = 0; index < below; index++) mark(current.allocated, index)
+  const prefix = allocPrefix(current.listNumber)
+  for await (const key of db.keys({ gt: prefix, lt: prefix + '~' })) {
+    const index = Number(key.slice(prefix.length))
+    if (!isCount(index) || index >= listLength) throw new StatusError(StatusErrorCode.STORE, `the status registry in ${directory} has an invalid record ${key}`)
+    mark(current.allocated, index)
+  }
+  for (let index = 0; index < listLength; index++) if (isSet(current.allocated, index)) current.count++
+  return { current, ordered }
+}
+
+/**
+ * Format 1 to 2, in one synced batch (a crash leaves format 1, migrated again at the next open):
+ * every list before the cursor's was full, and the cursor's list had 0..next-1 allocated; they
+ * are recorded as allocated in order, and random allocation continues among the rest.
+ */
+async function migrateSequential (db: Level<string, unknown>, directory: string, meta: Meta): Promise<void> {
+  const old = await db.get(CURSOR) as Partial<SequentialCursor> | undefined
+  if (old === undefined || !isCount(old.listNumber) || !isCount(old.next) || old.next > meta.listLength) {
+    throw new StatusError(StatusErrorCode.STORE, `the status registry in ${directory} has no valid allocation cursor (${JSON.stringify(old)})`)
+  }
+  const ops: Array<{ type: 'put', key: string, value: unknown }> = []
+  for (let listNumber = 0; listNumber < old.listNumber; listNumber++) ops.push({ type: 'put', key: orderedKey(listNumber), value: meta.listLength })
+  if (old.next > 0) ops.push({ type: 'put', key: orderedKey(old.listNumber), value: old.next })
+  ops.push({ type: 'put', key: CURSOR, value: { listNumber: old.listNumber } satisfies Cursor })
+  ops.push({ type: 'put', key: META, value: { ...meta, format: REGISTRY_FORMAT, migrated: { from: SEQUENTIAL_REGISTRY_FORMAT, at: nowIso() } } satisfies Meta })
+  await db.batch<string, unknown>(ops, { sync: true })
 }

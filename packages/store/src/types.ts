@@ -108,7 +108,7 @@ export interface Schema {
 }
 
 export interface StoredDocument {
-  kind: 'achievement' | 'profile' | 'endorsement' | 'status-list' | 'spine' | 'pathway' | 'opportunity' | 'aggregate'
+  kind: 'achievement' | 'profile' | 'endorsement' | 'status-list' | 'spine' | 'pathway' | 'opportunity' | 'aggregate' | 'withdrawal'
   /** The document's id. */
   id: string
   /** Issuer DID. */

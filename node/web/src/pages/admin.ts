@@ -427,6 +427,69 @@ function sumNode (tag: 'td' | 'dd', measure: string, cell: SumCell, extra: Recor
   }, sumText(measure, cell))
 }
 
+/** "2026-11" -> "November 2026". */
+function monthName (month: string): string {
+  const t = Date.parse(`${month}-01T00:00:00.000Z`)
+  return Number.isNaN(t) ? month : new Date(t).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' })
+}
+
+/** The YYYY-MM (UTC) of an ISO date, or undefined. */
+function monthOfDate (iso: unknown, before = 0): string | undefined {
+  const t = typeof iso === 'string' ? Date.parse(iso) : NaN
+  return Number.isNaN(t) ? undefined : new Date(t - before).toISOString().slice(0, 7)
+}
+
+/**
+ * What an aggregate's `period` covers (closed months only: docs/analytics.md, "Publication over
+ * time"): its first month (absent: no month published), the last month it covers (the one before
+ * `until`, the first instant of the month after it) and the month under way when it was taken.
+ */
+interface Covered { from?: string, last: string, current: string }
+
+function coveredOf (period: unknown): Covered | undefined {
+  if (period == null || typeof period !== 'object') return undefined
+  const { from, until } = period as { from?: unknown, until?: unknown }
+  const last = monthOfDate(until, 1)
+  const current = monthOfDate(until)
+  if (last === undefined || current === undefined) return undefined
+  return { ...(typeof from === 'string' ? { from } : {}), last, current }
+}
+
+/** "October 2026 to November 2026", "November 2026", or "no closed month yet". */
+function monthsText (covered: Covered): string {
+  if (covered.from === undefined) return 'no closed month yet'
+  return covered.from >= covered.last ? monthName(covered.last) : `${monthName(covered.from)} to ${monthName(covered.last)}`
+}
+
+/** What the published figures cover, for the federation's section: the newest month any node published, and the month under way. */
+function periodNote (rows: Json[], generatedAt: unknown): HTMLElement {
+  const periods = rows.map((r) => coveredOf(r.period)).filter((c): c is Covered => c !== undefined)
+  const current = monthOfDate(generatedAt) ?? new Date().toISOString().slice(0, 7)
+  const later = `The figures of ${monthName(current)}, the month under way, are published after it ends.`
+  if (periods.every((c) => c.from === undefined)) {
+    return h('p', { id: 'federation-period', class: 'note' },
+      `No closed month is published yet: a node publishes whole months (UTC) only, once they have ended. ${later}`)
+  }
+  const last = periods.map((c) => c.last).sort().at(-1) as string
+  // A node whose last publication is older covers fewer months (it shows none of the later ones).
+  const behind = rows.length > periods.length || periods.some((c) => c.last < last)
+  return h('p', { id: 'federation-period', class: 'note' },
+    `Published figures cover whole months (UTC) up to ${monthName(last)}. ${later}` +
+    (behind ? ' Some nodes\' figures end earlier: see "Months covered" by node.' : ''))
+}
+
+/** What a publication covers, for the message that follows it. */
+function publishedText (period: unknown): string {
+  const covered = coveredOf(period)
+  if (covered === undefined) return 'This node\'s figures are published to the federation.'
+  const later = `The figures of ${monthName(covered.current)} are published after it ends.`
+  if (covered.from === undefined) {
+    return 'This node\'s figures are published to the federation, with no closed month yet: only whole months (UTC) that have ended are published, ' +
+      `and this node has no record in one. ${later}`
+  }
+  return `This node's figures are published to the federation: ${covered.from >= covered.last ? 'the month of' : 'the months from'} ${monthsText(covered)} (whole months, UTC). ${later}`
+}
+
 let federationRun = 0
 
 async function loadFederation (): Promise<void> {
@@ -449,8 +512,10 @@ function renderFederation (federation: Json): void {
   const rejected = Array.isArray(federation.rejected) ? federation.rejected as Json[] : []
   if (nodes === 0) {
     parts.push(h('p', { id: 'federation-summary' }, 'No node\'s figures have reached this node yet. Publish this node\'s figures to count them too.'))
+    parts.push(periodNote([], federation.generatedAt))
   } else {
     parts.push(h('p', { id: 'federation-summary' }, `The figures of ${nodes} ${nodes === 1 ? 'node' : 'nodes'}.`))
+    parts.push(periodNote(rows, federation.generatedAt))
     const totals = (federation.totals ?? {}) as Json
     const keys = [...HEADLINE_ORDER.filter((k) => k in totals), ...Object.keys(totals).filter((k) => !HEADLINE_ORDER.includes(k))]
     const figures = h('dl', { class: 'figures', id: 'federation-headline' })
@@ -492,13 +557,14 @@ function renderFederation (federation: Json): void {
       const measures = [...new Set(rows.flatMap((r) => Object.keys((r.totals ?? {}) as Json)))]
       parts.push(h('h3', {}, 'By node'), h('div', { class: 'table-wrap' }, h('table', { class: 'figures-table', id: 'federation-nodes' },
         h('caption', {}, 'Each node\'s figures, as it published them'),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Node'), h('th', { scope: 'col' }, 'Figures of'), ...measures.map((m) => h('th', { scope: 'col', class: 'num' }, labelOf(m))))),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Node'), h('th', { scope: 'col' }, 'Figures of'), h('th', { scope: 'col' }, 'Months covered'), ...measures.map((m) => h('th', { scope: 'col', class: 'num' }, labelOf(m))))),
         h('tbody', {}, ...rows.map((r) => {
           const issuer = String(r.issuer)
           const totals = (r.totals ?? {}) as Json
           return h('tr', { 'data-key': issuer },
             h('th', { scope: 'row', class: issuer === nodeDid ? 'key' : 'key id' }, issuer === nodeDid ? 'this node' : issuer),
             h('td', {}, typeof r.generatedAt === 'string' ? h('time', { datetime: r.generatedAt }, formatDate(r.generatedAt)) : '–'),
+            h('td', { 'data-measure': 'period' }, ((c) => c !== undefined ? monthsText(c) : '–')(coveredOf(r.period))),
             ...measures.map((m) => cellNode('td', m, asCell(totals[m]) ?? { value: null, suppressed: false }, { 'data-measure': m })))
         })))))
     }
@@ -515,9 +581,9 @@ async function publishAggregate (): Promise<void> {
   button.disabled = true
   announce('Signing and publishing this node\'s figures…')
   try {
-    await adminApi('/api/analytics/publish', { method: 'POST' })
+    const published = await adminApi<{ document?: Json }>('/api/analytics/publish', { method: 'POST' })
     await loadFederation()
-    if (token != null) announce('This node\'s figures are published to the federation.', 'success')
+    if (token != null) announce(publishedText(published.document?.period), 'success')
   } catch (err) {
     if (token != null) announce(`The figures could not be published: ${messageOf(err)}`, 'error')
   } finally {
@@ -742,6 +808,55 @@ function focusField (id: string): void {
   const element = byId(id)
   const target = element instanceof HTMLFieldSetElement ? element.querySelector<HTMLElement>('input, select, textarea, button') : element
   target?.focus()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Endorse an issuer; withdraw a document
+
+async function endorseIssuer (event: Event): Promise<void> {
+  event.preventDefault()
+  setFieldError('endorse-issuer', null)
+  const issuer = byId<HTMLInputElement>('endorse-issuer').value.trim()
+  const name = byId<HTMLInputElement>('endorse-name').value.trim()
+  const comment = byId<HTMLTextAreaElement>('endorse-comment').value.trim()
+  if (!/^did:[a-z0-9]+:\S+$/.test(issuer)) {
+    setFieldError('endorse-issuer', 'A DID, such as did:key:z6Mk…')
+    focusField('endorse-issuer')
+    return
+  }
+  try {
+    const result = await adminApi<{ id: string }>('/api/endorsements', { body: { issuer, ...(name !== '' ? { name } : {}), ...(comment !== '' ? { comment } : {}) } })
+    announce(`Endorsed ${issuer}: endorsement ${result.id}, published to the federation.`, 'success')
+    byId<HTMLFormElement>('endorse-form').reset()
+  } catch (err) {
+    if (token == null) return
+    setFieldError('endorse-issuer', `${messageOf(err)}.`)
+    announce(`Not endorsed: ${messageOf(err)}.`, 'error')
+    focusField('endorse-issuer')
+  }
+}
+
+async function withdrawDocument (event: Event): Promise<void> {
+  event.preventDefault()
+  setFieldError('withdraw-id', null)
+  const kind = byId<HTMLSelectElement>('withdraw-kind').value
+  const id = byId<HTMLInputElement>('withdraw-id').value.trim()
+  if (id === '') {
+    setFieldError('withdraw-id', 'The id of the document to withdraw.')
+    focusField('withdraw-id')
+    return
+  }
+  try {
+    await adminApi('/api/withdrawals', { body: { kind, id } })
+    announce(`Withdrew the ${kind} ${id}: every node removes it.`, 'success')
+    byId<HTMLFormElement>('withdraw-form').reset()
+    if (kind === 'achievement') void loadAchievements()
+  } catch (err) {
+    if (token == null) return
+    setFieldError('withdraw-id', `${messageOf(err)}.`)
+    announce(`Not withdrawn: ${messageOf(err)}.`, 'error')
+    focusField('withdraw-id')
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1036,6 +1151,8 @@ function main (): void {
   })
   byId('achievement-form').addEventListener('submit', (event) => { void defineAchievement(event) })
   byId('offer-form').addEventListener('submit', (event) => { void makeOffers(event) })
+  byId('endorse-form').addEventListener('submit', (event) => { void endorseIssuer(event) })
+  byId('withdraw-form').addEventListener('submit', (event) => { void withdrawDocument(event) })
   byId('credentials-refresh').addEventListener('click', () => {
     void loadCredentials(true).then(() => { if (token != null) announce('The list of issued credentials is up to date.', 'success') })
   })
