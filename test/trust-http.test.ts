@@ -57,7 +57,9 @@ test('the node\'s own DID: trusted, a trust root itself; public, cacheable, reva
   const answer = await get(city, city.did)
   assert.is(answer.status, 200, JSON.stringify(answer.body))
   const trust = answer.body as TrustResult
-  assert.equal(Object.keys(trust).sort(), ['chain', 'endorsedBy', 'issuer', 'reason', 'trusted'])
+  assert.equal(Object.keys(trust).sort(), ['chain', 'endorsedBy', 'issuer', 'names', 'reason', 'trusted'])
+  // Its name from the Profile it published, signed by its own DID.
+  assert.equal((answer.body as Json).names, { [city.did]: 'Plymouth City of Learning' })
   assert.is(trust.trusted, true)
   assert.is(trust.issuer, city.did)
   assert.match(trust.reason, 'is a trust root of this node')
@@ -82,7 +84,10 @@ test('another issuer: what POST /api/verify reports as trust, before and after t
   const before = await get(city, key.did)
   assert.is(before.status, 200)
   assert.is(before.body.trusted, false)
-  assert.equal(before.body, await reported())
+  const { names: namesBefore, ...trustBefore } = before.body
+  assert.equal(trustBefore, await reported())
+  // No Profile of the makerspace is held yet: it has no name from a verified source (never the one its credential gives itself).
+  assert.equal(namesBefore, {})
 
   // The makerspace's node publishes its issuer Profile (a city endorses issuers only), then the city endorses it.
   const node = await startNode({ key, bootstrap: city.info().multiaddrs })
@@ -97,7 +102,10 @@ test('another issuer: what POST /api/verify reports as trust, before and after t
   assert.is(after.body.trusted, true)
   assert.equal(after.body.endorsedBy, [city.did])
   assert.equal(after.body.chain, [city.did, key.did])
-  assert.equal(after.body, await reported())
+  const { names, ...trustAfter } = after.body
+  assert.equal(trustAfter, await reported())
+  // Each DID of the chain named from the Profile the node holds, signed by that DID.
+  assert.equal(names, { [city.did]: 'Plymouth City of Learning', [key.did]: 'Harbourside Makerspace' })
   assert.is.not(after.headers.get('etag'), before.headers.get('etag'))
 })
 

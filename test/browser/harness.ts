@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 import { suite } from 'uvu'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { nodeApi } from '@cofl/test-support'
+import * as assert from 'uvu/assert'
 import { createCityNode } from 'cofl'
 import type { CityNode, CityNodeInit } from 'cofl'
 
@@ -135,4 +137,11 @@ export function browserSuite (title: string): BrowserSuite {
     return { it: (name, fn) => { s.skip(name, fn) }, before: () => {}, after: () => {}, run: () => { s.run() } }
   }
   return { it: (name, fn) => { s(name, fn) }, before: (fn) => { s.before(fn) }, after: (fn) => { s.after(fn) }, run: () => { s.run() } }
+}
+
+/** An admin call to a node's API (its token as a bearer, JSON in and out) that must answer 2xx; its JSON. */
+export async function adminOk (node: Pick<CityNode, 'url' | 'adminToken'>, method: string, path: string, body?: unknown): Promise<any> {
+  const answer = await nodeApi({ url: node.url, token: node.adminToken }, method, path, body)
+  assert.ok(answer.status >= 200 && answer.status < 300, `${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`)
+  return answer.body
 }

@@ -2,7 +2,9 @@
 // revoked; from an https issuer whose key is only named in a URL, which cannot be checked here,
 // and from the city's own DID signed by another key, which is not valid), a baked PNG given by
 // the file input and dropped on the drop zone, a presentation with its challenge, an issuer
-// outside the node's trust until the city endorses it, and bad input
+// outside the node's trust until the city endorses it (named then by the city's Profile), a fresh key
+// naming itself Plymouth City Council (never shown as fact), a tampered badge's claims greyed, a
+// presentation made for another challenge (not called a broken signature), and bad input
 // (empty, not JSON, an image with no credential) that only gets a message. Keyboard use, focus on
 // the verdict, and no console errors throughout.
 import * as assert from 'uvu/assert'
@@ -95,9 +97,14 @@ it('a valid credential pasted and sent with the keyboard: Valid, the achievement
     assert.is(await page.evaluate(() => document.activeElement?.id), 'verdict')
     assert.match(await page.textContent('#status') ?? '', 'Valid')
     const report = await page.textContent('#report') ?? ''
-    for (const expected of ['Bike Repair Basics', 'Fixed a puncture, adjusted brakes and gears', 'Bristol City of Learning', node.did, LEARNER, 'Active: not revoked', 'Trusted.', 'the issuer is a trust root itself']) {
+    for (const expected of ['Bike Repair Basics', 'Fixed a puncture, adjusted brakes and gears', 'Bristol City of Learning', node.did, LEARNER, 'Active: not revoked', 'Trusted.', 'is a trust root itself']) {
       assert.ok(report.includes(expected), `the report shows ${expected}`)
     }
+    // The trusted issuer named as fact, from the Profile the node holds (GET /api/trust/:did names).
+    assert.is(await page.getAttribute('#report [data-issuer]', 'data-issuer'), 'verified')
+    assert.is(await page.textContent('#report .issuer strong.issuer-name'), 'Bristol City of Learning')
+    assert.match(await page.textContent('#report .summary') ?? '', 'issued by Bristol City of Learning, an issuer this node trusts')
+    assert.is(await page.locator('#report dl.facts[data-unverified]').count(), 0)
     assert.is(await page.locator('#report tr[data-outcome="failed"]').count(), 0)
     assert.is(await page.locator('#report .caution').count(), 0)
     assert.is(await row(page, 'proof').locator('td.outcome').textContent(), '✓ Passed')
@@ -120,8 +127,19 @@ it('a credential changed after signing: Not valid, with the signature check\'s r
     assert.ok(proofReason.length > 0)
     await paste(page, tampered)
     assert.match(await verdict(page), /Not valid$/)
-    assert.match(await page.textContent('#report .summary') ?? '', 'The signature does not hold')
-    assert.match(await page.textContent('#report .caution') ?? '', 'none of what follows can be relied on', 'what the badge claims is flagged as unreliable')
+    assert.match(await page.textContent('#report .summary') ?? '', 'This badge was changed after it was signed, or was not signed by who it says. Do not accept it.')
+    assert.match(await page.textContent('#report .caution') ?? '', 'none of what follows can be believed', 'what the badge claims is flagged as unbelievable')
+    // Every claim greyed and struck, tied to the statement; the forged name and issuer are not in bold.
+    const facts = page.locator('#report dl.facts')
+    assert.is(await facts.getAttribute('data-unverified'), 'true')
+    assert.match(await facts.getAttribute('class') ?? '', /\bunverified\b/)
+    const caution = await facts.getAttribute('aria-describedby') ?? ''
+    assert.match(await page.textContent(`#${caution}`) ?? '', 'none of what follows can be believed')
+    assert.match(await facts.textContent() ?? '', 'Bike Repair Master')
+    assert.is(await facts.locator('strong, b').count(), 0, 'no claim of a tampered badge in bold')
+    assert.match(await facts.locator('.issuer').textContent() ?? '', 'Claims to be "Bristol City of Learning" (not confirmed)')
+    assert.is(await facts.evaluate((dl) => getComputedStyle(dl.querySelector('dd') as Element).textDecorationLine), 'line-through')
+    assert.ok(await page.locator('#report details.technical').count() >= 1)
     assert.is(await row(page, 'proof').locator('td.outcome').textContent(), '✗ Failed')
     assert.ok((await row(page, 'proof').locator('td.reason').textContent() ?? '').includes(proofReason), 'the proof check\'s reason is shown')
     assert.match(await page.textContent('#status') ?? '', 'Not valid')
@@ -151,7 +169,8 @@ it('an https issuer whose key is only named in a URL: Cannot be checked here, wi
     assert.not.match(await block.getAttribute('class') ?? '', /\bbad\b/, 'not the red of Not valid')
     const summary = await page.textContent('#report .summary') ?? ''
     assert.match(summary, 'could not be checked on this node, so it is shown neither valid nor forged')
-    assert.match(summary, /not taken on trust/, 'the reason is shown')
+    assert.not.match(summary, /not taken on trust|COFL_ERR/, 'the technical reason is not in the summary')
+    assert.match(await row(page, 'proof').locator('td.reason').textContent() ?? '', /not taken on trust/, 'the reason is in the details')
     assert.is(await row(page, 'proof').getAttribute('data-outcome'), 'indeterminate')
     assert.is((await row(page, 'proof').locator('td.outcome').textContent())?.trim(), '? Cannot be checked here')
     assert.match(await row(page, 'proof').textContent() ?? '', 'COFL_ERR_CONTROLLER_UNRESOLVED')
@@ -187,6 +206,17 @@ it('a revoked credential: Revoked, and its status says so; a suspended one: Susp
     assert.match(await page.textContent('#report .status-words') ?? '', /^Revoked: revoked by its issuer/)
     assert.is(await row(page, 'status').getAttribute('data-outcome'), 'failed')
     assert.match(await row(page, 'status').textContent() ?? '', 'COFL_ERR_STATUS_REVOKED')
+    // Said in words; the bit number and the list only inside the (closed) technical details.
+    assert.match(await page.textContent('#report .summary') ?? '', 'The issuer has revoked this badge: it is no longer valid. Do not accept it.')
+    assert.match(await row(page, 'status').locator('td.reason').textContent() ?? '', /\bbit \d+\b/)
+    assert.ok(await page.locator('#report details.technical tr[data-check="status"]').count() === 1, 'the status check is inside the details')
+    assert.not.ok(await row(page, 'status').isVisible(), 'the details are closed')
+    const outside = await page.evaluate(() => {
+      const copy = document.querySelector('#report')?.cloneNode(true) as HTMLElement
+      copy.querySelectorAll('details').forEach((d) => { d.remove() })
+      return copy.textContent ?? ''
+    })
+    assert.not.match(outside, /\bbit \d+|urn:cofl:status|COFL_ERR/, 'no bit number, list id or code outside the details')
     await screenshot(page, 'verify-revoked')
 
     // A suspendable credential, suspended: Suspended.
@@ -279,8 +309,21 @@ it('a presentation: the challenge field appears; without it the presentation fai
     await page.fill('#json', JSON.stringify(vp))
     await page.locator('#presentation-options').waitFor({ state: 'visible' })
     await page.click('#verify-button')
-    assert.match(await verdict(page), /Presentation: Not valid$/)
+    assert.match(await verdict(page), /Presentation: Not valid for this request$/)
     assert.match(await row(page, 'proof').textContent() ?? '', 'COFL_ERR_CHALLENGE_MISSING')
+
+    // Another challenge: made for another request, which is not a broken signature.
+    await page.fill('#challenge', 'c-999')
+    await page.click('#verify-button')
+    // The report before said "Not valid for this request" too (no challenge): wait for the new one's words.
+    await page.locator('#report .summary', { hasText: 'made for another request' }).first().waitFor({ timeout: 10_000 })
+    assert.match(await verdict(page), /Presentation: Not valid for this request$/)
+    const summary = await page.textContent('#report .summary') ?? ''
+    assert.match(summary, 'This presentation was made for another request (challenge/domain)')
+    assert.not.match(summary, /signature does not hold|changed after it was signed|forged|not as expected/i)
+    assert.is(await page.locator('#report .verdict').first().getAttribute('data-verdict'), 'other-request')
+    assert.match(await row(page, 'proof').locator('td.reason').textContent() ?? '', /challenge/i, 'the verifier\'s own reason is in the details')
+    await page.fill('#challenge', '')
 
     // A domain alone is refused in the page, before any request.
     await page.fill('#domain', 'jobs.example')
@@ -313,7 +356,7 @@ it('an issuer outside the node\'s trust: valid but not trusted, then trusted onc
     await paste(page, credential)
     assert.match(await verdict(page), /Valid, but the issuer is not trusted$/)
     assert.match(await page.textContent('#report .trust') ?? '', 'Not trusted.')
-    assert.match(await page.textContent('#report') ?? '', 'no endorsement of this issuer is held')
+    assert.match(await page.textContent('#report') ?? '', 'No endorsement of this issuer is held')
     await screenshot(page, 'verify-untrusted')
 
     // The makerspace runs no node: it hands the city its Profile, signed by its own key.
@@ -324,13 +367,42 @@ it('an issuer outside the node\'s trust: valid but not trusted, then trusted onc
     const node = (city as TestNode).node
     const endorsers = await page.locator('#report ul.endorsers li').allTextContents()
     assert.equal(endorsers.length, 1)
-    assert.match(endorsers[0] ?? '', node.did)
-    assert.match(endorsers[0] ?? '', 'Bristol City of Learning (this node)')
+    // The endorsing city by the name in its Profile, the DIDs only under the details.
+    assert.is(endorsers[0], 'Endorsed by Bristol City of Learning (this node, a trust root)')
     const chain = await page.locator('#report ol.chain li').allTextContents()
     assert.equal(chain.length, 2)
-    assert.match(chain[0] ?? '', '(trust root)')
-    assert.match(chain[1] ?? '', key.did)
+    assert.match(chain[0] ?? '', 'Bristol City of Learning (trust root)')
+    // The makerspace handed its Profile over, which the node does not keep: it has no verified
+    // name here, so the one it gives itself stays labelled as its own.
+    assert.match(chain[1] ?? '', 'an issuer with no Profile on this node (the issuer)')
+    assert.match(await page.textContent('#report .issuer') ?? '', 'Names itself "Harbourside Makerspace" (self-declared, not confirmed)')
+    const details = await page.textContent('#report details.trust-details') ?? ''
+    assert.match(details, key.did)
+    assert.match(details, `Bristol City of Learning: ${node.did}`)
     await screenshot(page, 'verify-endorsed')
+    assert.equal(errors, [])
+  } finally {
+    await close()
+  }
+})
+
+it('a fresh key naming itself Plymouth City Council: the name is never shown as fact', async () => {
+  const errors: string[] = []
+  const { page, close } = await open(errors)
+  try {
+    const key = await generateKeyPair()
+    const issuer = buildProfile({ id: key.did, name: 'Plymouth City Council' })
+    const achievement = buildAchievement({ name: 'Harbour Safety', description: 'Safe work on the quays', criteria: 'Induction', creator: issuer })
+    await paste(page, await signCredential(buildOpenBadgeCredential({ issuer, achievement, subject: LEARNER }), { key }))
+    assert.match(await verdict(page), /Valid, but the issuer is not trusted$/)
+    assert.is(await page.getAttribute('#report [data-issuer]', 'data-issuer'), 'self-declared')
+    assert.match(await page.textContent('#report .issuer') ?? '', 'Names itself "Plymouth City Council" (self-declared, not confirmed)')
+    const bold = await page.locator('#report strong, #report b, #report h2, #report h3, #report h4').allTextContents()
+    assert.ok(bold.every((text) => !text.includes('Plymouth')), `never in bold or a heading: ${bold.join(' | ')}`)
+    assert.not.match(await page.textContent('#report .summary') ?? '', 'Plymouth')
+    assert.not.match(await page.textContent('#status') ?? '', 'Plymouth')
+    assert.match(await page.textContent('#report .trust') ?? '', 'who it really is, is not confirmed')
+    await screenshot(page, 'verify-self-declared')
     assert.equal(errors, [])
   } finally {
     await close()
@@ -358,7 +430,8 @@ it('bad input gets a message in the live region and no report: empty, not JSON, 
     assert.match(await page.textContent('#status') ?? '', 'an array')
 
     await page.setInputFiles('#file', { name: 'plain.png', mimeType: 'image/png', buffer: Buffer.from(defaultBadgePng()) })
-    await page.getByText('no badge credential is baked into it').waitFor()
+    await page.getByText('no badge is baked into this PNG image').waitFor()
+    assert.not.match(await page.textContent('#status') ?? '', /iTXt|openbadgecredential/)
     assert.ok(await page.locator('#report').isHidden())
     await page.setInputFiles('#file', { name: 'empty.json', mimeType: 'application/json', buffer: Buffer.alloc(0) })
     await page.getByText('The file empty.json is empty.').waitFor()

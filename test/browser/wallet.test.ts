@@ -10,11 +10,16 @@
 // A claim whose node asks for a signature for another domain, or over a login's challenge, is
 // refused in the page and nothing is signed or sent; after an OB 3.0 login of the page's DID, the
 // page lists the app ("Sites and apps you signed in to") and revokes it: its tokens stop working.
+// The wallet's key is sealed with a passphrase: made with one, asked again after a reload (a wrong
+// one refused), and a badge offered by a second node (another origin: another port) is claimed
+// into the wallet of the first node's page, cross-origin, signed for the second node's host only;
+// its status is refreshed at the node it came from.
 import { readFile } from 'node:fs/promises'
+import { generateKeyPair } from '@cofl/identity'
 import * as assert from 'uvu/assert'
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
 import { answerLogin, http, OB3, redeem, registerClient, startLogin, tokenRequest } from '../fixtures/ob3-login.js'
-import { browserSuite, ensureWebBuilt, launchBrowser, newPage, screenshot, startTestNode } from './harness.js'
+import { adminOk, browserSuite, ensureWebBuilt, launchBrowser, newPage, screenshot, startTestNode } from './harness.js'
 import type { TestNode } from './harness.js'
 
 type Json = Record<string, any>
@@ -31,23 +36,31 @@ const DOMAIN = 'jobs.example'
 const PLACE = '50.3755, -4.1427'
 const PASSPHRASE = 'correct horse battery'
 
+const WALLET_PASSPHRASE = 'kittiwakes over the hoe'
+
 let browser: Browser | undefined
 let city: TestNode | undefined
+let museum: TestNode | undefined
 
 interface Recorded { method: string, url: string, body: string }
 
-async function admin (method: string, path: string, body?: unknown): Promise<Json> {
-  const node = (city as TestNode).node
-  const response = await fetch(`${node.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${node.adminToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    signal: AbortSignal.timeout(30_000)
-  })
-  const json = await response.json() as Json
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${JSON.stringify(json)}`)
-  return json
+async function admin (method: string, path: string, body?: unknown): Promise<Json> { return await adminOk((city as TestNode).node, method, path, body) }
+
+/** The holder record the wallet page keeps in IndexedDB (database cofl-wallet, store holder). */
+async function storedHolder (page: Page): Promise<Record<string, any>> {
+  return await page.evaluate(async () => await new Promise<Record<string, any>>((resolve, reject) => {
+    const open = indexedDB.open('cofl-wallet')
+    open.onerror = () => { reject(open.error) }
+    open.onsuccess = () => {
+      const get = open.result.transaction('holder', 'readonly').objectStore('holder').get('holder')
+      get.onsuccess = () => { open.result.close(); resolve(get.result as Record<string, any>) }
+      get.onerror = () => { reject(get.error) }
+    }
+  }))
 }
+
+/** An admin call to `node` (the museum's node, in the cross-origin test). */
+async function nodeAdmin (node: TestNode['node'], method: string, path: string, body?: unknown): Promise<Json> { return await adminOk(node, method, path, body) }
 
 /** POST /api/verify as a verifier would (from this test, not from the page). */
 async function verifyOnNode (body: string | Uint8Array, type: string): Promise<Json> {
@@ -68,12 +81,21 @@ function recordRequests (page: Page): Recorded[] {
   return requests
 }
 
-/** A fresh browser profile at this node's wallet page, ready, with its requests recorded. */
+/** The wallet page's first visit: a passphrase chosen (twice), the wallet made with it. */
+async function createWallet (page: Page, passphrase = WALLET_PASSPHRASE): Promise<void> {
+  await page.locator('#lock').waitFor({ state: 'visible' })
+  await page.getByLabel('Passphrase', { exact: true }).fill(passphrase)
+  await page.getByLabel('The same passphrase again').fill(passphrase)
+  await page.getByRole('button', { name: 'Create the wallet' }).click()
+}
+
+/** A fresh browser profile at this node's wallet page, made with a passphrase, ready, with its requests recorded. */
 async function openWalletPage (errors: string[]): Promise<{ context: BrowserContext, page: Page, requests: Recorded[] }> {
   const { context, page } = await newPage(browser as Browser, errors)
   const requests = recordRequests(page)
   try {
     await page.goto(`${(city as TestNode).node.url}/wallet`)
+    await createWallet(page)
     await page.locator('body[data-ready="true"]').waitFor()
   } catch (err) {
     await context.close()
@@ -89,6 +111,7 @@ async function waitForStatus (page: Page, text: string | RegExp): Promise<void> 
 before(async () => {
   ensureWebBuilt()
   city = await startTestNode()
+  museum = await startTestNode({ name: 'Plymouth Museum of Learning' }, { federation: false })
   browser = await launchBrowser()
   await admin('POST', '/api/achievements', { id: PYTHON, name: 'Python basics', description: 'Writes small Python programs', criteria: 'Ten exercises in the coding club' })
   await admin('POST', '/api/achievements', { id: GIT, name: 'Git for teams', description: 'Shares code with git', criteria: 'A pull request reviewed and merged' })
@@ -100,6 +123,7 @@ before(async () => {
 after(async () => {
   await browser?.close()
   await city?.stop()
+  await museum?.stop()
 })
 
 it('claims from a link, shows progress and next steps, shares a verifiable presentation and baked badges, keeps everything in the page', async () => {
@@ -116,6 +140,7 @@ it('claims from a link, shows progress and next steps, shares a verifiable prese
     const response = await page.goto(`${node.url}/wallet#claim=${encodeURIComponent(first.claimUrl as string)}`)
     assert.is(response?.status(), 200)
     assert.match(response?.headers()['content-security-policy'] ?? '', "script-src 'self'")
+    await createWallet(page)
     await page.locator('#offer').waitFor({ state: 'visible' })
     const did = (await page.textContent('#holder-did'))?.trim() ?? ''
     assert.match(did, /^did:key:z6Mk/)
@@ -218,6 +243,7 @@ it('claims from a link, shows progress and next steps, shares a verifiable prese
     const other = fresh.page
     const otherRequests = recordRequests(other)
     await other.goto(`${node.url}/wallet`)
+    await createWallet(other, 'another profile passphrase')
     await other.locator('body[data-ready="true"]').waitFor()
     assert.is.not((await other.textContent('#holder-did'))?.trim(), did, 'another profile, another wallet')
     await other.getByLabel('Backup file').setInputFiles({ name: 'backup.json', mimeType: 'application/json', buffer: backupFile })
@@ -258,14 +284,14 @@ it('claims from a link, shows progress and next steps, shares a verifiable prese
   }
 })
 
-it('refuses a claim link of another node and a badge about someone else, saying why', async () => {
+it('refuses a link that is no claim link and a badge about someone else, saying why', async () => {
   const errors: string[] = []
   const { context, page, requests } = await openWalletPage(errors)
   try {
-    await page.getByLabel('Claim link').fill('https://elsewhere.example/api/claims/abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG')
+    await page.getByLabel('Claim link').fill('https://elsewhere.example/api/offers/abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG')
     await page.getByRole('button', { name: 'Look up' }).click()
-    await waitForStatus(page, 'this claim link is for the node at https://elsewhere.example')
-    assert.ok(requests.every((r) => !r.url.includes('elsewhere') && !r.url.includes('abcdefghijklmnop')), 'the code of another node is not sent anywhere')
+    await waitForStatus(page, 'that is a link to https://elsewhere.example, but not a claim link')
+    assert.ok(requests.every((r) => !r.url.includes('elsewhere') && !r.url.includes('abcdefghijklmnop')), 'nothing is sent for a link that is no claim link')
 
     // A credential issued to another DID (admin API): checked in the page, refused.
     const issued = await admin('POST', '/api/credentials', { achievementId: PYTHON, subject: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK' })
@@ -358,6 +384,130 @@ it('signs a claim only for its own node and over a claim challenge; lists and re
       assert.match(presentation.proof.challenge, /^cofl-grants:/)
       assert.is(presentation.proof.domain, host)
     }
+    assert.equal(errors, [])
+  } finally {
+    await context.close()
+  }
+})
+
+it('keeps its key sealed with a passphrase, asks it after a reload, and claims from a node on another origin', async () => {
+  const here = (city as TestNode).node
+  const there = (museum as TestNode).node
+  assert.is.not(new URL(here.url).origin, new URL(there.url).origin, 'two origins')
+  const errors: string[] = []
+  const { context, page, requests } = await openWalletPage(errors)
+  try {
+    const did = (await page.textContent('#holder-did'))?.trim() ?? ''
+    assert.match(did, /^did:key:z6Mk/)
+
+    // What IndexedDB keeps: the key sealed (PBKDF2 + AES-GCM), no secret key in clear.
+    const stored = await storedHolder(page)
+    assert.is(stored.did, did)
+    assert.is(stored.secretKeyMultibase, undefined)
+    assert.is(stored.sealed?.secret?.encryption, 'pbkdf2-sha256-aes-256-gcm')
+    assert.is(stored.sealed?.secret?.kdf?.iterations, 600_000)
+
+    // A reload asks for the passphrase: a wrong one is refused at the field, the right one opens.
+    await page.reload()
+    await page.locator('#lock').waitFor({ state: 'visible' })
+    assert.match(await page.textContent('#lock-intro') ?? '', 'is locked')
+    assert.ok(await page.locator('#wallet-body').isHidden(), 'nothing of the wallet shows while it is locked')
+    assert.ok(await page.locator('#lock-confirm-row').isHidden(), 'an existing wallet asks once')
+    await page.getByLabel('Passphrase', { exact: true }).fill('kittiwakes over the sound')
+    await page.getByRole('button', { name: 'Open the wallet' }).click()
+    await waitForStatus(page, /wrong passphrase/)
+    assert.is(await page.getByLabel('Passphrase', { exact: true }).getAttribute('aria-invalid'), 'true')
+    await screenshot(page, 'wallet-locked')
+    await page.getByLabel('Passphrase', { exact: true }).fill(WALLET_PASSPHRASE)
+    await page.getByRole('button', { name: 'Open the wallet' }).click()
+    await page.locator('body[data-ready="true"]').waitFor()
+    assert.is((await page.textContent('#holder-did'))?.trim(), did, 'the same wallet')
+
+    // An offer of the museum's node (its own achievement), claimed in this node's page.
+    const created = await nodeAdmin(there, 'POST', '/api/achievements', { name: 'Maritime history', description: 'A guided tour of the harbour collection', criteria: 'The tour and its quiz' })
+    const offer = await nodeAdmin(there, 'POST', '/api/offers', { achievementId: created.id })
+    const claimUrl = offer.claimUrl as string
+    assert.ok(claimUrl.startsWith(there.url))
+
+    // The museum's answer changed on its way to name this page's own host: refused, nothing signed.
+    await page.route(`${there.url}/api/claims/**`, async (route) => {
+      if (route.request().method() !== 'GET') { await route.continue(); return }
+      const response = await route.fetch()
+      const json = await response.json() as Json
+      json.domain = new URL(here.url).host
+      await route.fulfill({ response, json })
+    })
+    await page.getByLabel('Claim link').fill(claimUrl)
+    await page.getByRole('button', { name: 'Look up' }).click()
+    await page.locator('#offer').waitFor({ state: 'visible' })
+    await page.getByRole('button', { name: 'Accept the badge' }).click()
+    await waitForStatus(page, 'Nothing was signed')
+    assert.equal(requests.filter((r) => r.method === 'POST').map((r) => r.url), [], 'nothing was POSTed')
+    await page.unroute(`${there.url}/api/claims/**`)
+
+    await page.getByRole('button', { name: 'Look up' }).click()
+    await page.locator('#offer-details').filter({ hasText: 'Maritime history' }).waitFor()
+    assert.is(await page.textContent('#offer-node'), new URL(there.url).host)
+    await page.getByRole('button', { name: 'Accept the badge' }).click()
+    await waitForStatus(page, '“Maritime history” is in your wallet')
+    const row = page.locator('#badge-table tbody tr').filter({ hasText: 'Maritime history' })
+    assert.match(await row.textContent() ?? '', 'Plymouth Museum of Learning')
+    assert.match(await row.textContent() ?? '', 'Active')
+    await screenshot(page, 'wallet-claimed-elsewhere')
+
+    // The claim went to the museum's node, signed for its host (not this page's).
+    const posts = requests.filter((r) => r.method === 'POST')
+    assert.equal(posts.map((r) => r.url), [claimUrl])
+    const presentation = JSON.parse(posts[0]?.body ?? '{}').presentation as Json
+    assert.is(presentation.holder, did)
+    assert.is(presentation.proof.domain, new URL(there.url).host)
+
+    // The museum revokes it; the status refresh asks the museum's node (this one holds no copy).
+    const held = await nodeAdmin(there, 'GET', '/api/credentials')
+    const credentialId = (held.items ?? held.credentials ?? []).map((c: Json) => c.credentialId ?? c.id).find((id: unknown) => typeof id === 'string')
+    assert.type(credentialId, 'string')
+    await nodeAdmin(there, 'POST', '/api/credentials/revoke', { credentialId, now: true })
+    await page.getByRole('button', { name: 'Check status now' }).click()
+    await waitForStatus(page, /Checked 1 badge: 1 changed/)
+    assert.match(await row.textContent() ?? '', 'Revoked')
+    assert.ok(requests.some((r) => r.method === 'GET' && r.url.startsWith(`${there.url}/api/status/`)), 'the status list was asked of the museum')
+    assert.equal(errors, [])
+  } finally {
+    await context.close()
+  }
+})
+
+it('locks with a passphrase the key an older wallet page kept in clear (the migration)', async () => {
+  const errors: string[] = []
+  const { context, page } = await newPage(browser as Browser, errors)
+  try {
+    // The database as the page kept it before: the holder key in clear.
+    const key = await generateKeyPair()
+    await page.goto(`${(city as TestNode).node.url}/wallet`)
+    await page.locator('#lock').waitFor({ state: 'visible' })
+    const older = { did: key.did, publicKeyMultibase: key.publicKeyMultibase, secretKeyMultibase: key.secretKeyMultibase, createdAt: '2026-01-02T03:04:05.000Z', origin: 'created' }
+    await page.evaluate(async (record) => await new Promise<void>((resolve, reject) => {
+      const open = indexedDB.open('cofl-wallet')
+      open.onerror = () => { reject(open.error) }
+      open.onsuccess = () => {
+        const tx = open.result.transaction('holder', 'readwrite')
+        tx.objectStore('holder').put(record, 'holder')
+        tx.oncomplete = () => { open.result.close(); resolve() }
+        tx.onerror = () => { reject(tx.error) }
+      }
+    }), older)
+    await page.reload()
+    await page.locator('#lock').waitFor({ state: 'visible' })
+    assert.match(await page.textContent('#lock-intro') ?? '', `Your wallet (${key.did}) keeps its key unlocked in this browser`)
+    await page.getByLabel('Passphrase', { exact: true }).fill(WALLET_PASSPHRASE)
+    await page.getByLabel('The same passphrase again').fill(WALLET_PASSPHRASE)
+    await page.getByRole('button', { name: 'Lock the key and open' }).click()
+    await page.locator('body[data-ready="true"]').waitFor()
+    assert.is((await page.textContent('#holder-did'))?.trim(), key.did, 'the same wallet, its key kept')
+    const stored = await storedHolder(page)
+    assert.is(stored.secretKeyMultibase, undefined, 'no key in clear any more')
+    assert.not.ok(JSON.stringify(stored).includes(key.secretKeyMultibase as string))
+    assert.is(stored.sealed?.secret?.encryption, 'pbkdf2-sha256-aes-256-gcm')
     assert.equal(errors, [])
   } finally {
     await context.close()

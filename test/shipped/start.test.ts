@@ -153,7 +153,7 @@ it('/verify: a credential issued by the compiled CLI on this node, pasted, is Va
 
 /** What each page's script puts in the page once it has run. */
 const RAN: Record<string, string> = {
-  '/wallet': 'body[data-ready="true"]',
+  '/wallet': '#lock:not([hidden])', // its passphrase asked (a fresh profile: to create the wallet)
   '/admin': '#signin:not([hidden])',
   '/catalogue': '#near optgroup',
   '/': '#peer-count'

@@ -23,6 +23,7 @@ import { achievementRoutes } from './achievements.js'
 import { analyticsRoutes } from './analytics.js'
 import { apiErrorOf } from './api-error.js'
 import { catalogueRoutes } from './catalogue.js'
+import { addCors } from './cors.js'
 import { credentialRoutes } from './credentials.js'
 import { endorsementRoutes } from './endorsements.js'
 import { withdrawalRoutes } from './withdrawals.js'
@@ -240,6 +241,8 @@ export function buildApi (init: ApiInit): FastifyInstance {
       throw new ApiError(ApiErrorCode.UNAVAILABLE, 'the node is stopping')
     }
   })
+  // The public routes a wallet on another node's page calls answer cross-origin; no other does (cors.ts).
+  addCors(app)
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const apiError = toApiError(err)

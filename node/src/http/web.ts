@@ -59,9 +59,15 @@ export const CONTENT_SECURITY_POLICY = [
   "connect-src 'self'", "font-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'"
 ].join('; ')
 
-function secure (reply: FastifyReply): FastifyReply {
+/**
+ * The wallet page's: the same, but it may call any node (a claim link of another node, a badge's
+ * status at its own node), whose public routes answer cross-origin (http/cors.ts).
+ */
+const WALLET_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("connect-src 'self'", "connect-src 'self' https: http:")
+
+function secure (reply: FastifyReply, policy = CONTENT_SECURITY_POLICY): FastifyReply {
   return reply
-    .header('content-security-policy', CONTENT_SECURITY_POLICY)
+    .header('content-security-policy', policy)
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'no-referrer')
 }
@@ -100,7 +106,7 @@ export async function webRoutes (app: FastifyInstance, _context: RouteContext): 
     for (const [path, file] of Object.entries(PAGES)) {
       scope.get(path, async (_request, reply) => {
         if (!await isFile(join(PAGES_DIR, file))) throw missing(PAGES_DIR, file, `the page ${path}`)
-        return await secure(reply)
+        return await secure(reply, path === '/wallet' ? WALLET_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY)
           .header('cache-control', 'no-cache')
           .header('vary', 'accept-encoding')
           .type(MEDIA_TYPES['.html'] as string)

@@ -28,5 +28,5 @@ export { listAll, listedDocument } from './listing.js'
 export type { ListAllOptions } from './listing.js'
 export type {
   ApiErrorBody, ApiPage, BulkOfferResult, ClaimOffer, CreatedOffer, GrantList, GrantRevoked, GrantsChallenge, Health, IssuedCredential,
-  JsonObject, NodeGrant, OfferState, OfferView, PresentationBody, RefusalProblem, StatusChange
+  JsonObject, NodeGrant, OfferState, OfferView, PresentationBody, RefusalProblem, StatusChange, TrustAnswer
 } from './types.js'

@@ -25,6 +25,20 @@ export interface Health {
   peers: number
 }
 
+/**
+ * GET /api/trust/:did: an issuer's trust chain in the node's trust graph (the verifier's TrustResult),
+ * with `names`: the name in the issuer Profile this node holds, signed by its own DID, of each DID
+ * of `issuer`, `endorsedBy` and `chain` that has one (a DID with no such Profile is absent).
+ */
+export interface TrustAnswer {
+  trusted: boolean
+  issuer: string
+  endorsedBy: string[]
+  chain: string[]
+  reason: string
+  names: Record<string, string>
+}
+
 /** A credential as a node issued it, with the pathway badges its issuance completed (`[]` when none): POST /api/credentials, POST /api/claims/:code. */
 export interface IssuedCredential {
   credential: JsonObject

@@ -24,10 +24,11 @@ export {
   ClaimError, CredentialConflictError, CredentialNotFoundError, CredentialRefusedError, CredentialUncheckedError, GrantsError, ImportFormatError,
   isRefusal, NodeRequestError, NotHolderError, SigningRefusedError, WalletError, WalletExistsError, WalletNotInitialisedError
 } from './errors.js'
+export { KeyPassphraseError } from '@cofl/identity'
 export { createWalletCore } from './core.js'
 export type { WalletCoreInit, WalletWords } from './core.js'
 export { openIndexedDbWallet, WALLET_DB_NAME, WALLET_DB_VERSION } from './indexeddb.js'
-export type { HolderRecord, IndexedDbWallet, IndexedDbWalletOptions, WalletSettings } from './indexeddb.js'
+export type { HolderKeyState, HolderRecord, IndexedDbWallet, IndexedDbWalletOptions, WalletSettings } from './indexeddb.js'
 export { openHolderKey, sealHolderKey, MIN_SEALING_PASSPHRASE_LENGTH, SEALED_KEY_ENCRYPTION, SEALED_KEY_PBKDF2_ITERATIONS, webCryptoSealer } from './sealed-key.js'
 export type { SealedHolderKey } from './sealed-key.js'
 export { memoryHeldStore, memoryHolderKeyStore } from './memory.js'

@@ -4,15 +4,22 @@
  * and object stores are unchanged, so a learner's wallet opens as it was). Nothing in it is sent
  * anywhere by this module.
  *
- *   holder    'holder' -> HolderRecord (the holder key, its secret included: it never leaves the page)
+ *   holder    'holder' -> HolderRecord (the holder key, its secret sealed with the learner's passphrase:
+ *             PBKDF2-SHA-256 600,000 iterations and a random salt, AES-256-GCM with a random IV, the
+ *             DID as additional data (sealed-key.ts); never the raw key. A record an older page
+ *             wrote with the key in clear is sealed the first time a passphrase is given: `unlock`)
  *   held      credential id -> HeldCredential (the record the wallet keeps, credential as received)
  *   settings  name -> value (the learner's place, ...)
  *
  *   const db = await openIndexedDbWallet()
+ *   await db.unlock(passphrase)        // once per page load: opens the key (or keeps the passphrase for the one init makes)
  *   const wallet = createWalletCore({ held: db.held, holderKey: db.holderKey, keySealer: webCryptoSealer })
  */
-import { keyPairFromMultibase } from '@cofl/identity'
-import { WalletExistsError } from './errors.js'
+import { KeyPassphraseError, keyPairFromMultibase } from '@cofl/identity'
+import type { KeyPair } from '@cofl/identity'
+import { ImportFormatError, WalletExistsError } from './errors.js'
+import { MIN_SEALING_PASSPHRASE_LENGTH, openHolderKey, sealHolderKey } from './sealed-key.js'
+import type { SealedHolderKey } from './sealed-key.js'
 import type { HeldCredentialStore, HolderKeyOrigin, HolderKeyStore } from './storage.js'
 import type { HeldCredential } from './types.js'
 
@@ -28,7 +35,10 @@ const SETTINGS = 'settings'
 export interface HolderRecord {
   did: string
   publicKeyMultibase: string
-  secretKeyMultibase: string
+  /** The secret key sealed with the learner's passphrase (every record this version writes). */
+  sealed?: SealedHolderKey
+  /** The secret key in clear: only in a record an older page wrote, until `unlock` seals it. */
+  secretKeyMultibase?: string
   /** When this browser created it, or restored it from a backup (ISO date-time). */
   createdAt: string
   /** `created` here, or `restored` from a backup. */
@@ -42,9 +52,22 @@ export interface WalletSettings {
   delete: (name: string) => Promise<void>
 }
 
+/** The holder key in the database: none yet, sealed with a passphrase, or in clear (an older page's, sealed at the next `unlock`). */
+export type HolderKeyState = 'none' | 'sealed' | 'clear'
+
 export interface IndexedDbWallet {
   held: HeldCredentialStore
+  /** Loads the key once `unlock` opened it; saves a key sealed with the passphrase `unlock` was given. */
   holderKey: HolderKeyStore
+  /** How the holder key is kept, read without any passphrase. */
+  keyState: () => Promise<HolderKeyState>
+  /**
+   * Gives the passphrase for this page load (at least MIN_SEALING_PASSPHRASE_LENGTH characters):
+   * opens a sealed key (a wrong passphrase: KeyPassphraseError, nothing kept); seals a key kept in
+   * clear by an older page, in place (the migration); with no key yet, keeps the passphrase to
+   * seal the key the wallet makes or restores.
+   */
+  unlock: (passphrase: string) => Promise<HolderKeyState>
   settings: WalletSettings
   /** Deletes the key, every credential and every setting, in one transaction. */
   clear: () => Promise<void>
@@ -113,6 +136,60 @@ export async function openIndexedDbWallet (options: IndexedDbWalletOptions = {})
   }
 
   const location = 'this browser'
+  // This page load's passphrase and the key it opened (never written anywhere).
+  let passphrase: string | undefined
+  let opened: KeyPair | undefined
+
+  async function clearKey (record: HolderRecord): Promise<KeyPair> {
+    const key = await keyPairFromMultibase({ publicKeyMultibase: record.publicKeyMultibase, secretKeyMultibase: record.secretKeyMultibase as string })
+    if (key.did !== record.did) throw new Error(`the stored holder key is not the key of ${record.did}: the wallet's storage is damaged`)
+    return key
+  }
+
+  async function openSealed (record: HolderRecord, given: string): Promise<KeyPair> {
+    try {
+      const key = await openHolderKey(record.sealed, given)
+      if (key.did !== record.did) throw new ImportFormatError(`the stored holder key is not the key of ${record.did}`)
+      return key
+    } catch (err) {
+      if (err instanceof ImportFormatError && /passphrase/.test(err.message)) throw new KeyPassphraseError('wrong passphrase: it does not open this wallet\'s key', { cause: err })
+      throw new Error(`the wallet's stored key cannot be opened: the wallet's storage is damaged (${(err as Error).message})`, { cause: err })
+    }
+  }
+
+  function stateOf (record: HolderRecord | undefined): HolderKeyState {
+    return record == null ? 'none' : record.sealed != null ? 'sealed' : 'clear'
+  }
+
+  async function unlock (given: string): Promise<HolderKeyState> {
+    if (typeof given !== 'string' || given.length < MIN_SEALING_PASSPHRASE_LENGTH) {
+      throw new KeyPassphraseError(`the passphrase must be at least ${MIN_SEALING_PASSPHRASE_LENGTH} characters`)
+    }
+    const record = await read<HolderRecord>(HOLDER, HOLDER)
+    if (record?.sealed != null) {
+      opened = await openSealed(record, given)
+    } else if (record != null) {
+      // An older page's key in clear: sealed now, in place of the clear record (one write: the key is never lost).
+      const key = await clearKey(record)
+      const sealed: HolderRecord = {
+        did: record.did, publicKeyMultibase: record.publicKeyMultibase, sealed: await sealHolderKey(key, given), createdAt: record.createdAt, origin: record.origin
+      }
+      const tx = db.transaction(HOLDER, 'readwrite', { durability: 'strict' })
+      const finished = done(tx)
+      finished.catch(() => {})
+      const holders = tx.objectStore(HOLDER)
+      const now = await promised(holders.get(HOLDER)) as HolderRecord | undefined
+      if (now?.did !== record.did || now.sealed != null) { tx.abort(); return await unlock(given) } // changed meanwhile (another tab): read again
+      holders.put(sealed, HOLDER)
+      await finished
+      opened = key
+    } else {
+      opened = undefined
+    }
+    passphrase = given
+    return stateOf(record)
+  }
+
   const holderKey: HolderKeyStore = {
     location,
     async info () {
@@ -122,14 +199,17 @@ export async function openIndexedDbWallet (options: IndexedDbWalletOptions = {})
     async load () {
       const record = await read<HolderRecord>(HOLDER, HOLDER)
       if (record == null) return undefined
-      const key = await keyPairFromMultibase({ publicKeyMultibase: record.publicKeyMultibase, secretKeyMultibase: record.secretKeyMultibase })
-      if (key.did !== record.did) throw new Error(`the stored holder key is not the key of ${record.did}: the wallet's storage is damaged`)
-      return key
+      if (record.sealed == null) return await clearKey(record)
+      if (opened?.did === record.did) return opened
+      if (passphrase == null) throw new KeyPassphraseError('this wallet is locked: give its passphrase to open its key')
+      opened = await openSealed(record, passphrase)
+      return opened
     },
     async save (key, saveOptions) {
       if (key.secretKeyMultibase == null) throw new TypeError('the holder key must be able to sign')
+      if (passphrase == null) throw new KeyPassphraseError('give the wallet a passphrase first: its key is kept sealed with it')
       const record: HolderRecord = {
-        did: key.did, publicKeyMultibase: key.publicKeyMultibase, secretKeyMultibase: key.secretKeyMultibase, createdAt: new Date().toISOString(), origin: saveOptions.origin
+        did: key.did, publicKeyMultibase: key.publicKeyMultibase, sealed: await sealHolderKey(key, passphrase), createdAt: new Date().toISOString(), origin: saveOptions.origin
       }
       // One transaction over the key and the credentials: a restore sees whether any credential is held, and nothing is written between.
       const tx = db.transaction([HOLDER, HELD], 'readwrite', { durability: 'strict' })
@@ -144,6 +224,7 @@ export async function openIndexedDbWallet (options: IndexedDbWalletOptions = {})
       }
       holders.put(record, HOLDER)
       await finished
+      opened = key
     }
   }
 
@@ -156,11 +237,14 @@ export async function openIndexedDbWallet (options: IndexedDbWalletOptions = {})
   return {
     held,
     holderKey,
+    keyState: async () => stateOf(await read<HolderRecord>(HOLDER, HOLDER)),
+    unlock,
     settings,
     async clear () {
       const tx = db.transaction([HOLDER, HELD, SETTINGS], 'readwrite', { durability: 'strict' })
       for (const store of [HOLDER, HELD, SETTINGS]) tx.objectStore(store).clear()
       await done(tx)
+      opened = undefined
     },
     close: () => { db.close() }
   }

@@ -7,6 +7,7 @@
 import { join } from 'node:path'
 import { verifyPresentationProof } from '@cofl/credentials'
 import { generateKeyPair } from '@cofl/identity'
+import type { KeyPair } from '@cofl/identity'
 import { LEGACY_SCHEMA_OWNER, openLevelStore } from '@cofl/store'
 import { tampered, tempDir } from '@cofl/test-support'
 import type { TempDir } from '@cofl/test-support'
@@ -21,10 +22,13 @@ import {
 } from '../src/index.js'
 import { HELD_COLLECTION, STORE_DIRECTORY } from '../src/constants.js'
 import type { HeldCredential, HeldCredentialStore, HolderKeySealer, HolderKeyStore, WalletCore } from '../src/index.js'
-import { openIndexedDbWallet, webCryptoSealer, WALLET_DB_NAME } from '../src/browser.js'
+import { KeyPassphraseError, openHolderKey, openIndexedDbWallet, webCryptoSealer, WALLET_DB_NAME } from '../src/browser.js'
 import { rejects, stubNode } from './helpers.js'
 
 type Json = Record<string, unknown>
+
+/** The passphrase the learner gives the wallet page (its key is sealed with it in IndexedDB). */
+const PAGE_PASSPHRASE = 'harbour lights at dusk'
 
 /** One wallet's storage; `reopen` gives the same data through new objects (as after a restart), where the implementation has any. */
 interface Storage {
@@ -79,6 +83,7 @@ const implementations: Implementation[] = [
       const indexedDB = new IDBFactory()
       const make = async (): Promise<Storage> => {
         const db = await openIndexedDbWallet({ indexedDB })
+        await db.unlock(PAGE_PASSPHRASE) // the page asks for it once per load
         return {
           held: db.held,
           holderKey: db.holderKey,
@@ -280,14 +285,113 @@ legacy('a database the page made before (name, version 1, stores holder / held /
     }
   })
   const db = await openIndexedDbWallet({ indexedDB })
+  assert.is(await db.keyState(), 'clear')
+  // The first passphrase the learner sets seals the older page's key in place (the migration).
+  assert.is(await db.unlock(PAGE_PASSPHRASE), 'clear')
+  assert.is(await db.keyState(), 'sealed')
+  const stored = await rawHolderRecord(indexedDB)
+  assert.not.ok('secretKeyMultibase' in stored, 'the clear key is gone')
+  assertNoRawKey(stored, key)
   const wallet = createWalletCore({ held: db.held, holderKey: db.holderKey, keySealer: webCryptoSealer })
   assert.equal(await wallet.holder(), { did: key.did, createdAt: '2026-01-02T03:04:05.000Z', origin: 'created' })
   assert.equal((await wallet.list()).map((h) => h.id), [kept.id])
   assert.equal(await db.settings.get<Json>('place'), { lat: 50.37, lon: -4.14 })
   const vp = await wallet.present([kept.id], { challenge: 'c-1' })
   assert.is(vp.holder, key.did, 'the stored key signs')
-  await db.clear()
-  assert.not.ok(await wallet.exists())
+  // After the migration, the next page load needs that passphrase: a wrong one opens nothing.
+  db.close()
+  const reloaded = await openIndexedDbWallet({ indexedDB })
+  await rejects(reloaded.unlock('another passphrase'), KeyPassphraseError, /wrong passphrase/)
+  await rejects(createWalletCore({ held: reloaded.held, holderKey: reloaded.holderKey, keySealer: webCryptoSealer }).present([kept.id], { challenge: 'c-2' }), KeyPassphraseError, /locked/)
+  await reloaded.unlock(PAGE_PASSPHRASE)
+  const again = createWalletCore({ held: reloaded.held, holderKey: reloaded.holderKey, keySealer: webCryptoSealer })
+  assert.is((await again.present([kept.id], { challenge: 'c-3' })).holder, key.did)
+  await reloaded.clear()
+  assert.not.ok(await again.exists())
+  reloaded.close()
+})
+
+/** The holder record as the database keeps it, read without the wallet's code. */
+async function rawHolderRecord (indexedDB: IDBFactory): Promise<Json> {
+  return await new Promise<Json>((resolve, reject) => {
+    const open = indexedDB.open(WALLET_DB_NAME)
+    open.onerror = () => { reject(open.error) }
+    open.onsuccess = () => {
+      const db = open.result
+      const get = db.transaction('holder', 'readonly').objectStore('holder').get('holder')
+      get.onsuccess = () => { db.close(); resolve(get.result as Json) }
+      get.onerror = () => { db.close(); reject(get.error) }
+    }
+  })
+}
+
+/** No form of the secret key (multibase, its raw bytes in hex, base64 or as numbers) anywhere in `stored`. */
+function assertNoRawKey (stored: Json, key: KeyPair): void {
+  const text = JSON.stringify(stored)
+  const raw = key.multikey.secretKey as Uint8Array
+  assert.ok(raw.length >= 32)
+  const seed = Buffer.from(raw.subarray(0, 32))
+  const forms = [key.secretKeyMultibase as string, seed.toString('hex'), seed.toString('base64').slice(0, 40), seed.toString('base64url').slice(0, 40), [...seed].join(',')]
+  for (const form of forms) assert.not.ok(text.includes(form), `the stored record holds the raw key (${form.slice(0, 6)}...)`)
+}
+
+const sealed = suite('storage: the page\'s holder key, sealed with the learner\'s passphrase')
+sealed.before(before)
+
+sealed('a key made in the page is kept sealed (PBKDF2 600,000, AES-GCM, random salt and IV): no raw key bytes in the database', async () => {
+  const indexedDB = new IDBFactory()
+  const db = await openIndexedDbWallet({ indexedDB })
+  assert.is(await db.keyState(), 'none')
+  const wallet = createWalletCore({ held: db.held, holderKey: db.holderKey, keySealer: webCryptoSealer })
+  await rejects(wallet.init(), KeyPassphraseError, /passphrase first/)
+  assert.is(await db.keyState(), 'none', 'nothing kept without a passphrase')
+  await rejects(db.unlock('short'), KeyPassphraseError, /at least 8/)
+  assert.is(await db.unlock(PAGE_PASSPHRASE), 'none')
+  const did = await wallet.init()
+  const stored = await rawHolderRecord(indexedDB)
+  assert.is(stored.did, did)
+  const secret = (stored.sealed as Json).secret as Json
+  assert.is(secret.encryption, 'pbkdf2-sha256-aes-256-gcm')
+  assert.is((secret.kdf as Json).iterations, 600_000)
+  // The key the wallet signs with is the one sealed: open it as a backup's would be, and look for its bytes.
+  const key = await openHolderKey(stored.sealed, PAGE_PASSPHRASE)
+  assert.is(key.did, did)
+  assertNoRawKey(stored, key)
+  db.close()
+
+  // Another wallet with the same passphrase: another salt, another IV.
+  const otherDb = new IDBFactory()
+  const other = await openIndexedDbWallet({ indexedDB: otherDb })
+  await other.unlock(PAGE_PASSPHRASE)
+  await createWalletCore({ held: other.held, holderKey: other.holderKey, keySealer: webCryptoSealer }).init()
+  const otherSecret = ((await rawHolderRecord(otherDb)).sealed as Json).secret as Json
+  other.close()
+  assert.is.not((otherSecret.kdf as Json).salt, (secret.kdf as Json).salt)
+  assert.is.not(otherSecret.iv, secret.iv)
+})
+
+sealed('a wrong passphrase is refused, says so and keeps nothing; the right one opens the key on the next load', async () => {
+  const indexedDB = new IDBFactory()
+  const first = await openIndexedDbWallet({ indexedDB })
+  await first.unlock(PAGE_PASSPHRASE)
+  const wallet = createWalletCore({ held: first.held, holderKey: first.holderKey, keySealer: webCryptoSealer })
+  const did = await wallet.init()
+  const { id } = await wallet.add(await issuer.issue(did))
+  first.close()
+
+  const db = await openIndexedDbWallet({ indexedDB })
+  assert.is(await db.keyState(), 'sealed')
+  const locked = createWalletCore({ held: db.held, holderKey: db.holderKey, keySealer: webCryptoSealer })
+  assert.is((await locked.holder()).did, did, 'the DID is told without the passphrase')
+  await rejects(locked.present([id], { challenge: 'c' }), KeyPassphraseError, /locked: give its passphrase/)
+  const wrong = await db.unlock('harbour lights at dawn').catch((err: unknown) => err)
+  assert.instance(wrong, KeyPassphraseError)
+  assert.is((wrong as KeyPassphraseError).code, 'COFL_ERR_KEY_PASSPHRASE')
+  assert.match((wrong as Error).message, /wrong passphrase/)
+  await rejects(locked.present([id], { challenge: 'c' }), KeyPassphraseError, /locked/)
+  assert.is(await db.unlock(PAGE_PASSPHRASE), 'sealed')
+  const vp = await locked.present([id], { challenge: 'c' })
+  assert.is(vp.holder, did)
   db.close()
 })
 
@@ -326,3 +430,4 @@ legacy.after(async () => {
 })
 
 legacy.run()
+sealed.run()

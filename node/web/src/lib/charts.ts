@@ -55,7 +55,10 @@ const BAR_HEIGHT = 16
 const BAR_GAP = 3
 const GROUP_GAP = 12
 const LEGEND_HEIGHT = 28
-const MAX_LABEL_CHARS = 20
+/** A category's label wraps at word boundaries onto lines this long, up to LABEL_LINES lines. */
+const MAX_LABEL_CHARS = 21
+const LABEL_LINES = 3
+const LINE_HEIGHT = 16
 
 let chartCount = 0
 
@@ -66,8 +69,36 @@ function s<K extends keyof SVGElementTagNameMap> (tag: K, attributes: Record<str
   return element
 }
 
-function shorten (label: string): string {
-  return label.length <= MAX_LABEL_CHARS ? label : `${label.slice(0, MAX_LABEL_CHARS - 1)}…`
+/**
+ * A label as lines of at most MAX_LABEL_CHARS, broken between words (a word longer than a line is
+ * cut into pieces), and whether it had to be shortened to fit LABEL_LINES (then the chart gives the
+ * whole label in a <title>; the table beside the chart has it too).
+ */
+function labelLines (label: string): { lines: string[], shortened: boolean } {
+  const lines: string[] = []
+  let line = ''
+  for (const word of label.split(/\s+/).filter((w) => w !== '')) {
+    let rest = word
+    while (rest.length > 0) {
+      const room = line === '' ? MAX_LABEL_CHARS : MAX_LABEL_CHARS - line.length - 1
+      if (rest.length <= room) {
+        line = line === '' ? rest : `${line} ${rest}`
+        rest = ''
+      } else if (line !== '') {
+        lines.push(line)
+        line = ''
+      } else {
+        lines.push(rest.slice(0, MAX_LABEL_CHARS))
+        rest = rest.slice(MAX_LABEL_CHARS)
+      }
+    }
+  }
+  if (line !== '') lines.push(line)
+  if (lines.length <= LABEL_LINES) return { lines, shortened: false }
+  const kept = lines.slice(0, LABEL_LINES)
+  const last = kept[LABEL_LINES - 1] as string
+  kept[LABEL_LINES - 1] = `${last.length < MAX_LABEL_CHARS ? last : last.slice(0, MAX_LABEL_CHARS - 1)}…`
+  return { lines: kept, shortened: true }
 }
 
 /** The largest number a chart shows (at least 1, so that an all-zero chart has a scale). */
@@ -84,8 +115,10 @@ export function barChart (init: BarChartInit): SVGSVGElement {
   const hiddenText = init.hiddenText ?? '<5'
   const format = init.format ?? ((n: number) => n.toLocaleString())
   const id = `chart-${++chartCount}`
-  const groupHeight = series.length * BAR_HEIGHT + (series.length - 1) * BAR_GAP
-  const height = LEGEND_HEIGHT + categories.length * (groupHeight + GROUP_GAP) + GROUP_GAP
+  const barsHeight = series.length * BAR_HEIGHT + (series.length - 1) * BAR_GAP
+  const labels = categories.map((c) => labelLines(c.label))
+  const groupHeights = labels.map((l) => Math.max(barsHeight, l.lines.length * LINE_HEIGHT))
+  const height = LEGEND_HEIGHT + groupHeights.reduce((sum, g) => sum + g + GROUP_GAP, 0) + GROUP_GAP
   const plotWidth = WIDTH - LABEL_WIDTH - VALUE_GAP - VALUE_ROOM
   const max = maxOf(categories)
 
@@ -114,15 +147,22 @@ export function barChart (init: BarChartInit): SVGSVGElement {
   const top = LEGEND_HEIGHT
   svg.append(s('line', { x1: LABEL_WIDTH, y1: top, x2: LABEL_WIDTH, y2: height - GROUP_GAP / 2, class: 'axis' }))
 
+  let y0 = top + GROUP_GAP / 2
   categories.forEach((category, i) => {
-    const y0 = top + GROUP_GAP / 2 + i * (groupHeight + GROUP_GAP)
+    const groupHeight = groupHeights[i] as number
+    const { lines, shortened } = labels[i] as { lines: string[], shortened: boolean }
     const group = s('g', { class: 'category' })
-    const label = s('text', { x: LABEL_WIDTH - 8, y: y0 + groupHeight / 2 + 4, 'text-anchor': 'end', class: 'category-label' }, shorten(category.label))
-    if (category.label.length > MAX_LABEL_CHARS) label.append(s('title', {}, category.label))
+    // The label's lines, centred on the group; the bars too, when the label is the taller.
+    const firstLine = y0 + (groupHeight - lines.length * LINE_HEIGHT) / 2 + LINE_HEIGHT - 4
+    const label = s('text', { x: LABEL_WIDTH - 8, y: firstLine, 'text-anchor': 'end', class: 'category-label' },
+      ...lines.map((line, k) => s('tspan', { x: LABEL_WIDTH - 8, y: firstLine + k * LINE_HEIGHT }, line)))
+    if (shortened) label.append(s('title', {}, category.label))
     group.append(label)
+    const barsTop = y0 + (groupHeight - barsHeight) / 2
+    y0 += groupHeight + GROUP_GAP
     series.forEach((one, j) => {
       const v = category.values[j] ?? { value: null }
-      const y = y0 + j * (BAR_HEIGHT + BAR_GAP)
+      const y = barsTop + j * (BAR_HEIGHT + BAR_GAP)
       const textY = y + BAR_HEIGHT - 4
       if (v.hidden === true) {
         group.append(

@@ -10,6 +10,7 @@
  * baked image), only adds what the report leaves out (the achievement's description, the dates).
  */
 import { h } from './dom.js'
+import { checkMessage, isOtherRequest } from './messages.js'
 
 // The wire shape of the report is the verifier's own (types only: nothing of it is bundled).
 import type { Check, CheckOutcome, TrustResult, VerificationReport } from '@cofl/verifier'
@@ -26,9 +27,15 @@ export interface ReportContext {
   node?: { did: string, name?: string | null }
   /** Descriptions of achievements the page looked up (achievement id -> description). */
   descriptions?: ReadonlyMap<string, string>
+  /**
+   * Names from a verified source (DID -> name): the issuer Profiles this node holds, signed by their
+   * own DIDs (GET /api/trust/:did `names`). A name a credential gives its own issuer is never one.
+   */
+  names?: ReadonlyMap<string, string>
 }
 
-export type VerdictKind = 'valid' | 'untrusted' | 'revoked' | 'suspended' | 'expired' | 'not-yet-valid' | 'tampered' | 'not-a-credential' | 'invalid' | 'cannot-be-checked'
+export type VerdictKind =
+  | 'valid' | 'untrusted' | 'revoked' | 'suspended' | 'expired' | 'not-yet-valid' | 'tampered' | 'other-request' | 'not-a-credential' | 'invalid' | 'cannot-be-checked'
 
 export interface Verdict {
   kind: VerdictKind
@@ -59,31 +66,45 @@ function failed (report: Report, id: string): ReportCheck | undefined {
   return c?.outcome === 'failed' ? c : undefined
 }
 
-/** The verdict of a report, most telling cause first. */
-export function verdictOf (report: Report): Verdict {
+/** A name of `did` from a verified source: the node's copy of the Profile `did` signed (GET /api/trust/:did `names`). */
+function verifiedName (did: string, context: ReportContext): string | undefined {
+  return context.names?.get(did)
+}
+
+/** The human sentence of a check that did not pass: what happened, then what to do. */
+function sentence (check: ReportCheck, what: 'badge' | 'presentation'): string {
+  const m = checkMessage(check, what)
+  return m != null ? `${m.happened} ${m.todo}` : `${check.title}.`
+}
+
+/**
+ * The verdict of a report, most telling cause first, in words for people (the checks' reasons and
+ * codes are for the technical details). `context` gives the names a verified source gives.
+ */
+export function verdictOf (report: Report, context: ReportContext = {}): Verdict {
   const what = report.kind === 'presentation' ? 'presentation' : 'badge'
   if (report.kind === 'unknown' || failed(report, 'format') != null) {
-    const reason = failed(report, 'format')?.reason ?? 'it is not a credential'
-    return { kind: 'not-a-credential', title: report.kind === 'presentation' ? 'Not a valid presentation' : 'Not a credential', summary: `This is not something that can be verified: ${reason}.`, tone: 'bad' }
+    return { kind: 'not-a-credential', title: report.kind === 'presentation' ? 'Not a valid presentation' : 'Not a credential', summary: `This is not something that can be verified. Ask for the ${what} itself: the badge image or the JSON file its issuer sent.`, tone: 'bad' }
   }
   const proof = failed(report, 'proof')
-  if (proof != null) {
-    return { kind: 'tampered', title: 'Not valid', summary: proof.reason !== '' ? `The signature does not hold: ${proof.reason}.` : `The signature does not hold: the ${what} was changed after it was signed, or was not signed by who it says.`, tone: 'bad' }
+  if (proof != null && (proof.code === 'COFL_ERR_CHALLENGE_MISSING' || isOtherRequest(proof))) {
+    return { kind: 'other-request', title: 'Not valid for this request', summary: sentence(proof, what), tone: 'bad' }
   }
+  if (proof != null) return { kind: 'tampered', title: 'Not valid', summary: sentence(proof, what), tone: 'bad' }
   const status = failed(report, 'status')
-  if (status?.code === 'COFL_ERR_STATUS_REVOKED') return { kind: 'revoked', title: 'Revoked', summary: `The issuer has revoked this ${what}: it is no longer valid.`, tone: 'bad' }
-  if (status?.code === 'COFL_ERR_STATUS_SUSPENDED') return { kind: 'suspended', title: 'Suspended', summary: `The issuer has suspended this ${what}: it is not valid while the suspension lasts.`, tone: 'bad' }
+  if (status?.code === 'COFL_ERR_STATUS_REVOKED') return { kind: 'revoked', title: 'Revoked', summary: sentence(status, what), tone: 'bad' }
+  if (status?.code === 'COFL_ERR_STATUS_SUSPENDED') return { kind: 'suspended', title: 'Suspended', summary: sentence(status, what), tone: 'bad' }
   const dates = failed(report, 'validity')
-  if (dates?.code === 'COFL_ERR_EXPIRED') return { kind: 'expired', title: 'Expired', summary: `This ${what} ${dates.reason}.`, tone: 'bad' }
-  if (dates?.code === 'COFL_ERR_NOT_YET_VALID') return { kind: 'not-yet-valid', title: 'Not yet valid', summary: `This ${what} is ${dates.reason}.`, tone: 'bad' }
+  if (dates?.code === 'COFL_ERR_EXPIRED') return { kind: 'expired', title: 'Expired', summary: sentence(dates, what), tone: 'bad' }
+  if (dates?.code === 'COFL_ERR_NOT_YET_VALID') return { kind: 'not-yet-valid', title: 'Not yet valid', summary: sentence(dates, what), tone: 'bad' }
   // Nothing failed, but a check could not be made here: neither valid nor forged.
   const unchecked = report.checks.find((c) => c.outcome === 'indeterminate')
   if (unchecked != null && report.checks.every((c) => c.outcome !== 'failed')) {
-    return { kind: 'cannot-be-checked', title: 'Cannot be checked here', summary: `This ${what} could not be checked on this node, so it is shown neither valid nor forged. ${unchecked.title}: ${unchecked.reason}.`, tone: 'unknown' }
+    return { kind: 'cannot-be-checked', title: 'Cannot be checked here', summary: `This ${what} could not be checked on this node, so it is shown neither valid nor forged. ${sentence(unchecked, what)}`, tone: 'unknown' }
   }
   if (!report.verified) {
     const first = report.checks.find((c) => c.outcome === 'failed')
-    return { kind: 'invalid', title: 'Not valid', summary: first != null ? `${first.title}: ${first.reason}.` : 'A check failed.', tone: 'bad' }
+    return { kind: 'invalid', title: 'Not valid', summary: first != null ? sentence(first, what) : `This ${what} did not pass every check. See the technical details below.`, tone: 'bad' }
   }
   if (report.kind === 'presentation') {
     const untrusted = (report.credentials ?? []).filter((r) => r.trust != null && !r.trust.trusted).length
@@ -91,10 +112,11 @@ export function verdictOf (report: Report): Verdict {
     return { kind: 'valid', title: 'Valid', summary: 'The holder signed this presentation, and every credential in it is valid.', tone: 'ok' }
   }
   if (report.trust != null && !report.trust.trusted) {
-    return { kind: 'untrusted', title: 'Valid, but the issuer is not trusted', summary: 'The badge is genuine and unchanged, but no city this node trusts vouches for its issuer.', tone: 'warn' }
+    return { kind: 'untrusted', title: 'Valid, but the issuer is not trusted', summary: 'The badge is unchanged since it was signed, but no city this node trusts vouches for its issuer: who the issuer really is, is not confirmed.', tone: 'warn' }
   }
-  const by = report.issuer?.name ?? report.issuer?.id
-  return { kind: 'valid', title: 'Valid', summary: `This badge is genuine, unchanged and current${by != null ? `, issued by ${by}` : ''}${report.trust?.trusted === true ? ', an issuer this node trusts' : ''}.`, tone: 'ok' }
+  // Only a name from a verified source is said as fact.
+  const by = report.trust?.trusted === true && report.issuer != null ? verifiedName(report.issuer.id, context) : undefined
+  return { kind: 'valid', title: 'Valid', summary: `This badge is genuine, unchanged and current${by != null ? `, issued by ${by}, an issuer this node trusts` : report.trust?.trusted === true ? ', from an issuer this node trusts' : ''}.`, tone: 'ok' }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -209,12 +231,20 @@ function checksTable (report: Report, caption: string): HTMLElement {
 function statusWords (report: Report): { text: string, tone: string } {
   const c = checkOf(report, 'status')
   if (c == null) return { text: 'Not checked', tone: 'muted' }
-  if (c.outcome === 'passed') return { text: `Active: ${c.reason}`, tone: 'ok' }
-  if (c.code === 'COFL_ERR_STATUS_REVOKED') return { text: `Revoked: ${c.reason}`, tone: 'bad' }
-  if (c.code === 'COFL_ERR_STATUS_SUSPENDED') return { text: `Suspended: ${c.reason}`, tone: 'bad' }
+  if (c.outcome === 'passed') return { text: 'Active: not revoked or suspended by its issuer', tone: 'ok' }
+  if (c.code === 'COFL_ERR_STATUS_REVOKED') return { text: 'Revoked: revoked by its issuer, it is no longer valid', tone: 'bad' }
+  if (c.code === 'COFL_ERR_STATUS_SUSPENDED') return { text: 'Suspended: suspended by its issuer for now', tone: 'bad' }
   if (c.outcome === 'skipped') return { text: /^not checked/i.test(c.reason) ? `N${c.reason.slice(1)}` : `Not checked: ${c.reason}`, tone: 'muted' }
-  if (c.outcome === 'indeterminate') return { text: `Cannot be checked here: ${c.reason}`, tone: 'unknown' }
-  return { text: `Unknown: ${c.reason}`, tone: 'bad' }
+  if (c.outcome === 'indeterminate') return { text: 'Cannot be checked here: this node does not hold the issuer\'s revocation list', tone: 'unknown' }
+  return { text: 'Unknown: its revocation information is broken', tone: 'bad' }
+}
+
+/** A city or issuer of a trust chain by its verified name, else said to have none. */
+function named (value: string, context: ReportContext): HTMLElement {
+  const name = verifiedName(value, context)
+  return name != null
+    ? h('span', { class: 'verified-name' }, name)
+    : h('span', { class: 'unnamed' }, 'an issuer with no Profile on this node')
 }
 
 function trustBlock (report: Report, facts: CredentialFacts, context: ReportContext, level: 3 | 4): HTMLElement {
@@ -231,33 +261,70 @@ function trustBlock (report: Report, facts: CredentialFacts, context: ReportCont
           ? 'Not asked: the signature was not checked (the badge is not in the Open Badges 3.0 form), so who issued this is not known.'
           : 'Not asked: the signature does not hold, so who issued this cannot be known.'))
   } else {
+    const root = trust.chain[0]
+    const role = (d: string): string => d === context.node?.did ? ' (this node, a trust root)' : d === root ? ' (trust root of this node)' : ''
     parts.push(h('p', { class: `trust ${trust.trusted ? 'ok' : 'warn'}` },
-      h('strong', {}, trust.trusted ? 'Trusted. ' : 'Not trusted. '), trust.reason))
-    parts.push(h('p', {}, h('strong', {}, 'Endorsed by: '), trust.endorsedBy.length === 0 ? 'no endorsement of this issuer is held.' : ''))
-    if (trust.endorsedBy.length > 0) {
-      parts.push(h('ul', { class: 'endorsers' }, ...trust.endorsedBy.map((d) => h('li', {}, did(d, context)))))
+      h('strong', {}, trust.trusted ? 'Trusted. ' : 'Not trusted. '),
+      trust.trusted
+        ? trust.chain.length === 1 ? 'The issuer is a trust root itself: this node trusts it directly.' : 'A chain of endorsements leads from a city this node trusts to the issuer.'
+        : 'No city this node trusts vouches for this issuer, so who it really is, is not confirmed.'))
+    if (trust.endorsedBy.length === 0) {
+      parts.push(h('p', {}, trust.chain.length === 1 ? 'No other endorsement of this issuer is needed.' : 'No endorsement of this issuer is held.'))
+    } else {
+      parts.push(h('ul', { class: 'endorsers' }, ...trust.endorsedBy.map((d) => h('li', {}, 'Endorsed by ', named(d, context), role(d)))))
     }
-    if (trust.chain.length > 0) {
-      parts.push(h('p', {}, h('strong', {}, 'Chain to a trust root'), trust.chain.length === 1 ? ': the issuer is a trust root itself.' : ', from the root to the issuer:'))
+    if (trust.chain.length > 1) {
+      parts.push(h('p', {}, 'The chain, from the trust root to the issuer:'))
       parts.push(h('ol', { class: 'chain' }, ...trust.chain.map((d, i) => h('li', {},
-        did(d, context, d === report.issuer?.id ? report.issuer.name : undefined), ' ',
+        named(d, context), ' ',
         h('span', { class: 'muted' }, i === 0 ? '(trust root)' : i === trust.chain.length - 1 ? '(the issuer)' : '(endorsed by the one before)')))))
     }
+    const dids = [...new Set([...trust.chain, ...trust.endorsedBy])]
+    parts.push(h('details', { class: 'trust-details' },
+      h('summary', {}, 'Details: the DIDs and the reason'),
+      h('p', {}, trust.reason),
+      dids.length > 0 ? h('ul', {}, ...dids.map((d) => h('li', {}, verifiedName(d, context) ?? 'no Profile on this node', ': ', h('span', { class: 'mono did' }, d)))) : null))
   }
   if (facts.endorsements.length > 0) {
     parts.push(h('p', {}, h('strong', {}, 'Endorsements carried in the badge'), ' (as the badge states them; not verified here):'))
-    parts.push(h('ul', {}, ...facts.endorsements.map((e) => h('li', {}, `of the ${e.of} by `, did(e.by, context, e.name)))))
+    parts.push(h('ul', {}, ...facts.endorsements.map((e) => h('li', {}, `of the ${e.of} by `, e.name != null ? `"${e.name}" (self-declared) ` : '', h('span', { class: 'mono did' }, e.by)))))
   }
   return h('section', { class: 'trust-block' }, ...parts)
 }
 
-function detailsList (report: Report, facts: CredentialFacts, context: ReportContext): HTMLElement {
+/**
+ * The issuer as the report may say it: its name from its verified Profile when the trust chain
+ * proves the issuer, with the credential's own name labelled when it differs; otherwise only the
+ * name the credential gives itself, labelled as such, never as fact.
+ */
+function issuerWords (report: Report, context: ReportContext, proven: boolean): HTMLElement | null {
+  const issuer = report.issuer
+  if (issuer == null) return null
+  const didSpan = h('span', { class: 'mono did' }, issuer.id)
+  const own = issuer.name != null && issuer.name !== '' ? issuer.name : undefined
+  const signed = checkOf(report, 'proof')?.outcome === 'passed'
+  const verified = signed && report.trust?.trusted === true ? verifiedName(issuer.id, context) : undefined
+  if (verified != null) {
+    return h('span', { class: 'issuer', 'data-issuer': 'verified' },
+      h('strong', { class: 'issuer-name' }, verified), ' ', h('span', { class: 'muted' }, '(from its Profile, confirmed by the trust chain)'), ' ', didSpan,
+      own != null && own !== verified ? h('span', { class: 'self-declared' }, ` The badge itself names its issuer "${own}" (not confirmed).`) : '')
+  }
+  const label = !proven
+    ? own != null ? `Claims to be "${own}" (not confirmed): ` : 'Claims to be: '
+    : own != null ? `Names itself "${own}" (self-declared, not confirmed): ` : 'No name confirmed: '
+  return h('span', { class: 'issuer', 'data-issuer': 'self-declared' }, h('span', { class: 'self-declared' }, label), didSpan)
+}
+
+function detailsList (report: Report, facts: CredentialFacts, context: ReportContext, unverified: string | null): HTMLElement {
   const rows: Array<[string, Node | string]> = []
   const description = facts.description ?? (report.achievement?.id != null ? context.descriptions?.get(report.achievement.id) : undefined)
-  if (report.achievement?.name != null) rows.push(['Achievement', h('strong', { class: 'achievement-name' }, report.achievement.name)])
+  if (report.achievement?.name != null) {
+    rows.push(['Achievement', unverified == null ? h('strong', { class: 'achievement-name' }, report.achievement.name) : h('span', { class: 'achievement-name' }, report.achievement.name)])
+  }
   if (description != null) rows.push(['Description', h('span', { class: 'description' }, description)])
   if (facts.criteria != null) rows.push(['Criteria', facts.criteria])
-  if (report.issuer != null) rows.push(['Issued by', h('span', { class: 'issuer' }, report.issuer.name != null ? h('strong', {}, report.issuer.name) : '', report.issuer.name != null ? ' ' : '', h('span', { class: 'mono did' }, report.issuer.id))])
+  const issuer = issuerWords(report, context, unverified == null)
+  if (issuer != null) rows.push(['Issued by', issuer])
   if (report.subject != null) rows.push(['Awarded to', h('span', { class: 'mono did' }, report.subject)])
   const status = statusWords(report)
   rows.push(['Status', h('span', { class: `status-words ${status.tone}` }, status.text)])
@@ -268,8 +335,32 @@ function detailsList (report: Report, facts: CredentialFacts, context: ReportCon
   rows.push(['Valid until', until != null ? when(until) : 'no expiry date'])
   if (report.types != null && report.types.length > 0) rows.push(['Type', report.types.join(', ')])
   if (report.id != null) rows.push(['Credential id', h('span', { class: 'mono' }, report.id)])
-  return h('dl', { class: 'facts' }, ...rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]))
+  // A signature that does not hold: every claim greyed and struck, and said to be unbelievable.
+  return h('dl', { class: unverified != null ? 'facts unverified' : 'facts', 'data-unverified': unverified != null ? 'true' : null, 'aria-describedby': unverified },
+    ...rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]))
 }
+
+/** What went wrong, in words: one item per check that did not pass (the reasons and codes are in the details). */
+function findingsList (report: Report, level: 3 | 4): HTMLElement | null {
+  const what = report.kind === 'presentation' ? 'presentation' : 'badge'
+  const items = report.checks.flatMap((c) => {
+    const m = checkMessage(c, what)
+    return m == null ? [] : [h('li', { 'data-finding': c.id }, m.happened, ' ', h('span', { class: 'todo' }, m.todo))]
+  })
+  // One finding is the verdict's own summary already.
+  if (items.length < 2) return null
+  return h('section', { class: 'findings' }, h(level === 3 ? 'h3' : 'h4', {}, 'What was found'), h('ul', {}, ...items))
+}
+
+/** The checks, their reasons and codes, and the warnings: technical, behind a disclosure. */
+function technicalDetails (report: Report, caption: string, level: 3 | 4): HTMLElement {
+  return h('details', { class: 'technical' },
+    h('summary', {}, 'Technical details: each check, its reason and its code'),
+    checksTable(report, caption),
+    warningsList(report, level))
+}
+
+let cautions = 0
 
 function warningsList (report: Report, level: 3 | 4): HTMLElement | null {
   if (report.warnings.length === 0) return null
@@ -284,33 +375,35 @@ const TONE_MARK: Record<Verdict['tone'], string> = { ok: '✓', bad: '✗', warn
 
 /** One credential's report: verdict, what it says, trust, checks (headings from `level`). */
 function credentialSection (report: Report, document: unknown, context: ReportContext, level: 2 | 3, label: string | null): HTMLElement {
-  const verdict = verdictOf(report)
+  const verdict = verdictOf(report, context)
   const sub = level === 2 ? 3 : 4
   const facts = factsOf(document)
   const heading = h(level === 2 ? 'h2' : 'h3', { class: 'verdict-title', id: level === 2 ? 'verdict' : null },
     h('span', { 'aria-hidden': 'true', class: 'mark' }, TONE_MARK[verdict.tone], ' '),
     label != null ? `${label}: ` : '', verdict.title)
   const readable = verdict.kind !== 'not-a-credential'
+  const proof = checkOf(report, 'proof')?.outcome
+  const cautionId = proof !== 'passed' ? `caution-${++cautions}` : null
   return h('section', { class: 'credential-report', 'data-kind': report.kind },
     verdictBlock(verdict, heading),
+    findingsList(report, sub),
     readable ? h(level === 2 ? 'h3' : 'h4', {}, 'What the badge says') : null,
-    readable && checkOf(report, 'proof')?.outcome === 'indeterminate'
-      ? h('p', { class: 'caution unknown' }, 'Its signature cannot be checked here, so none of what follows is verified: who issued it, and what it says, are only what it claims.')
-      : readable && checkOf(report, 'proof')?.outcome === 'skipped'
-        ? h('p', { class: 'caution bad' }, 'It is not in the Open Badges 3.0 form, so its signature was not checked: none of what follows can be relied on.')
-        : readable && checkOf(report, 'proof')?.outcome !== 'passed'
-          ? h('p', { class: 'caution bad' }, 'Its signature does not hold, so none of what follows can be relied on: anyone could have written it.')
+    readable && proof === 'indeterminate'
+      ? h('p', { class: 'caution unknown', id: cautionId }, 'Its signature cannot be checked here, so none of what follows is verified: who issued it, and what it says, are only what it claims.')
+      : readable && proof === 'skipped'
+        ? h('p', { class: 'caution bad', id: cautionId }, 'It is not in the Open Badges 3.0 form, so its signature was not checked: none of what follows can be believed.')
+        : readable && proof !== 'passed'
+          ? h('p', { class: 'caution bad', id: cautionId }, 'Its signature does not hold, so none of what follows can be believed: the achievement, the issuer, the learner and the dates may all have been made up or changed.')
           : null,
-    readable ? detailsList(report, facts, context) : null,
+    readable ? detailsList(report, facts, context, cautionId) : null,
     readable ? trustBlock(report, facts, context, sub) : null,
-    checksTable(report, label != null ? `The checks of ${label.charAt(0).toLowerCase()}${label.slice(1)}` : 'Each check'),
-    warningsList(report, sub))
+    technicalDetails(report, label != null ? `The checks of ${label.charAt(0).toLowerCase()}${label.slice(1)}` : 'Each check', sub))
 }
 
 /** The report, ready to put in the page. The first heading (h2, id "verdict") is the verdict. */
 export function renderReport (report: Report, context: ReportContext = {}): HTMLElement {
   if (report.kind !== 'presentation') return credentialSection(report, context.document, context, 2, null)
-  const verdict = verdictOf(report)
+  const verdict = verdictOf(report, context)
   const heading = h('h2', { class: 'verdict-title', id: 'verdict' },
     h('span', { 'aria-hidden': 'true', class: 'mark' }, TONE_MARK[verdict.tone], ' '), `Presentation: ${verdict.title}`)
   const inner = report.credentials ?? []
@@ -322,10 +415,10 @@ export function renderReport (report: Report, context: ReportContext = {}): HTML
   return h('section', { class: 'presentation-report' },
     verdictBlock(verdict, heading),
     h('dl', { class: 'facts' }, ...rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)])),
-    checksTable(report, 'The checks of the presentation'),
-    warningsList(report, 3),
+    findingsList(report, 3),
+    technicalDetails(report, 'The checks of the presentation', 3),
     ...inner.map((r, i) => credentialSection(r, documents[i], context, 3,
-      `Credential ${i + 1} of ${inner.length}${r.achievement?.name != null ? ` (${r.achievement.name})` : ''}`)))
+      `Credential ${i + 1} of ${inner.length}${r.achievement?.name != null && checkOf(r, 'proof')?.outcome === 'passed' ? ` (${r.achievement.name})` : ''}`)))
 }
 
 /** The achievement ids of a report (and of the credentials of a presentation). */

@@ -230,15 +230,23 @@ let suppressionThreshold = DEFAULT_SUPPRESSION_THRESHOLD
 let hiddenText = `<${DEFAULT_SUPPRESSION_THRESHOLD + 1}`
 
 function cellText (measure: string, cell: Cell): string {
-  if (cell.suppressed) return hiddenText
+  // A rate of hidden counts is hidden too: the word, not "<5", which would read as "under 5%".
+  if (cell.suppressed) return isRate(measure) ? 'hidden' : hiddenText
   if (cell.value == null) return isRate(measure) ? 'n/a' : '–'
   if (isRate(measure)) return `${Math.round(cell.value * 100)}%`
   return cell.value.toLocaleString('en')
 }
 
-/** A figure in a table cell or a headline: "<5" when suppressed (with data-suppressed). */
+/** The explanation of a hidden figure (its title, and its accessible description). */
+function hiddenTitle (measure: string): string {
+  return isRate(measure)
+    ? `hidden: its counts are fewer than ${suppressionThreshold + 1}, not shown`
+    : `fewer than ${suppressionThreshold + 1}: not shown`
+}
+
+/** A figure in a table cell or a headline: "<5" when suppressed (with data-suppressed), "hidden" for a rate. */
 function cellNode (tag: 'td' | 'dd', measure: string, cell: Cell, extra: Record<string, string> = {}): HTMLElement {
-  const title = cell.suppressed ? `fewer than ${suppressionThreshold + 1}: not shown` : cell.value == null && isRate(measure) ? 'nothing offered' : null
+  const title = cell.suppressed ? hiddenTitle(measure) : cell.value == null && isRate(measure) ? 'nothing offered' : null
   return h(tag, { class: tag === 'td' ? 'num' : 'figure-value', 'data-suppressed': cell.suppressed ? 'true' : null, title, ...extra }, cellText(measure, cell))
 }
 
@@ -267,7 +275,8 @@ function renderAnalytics (analytics: Json): void {
   hiddenText = `<${threshold + 1}`
   fill(byId('suppression-note'),
     h('strong', {}, hiddenText), ` stands for a count from 1 to ${threshold}: small counts are not shown, so that no learner can be singled out. ` +
-    'Where one figure of a column would be hidden alone, the next smallest is hidden too, so that it cannot be worked out from the total.')
+    'Where one figure of a column would be hidden alone, the next smallest is hidden too, so that it cannot be worked out from the total. ' +
+    'A rate worked out from hidden counts shows as "hidden".')
 
   const parts: Node[] = []
   const generated = typeof analytics.generatedAt === 'string' ? analytics.generatedAt : null
@@ -349,7 +358,7 @@ function renderBreakdown (breakdown: { key: string, title: string, column: strin
     h('tbody', {}, ...rows.map((row, i) => h('tr', { 'data-key': String(row.key) },
       h('th', { scope: 'row', class: /^[a-z][a-z0-9+.-]*:\S/i.test(labels[i] as string) && !/\s/.test(labels[i] as string) ? 'key id' : 'key' }, labels[i] as string),
       ...measures.map((m) => cellNode('td', m, asCell(row[m]) ?? { value: null, suppressed: false }, { 'data-measure': m }))))))
-  layout.append(h('div', { class: 'table-wrap' }, table))
+  layout.append(scrollArea(table))
   section.append(layout)
   return section
 }
@@ -409,7 +418,7 @@ function asSumCell (x: unknown): SumCell | undefined {
 
 /** "more than 12" for a sum that leaves out a node's hidden figure (each hidden figure is at least 1). */
 function sumText (measure: string, cell: SumCell): string {
-  if (cell.suppressed) return cell.lowerBound ? 'hidden' : hiddenText
+  if (cell.suppressed) return cell.lowerBound || isRate(measure) ? 'hidden' : hiddenText
   if (cell.lowerBound && cell.value != null) return `more than ${cell.value.toLocaleString('en')}`
   return cellText(measure, cell)
 }
@@ -417,7 +426,7 @@ function sumText (measure: string, cell: SumCell): string {
 function sumNode (tag: 'td' | 'dd', measure: string, cell: SumCell, extra: Record<string, string> = {}): HTMLElement {
   const title = cell.lowerBound
     ? `${cell.hiddenIn} ${cell.hiddenIn === 1 ? 'node hides its figure' : 'nodes hide their figures'} (from 1 to ${suppressionThreshold} each): the sum is higher than the figures shown`
-    : cell.suppressed ? `fewer than ${suppressionThreshold + 1}: not shown` : null
+    : cell.suppressed ? hiddenTitle(measure) : null
   return h(tag, {
     class: tag === 'td' ? 'num' : 'figure-value',
     'data-suppressed': cell.suppressed ? 'true' : null,
@@ -543,7 +552,7 @@ function renderFederation (federation: Json): void {
         })),
         hiddenText
       })))
-      layout.append(h('div', { class: 'table-wrap' }, h('table', { class: 'figures-table', id: 'federation-months' },
+      layout.append(scrollArea(h('table', { class: 'figures-table', id: 'federation-months' },
         h('caption', {}, 'The federation by month: the figures'),
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Month'), ...measures.map((m) => h('th', { scope: 'col', class: 'num' }, labelOf(m))))),
         h('tbody', {}, ...months.map((r) => h('tr', { 'data-key': String(r.month) },
@@ -555,7 +564,7 @@ function renderFederation (federation: Json): void {
     // One row per node: its own figures, as it published them.
     if (rows.length > 0) {
       const measures = [...new Set(rows.flatMap((r) => Object.keys((r.totals ?? {}) as Json)))]
-      parts.push(h('h3', {}, 'By node'), h('div', { class: 'table-wrap' }, h('table', { class: 'figures-table', id: 'federation-nodes' },
+      parts.push(h('h3', {}, 'By node'), scrollArea(h('table', { class: 'figures-table', id: 'federation-nodes' },
         h('caption', {}, 'Each node\'s figures, as it published them'),
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Node'), h('th', { scope: 'col' }, 'Figures of'), h('th', { scope: 'col' }, 'Months covered'), ...measures.map((m) => h('th', { scope: 'col', class: 'num' }, labelOf(m))))),
         h('tbody', {}, ...rows.map((r) => {
@@ -974,7 +983,7 @@ function renderOfferResults (fileName: string, achievementId: string, rows: Lear
     h('h3', { id: 'offer-results-heading', tabindex: '-1' }, 'Results of the upload'),
     h('p', { id: 'offer-summary' }, `${offered.length} of ${rows.length} ${rows.length === 1 ? 'row' : 'rows'} offered, ${refused} refused${rows.length - outcomes.size > 0 ? `, ${rows.length - outcomes.size} not sent` : ''}.`),
     offered.length > 0 ? h('p', { class: 'note' }, 'The claim links are secrets: send each to its learner only. They are shown this once; this page does not keep them.') : null,
-    h('div', { class: 'table-wrap' }, table),
+    scrollArea(table),
     download)
 }
 
@@ -1026,6 +1035,15 @@ function statusText (record: IssuanceRecord): string {
   return 'Active'
 }
 
+/**
+ * A table that may be wider than the screen, in a box that scrolls sideways: the box can take the
+ * focus (a keyboard scrolls it) and is a region named by the table's caption.
+ */
+function scrollArea (table: HTMLTableElement): HTMLElement {
+  const name = table.caption?.textContent ?? 'Table'
+  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': `${name} (scrolls sideways)` }, table)
+}
+
 function renderCredentials (): void {
   const body = byId('credentials-body')
   if (credentials.length === 0) {
@@ -1033,7 +1051,7 @@ function renderCredentials (): void {
     return
   }
   fill(body,
-    h('div', { class: 'table-wrap' }, h('table', { id: 'credentials-table' },
+    scrollArea(h('table', { id: 'credentials-table', class: 'stack' },
       h('caption', {}, `Issued credentials (${credentials.length}${credentialsNext != null ? ' shown, more below' : ''})`),
       h('thead', {}, h('tr', {},
         h('th', { scope: 'col' }, 'Achievement'), h('th', { scope: 'col' }, 'Issued'), h('th', { scope: 'col' }, 'Learner (DID)'),
@@ -1052,10 +1070,10 @@ function credentialRow (record: IssuanceRecord): HTMLTableRowElement {
   const id = rowId(record)
   return h('tr', { 'data-credential-id': record.credentialId, 'data-status': statusText(record).toLowerCase() },
     h('th', { scope: 'row', id: `${id}-achievement` }, achievementNameOf(record)),
-    h('td', {}, h('time', { datetime: record.issuedAt }, formatDate(record.issuedAt))),
-    h('td', { class: 'mono' }, record.subject),
-    h('td', { class: 'mono', id: `${id}-id` }, record.credentialId),
-    h('td', { class: 'status', id: `${id}-status`, tabindex: '-1' }, statusText(record)),
+    h('td', { 'data-label': 'Issued' }, h('time', { datetime: record.issuedAt }, formatDate(record.issuedAt))),
+    h('td', { class: 'mono', 'data-label': 'Learner (DID)' }, record.subject),
+    h('td', { class: 'mono', id: `${id}-id`, 'data-label': 'Credential' }, record.credentialId),
+    h('td', { class: 'status', id: `${id}-status`, tabindex: '-1', 'data-label': 'Status' }, statusText(record)),
     h('td', { class: 'action' }, actionOf(record)))
 }
 

@@ -33,6 +33,9 @@ interface Center { lat: number, lon: number, label: string }
 interface Search { params: URLSearchParams, center?: Center, km?: number }
 
 const form = byId<HTMLFormElement>('search-form')
+/** The filters beyond the words: open on a wide screen, folded on a phone (where they are a screen tall). */
+const filters = byId<HTMLDetailsElement>('filters')
+filters.open = window.matchMedia('(min-width: 50rem)').matches
 const q = byId<HTMLInputElement>('q')
 const skill = byId<HTMLInputElement>('skill')
 const area = byId<HTMLInputElement>('area')
@@ -78,6 +81,7 @@ function fillPlaces (): void {
 
 function invalid (field: HTMLElement, message: string): null {
   field.setAttribute('aria-invalid', 'true')
+  if (filters.contains(field)) filters.open = true
   announce(message, 'error')
   field.focus()
   return null
@@ -182,6 +186,8 @@ function formFromAddress (): boolean {
     setWhere('coords')
   }
   if (params.get('km') != null) km.value = params.get('km') ?? ''
+  // A search with filters shows them, on a phone too.
+  if (['skill', 'area', 'type', 'near', 'lat'].some((name) => params.get(name) != null)) filters.open = true
   return true
 }
 
@@ -284,6 +290,7 @@ function skillName (skill: ResultSkill | string): string {
 /** A skill chosen in a result: the same search, for that skill. */
 async function searchBySkill (chosen: ResultSkill | string): Promise<void> {
   skill.value = skillId(chosen)
+  filters.open = true
   await runSearch()
   byId('results-heading').focus()
 }
@@ -416,10 +423,16 @@ function round2 (value: number): number {
 // ---------------------------------------------------------------------------------------------
 // Searching
 
+/**
+ * While a search runs its buttons say they are unavailable (aria-disabled: a second press does
+ * nothing, see `busy`) but are not disabled, which would drop the focus of the button pressed.
+ */
 function setBusy (on: boolean): void {
   busy = on
-  searchButton.disabled = on
-  more.disabled = on
+  for (const button of [searchButton, more]) {
+    if (on) button.setAttribute('aria-disabled', 'true')
+    else button.removeAttribute('aria-disabled')
+  }
   section.setAttribute('aria-busy', String(on))
 }
 

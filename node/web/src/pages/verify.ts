@@ -6,10 +6,10 @@
 // (GET /api/status/<list id>) and the issuer's trust in this node's trust graph
 // (GET /api/trust/<issuer DID>), and its identity (GET /api/health) when it opens. Nothing the
 // person pastes or drops leaves the browser: no credential, presentation or image is sent anywhere.
-import type { Health } from '@cofl/api'
+import type { Health, TrustAnswer } from '@cofl/api'
 import { createVerifier, vcJwtReport } from '@cofl/verifier'
 import type { TrustResult, VerifyPresentationOptions } from '@cofl/verifier'
-import { detectFormat, FormatError, FormatErrorCode, OB3_PNG_KEYWORD, readCredential } from '@cofl/formats'
+import { detectFormat, FormatError, FormatErrorCode, readCredential } from '@cofl/formats'
 import { ApiCallError, announce, api, byId, fill, focusResult, messageOf, readFileBytes } from '../lib/dom.js'
 import { renderReport, verdictOf } from '../lib/report.js'
 import type { Report } from '../lib/report.js'
@@ -111,9 +111,18 @@ async function statusListFromNode (id: string): Promise<unknown> {
   return await api(id.startsWith(prefix) ? id.slice(location.origin.length) : `${STATUS_PATH}${encodeURIComponent(id)}`)
 }
 
-/** The issuer's trust in this node's trust graph, as POST /api/verify reports it. */
+/**
+ * Names from a verified source (the issuer Profiles this node holds, signed by their own DIDs),
+ * gathered from the trust answers of the last verification: the report names a trusted issuer and
+ * the cities of its chain by these only.
+ */
+let names = new Map<string, string>()
+
+/** The issuer's trust in this node's trust graph, as POST /api/verify reports it; the names the node gives go to `names`. */
 async function trustFromNode (issuer: string): Promise<TrustResult> {
-  return await api<TrustResult>(`${TRUST_PATH}${encodeURIComponent(issuer)}`)
+  const { names: given, ...trust } = await api<TrustAnswer>(`${TRUST_PATH}${encodeURIComponent(issuer)}`)
+  for (const [did, name] of Object.entries(given ?? {})) if (typeof name === 'string') names.set(did, name)
+  return trust
 }
 
 let trustGraph: Promise<boolean> | undefined
@@ -140,14 +149,16 @@ async function nodeKeepsTrust (): Promise<boolean> {
 async function verifyHere (document: unknown, options: VerifyPresentationOptions): Promise<Report> {
   // A verifier per check: status lists and trust are asked afresh (a revocation or an
   // endorsement since the last check counts).
+  names = new Map()
   const verifier = createVerifier({ getStatusList: statusListFromNode, ...(await nodeKeepsTrust() ? { trust: trustFromNode } : {}) })
   return await verifier.verify(document, options)
 }
 
 function show (report: Report, document: unknown, source: string): void {
-  fill(reportSection, renderReport(report, { ...(document != null ? { document } : {}), ...(node != null ? { node } : {}) }))
+  const context = { ...(document != null ? { document } : {}), ...(node != null ? { node } : {}), names }
+  fill(reportSection, renderReport(report, context))
   reportSection.hidden = false
-  const verdict = verdictOf(report)
+  const verdict = verdictOf(report, context)
   announce(`${source}: ${verdict.title}. ${verdict.summary}`, verdict.tone === 'ok' ? 'success' : verdict.tone === 'bad' ? 'error' : 'info')
   focusResult(byId('verdict'))
 }
@@ -207,7 +218,7 @@ async function verifyFile (file: File, how: string): Promise<void> {
     if (!(err instanceof FormatError)) throw err
     const format = detectFormat(bytes, { fileName: file.name })
     if (err.code === FormatErrorCode.NO_CREDENTIAL) {
-      fail(`${file.name} is ${format === 'png' ? 'a PNG' : 'an SVG'} image, but no badge credential is baked into it (Open Badges 3.0 bakes it into ${format === 'png' ? `an iTXt chunk "${OB3_PNG_KEYWORD}"` : 'an <openbadges:credential> element'}).`)
+      fail(`${file.name} is a picture only: no badge is baked into this ${format === 'png' ? 'PNG' : 'SVG'} image. Ask for the badge image its issuer sent (or its JSON file).`)
     } else if (err.code === FormatErrorCode.NOT_JSON && format === 'json') {
       // A JSON file that does not parse: shown in the text area, which says why.
       showAsPasted(new TextDecoder().decode(bytes))
@@ -215,7 +226,7 @@ async function verifyFile (file: File, how: string): Promise<void> {
     } else if (err.code === FormatErrorCode.NOT_JSON) {
       fail(`${file.name} is neither a badge image (PNG or SVG) nor a JSON file.`)
     } else {
-      fail(`No badge could be read from ${file.name}: ${err.message} (${err.code})`)
+      fail(`No badge could be read from ${file.name}: the badge baked into it is damaged. Ask for the file again, as its issuer sent it.`)
     }
     return
   }

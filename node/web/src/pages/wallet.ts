@@ -1,8 +1,10 @@
 // The wallet page (docs/api.md, "Web pages", /wallet): the learner's key and badges in this browser
 // (IndexedDB), claims signed here, progress and next steps worked out here, sharing by download.
-// The node is asked for public lists, status lists, a claim when the learner accepts one, and the
-// apps signed in with the wallet (OB 3.0 grants) when the learner asks: never for anything that
-// tells it which badges this wallet holds.
+// The key is kept sealed with the learner's passphrase, asked once per page load (#lock). This
+// node is asked for public lists and the apps signed in with the wallet (OB 3.0 grants) when the
+// learner asks; the node of a claim link (this one or another, cross-origin) for the claim; each
+// badge's own node for its status list: never anything that tells a node which other badges this
+// wallet holds.
 import { formatDistance } from '@cofl/pathways'
 import type { LatLon } from '@cofl/pathways'
 import type { AddResult, ClaimOffer, HeldCredential, HeldSummary, NodeGrant, OpenedClaim } from '@cofl/wallet/browser'
@@ -11,7 +13,7 @@ import { PLACES, placeById, placeLabel } from '../lib/places.js'
 import { learnerView, loadPublicData, parseLatLon } from '../wallet/progress.js'
 import type { PublicData } from '../wallet/progress.js'
 import { bakedPng, bakedSvg, copyText, download, fileName, randomChallenge } from '../wallet/share.js'
-import { openPageWallet } from '../wallet/wallet.js'
+import { openLockedWallet } from '../wallet/wallet.js'
 import type { PageWallet } from '../wallet/wallet.js'
 
 type Json = Record<string, unknown>
@@ -171,6 +173,7 @@ async function lookUp (link: string): Promise<void> {
   pendingClaim = undefined
   pendingClaim = await wallet.lookUpClaim(link)
   fill(byId('offer-details'), offerView(pendingClaim.offer))
+  byId('offer-node').textContent = pendingClaim.url.host
   panel.hidden = false
   const name = typeof pendingClaim.offer.achievement.name === 'string' ? pendingClaim.offer.achievement.name : 'a badge'
   announce(`${pendingClaim.offer.issuer.name ?? 'An issuer'} offers you “${name}”. Accept it to add it to your wallet.`)
@@ -553,9 +556,58 @@ function wire (): void {
     confirmation.value = ''
     renderHolder()
     await refreshAll()
-    announce('This wallet was forgotten: a new key was made, and it holds no badge.', 'success')
+    announce('This wallet was forgotten: a new key was made, locked with the same passphrase, and it holds no badge.', 'success')
   })
   window.addEventListener('hashchange', () => { void claimFromFragment() })
+}
+
+/**
+ * The wallet, opened with the learner's passphrase (#lock-form): a new wallet's key is made and
+ * sealed with it; an older wallet's key kept in clear is sealed with it (asked twice, as a new
+ * one); a sealed key is opened with it, a wrong one said at the field and asked again.
+ */
+async function unlocked (): Promise<PageWallet> {
+  const locked = await openLockedWallet()
+  const fresh = locked.state !== 'sealed'
+  byId('lock-intro').textContent = locked.state === 'none'
+    ? 'Choose a passphrase for your new wallet. The page makes your key now and keeps it in this browser, locked with the passphrase.'
+    : locked.state === 'clear'
+      ? `Your wallet (${locked.did ?? ''}) keeps its key unlocked in this browser. Choose a passphrase: the key is locked with it from now on.`
+      : `Your wallet (${locked.did ?? ''}) is locked. Type its passphrase to open it.`
+  byId('lock-button').textContent = locked.state === 'none' ? 'Create the wallet' : locked.state === 'clear' ? 'Lock the key and open' : 'Open the wallet'
+  byId('lock-confirm-row').hidden = !fresh
+  byId<HTMLInputElement>('lock-passphrase').autocomplete = fresh ? 'new-password' : 'current-password'
+  byId('lock').hidden = false
+  byId('lock-passphrase').focus()
+  return await new Promise<PageWallet>((resolve) => {
+    const form = byId<HTMLFormElement>('lock-form')
+    const input = byId<HTMLInputElement>('lock-passphrase')
+    const submit = async (): Promise<void> => {
+      const passphrase = input.value
+      if (passphrase.length < 8) throw new Error('the passphrase must be at least 8 characters')
+      if (fresh && passphrase !== byId<HTMLInputElement>('lock-confirm').value) throw new Error('the two passphrases differ: type the same one twice')
+      try {
+        const opened = await locked.unlock(passphrase)
+        input.value = ''
+        byId<HTMLInputElement>('lock-confirm').value = ''
+        input.removeAttribute('aria-invalid')
+        form.removeEventListener('submit', listener)
+        resolve(opened)
+      } catch (err) {
+        if ((err as { code?: string }).code === 'COFL_ERR_KEY_PASSPHRASE') {
+          input.setAttribute('aria-invalid', 'true')
+          input.select()
+          throw new Error(`${messageOf(err)}. Type it again (a backup restores the wallet if it is lost).`)
+        }
+        throw err
+      }
+    }
+    const listener = (event: Event): void => {
+      event.preventDefault()
+      void busy(byId<HTMLButtonElement>('lock-button'), locked.state === 'sealed' ? 'Opening your key…' : 'Locking your key with the passphrase…', submit)
+    }
+    form.addEventListener('submit', listener)
+  })
 }
 
 async function main (): Promise<void> {
@@ -564,12 +616,14 @@ async function main (): Promise<void> {
     return
   }
   try {
-    wallet = await openPageWallet()
+    wallet = await unlocked()
   } catch (err) {
     fill(byId('holder'), h('p', { role: 'alert' }, `The wallet cannot open in this browser: ${messageOf(err)}`))
     announce(`The wallet cannot open in this browser: ${messageOf(err)}`, 'error')
     return
   }
+  byId('lock').hidden = true
+  byId('wallet-body').hidden = false
   renderHolder()
   wire()
   if (wallet.created) announce('A new wallet was made in this browser: your key and DID are below. Back it up once you hold badges.', 'success')

@@ -1,21 +1,25 @@
 /**
  * The wallet of the page: @cofl/wallet's wallet (`createWalletCore`, the same rules and protocol
  * code as the CLI's) over this browser's IndexedDB database (`openIndexedDbWallet`), with a
- * backup's key sealed by WebCrypto. What is the page's own: the key made on the first visit, claim
- * links of this node only, every call to this origin, refusals said to "you", and forgetting.
+ * backup's key sealed by WebCrypto. What is the page's own: the key made on the first visit and
+ * kept sealed with the learner's passphrase (asked once per page load), claim links of any node
+ * (called cross-origin: the node's public claim routes allow it, docs/api.md "Cross-origin
+ * requests"; the presentation is signed for the claim link's own host, never this page's), each
+ * badge's status asked of the node it came from, refusals said to "you", and forgetting.
  *
- *   const wallet = await openPageWallet()
+ *   const locked = await openLockedWallet()           // 'none', 'sealed', or 'clear' (an older wallet's key)
+ *   const wallet = await locked.unlock(passphrase)     // a wrong passphrase: KeyPassphraseError, said so
  *   const opened = await wallet.lookUpClaim(link)      // GET: the offer, a fresh challenge
  *   const result = await wallet.acceptClaim(opened)    // sign here, POST, check here, keep
  *   const grants = await wallet.grants()               // apps signed in as this DID here
  */
-import { CLAIM_PATH } from '@cofl/api'
+import { CLAIM_PATH, STATUS_LIST_PATH } from '@cofl/api'
 import {
   ClaimError, claimUrl, createWalletCore, nodeStatusLists, openIndexedDbWallet, WalletExistsError, webCryptoSealer
 } from '@cofl/wallet/browser'
 import type {
-  ClaimResult, HeldCredential, HeldSummary, HolderKeyInfo, ImportResult, IndexedDbWallet, NodeGrant, OpenedClaim, RefreshItem, WalletBackup, WalletCore,
-  WalletSettings
+  ClaimResult, GetStatusList, HeldCredential, HeldSummary, HolderKeyInfo, HolderKeyState, ImportResult, IndexedDbWallet, NodeGrant, OpenedClaim, RefreshItem,
+  WalletBackup, WalletCore, WalletSettings
 } from '@cofl/wallet/browser'
 
 type Json = Record<string, unknown>
@@ -38,7 +42,7 @@ export interface PageWallet {
   /** Revokes one: the app's tokens stop working at once. */
   revokeGrant: (grantId: string) => Promise<void>
   import: (input: unknown) => Promise<ImportResult>
-  /** Checks every held badge's status against its issuer's list, asked of this node. */
+  /** Checks every held badge's status against its issuer's list, asked of the node the badge came from (statusListsFor). */
   refreshStatus: () => Promise<RefreshItem[]>
   presentation: (ids: string[], options: { challenge: string, domain?: string }) => Promise<Json>
   /** The backup: the badges, and the key sealed with the passphrase when one is given. */
@@ -49,7 +53,11 @@ export interface PageWallet {
   forget: () => Promise<void>
 }
 
-/** A claim link as the learner pastes it: a claim URL of this node, or a bare code. */
+/**
+ * A claim link as the learner pastes it: a claim URL of any node (this one or another: the claim
+ * is made with that node, and the presentation signed for its host only), or a bare code of this
+ * node's.
+ */
 export function claimLink (link: string): URL {
   const text = link.trim()
   let url: URL
@@ -58,15 +66,57 @@ export function claimLink (link: string): URL {
   } catch (err) {
     throw new ClaimError(`that is not a claim link: ${(err as Error).message}`, { cause: err })
   }
-  if (url.origin !== location.origin) {
-    throw new ClaimError(`this claim link is for the node at ${url.origin}; this wallet lives at ${location.origin}. Open ${url.origin}/wallet to claim it there (a browser keeps one wallet per address: move badges with a backup).`)
+  const at = url.pathname.indexOf(CLAIM_PATH)
+  if (at === -1 || url.pathname.length <= at + CLAIM_PATH.length || url.pathname.slice(at + CLAIM_PATH.length).includes('/')) {
+    throw new ClaimError(`that is a link to ${url.origin}, but not a claim link (${CLAIM_PATH}<code>)`)
   }
-  if (!url.pathname.startsWith(CLAIM_PATH) || url.pathname.length <= CLAIM_PATH.length) throw new ClaimError(`that is a link to this node, but not a claim link (${CLAIM_PATH}<code>)`)
+  if (url.username !== '' || url.password !== '') throw new ClaimError('a claim link carries no user name or password')
+  if (location.protocol === 'https:' && url.protocol !== 'https:') {
+    throw new ClaimError(`this claim link is not https (${url.origin}): this secure page cannot call it. Ask the issuer for its https link.`)
+  }
   return url
 }
 
-/** The wallet over the page's database; its holder key, made now on the first visit. */
-async function openCore (db: IndexedDbWallet): Promise<{ core: WalletCore, info: HolderKeyInfo, created: boolean }> {
+/**
+ * Status lists asked of the node each badge came from: a list whose id is a node's status URL at
+ * that URL; any other list at the nodes its badges were claimed from, then at this node (which
+ * holds the lists the federation replicates). The answer is checked here (its issuer's signature)
+ * whichever node gave it.
+ */
+function statusListsFor (records: readonly HeldCredential[], here: string): GetStatusList {
+  const sources = new Map<string, string[]>()
+  for (const record of records) {
+    const from = record.source.startsWith('claim:') ? record.source.slice('claim:'.length) : undefined
+    if (from == null || !/^https?:\/\//.test(from)) continue
+    const status = (record.credential as { credentialStatus?: unknown }).credentialStatus
+    for (const entry of Array.isArray(status) ? status : [status]) {
+      const list = (entry as { statusListCredential?: unknown } | undefined)?.statusListCredential
+      if (typeof list === 'string') sources.set(list, [...(sources.get(list) ?? []), from])
+    }
+  }
+  const clients = new Map<string, GetStatusList>()
+  const client = (base: string): GetStatusList => {
+    let found = clients.get(base)
+    if (found == null) { found = nodeStatusLists(base); clients.set(base, found) }
+    return found
+  }
+  return async (id) => {
+    const at = id.indexOf(STATUS_LIST_PATH)
+    if (/^https?:\/\//.test(id) && at !== -1) return await client(id.slice(0, at))(id)
+    let failure: unknown
+    for (const base of new Set([...(sources.get(id) ?? []), here])) {
+      try {
+        return await client(base)(id)
+      } catch (err) {
+        failure = err
+      }
+    }
+    throw failure
+  }
+}
+
+/** The wallet over the page's database, unlocked; its holder key made now on the first visit (sealed with the passphrase given). */
+async function openCore (db: IndexedDbWallet, passphrase: string): Promise<{ core: WalletCore, info: HolderKeyInfo, created: boolean }> {
   const core = createWalletCore({ held: db.held, holderKey: db.holderKey, keySealer: webCryptoSealer, words: { holder: (did) => `you (${did})`, offersForce: false } })
   let created = false
   if (!await core.exists()) {
@@ -76,16 +126,39 @@ async function openCore (db: IndexedDbWallet): Promise<{ core: WalletCore, info:
       // Ask the browser not to evict the wallet under storage pressure (no prompt in most browsers).
       await navigator.storage?.persist?.().catch(() => false)
     } catch (err) {
-      // Another tab of the first visit stored its key first: that one is the wallet's.
+      // Another tab of the first visit stored its key first: that one is the wallet's, opened with this passphrase or refused.
       if (!(err instanceof WalletExistsError)) throw err
+      await db.unlock(passphrase)
     }
   }
   return { core, info: await core.holder(), created }
 }
 
-export async function openPageWallet (): Promise<PageWallet> {
+/** The wallet page's database before the passphrase: how its key is kept, and the DID (no passphrase needed to tell it). */
+export interface LockedWallet {
+  /** `none`: no wallet yet; `sealed`: a key locked with a passphrase; `clear`: an older wallet's key, to lock with one. */
+  readonly state: HolderKeyState
+  readonly did: string | undefined
+  /** Opens the wallet with the passphrase (creating or locking its key, as `state` says); a wrong one: KeyPassphraseError. */
+  unlock: (passphrase: string) => Promise<PageWallet>
+}
+
+export async function openLockedWallet (): Promise<LockedWallet> {
   const db = await openIndexedDbWallet()
-  let { core, info, created } = await openCore(db)
+  const state = await db.keyState()
+  const did = (await db.holderKey.info())?.did
+  return {
+    state,
+    did,
+    async unlock (passphrase) {
+      await db.unlock(passphrase)
+      return await openPageWallet(db, passphrase)
+    }
+  }
+}
+
+async function openPageWallet (db: IndexedDbWallet, passphrase: string): Promise<PageWallet> {
+  let { core, info, created } = await openCore(db, passphrase)
   const node = location.origin
 
   return {
@@ -100,7 +173,10 @@ export async function openPageWallet (): Promise<PageWallet> {
     grants: async () => await core.grants({ node }),
     revokeGrant: async (grantId) => { await core.revokeGrant(grantId, { node }) },
     import: async (input) => await core.import(input),
-    refreshStatus: async () => await core.refreshStatus({ getStatusList: nodeStatusLists(node) }),
+    async refreshStatus () {
+      const records = (await Promise.all((await core.list()).map(async (summary) => await core.get(summary.id)))).filter((r): r is HeldCredential => r != null)
+      return await core.refreshStatus({ getStatusList: statusListsFor(records, node) })
+    },
     presentation: async (ids, options) => await core.present(ids, options),
     backup: async (passphrase) => await core.export(passphrase != null && passphrase !== '' ? { includeKey: true, keyPassphrase: passphrase } : {}),
     async restore (backup, passphrase) {
@@ -111,7 +187,7 @@ export async function openPageWallet (): Promise<PageWallet> {
     async forget () {
       await db.clear()
       await core.close()
-      ;({ core, info, created } = await openCore(db))
+      ;({ core, info, created } = await openCore(db, passphrase))
     }
   }
 }
