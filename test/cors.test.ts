@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { rawRequest } from '@cofl/test-support'
+import { nodeApi, rawRequest } from '@cofl/test-support'
 import type { RawAnswer } from '@cofl/test-support'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -33,14 +33,9 @@ async function preflight (path: string, method: string, headers = 'content-type'
 }
 
 async function admin (method: string, path: string, body?: unknown): Promise<Record<string, any>> {
-  const response = await fetch(`${node.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${node.adminToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    signal: AbortSignal.timeout(10_000)
-  })
-  assert.ok(response.ok, `${method} ${path}: ${response.status}`)
-  return await response.json() as Record<string, any>
+  const answer = await nodeApi({ url: node.url, token: node.adminToken }, method, path, body, { timeoutMs: 10_000 })
+  assert.ok(answer.status >= 200 && answer.status < 300, `${method} ${path}: ${answer.status}`)
+  return answer.body
 }
 
 test.before(async () => {

@@ -107,6 +107,8 @@ test('a node without the federation withdraws too: removed from its routes and c
     assert.not.ok(await inCatalogue(node, id))
     await ok(node, 'POST', '/api/achievements', fields, 201)
     assert.ok(await served(node, id), 'published again')
+    // Above the withdrawn version (1), which every node refuses from then on.
+    assert.is((await ok(node, 'GET', `/api/achievements/${encodeURIComponent(id)}`)).sequence, 2)
   } finally {
     await node?.stop()
     await rm(dir, { recursive: true, force: true })

@@ -5,6 +5,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { EARTH_RADIUS_KM } from '@cofl/pathways'
+import { CATALOGUE_COLLECTIONS } from '@cofl/catalogue'
+import { KIND_COLLECTION_NAMES } from '@cofl/federation'
 import { generateKeyPair } from '@cofl/identity'
 import { openStatusRegistry } from '@cofl/status'
 import type { StatusRegistry } from '@cofl/status'
@@ -135,3 +137,9 @@ test.after(async () => {
 })
 
 test.run()
+
+test('the catalogue reads the collections the federation stores its kinds in (the two packages name them apart)', () => {
+  for (const [kind, name] of Object.entries(CATALOGUE_COLLECTIONS)) {
+    assert.is(name, (KIND_COLLECTION_NAMES as Record<string, string>)[kind], `kind ${kind}`)
+  }
+})

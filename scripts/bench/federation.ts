@@ -32,7 +32,7 @@ import { createMemoryStore } from '@cofl/store'
 import type { Store } from '@cofl/store'
 import { LevelBlockstore } from 'blockstore-level'
 import { CID } from 'multiformats/cid'
-import { createCityNode } from 'cofl'
+import { createCityNode, defaultConfig } from 'cofl'
 import type { CityNode } from 'cofl'
 
 function arg (name: string, fallback: string): string {
@@ -46,7 +46,7 @@ const CATALOGUE = Number(arg('catalogue', '10000'))
 const BATCH_INTERVAL_MS = Number(arg('batch-interval', '2000'))
 const REVOCATION_SAMPLES = Number(arg('revocation-samples', '6'))
 /** The node's default status.publishIntervalMs (config/default.json). */
-const DEFAULT_INTERVAL_MS = 300_000
+const DEFAULT_INTERVAL_MS = defaultConfig().status?.publishIntervalMs ?? NaN
 
 function quantile (sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN

@@ -5,7 +5,7 @@
  * node stores from then on, and reads the store once, starting then, in the background (a search
  * waits for it; if reading fails, the next search reads again).
  */
-import { createCatalogueIndex } from '@cofl/catalogue'
+import { CATALOGUE_COLLECTIONS, createCatalogueIndex } from '@cofl/catalogue'
 import type { CatalogueIndex, CataloguePage, CatalogueQuery } from '@cofl/catalogue'
 import type { CityService } from './service.js'
 
@@ -20,8 +20,9 @@ export function createCatalogue (service: CityService): Catalogue {
   // (a version older than one the index has is ignored, so the order does not matter).
   service.onDocument((stored) => { index.put(stored) })
   // A withdrawn document leaves the catalogue: the index is built again from the store (which no
-  // longer holds it). Withdrawals are rare; the index has no removal.
-  service.onWithdrawn(() => {
+  // longer holds it). Withdrawals are rare; the index has no removal. Only for a kind it reads.
+  service.onWithdrawn((stored) => {
+    if (!Object.hasOwn(CATALOGUE_COLLECTIONS, stored.kind)) return
     index = createCatalogueIndex()
     loading = load()
   })

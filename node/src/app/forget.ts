@@ -27,7 +27,7 @@ import { OAUTH_KEYS } from '../http/ob3/oauth.js'
 import { OAUTH_COLLECTION } from './collections.js'
 import { ISSUANCE_BY_SUBJECT_COLLECTION, ISSUANCE_COLLECTION, issuanceOf, issuanceSubjectKey } from './issuance-log.js'
 import { ApiErrorCode, DomainError } from './errors.js'
-import type { OfferBook, OfferRecord } from './offers.js'
+import type { OfferBook } from './offers.js'
 import { keyedQueue } from './serial.js'
 
 /** Who is to be forgotten: an email or a DID (one of them). */
@@ -88,26 +88,26 @@ export function createLearners (init: LearnersInit): Learners {
   const queue = keyedQueue()
 
   /** Every email hash, DID and offer of the person, followed from `hashes` and `dids`. */
-  async function person (hashes: Set<string>, dids: Set<string>): Promise<{ offers: OfferRecord[], credentialIds: Set<string> }> {
-    const matched = new Map<string, OfferRecord>()
+  async function person (hashes: Set<string>, dids: Set<string>): Promise<{ offerIds: Set<string>, credentialIds: Set<string> }> {
+    // The offers are read and opened once (find opens every sealed record); the rounds follow
+    // the person through what links each offer to someone, in memory.
+    const links = (await offers.find((o) => o.emailHash != null || o.email != null || o.subject != null || o.credentialId != null))
+      .map((o) => ({ offerId: o.offerId, hash: o.emailHash ?? (o.email != null ? offers.emailHash(o.email) : undefined), subject: o.subject, credentialId: o.credentialId }))
+    const offerIds = new Set<string>()
     const credentialIds = new Set<string>()
     for (let round = 0; round < MAX_ROUNDS; round++) {
       for (const did of dids) for await (const record of issuanceOf(store, did)) credentialIds.add(record.credentialId)
-      const found = await offers.find((o) =>
-        (o.emailHash != null && hashes.has(o.emailHash)) ||
-        (o.email != null && hashes.has(offers.emailHash(o.email))) ||
-        (o.subject != null && dids.has(o.subject)) ||
-        (o.credentialId != null && credentialIds.has(o.credentialId)))
       let grew = false
-      for (const offer of found) {
-        matched.set(offer.offerId, offer)
-        if (offer.subject != null && !dids.has(offer.subject)) { dids.add(offer.subject); grew = true }
-        const hash = offer.emailHash ?? (offer.email != null ? offers.emailHash(offer.email) : undefined)
-        if (hash != null && !hashes.has(hash)) { hashes.add(hash); grew = true }
+      for (const link of links) {
+        if (!((link.hash != null && hashes.has(link.hash)) || (link.subject != null && dids.has(link.subject)) ||
+          (link.credentialId != null && credentialIds.has(link.credentialId)))) continue
+        offerIds.add(link.offerId)
+        if (link.subject != null && !dids.has(link.subject)) { dids.add(link.subject); grew = true }
+        if (link.hash != null && !hashes.has(link.hash)) { hashes.add(link.hash); grew = true }
       }
       if (!grew) break
     }
-    return { offers: [...matched.values()], credentialIds }
+    return { offerIds, credentialIds }
   }
 
   /**
@@ -183,10 +183,10 @@ export function createLearners (init: LearnersInit): Learners {
         const dids = new Set<string>(did != null ? [did] : [])
         const found = await person(hashes, dids)
         const at = new Date(now()).toISOString()
-        const erasedOffers = await offers.erase(found.offers.map((o) => o.offerId), [...hashes])
+        const erasedOffers = await offers.erase([...found.offerIds], [...hashes])
         const strippedRecords = await stripIssuance(dids, at)
         const oauthRecords = await deleteOauth(dids)
-        const offerCount = found.offers.length
+        const offerCount = found.offerIds.size
         return {
           found: { emails: hashes.size, dids: dids.size },
           removed: [

@@ -253,7 +253,8 @@ export function localNetwork (init: NetworkInit): Network {
         }
         // After a withdrawal, a document published again gets a version above the withdrawn one.
         const withdrawn = kind === 'withdrawal' || kind === 'status-list' ? undefined : await kindCollection(store, 'withdrawal').get(withdrawalId(key.did, kind as WithdrawableKind, id))
-        const floor = withdrawn == null ? 0 : Number((withdrawn.document.withdrawn as { sequence?: unknown } | undefined)?.sequence ?? 0)
+        const withdrawnTarget = withdrawn == null ? undefined : withdrawalTarget(withdrawn.document, key.did)
+        const floor = withdrawnTarget?.ok === true ? withdrawnTarget.target.sequence : 0
         const sequence = kind === 'status-list' ? Number(document.sequence) : Math.max(previous?.sequence ?? 0, floor) + 1
         if (previous != null && kind === 'status-list' && previous.sequence >= sequence) return { cid: previous.cid, sequence: previous.sequence }
         const cid = `local:sha256:${createHash('sha256').update(JSON.stringify(document)).digest('hex')}`

@@ -17,7 +17,7 @@ import { MAX_SUPPRESSED_COUNT } from './constants.js'
 import { aggregateId, AGGREGATE_MONTH_FIGURES, AGGREGATE_TOTALS } from './aggregates.js'
 import type { AggregateContent, AggregateMonthFigure, AggregateTotal } from './aggregates.js'
 import type { AnalyticsIssuance, AnalyticsOffer } from './analytics.js'
-import { suppressLearners } from './suppression.js'
+import { isSmall, suppressLearners } from './suppression.js'
 import type { Cell } from './suppression.js'
 
 /** A figure as the node published it: its true value, and whether it was shown. */
@@ -54,7 +54,6 @@ export interface NextAggregate {
   added?: PublishedPeriod
 }
 
-const isSmall = (n: number): boolean => n >= 1 && n <= MAX_SUPPRESSED_COUNT
 const monthOf = (iso: string): string | undefined => {
   const t = Date.parse(iso)
   return Number.isNaN(t) ? undefined : new Date(t).toISOString().slice(0, 7)

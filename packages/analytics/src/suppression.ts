@@ -20,9 +20,14 @@ export interface Cell {
 export const COUNTS = ['offered', 'claimed', 'issued', 'revoked'] as const
 export type Count = typeof COUNTS[number]
 
+/** A count from 1 to MAX_SUPPRESSED_COUNT: one that primary suppression hides. */
+export function isSmall (n: number): boolean {
+  return n >= 1 && n <= MAX_SUPPRESSED_COUNT
+}
+
 /** A count as reported: primary suppression applied. */
 export function countCell (n: number): Cell {
-  return n >= 1 && n <= MAX_SUPPRESSED_COUNT ? { value: null, suppressed: true } : { value: n, suppressed: false }
+  return isSmall(n) ? { value: null, suppressed: true } : { value: n, suppressed: false }
 }
 
 /**
@@ -84,13 +89,12 @@ export function suppressLinked (
   const months = monthCell.length
   const rowSets = rowCells.map((cells) => new Set(cells))
   const monthOf = new Map(monthCell.map((cell, t) => [cell, t]))
-  const isPrimary = (v: number): boolean => v >= 1 && v <= MAX_SUPPRESSED_COUNT
   // Cells whose figure is public anyway (the revoked total that the revocation lists show): never
   // hidden, so no witness may change them.
   const known = {} as Record<Count, Set<number>>
   for (const m of COUNTS) known[m] = new Set(options.known?.[m] ?? [])
   const hide = {} as Record<Count, boolean[]>
-  for (const m of COUNTS) hide[m] = Array.from({ length: cellCount }, (_, k) => !known[m].has(k) && isPrimary(values[m][k] as number))
+  for (const m of COUNTS) hide[m] = Array.from({ length: cellCount }, (_, k) => !known[m].has(k) && isSmall(values[m][k] as number))
 
   const at = (m: Count, r: number, t: number): number => atoms[m][r]?.[t] ?? 0
   /** The change can be made at this atom: there is a record to remove or to change. */
@@ -192,7 +196,7 @@ export function suppressLinked (
   for (const m0 of COUNTS) {
     for (let k0 = 0; k0 < cellCount; k0++) {
       if (!hide[m0][k0]) continue
-      if (!isPrimary(values[m0][k0] as number)) continue
+      if (!isSmall(values[m0][k0] as number)) continue
       const witness = findWitness(m0, k0)
       if (witness === undefined) {
         // Not reached without known cells (one record added at an atom of the cell is always a
@@ -222,7 +226,7 @@ export function suppressLearners (
   learners: number, more: number,
   earlier: ReadonlyArray<{ learners: { value: number, hidden: boolean }, more: { value: number, hidden: boolean } }> = []
 ): { learners: boolean, more: boolean } {
-  const small = (n: number): boolean => Math.abs(n) >= 1 && Math.abs(n) <= MAX_SUPPRESSED_COUNT
+  const small = (n: number): boolean => isSmall(Math.abs(n))
   const safe = (hideL: boolean, hideM: boolean): boolean => {
     const shown: number[] = []
     if (!hideL) shown.push(learners)

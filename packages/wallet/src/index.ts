@@ -30,28 +30,9 @@
  * await wallet.close()
  * ```
  */
-export { CHALLENGE_PREFIXES, HOLDER_KEY_FILE } from './constants.js'
-export type { ChallengeUse } from './constants.js'
-export {
-  ClaimError, CredentialConflictError, CredentialNotFoundError, CredentialRefusedError, CredentialUncheckedError, GrantsError, ImportFormatError,
-  isRefusal, NodeRequestError, NotHolderError, SigningRefusedError, WalletError, WalletExistsError, WalletNotInitialisedError
-} from './errors.js'
+export * from './portable.js'
+export { HOLDER_KEY_FILE } from './constants.js'
 export { createWallet, openWallet } from './wallet.js'
-export { createWalletCore } from './core.js'
-export type { WalletCoreInit, WalletWords } from './core.js'
 export { keyFileHolderStore, keyFileSealer, levelHeldStore, walletSchema } from './level.js'
 export type { KeyFileHolderStoreInit } from './level.js'
-export { memoryHeldStore, memoryHolderKeyStore } from './memory.js'
-export type { HeldCredentialStore, HolderKeyInfo, HolderKeyOrigin, HolderKeySealer, HolderKeyStore, SaveHolderKeyOptions } from './storage.js'
-export { claimUrl, nodeBaseUrl, nodeStatusLists } from './claim.js'
-export { assertPresentable, assertSigningFor, challengeUse, challengeUseProblem, describeChallengeUse, domainOf } from './binding.js'
-export type { SigningRequest } from './binding.js'
-export { parseGrants, parseGrantsChallenge } from './grants.js'
-export { parseImport } from './import.js'
-export type { ParsedImport } from './import.js'
-export type {
-  AcceptClaimOptions, AddOptions, AddResult, ClaimOffer, ClaimOptions, ClaimResult, ExportOptions, GetStatusList, GrantsChallenge, GrantsOptions,
-  HeldCredential, HeldStatus, HeldStatusState, HeldSummary, ImportItem, ImportOptions, ImportResult, InitOptions, NodeGrant, OpenedClaim,
-  PresentOptions, RefreshItem,
-  RefreshOptions, RefusedAward, RestoreKeyOptions, Wallet, WalletBackup, WalletCore, WalletInit
-} from './types.js'
+export type { Wallet, WalletInit } from './types.js'
