@@ -14,8 +14,18 @@
 // reached inside the package, but not to the file its `exports` resolves an import of the package
 // to (base64url-universal maps ./lib/index.js, which needs Buffer, to ./lib/browser.js; bundlers
 // such as webpack apply it). `browserFieldAfterExports` does that one step.
+//
+// Weight (the wallet page's budget: 250 KB gzip, test/web-budget.test.ts). Two things a page
+// carries for nothing are left out of the browser bundles, the same in Node as before:
+// - the annotations of the OB 3.0 JSON Schemas in @cofl/credentials' generated validators
+//   (`description`, `$comment`, `title`: a third of the wallet page, compressed; Ajv's code reads
+//   none of them, and the errors' `schema` values keep every keyword that validates);
+// - pako, which @digitalbazaar/bitstring imports for gzip of status lists: served by fflate,
+//   which the pages carry already (@cofl/formats), with the same gzip in and out.
 import { readFileSync } from 'node:fs'
-import { dirname, join, relative } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { fileURLToPath } from 'node:url'
 
 /** `node:*` imports stay external; `checkBuiltins` then refuses any that a bundle still imports. */
 const builtinsExternal = {
@@ -62,6 +72,81 @@ const browserFieldAfterExports = {
   }
 }
 
+/** Keywords of a JSON Schema that only annotate (no validator reads them). */
+const ANNOTATIONS = ['description', '$comment', 'title']
+/** Keywords whose values are data, not schemas: nothing inside them is an annotation. */
+const DATA_KEYWORDS = new Set(['enum', 'const', 'default', 'examples'])
+
+function withoutAnnotations (schema) {
+  if (Array.isArray(schema)) return schema.map(withoutAnnotations)
+  if (schema === null || typeof schema !== 'object') return schema
+  const out = {}
+  for (const [key, value] of Object.entries(schema)) {
+    if (ANNOTATIONS.includes(key) && typeof value === 'string') continue
+    out[key] = DATA_KEYWORDS.has(key) ? value : withoutAnnotations(value)
+  }
+  return out
+}
+
+/**
+ * Ajv standalone code with the annotations of its schema constants (`const schemaN = {JSON};`)
+ * removed. A constant that is not plain JSON is left as it is.
+ */
+export function stripSchemaAnnotations (source) {
+  const constant = /const schema\d+ = /g
+  let out = ''
+  let from = 0
+  let match
+  while ((match = constant.exec(source)) != null) {
+    const start = match.index + match[0].length
+    if (source[start] !== '{') continue
+    // The end of the JSON object: brackets counted outside strings.
+    let depth = 0
+    let end = start
+    let inString = false
+    for (; end < source.length; end++) {
+      const c = source[end]
+      if (inString) {
+        if (c === '\\') end++
+        else if (c === '"') inString = false
+      } else if (c === '"') {
+        inString = true
+      } else if (c === '{' || c === '[') {
+        depth++
+      } else if ((c === '}' || c === ']') && --depth === 0) {
+        end++
+        break
+      }
+    }
+    let value
+    try { value = JSON.parse(source.slice(start, end)) } catch { continue }
+    out += source.slice(from, start) + JSON.stringify(withoutAnnotations(value))
+    from = end
+    constant.lastIndex = end
+  }
+  return out + source.slice(from)
+}
+
+const schemaAnnotations = {
+  name: 'cofl-schema-annotations',
+  setup (b) {
+    b.onLoad({ filter: /[\\/]schema-validators\.generated\.ts$/ }, (args) => ({ contents: stripSchemaAnnotations(readFileSync(args.path, 'utf8')), loader: 'ts' }))
+  }
+}
+
+/** pako (gzip, ungzip) for @digitalbazaar/bitstring, from fflate. */
+const PAKO_FROM_FFLATE = `import { gzipSync, gunzipSync } from 'fflate'
+export function gzip (data) { return gzipSync(data) }
+export function ungzip (data) { return gunzipSync(data) }
+`
+const pakoFromFflate = {
+  name: 'cofl-pako-from-fflate',
+  setup (b) {
+    b.onResolve({ filter: /^pako$/ }, (args) => /[\\/]@digitalbazaar[\\/]bitstring[\\/]/.test(args.importer) ? { path: 'pako', namespace: 'cofl-pako' } : undefined)
+    b.onLoad({ filter: /.*/, namespace: 'cofl-pako' }, () => ({ contents: PAKO_FROM_FFLATE, resolveDir: dirname(fileURLToPath(import.meta.url)), loader: 'js' }))
+  }
+}
+
 /**
  * The problems of a build's metafile: every `node:*` import a bundle still holds, with the modules
  * that import it (paths relative to `root`). Empty when there is none.
@@ -78,6 +163,41 @@ export function checkBuiltins (metafile, root) {
   return problems
 }
 
+/**
+ * What a page loads before it runs, from a build's metafile: its bundle and the chunks it imports
+ * statically, transitively (not those it imports with `import()`), as absolute paths (outputs are
+ * relative to `root`), with their total gzip size (level 9, as the build precompresses).
+ */
+export function initialLoad (metafile, root, page) {
+  const outputs = metafile.outputs
+  const entry = Object.keys(outputs).find((file) => isPageEntry(outputs[file].entryPoint, page))
+  if (entry == null) throw new Error(`no bundle of the page ${page}`)
+  const files = []
+  const queue = [entry]
+  while (queue.length > 0) {
+    const file = queue.shift()
+    if (files.includes(file)) continue
+    files.push(file)
+    for (const imported of outputs[file]?.imports ?? []) {
+      if (imported.kind === 'import-statement' && !imported.external) queue.push(imported.path)
+    }
+  }
+  const paths = files.map((file) => resolve(root, file))
+  const gzip = paths.reduce((sum, file) => sum + gzipSync(readFileSync(file), { level: 9 }).length, 0)
+  return { files: paths, gzip }
+}
+
+/**
+ * Whether an output's entry point is the page `page` (node/web/src/pages/<page>.ts), or any page when
+ * `page` is absent: a module a page imports dynamically is an entry point of its own in the metafile,
+ * and may have a page's name (node/web/src/wallet/wallet.ts).
+ */
+export function isPageEntry (entryPoint, page) {
+  if (entryPoint == null) return false
+  const match = /(?:^|\/)node\/web\/src\/pages\/([^/]+)\.ts$/.exec(entryPoint)
+  return match != null && (page == null || match[1] === page)
+}
+
 /** The esbuild options of a browser bundle: ES modules for today's browsers, the packages' sources and browser paths. */
 export const BROWSER_BUILD = Object.freeze({
   bundle: true,
@@ -85,6 +205,6 @@ export const BROWSER_BUILD = Object.freeze({
   platform: 'browser',
   target: ['chrome120', 'firefox120', 'safari17'],
   conditions: ['cofl-source', 'browser'],
-  plugins: [builtinsExternal, browserFieldAfterExports],
+  plugins: [builtinsExternal, pakoFromFflate, browserFieldAfterExports, schemaAnnotations],
   define: { 'process.env.NODE_DEBUG': 'false' }
 })

@@ -26,6 +26,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fillCity } from './demo-city.js'
 
 const BIN = fileURLToPath(new URL('../node/bin/cofl.js', import.meta.url))
+/** Plymouth's outline for the catalogue's map (scripts/geography.ts made it). */
+const PLYMOUTH_GEOGRAPHY = fileURLToPath(new URL('../node/assets/geography/plymouth.geojson', import.meta.url))
 /** How long one `cofl` command may take. */
 const COMMAND_TIMEOUT_MS = 60_000
 /** How long to wait for something to travel the federation. */
@@ -136,7 +138,7 @@ async function stop (proc: ChildProcess): Promise<void> {
 
 const short = (did: string): string => `${did.slice(0, 20)}...${did.slice(-6)}`
 /** A claim link with its secret code cut short, for the screen. */
-const shortLink = (url: string): string => url.replace(/(\/api\/claims\/)([A-Za-z0-9_-]{8})[A-Za-z0-9_-]*/, '$1$2...')
+const shortLink = (url: string): string => url.replace(/(\/api\/claims\/|\/claim#)([A-Za-z0-9_-]{8})[A-Za-z0-9_-]*/, '$1$2...')
 /** The status check of a presentation's first credential (or of a credential). */
 const statusOf = (report: Report): Check | undefined => (report.credentials?.[0] ?? report).checks.find((c) => c.id === 'status')
 const trustOf = (report: Report): Trust | undefined => report.credentials?.[0]?.trust ?? report.trust
@@ -151,7 +153,7 @@ try {
   say('Every node, wallet and command below is a separate process on this machine.\n')
 
   // 1. The three nodes: the museum and Bristol dial Plymouth (and start side by side).
-  const plymouth = await startNode('Plymouth', root, [])
+  const plymouth = await startNode('Plymouth', root, ['--geography', PLYMOUTH_GEOGRAPHY])
   nodes.push(plymouth)
   const bootstrap = ['--bootstrap', plymouth.info.multiaddrs[0] ?? '']
   const [museum, bristol] = await Promise.all([

@@ -78,6 +78,13 @@ for (const group of selected) {
   skipped += skip
   failed += total - ok - skip
   if (result.code !== 0 && total - ok - skip === 0) failed += 1 // crashed after its totals
+  if (group === join('test', 'browser')) {
+    // Kept for CI to collect as artifacts: <journey>-<state>-<1280|390>.png.
+    const shots = join(root, 'test', 'browser', 'screenshots')
+    let count = 0
+    try { count = readdirSync(shots).filter((f) => f.endsWith('.png')).length } catch {}
+    process.stdout.write(`\n${group}: ${count} screenshot(s) in ${relative(root, shots)}/\n`)
+  }
 }
 
 if (matches('lint')) {

@@ -47,8 +47,8 @@ const refused = (answer: Answer, status: number, code: string, message?: RegExp)
   if (message != null) assert.match(answer.body.error.message, message)
 }
 
-/** The code at the end of a claim URL. */
-const codeOf = (claimUrl: string): string => claimUrl.slice(claimUrl.lastIndexOf('/') + 1)
+/** The code at the end of a claim URL or claim page link (`/claim#<code>`). */
+const codeOf = (claimUrl: string): string => claimUrl.slice(Math.max(claimUrl.lastIndexOf('/'), claimUrl.lastIndexOf('#')) + 1)
 
 /** GET the claim (public), then sign an empty presentation over its challenge and domain. */
 async function presentation (code: string, key: KeyPair, options: { holder?: string, challenge?: string, domain?: string } = {}): Promise<Json> {
@@ -80,17 +80,19 @@ test.after(async () => {
 
 test('offer, claim by a signed presentation: the credential is about the learner DID, verifies, and is logged', async () => {
   const offer = await ok('POST', '/api/offers', { achievementId, name: NAME, email: EMAIL }, 201)
-  assert.equal(Object.keys(offer).sort(), ['claimUrl', 'code', 'expiresAt', 'offerId'])
+  assert.equal(Object.keys(offer).sort(), ['claimLink', 'claimUrl', 'code', 'expiresAt', 'offerId'])
+  assert.is(offer.claimLink, `${node.url}/claim#${offer.code}`)
   assert.match(offer.code, /^[A-Za-z0-9_-]{43}$/)
   assert.is(offer.claimUrl, `${node.url}/api/claims/${offer.code}`)
   const days = (Date.parse(offer.expiresAt) - Date.now()) / 86_400_000
   assert.ok(days > 29.9 && days <= 30, `default validity is 30 days, not ${days}`)
 
-  // the admin sees the offer, never its code
+  // the admin sees the open offer with its claim page link (to hand out again), never the digest
   const shown = await ok('GET', `/api/offers/${offer.offerId}`)
   assert.is(shown.state, 'open')
   assert.is(shown.email, EMAIL)
-  assert.not.ok(JSON.stringify(shown).includes(offer.code))
+  assert.is(shown.claimLink, offer.claimLink)
+  assert.is((await ok('GET', '/api/offers?limit=1000')).offers.find((o: Json) => o.offerId === offer.offerId)?.claimLink, offer.claimLink)
   assert.not.ok('codeDigest' in shown)
 
   // the claim page: achievement, issuer, challenge, domain; nothing of the name or email
@@ -129,6 +131,7 @@ test('offer, claim by a signed presentation: the credential is about the learner
   const after = await ok('GET', `/api/offers/${offer.offerId}`)
   assert.is(after.state, 'claimed')
   assert.is(after.credentialId, credential.id)
+  assert.not.ok(JSON.stringify(after).includes(offer.code), 'a claimed offer has no link: its code is dropped')
 
   // the same code again: 409, on the page and on the claim
   refused(await call('GET', `/api/claims/${offer.code}`, undefined, null), 409, 'COFL_ERR_OFFER_CLAIMED', /claimed already/)
@@ -301,9 +304,9 @@ test('bulk with `cofl offer --csv`: 10,000 rows (BOM, CRLF, quoted names); refus
   assert.match(run.stderr, new RegExp(`^${10_000 - bad.size} of 10000 row\\(s\\) offered, ${bad.size} refused; claim links in `, 'm'))
 
   const results = (await readFile(join(dir, 'results.csv'), 'utf8')).split('\r\n').filter((l) => l !== '')
-  assert.is(results[0], 'row,name,email,claimUrl')
+  assert.is(results[0], 'row,name,email,claimLink')
   assert.is(results.length - 1, 10_000 - bad.size)
-  assert.match(results[7] as string, new RegExp(`^${csvRow(7)},"Smith, ""Jo"" 7",learner7@csv\\.example,${node.url}/api/claims/[A-Za-z0-9_-]{43}$`))
+  assert.match(results[7] as string, new RegExp(`^${csvRow(7)},"Smith, ""Jo"" 7",learner7@csv\\.example,${node.url}/claim#[A-Za-z0-9_-]{43}$`))
   const urls = results.slice(1).map((l) => l.split(',').pop() as string)
   assert.is(new Set(urls).size, urls.length)
   // a link of the file is claimable
@@ -327,7 +330,7 @@ test('`cofl offer`: all offered (exit 0), one offer, bad usage (exit 2)', async 
   assert.is(all.code, 0, all.stderr)
   const lines = all.stdout.trim().split('\r\n')
   assert.is(lines.length, 4)
-  assert.match(lines[2] as string, /^3,"Bo, B",bo@three\.example,http:\/\/127\.0\.0\.1:\d+\/api\/claims\/[A-Za-z0-9_-]{43}$/)
+  assert.match(lines[2] as string, /^3,"Bo, B",bo@three\.example,http:\/\/127\.0\.0\.1:\d+\/claim#[A-Za-z0-9_-]{43}$/)
   assert.match(all.stderr, /^3 of 3 row\(s\) offered, 0 refused$/m)
 
   const one = await cli('offer', '--achievement', achievementId, '--email', 'solo@example.org', '--name', 'Solo', '--data', data)

@@ -24,6 +24,8 @@ export type { ConfigInput, HttpConfig, LimitsConfig, LoadConfigOptions, NodeConf
 export type { NodeInfo } from './app/datadir.js'
 export { ApiErrorCode, ConfigError, InputError, NodeError, PortInUseError, UsageError } from './app/errors.js'
 export type { ConfigProblem } from './app/errors.js'
+export { GeographyError } from './app/geography.js'
+export type { Geography, GeographyFeature } from './app/geography.js'
 export { issueCredential } from './app/issue.js'
 export type { IssueInit } from './app/issue.js'
 export { ob3Clock } from './http/ob3.js'

@@ -344,7 +344,7 @@ test('forget by email: offers, the DID that claimed, its credentials and OB 3.0 
   assert.is((await city.book.get(first.offerId))?.state, 'claimed')
   // the open offer ended: its code no longer gives a claim
   assert.is((await city.book.get(openOffer.offerId))?.state, 'expired')
-  await rejects(city.book.open(openOffer.code, DOMAIN), 'COFL_ERR_OFFER_EXPIRED')
+  await rejects(city.book.open(openOffer.code, DOMAIN), 'COFL_ERR_OFFER_WITHDRAWN')
   // revocation still works, and brings back nothing
   const change = await city.service.changeStatus('revoke', claimed.credential.id as string)
   assert.ok(change.changed)

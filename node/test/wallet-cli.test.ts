@@ -96,7 +96,7 @@ test('wallet list and show (the wallet from $COFL_WALLET)', async () => {
 test('wallet bake: PNG and SVG that `cofl verify` reads back; a tampered one fails', async () => {
   for (const ext of ['png', 'svg']) {
     const file = path(`badge.${ext}`)
-    assert.is(await ok('wallet', 'bake', '--wallet', path('wallet'), ids[0] as string, '--out', file), `baked ${String(ids[0])} into ${file}\n`)
+    assert.is(await ok('wallet', 'bake', '--wallet', path('wallet'), ids[0] as string, '--out', file), `baked ${String(ids[0])} into ${file} (on a drawn badge)\n`)
     const report = await cli('verify', file, '--json')
     assert.is(report.code, 0, report.stdout + report.stderr)
     assert.is(JSON.parse(report.stdout).id, ids[0])

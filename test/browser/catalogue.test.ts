@@ -1,13 +1,19 @@
 // The catalogue page in Chromium, against a real node holding achievements in two cities (Bristol
-// and Plymouth) and one with no place: a search near a bundled place with a radius gives only the
-// near ones, nearest first, with their distances and an SVG map; typed coordinates and the
-// browser's location do the same; text and skill searches; paging with "More results"; a result's
-// details; a bookmarked search; bad input that only gets a message. No console errors.
+// and Plymouth) and one with no place, a skills spine, and the demo's outline of Plymouth (config
+// geography): a search near a bundled place with a radius gives only the near ones, nearest
+// first, with their distances and a map; typed coordinates and the browser's location do the
+// same; text and skill searches; paging with "More results"; a result's details; a bookmarked
+// search; bad input that only gets a message. The map (at 1280x800 and 390x844): the outline and
+// its areas drawn, clustered markers with their counts, a cluster that zooms in, a marker that
+// focuses its result; the skill picker lists the spine's skills and filters, the area picker the
+// outline's areas and filters; on a phone the search form is one short row. No console errors,
+// no sideways scroll, axe clean.
+import { fileURLToPath } from 'node:url'
 import * as assert from 'uvu/assert'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { distanceKm, formatDistance } from '@cofl/pathways'
-import { browserSuite, ensureWebBuilt, launchBrowser, newPage, screenshot, startTestNode } from './harness.js'
-import type { TestNode } from './harness.js'
+import { SIZES, assertAxeClean, browserSuite, ensureWebBuilt, launchBrowser, newPage, screenshot, startTestNode } from './harness.js'
+import type { SizeName, TestNode } from './harness.js'
 
 const { it, before, after, run } = browserSuite('catalogue page')
 
@@ -15,6 +21,16 @@ const { it, before, after, run } = browserSuite('catalogue page')
 const BRISTOL = { lat: 51.4545, lon: -2.5879 }
 const PLYMOUTH_HOE = { lat: 50.3640, lon: -4.1420 }
 const CODING_SKILL = 'https://skills.example/digital/coding'
+const PLYMOUTH_GEOGRAPHY = fileURLToPath(new URL('../../node/assets/geography/plymouth.geojson', import.meta.url))
+const SPINE = {
+  name: 'Test City skills spine',
+  skills: [
+    { id: CODING_SKILL, name: 'Coding', layer: 'city-specific' },
+    { id: 'https://skills.example/water/sailing', name: 'Sailing', layer: 'city-specific' }
+  ]
+}
+/** Four achievements within about 100 m of each other in Plymouth's City Centre: one cluster at the first view. */
+const CITY_CENTRE = ['Library Code Dojo', 'Guildhall Debating', 'Armada Way Art Walk', 'Market Hall Cooking']
 
 interface Fixture { name: string, description: string, place?: { name: string, area: string, lat: number, lon: number }, alignment?: unknown[] }
 
@@ -24,7 +40,10 @@ const FIXTURES: Fixture[] = [
   { name: 'Coding Club Bristol', description: 'Ten sessions of making games in Python.', place: { name: 'Easton Community Centre', area: 'Easton', lat: 51.4640, lon: -2.5640 }, alignment: [{ type: ['Alignment'], targetName: 'Coding', targetUrl: CODING_SKILL, targetCode: 'CODE1' }] },
   { name: 'Marine Biology Taster', description: 'A day at the marine station.', place: { name: 'Marine Station', area: 'The Hoe', lat: 50.3650, lon: -4.1410 } },
   { name: 'Coding Club Plymouth', description: 'Ten sessions of making robots.', place: { name: 'Devonport Library', area: 'Devonport', lat: 50.3700, lon: -4.1780 }, alignment: [{ type: ['Alignment'], targetName: 'Coding', targetUrl: CODING_SKILL, targetCode: 'CODE1' }] },
-  { name: 'Online Safety', description: 'Staying safe online, taken anywhere.' }
+  { name: 'Online Safety', description: 'Staying safe online, taken anywhere.' },
+  // Two at one spot in Exeter: a cluster that no zoom splits.
+  ...['Twin Workshop A', 'Twin Workshop B'].map((name): Fixture => ({ name, description: 'At the quay.', place: { name: 'Quay House', area: 'Exeter Quay', lat: 50.7185, lon: -3.5297 } })),
+  ...CITY_CENTRE.map((name, i): Fixture => ({ name, description: 'In the city centre.', place: { name: `Centre ${i + 1}`, area: 'City Centre', lat: 50.3712 + i * 0.0002, lon: -4.1430 + i * 0.0003 } }))
 ]
 
 let browser: Browser | undefined
@@ -46,9 +65,17 @@ async function publish (fixture: Fixture): Promise<string> {
 
 before(async () => {
   ensureWebBuilt()
-  city = await startTestNode()
+  city = await startTestNode({ geography: PLYMOUTH_GEOGRAPHY })
   browser = await launchBrowser()
   for (const fixture of FIXTURES) ids.set(fixture.name, await publish(fixture))
+  const node = city.node
+  const spine = await fetch(node.url + '/api/spines', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${node.adminToken}` },
+    body: JSON.stringify(SPINE),
+    signal: AbortSignal.timeout(20_000)
+  })
+  if (spine.status !== 201) throw new Error(`POST /api/spines: ${spine.status} ${await spine.text()}`)
 })
 
 after(async () => {
@@ -56,8 +83,8 @@ after(async () => {
   await city?.stop()
 })
 
-async function open (errors: string[], path = '/catalogue'): Promise<{ page: Page, context: BrowserContext, close: () => Promise<void> }> {
-  const { context, page } = await newPage(browser as Browser, errors)
+async function open (errors: string[], path = '/catalogue', size?: SizeName): Promise<{ page: Page, context: BrowserContext, close: () => Promise<void> }> {
+  const { context, page } = await newPage(browser as Browser, errors, size)
   const response = await page.goto((city as TestNode).node.url + path)
   assert.is(response?.status(), 200)
   return { page, context, close: async () => { await context.close() } }
@@ -71,6 +98,30 @@ async function search (page: Page): Promise<void> {
     return document.getElementById('results-section')?.hidden === false && s !== '' && s !== previous && document.getElementById('results-section')?.getAttribute('aria-busy') === 'false'
   }, before)
 }
+
+interface Marker { cluster: boolean, id: string | null, count: number, x: number, y: number, name: string | null, width: number, height: number }
+
+/** The result a single marker stands for: its accessible name is "<number in the list>: <the result's name>". */
+const resultOf = (m: Marker): string | undefined => m.cluster ? undefined : /^\d+: (.*)$/.exec(m.name ?? '')?.[1]
+
+/** The map's markers: single results (count 1) and clusters (their count), where they are (percent of the map). */
+async function markers (page: Page): Promise<Marker[]> {
+  return await page.locator('#map .map-markers button').evaluateAll((buttons) => buttons.map((b) => {
+    const box = b.getBoundingClientRect()
+    return {
+      cluster: b.classList.contains('map-cluster'),
+      id: b.getAttribute('data-id'),
+      count: b.classList.contains('map-cluster') ? Number(b.getAttribute('data-count')) : 1,
+      x: Number.parseFloat((b as HTMLElement).style.left),
+      y: Number.parseFloat((b as HTMLElement).style.top),
+      name: b.getAttribute('aria-label'),
+      width: box.width,
+      height: box.height
+    }
+  }))
+}
+
+const total = (list: Marker[]): number => list.reduce((sum, m) => sum + m.count, 0)
 
 async function names (page: Page): Promise<string[]> {
   return await page.locator('#results > li .result-name').allTextContents()
@@ -102,20 +153,19 @@ it('near a town from the list, within a radius: only the near ones, nearest firs
     assert.match(await page.textContent('#status') ?? '', 'Showing 3 of 3 results')
     assert.match(await page.textContent('#results > li:first-child') ?? '', 'Achievement')
 
-    // The map: an SVG labelled as an image, the search point, the radius, a numbered point per result.
-    const map = page.locator('#map svg')
-    assert.is(await map.getAttribute('role'), 'img')
-    assert.match(await page.textContent('#map-title') ?? '', 'Map of the results within 10 km of Bristol')
+    // The map: a group named for the search, an SVG image with the search point and the radius, the
+    // results as markers (single ones and clusters) that count the three results.
+    assert.is(await page.locator('#map svg').getAttribute('role'), 'img')
+    assert.is(await page.locator('#map .cofl-map').getAttribute('aria-label'), 'Map of the results within 10 km of Bristol')
     assert.is(await page.locator('#map .map-radius').count(), 1)
     assert.is(await page.locator('#map .map-center').count(), 1)
-    const points = await page.locator('#map .map-point').evaluateAll((gs) => gs.map((g) => ({ n: g.getAttribute('data-n'), x: Number(g.querySelector('circle')?.getAttribute('cx')), y: Number(g.querySelector('circle')?.getAttribute('cy')) })))
-    assert.is(points.length, 3)
-    const byNumber = new Map(points.map((p) => [p.n, p]))
-    // Bike Repair (Bedminster) lies south-west of the centre: left of and below the search point.
-    const bike = byNumber.get(String(byDistance.indexOf('Bike Repair Basics') + 1))
-    assert.ok(bike != null && bike.x < 200 && bike.y > 200, `Bedminster is drawn south-west of the centre (${JSON.stringify(bike)})`)
-    const easton = byNumber.get(String(byDistance.indexOf('Coding Club Bristol') + 1))
-    assert.ok(easton != null && easton.x > 200 && easton.y < 200, 'Easton is drawn north-east of the centre')
+    const shown = await markers(page)
+    assert.is(total(shown), 3, JSON.stringify(shown))
+    // Bedminster and Harbourside (under a kilometre apart) are south-west of the search point (the
+    // map's middle), alone or as a cluster; Easton north-east, unless it is in that cluster.
+    const easton = shown.find((m) => resultOf(m) === 'Coding Club Bristol')
+    if (easton != null) assert.ok(easton.x > 50 && easton.y < 50, `Easton is drawn north-east of the centre (${JSON.stringify(easton)})`)
+    for (const m of shown.filter((m) => m !== easton && m.count < 3)) assert.ok(m.x < 50 && m.y > 50, `south-west of the centre: ${JSON.stringify(m)}`)
     // The page's address holds the search (bookmarkable).
     assert.match(page.url(), /near=bristol/)
     await screenshot(page, 'catalogue-near-bristol')
@@ -142,8 +192,11 @@ it('typed coordinates and the browser\'s location', async () => {
     assert.ok(await page.isChecked('#where-coords'), 'typing coordinates chooses "At coordinates"')
     await page.fill('#km', '5')
     await search(page)
-    assert.equal(await names(page), ['Marine Biology Taster', 'Coding Club Plymouth'])
-    assert.equal(await page.locator('#results > li .distance').allTextContents(), ['Marine Biology Taster', 'Coding Club Plymouth'].map((n) => expectedDistance(n, PLYMOUTH_HOE)))
+    const within5 = FIXTURES.filter((f) => f.place != null && distanceKm(PLYMOUTH_HOE, f.place) <= 5)
+      .sort((a, b) => distanceKm(PLYMOUTH_HOE, a.place as Fixture['place'] & object) - distanceKm(PLYMOUTH_HOE, b.place as Fixture['place'] & object)).map((f) => f.name)
+    assert.ok(within5.includes('Marine Biology Taster') && within5.includes('Coding Club Plymouth') && !within5.includes('Harbour Sailing'))
+    assert.equal(await names(page), within5)
+    assert.equal(await page.locator('#results > li .distance').allTextContents(), within5.map((n) => expectedDistance(n, PLYMOUTH_HOE)))
     await screenshot(page, 'catalogue-coordinates')
 
     // The browser's location, once the person allows it (Bedminster, Bristol).
@@ -177,8 +230,13 @@ it('by text and by skill, with the keyboard; a result\'s details; a bookmarked s
     assert.equal((await names(page)).sort(), ['Coding Club Bristol', 'Coding Club Plymouth'])
     assert.is(await page.locator('#results .distance').count(), 0, 'no distances without a place')
     assert.match(await page.textContent('#results-summary') ?? '', 'Showing 2 of 2 results.')
-    // Without a search point the map still draws the results that have a place, with no radius.
-    assert.is(await page.locator('#map .map-point').count(), 2)
+    // Without a search point the map still draws the results that have a place, with no radius:
+    // Bristol's coding club north-east of Plymouth's.
+    const clubs = await markers(page)
+    assert.is(total(clubs), 2)
+    const bristolClub = clubs.find((m) => resultOf(m) === 'Coding Club Bristol')
+    const plymouthClub = clubs.find((m) => resultOf(m) === 'Coding Club Plymouth')
+    assert.ok(bristolClub != null && plymouthClub != null && bristolClub.x > plymouthClub.x && bristolClub.y < plymouthClub.y, `Bristol is north-east of Plymouth: ${JSON.stringify(clubs)}`)
     assert.is(await page.locator('#map .map-radius').count(), 0)
     await screenshot(page, 'catalogue-text')
 
@@ -234,7 +292,7 @@ it('more results: the next page is added, and focus goes to the first new result
     const distances = await page.locator('#results > li').evaluateAll((lis) => lis.map((li) => Number.parseFloat(li.querySelector('.distance')?.textContent ?? 'NaN')))
     for (let i = 1; i < distances.length; i++) assert.ok((distances[i] as number) >= (distances[i - 1] as number), 'nearest first over both pages')
     assert.is(await page.evaluate(() => document.activeElement?.closest('li')?.id), 'result-21')
-    assert.is(await page.locator('#map .map-point').count(), 22)
+    assert.is(total(await markers(page)), 22)
     await screenshot(page, 'catalogue-more')
     assert.equal(errors, [])
   } finally {
@@ -289,5 +347,131 @@ it('bad input gets a message in the live region and the field is marked', async 
     await close()
   }
 })
+
+it('a cluster of results at one spot: choosing it says which they are and focuses the first in the list', async () => {
+  const errors: string[] = []
+  const { page, close } = await open(errors, '/catalogue?q=twin', 'laptop')
+  try {
+    await page.locator('#map button.map-cluster').waitFor()
+    const shown = await markers(page)
+    assert.equal(shown.map((m) => ({ cluster: m.cluster, count: m.count })), [{ cluster: true, count: 2 }])
+    assert.is(shown[0]?.name, '2 results here: zoom in')
+    await page.click('#map button.map-cluster')
+    await page.waitForFunction(() => document.activeElement?.classList.contains('result-name') === true)
+    assert.is(await page.evaluate(() => document.activeElement?.closest('li')?.id), 'result-1')
+    assert.match(await page.textContent('#status') ?? '', /^2 results at this spot: 1\. Twin Workshop [AB]; 2\. Twin Workshop [AB]\.$/)
+    await screenshot(page, 'catalogue-one-spot-laptop')
+    assert.equal(errors, [])
+  } finally {
+    await close()
+  }
+})
+
+for (const size of Object.keys(SIZES) as SizeName[]) {
+  it(`at ${size} size (${SIZES[size].width}x${SIZES[size].height}): a short form, the skill and area pickers, the outline, clusters that zoom, markers that focus their result`, async () => {
+    const errors: string[] = []
+    const { page, close } = await open(errors, '/catalogue', size)
+    try {
+      const width = SIZES[size].width
+      const noSidewaysScroll = async (where: string): Promise<void> => {
+        assert.ok(await page.evaluate((w) => document.documentElement.scrollWidth <= w, width), `no sideways scroll at ${width} px: ${where}`)
+      }
+      // The form: the words and Search on one line, "Filters" under them; folded on a phone (one short row).
+      const formHeight = (await page.locator('#search-form').boundingBox())?.height ?? Infinity
+      if (size === 'phone') {
+        assert.not.ok(await page.evaluate(() => (document.getElementById('filters') as HTMLDetailsElement).open), 'the filters are folded on a phone')
+        assert.ok(formHeight <= 200, `the search form is one short row on a phone (${formHeight} px tall)`)
+        const q = await page.locator('#q').boundingBox()
+        const button = await page.locator('#search-button').boundingBox()
+        assert.ok(q != null && button != null && Math.abs(q.y - button.y) < 12, 'the words and Search share a line')
+      } else {
+        assert.ok(await page.evaluate(() => (document.getElementById('filters') as HTMLDetailsElement).open), 'the filters are open on a wide screen')
+      }
+      await noSidewaysScroll('the form')
+      await screenshot(page, `catalogue-form-${size}`)
+      if (size === 'phone') {
+        await page.click('#filters > summary')
+        assert.ok(await page.evaluate(() => (document.getElementById('filters') as HTMLDetailsElement).open))
+      }
+
+      // The skill picker: the spine's skills under the spine's name; choosing one filters.
+      await page.locator(`#skill option[value="${CODING_SKILL}"]`).waitFor({ state: 'attached' })
+      const groups = await page.locator('#skill optgroup').evaluateAll((gs) => gs.map((g) => ({ label: g.getAttribute('label'), skills: Array.from(g.querySelectorAll('option')).map((o) => o.textContent) })))
+      assert.equal(groups, [{ label: SPINE.name, skills: ['Coding', 'Sailing'] }])
+      await page.selectOption('#skill', CODING_SKILL)
+      await search(page)
+      assert.equal((await names(page)).sort(), ['Coding Club Bristol', 'Coding Club Plymouth'])
+      assert.is(await page.textContent('#filter-count'), '(1 on)')
+      assert.match(page.url(), /skill=https%3A%2F%2Fskills\.example%2Fdigital%2Fcoding/)
+      await noSidewaysScroll('a skill chosen')
+      await screenshot(page, `catalogue-skill-${size}`)
+
+      // The area picker: the outline's areas (and those of the results); choosing one filters.
+      await page.selectOption('#skill', '')
+      const areas = await page.locator('#area option').allTextContents()
+      for (const name of ['Barbican', 'Central Park', 'City Centre', 'Derriford', 'Devonport', 'Stonehouse', 'Easton']) assert.ok(areas.includes(name), `the area picker offers ${name}: ${areas.join(', ')}`)
+      assert.is(areas[0], 'Any area')
+      await page.selectOption('#area', 'Devonport')
+      await search(page)
+      assert.equal(await names(page), ['Coding Club Plymouth'])
+      await screenshot(page, `catalogue-area-${size}`)
+
+      // Near Plymouth: the outline (land, the six areas), the markers over it, a cluster of the city centre.
+      await page.selectOption('#area', '')
+      await page.selectOption('#near', 'plymouth')
+      await page.fill('#km', '10')
+      await search(page)
+      const plymouth = FIXTURES.filter((f) => f.place != null && distanceKm({ lat: 50.3755, lon: -4.1427 }, f.place) <= 10).map((f) => f.name)
+      assert.equal((await names(page)).sort(), [...plymouth].sort())
+      assert.ok(await page.locator('#map path.map-land').count() >= 1, 'land is drawn')
+      assert.equal((await page.locator('#map path.map-area').evaluateAll((ps) => ps.map((p) => p.getAttribute('data-area')))).sort(), ['Barbican', 'Central Park', 'City Centre', 'Derriford', 'Devonport', 'Stonehouse'])
+      assert.ok(await page.locator('#map text.map-area-name').count() >= 1, 'some areas are named on the map')
+      let shown = await markers(page)
+      assert.is(total(shown), plymouth.length, JSON.stringify(shown))
+      const cluster = shown.filter((m) => m.cluster).sort((a, b) => b.count - a.count)[0]
+      assert.ok(cluster != null && cluster.count >= 4, `the city centre's four are one cluster at first: ${JSON.stringify(shown)}`)
+      for (const m of shown) assert.ok(m.width >= 24 && m.height >= 24, `a marker is at least 24 px: ${JSON.stringify(m)}`)
+      if (size === 'phone') await page.locator('#map-figure').scrollIntoViewIfNeeded()
+      await noSidewaysScroll('the map')
+      await screenshot(page, `catalogue-map-${size}`)
+
+      // A cluster zooms in (focus moves into the map's markers) until the city centre's four are single markers.
+      for (let step = 0; step < 8; step++) {
+        const biggest = (await markers(page)).filter((m) => m.cluster && m.count >= 2).sort((a, b) => b.count - a.count)[0]
+        if (biggest == null) break
+        const before = await page.evaluate(() => document.querySelectorAll('#map .map-markers button').length)
+        const clusters = page.locator(`#map button.map-cluster[data-count="${biggest.count}"]`)
+        await clusters.first().click()
+        await page.waitForFunction(() => document.activeElement?.closest('.map-markers') != null)
+        const after = await markers(page)
+        assert.ok(after.every((m) => !m.cluster || m.count < biggest.count) || after.length > before, `the cluster of ${biggest.count} was split: ${JSON.stringify(after)}`)
+        if (step === 0) await screenshot(page, `catalogue-map-zoomed-${size}`)
+      }
+      shown = await markers(page)
+      for (const name of CITY_CENTRE) assert.ok(shown.some((m) => resultOf(m) === name), `${name} is a marker of its own: ${JSON.stringify(shown)}`)
+
+      // A marker is a button named as its result; activating it (here with the keyboard) focuses the result.
+      const id = shown.find((m) => resultOf(m) === 'Guildhall Debating')?.id ?? ''
+      const marker = page.locator(`#map button.map-marker[data-id="${id}"]`)
+      assert.match(await marker.getAttribute('aria-label') ?? '', /^\d+: Guildhall Debating$/)
+      await marker.focus()
+      await page.keyboard.press('Enter')
+      await page.waitForFunction(() => document.activeElement?.classList.contains('result-name') === true)
+      assert.is(await page.evaluate(() => document.activeElement?.textContent), 'Guildhall Debating')
+      assert.is(await page.evaluate(() => document.activeElement?.closest('li')?.id), id)
+      await screenshot(page, `catalogue-marker-focused-${size}`)
+
+      // Zoom out and "Show all" bring the whole search back.
+      await page.click('#map .map-zoom-out')
+      await page.click('#map .map-reset')
+      assert.is(total(await markers(page)), plymouth.length)
+      await noSidewaysScroll('after zooming')
+      await assertAxeClean(page, `the catalogue's map at ${size} size`)
+      assert.equal(errors, [])
+    } finally {
+      await close()
+    }
+  })
+}
 
 run()

@@ -2,7 +2,7 @@
 // every page; the pages load nothing but from the node (no request leaves 127.0.0.1).
 import * as assert from 'uvu/assert'
 import type { Browser } from 'playwright-core'
-import { browserSuite, ensureWebBuilt, launchBrowser, newPage, screenshot, startTestNode } from './harness.js'
+import { assertAxeClean, browserSuite, ensureWebBuilt, launchBrowser, newPage, screenshot, startTestNode } from './harness.js'
 import type { TestNode } from './harness.js'
 
 const { it, before, after, run } = browserSuite('home page')
@@ -37,6 +37,7 @@ it('the home page names the city, its DID and links to every page, loading only 
       assert.is(await page.getByRole('navigation').getByRole('link', { name }).count(), 1, name)
     }
     await screenshot(page, 'home')
+    await assertAxeClean(page, 'home')
     assert.equal([...origins], [node.url])
     assert.equal(errors, [])
   } finally {

@@ -13,7 +13,7 @@ import { buildAchievement, buildOpenBadgeCredential, buildPresentation, buildPro
 import { generateKeyPair } from '@cofl/identity'
 import { bakePng, bakeSvg, defaultBadgePng, defaultBadgeSvg } from '@cofl/formats'
 import { crc32, deflateSync } from 'node:zlib'
-import { browserSuite, ensureWebBuilt, launchBrowser, newPage, screenshot, startTestNode } from './harness.js'
+import { assertAxeClean, browserSuite, ensureWebBuilt, launchBrowser, newPage, screenshot, startTestNode } from './harness.js'
 import type { TestNode } from './harness.js'
 
 const { it, before, after, run } = browserSuite('verify page')
@@ -110,6 +110,7 @@ it('a valid credential pasted and sent with the keyboard: Valid, the achievement
     assert.is(await row(page, 'proof').locator('td.outcome').textContent(), '✓ Passed')
     assert.ok(await page.locator('#report time').count() >= 1, 'the dates are <time> elements')
     await screenshot(page, 'verify-valid')
+    await assertAxeClean(page, 'verify-valid')
     assert.equal(errors, [])
   } finally {
     await close()
@@ -145,6 +146,7 @@ it('a credential changed after signing: Not valid, with the signature check\'s r
     assert.match(await page.textContent('#status') ?? '', 'Not valid')
     assert.is(await page.getAttribute('#status', 'data-kind'), 'error')
     await screenshot(page, 'verify-tampered')
+    await assertAxeClean(page, 'verify-tampered')
     assert.equal(errors, [])
   } finally {
     await close()
@@ -179,6 +181,7 @@ it('an https issuer whose key is only named in a URL: Cannot be checked here, wi
     assert.is(await page.getAttribute('#status', 'data-kind'), 'info')
     assert.match(await page.textContent('#report') ?? '', 'Not asked: the signature cannot be checked here')
     await screenshot(page, 'verify-cannot-be-checked')
+    await assertAxeClean(page, 'verify-cannot-be-checked')
 
     // The city's own DID as the issuer, the proof by another did:key's key: forged, Not valid.
     const node = (city as TestNode).node
@@ -218,6 +221,7 @@ it('a revoked credential: Revoked, and its status says so; a suspended one: Susp
     })
     assert.not.match(outside, /\bbit \d+|urn:cofl:status|COFL_ERR/, 'no bit number, list id or code outside the details')
     await screenshot(page, 'verify-revoked')
+    await assertAxeClean(page, 'verify-revoked')
 
     // A suspendable credential, suspended: Suspended.
     const suspendable = (await admin<{ credential: Record<string, unknown> }>('/api/credentials', { achievementId, subject: LEARNER, statusPurpose: 'suspension' })).credential
@@ -246,6 +250,7 @@ it('a baked PNG, by the file input and dropped on the drop zone, and a baked SVG
     assert.match(await page.textContent('#report') ?? '', 'Three supervised repairs', 'the criteria read from the baked PNG')
     assert.is(await page.locator(`#report time[datetime="${String(valid.validFrom)}"]`).count(), 1, 'validFrom read from the baked PNG')
     await screenshot(page, 'verify-png-chosen')
+    await assertAxeClean(page, 'verify-png-chosen')
 
     // 2. A drop: a DataTransfer made in the page holding the same file, dropped on the zone.
     await page.click('#clear-button')
@@ -263,6 +268,7 @@ it('a baked PNG, by the file input and dropped on the drop zone, and a baked SVG
     assert.is(await page.locator('#dropzone.over').count(), 0)
     assert.match(await page.textContent('#report') ?? '', 'Bristol City of Learning')
     await screenshot(page, 'verify-png-dropped')
+    await assertAxeClean(page, 'verify-png-dropped')
 
     // 3. A baked SVG, by the file input.
     const svgBadge = bakeSvg(defaultBadgeSvg('Bike Repair Basics'), valid)
@@ -339,6 +345,7 @@ it('a presentation: the challenge field appears; without it the presentation fai
     assert.match(heading, 'Credential 1 of 1 (Bike Repair Basics): Valid')
     assert.match(await page.textContent('#report') ?? '', holder.did)
     await screenshot(page, 'verify-presentation')
+    await assertAxeClean(page, 'verify-presentation')
     assert.equal(errors, [])
   } finally {
     await close()
@@ -358,6 +365,7 @@ it('an issuer outside the node\'s trust: valid but not trusted, then trusted onc
     assert.match(await page.textContent('#report .trust') ?? '', 'Not trusted.')
     assert.match(await page.textContent('#report') ?? '', 'No endorsement of this issuer is held')
     await screenshot(page, 'verify-untrusted')
+    await assertAxeClean(page, 'verify-untrusted')
 
     // The makerspace runs no node: it hands the city its Profile, signed by its own key.
     const profile = await signDocument(buildProfileDocument({ id: key.did, name: 'Harbourside Makerspace' }), { key })
@@ -380,6 +388,7 @@ it('an issuer outside the node\'s trust: valid but not trusted, then trusted onc
     assert.match(details, key.did)
     assert.match(details, `Bristol City of Learning: ${node.did}`)
     await screenshot(page, 'verify-endorsed')
+    await assertAxeClean(page, 'verify-endorsed')
     assert.equal(errors, [])
   } finally {
     await close()
@@ -403,6 +412,7 @@ it('a fresh key naming itself Plymouth City Council: the name is never shown as 
     assert.not.match(await page.textContent('#status') ?? '', 'Plymouth')
     assert.match(await page.textContent('#report .trust') ?? '', 'who it really is, is not confirmed')
     await screenshot(page, 'verify-self-declared')
+    await assertAxeClean(page, 'verify-self-declared')
     assert.equal(errors, [])
   } finally {
     await close()
@@ -424,6 +434,7 @@ it('bad input gets a message in the live region and no report: empty, not JSON, 
     assert.match(await page.textContent('#status') ?? '', 'This is not JSON')
     assert.ok(await page.locator('#report').isHidden())
     await screenshot(page, 'verify-not-json')
+    await assertAxeClean(page, 'verify-not-json')
 
     await page.fill('#json', '[1, 2]')
     await page.click('#verify-button')
@@ -440,6 +451,7 @@ it('bad input gets a message in the live region and no report: empty, not JSON, 
     await page.setViewportSize({ width: 390, height: 800 })
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), 'no horizontal scrolling at 390 px')
     await screenshot(page, 'verify-narrow')
+    await assertAxeClean(page, 'verify-narrow')
     await page.setViewportSize({ width: 1280, height: 900 })
 
     // A JSON object that is no credential goes to the verifier, whose report says what it is not.

@@ -409,7 +409,7 @@ it('keeps its key sealed with a passphrase, asks it after a reload, and claims f
 
     // A reload asks for the passphrase: a wrong one is refused at the field, the right one opens.
     await page.reload()
-    await page.locator('#lock').waitFor({ state: 'visible' })
+    await page.locator('#lock[data-state="sealed"]').waitFor({ state: 'visible' })
     assert.match(await page.textContent('#lock-intro') ?? '', 'is locked')
     assert.ok(await page.locator('#wallet-body').isHidden(), 'nothing of the wallet shows while it is locked')
     assert.ok(await page.locator('#lock-confirm-row').isHidden(), 'an existing wallet asks once')
@@ -484,7 +484,8 @@ it('locks with a passphrase the key an older wallet page kept in clear (the migr
     // The database as the page kept it before: the holder key in clear.
     const key = await generateKeyPair()
     await page.goto(`${(city as TestNode).node.url}/wallet`)
-    await page.locator('#lock').waitFor({ state: 'visible' })
+    // (the form shows at once; the wallet's code then opens the database and says what it holds)
+    await page.locator('#lock[data-state="none"]').waitFor({ state: 'visible' })
     const older = { did: key.did, publicKeyMultibase: key.publicKeyMultibase, secretKeyMultibase: key.secretKeyMultibase, createdAt: '2026-01-02T03:04:05.000Z', origin: 'created' }
     await page.evaluate(async (record) => await new Promise<void>((resolve, reject) => {
       const open = indexedDB.open('cofl-wallet')
@@ -497,7 +498,7 @@ it('locks with a passphrase the key an older wallet page kept in clear (the migr
       }
     }), older)
     await page.reload()
-    await page.locator('#lock').waitFor({ state: 'visible' })
+    await page.locator('#lock[data-state="clear"]').waitFor({ state: 'visible' })
     assert.match(await page.textContent('#lock-intro') ?? '', `Your wallet (${key.did}) keeps its key unlocked in this browser`)
     await page.getByLabel('Passphrase', { exact: true }).fill(WALLET_PASSPHRASE)
     await page.getByLabel('The same passphrase again').fill(WALLET_PASSPHRASE)

@@ -132,7 +132,7 @@ test('the tour runs as written: offline, then with a node, then the wallet', asy
 
   // What the tour says it leaves behind.
   const links = await readFile(join(dir, 'links.csv'), 'utf8')
-  assert.match(links, /^row,name,email,claimUrl\r?\n2,Ada Lovelace,ada@example\.org,http:\/\/127\.0\.0\.1:\d+\/api\/claims\//, JSON.stringify(links))
+  assert.match(links, /^row,name,email,claimLink\r?\n2,Ada Lovelace,ada@example\.org,http:\/\/127\.0\.0\.1:\d+\/claim#[A-Za-z0-9_-]{43}\r?\n/, JSON.stringify(links))
   assert.ok((await stat(join(dir, 'badge.png'))).size > 100)
   const vp = JSON.parse(await readFile(join(dir, 'vp.json'), 'utf8')) as { type: string[] }
   assert.ok([vp.type].flat().includes('VerifiablePresentation'))

@@ -3,6 +3,7 @@
  * (the federation) and HTTP API, started and stopped together. `cofl node start` runs one.
  */
 import { join } from 'node:path'
+import { claimOf, kindCollection } from '@cofl/federation'
 import { defaultListId, openStatusRegistry } from '@cofl/status'
 import type { StatusPurpose, StatusRegistry } from '@cofl/status'
 import { openLevelStore } from '@cofl/store'
@@ -15,6 +16,7 @@ import { DATA_FILES, DEFAULT_SIGNING_WORKERS, META_STATUS_LIST_BASE } from './co
 import { enforcePrivateModes, ensureDataDir, openAdminToken, openDataKey, openIssuerKey, readNodePorts, removeNodeInfo, undoDataDir, unencryptedDataKeyWarning, unencryptedKeyWarning, writeNodeInfo, writeNodePorts } from './datadir.js'
 import type { DataDirBefore, DataKey, NodeInfo, NodePorts } from './datadir.js'
 import { createLearners } from './forget.js'
+import { emptyGeography, loadGeography } from './geography.js'
 import type { Learners } from './forget.js'
 import { ConfigError, PortInUseError } from './errors.js'
 import { buildApi } from '../http/server.js'
@@ -26,6 +28,10 @@ import type { Catalogue } from './catalogue.js'
 import { openNetwork } from './network.js'
 import type { Network } from './network.js'
 import { createOfferBook } from './offers.js'
+import { createMailer, dataUrlImage } from './mail.js'
+import { imageDocumentBytes, imageDocumentId, imageFileOf } from './images.js'
+import type { Mailer, SendMail } from './mail.js'
+import type { MailConfig } from './config.js'
 import type { OfferBook } from './offers.js'
 import { createCityService } from './service.js'
 import type { CityService } from './service.js'
@@ -78,6 +84,8 @@ export interface CityServices {
   grants: GrantBook
   /** Learners' requests to be forgotten (app/forget.ts). */
   learners: Learners
+  /** Offers' emails (app/mail.ts; config `mail`): one that sends nothing when mail is off. */
+  mailer: Mailer
 }
 
 /** What createCityServices takes from the node beyond the city service. */
@@ -87,6 +95,12 @@ export interface CityServicesOptions {
   /** Config retention.offerContactDays. */
   offerContactDays?: number
   log?: (line: string) => void
+  /** Config `mail` (absent: off). */
+  mail?: MailConfig
+  /** The node's public base URL, which the links in mails start with (default: publicBaseUrl, else http://localhost). */
+  baseUrl?: () => string
+  /** Sends a mail instead of the SMTP transport (tests). */
+  sendMail?: SendMail
 }
 
 /** Builds the services of CityServices over the city service (its store open): the one place they are made. */
@@ -95,9 +109,26 @@ export function createCityServices (service: CityService, options: CityServicesO
     service,
     ...(options.dataKey != null ? { dataKey: options.dataKey } : {}),
     ...(options.offerContactDays != null ? { contactDays: options.offerContactDays } : {}),
+    ...(options.log != null ? { log: options.log } : {}),
+    sendsMail: options.mail?.smtp != null
+  })
+  const mailer = createMailer({
+    config: options.mail ?? { smtp: null, from: null, perMinute: 60 },
+    offers,
+    issuer: { did: service.did, name: service.name ?? null },
+    baseUrl: options.baseUrl ?? (() => service.publicBaseUrl ?? 'http://localhost'),
+    ...(options.sendMail != null ? { send: options.sendMail } : {}),
+    // The achievement's image from the node's own image documents (app/images.ts), else a data: URL's.
+    image: async (achievement) => {
+      const file = imageFileOf(achievement.image)
+      if (file == null) return await dataUrlImage(achievement)
+      const held = await claimOf(kindCollection(service.store, 'image'), imageDocumentId(file), service.did)
+      return held == null ? undefined : imageDocumentBytes(held.document)
+    },
     ...(options.log != null ? { log: options.log } : {})
   })
   return {
+    mailer,
     offers,
     catalogue: createCatalogue(service),
     grants: createGrantBook({ oauth: service.store.collection<Record<string, unknown>>(OAUTH_COLLECTION), batch: () => service.store.batch(), now: () => ob3Clock.now() }),
@@ -157,6 +188,7 @@ export function createCityNode (init: CityNodeInit = {}): CityNode {
     // Status lists changed since the last tick are published before the network stops (nothing waits for the next start).
     if (publisher != null) { const p = publisher; await attempt(async () => { await p.stopPublishing() }) }
     if (signing != null) { const p = signing; await attempt(async () => { await p.close() }) }
+    if (services != null) { const s = services; await attempt(async () => { await s.mailer.stop() }) }
     if (services != null) { const s = services; await attempt(async () => { await s.offers.stop() }) }
     if (network != null) { const n = network; await attempt(async () => { await n.stop() }) }
     if (registry != null) { const r = registry; await attempt(async () => { await r.close() }) }
@@ -192,6 +224,8 @@ export function createCityNode (init: CityNodeInit = {}): CityNode {
       let keyCreated = false
       let dataKeyCreated = false
       try {
+        // The city's outline, checked before anything is created (a bad file stops the start).
+        const geography = config.geography != null ? await loadGeography(config.geography) : emptyGeography()
         // Learners' data is this user's alone: what the node creates from here on is 0600 / 0700
         // (leveldb's files too), and what an older start or another tool left looser is fixed.
         process.umask(0o077)
@@ -248,9 +282,15 @@ export function createCityNode (init: CityNodeInit = {}): CityNode {
         publisher = service
         service.startPublishing()
         const { host: listenHost, port: _port, ...httpLimits } = config.http
-        services = createCityServices(service, { dataKey: dataKey.key, offerContactDays: config.retention.offerContactDays, log })
+        services = createCityServices(service, {
+          dataKey: dataKey.key,
+          offerContactDays: config.retention.offerContactDays,
+          log,
+          ...(config.mail != null ? { mail: config.mail } : {}),
+          baseUrl: () => config.publicBaseUrl ?? url
+        })
         await services.offers.start()
-        app = buildApi({ service, services, adminToken, bodyLimit: config.limits.bodyBytes, closing: () => closing, http: httpLimits, listenHost })
+        app = buildApi({ service, services, adminToken, bodyLimit: config.limits.bodyBytes, closing: () => closing, http: httpLimits, listenHost, geography })
         const recordedHttp = config.http.port === 0 && ports.http?.host === config.http.host ? ports.http.port : undefined
         try {
           await app.listen({ host: config.http.host, port: recordedHttp ?? config.http.port })
@@ -264,6 +304,8 @@ export function createCityNode (init: CityNodeInit = {}): CityNode {
         if (config.http.port === 0) chosen.http = { host: config.http.host, port: httpPort }
         else if (ports.http != null) chosen.http = ports.http
         await writeNodePorts(dir, chosen, ports)
+        // Offers' mails left pending by the last run go now that the node's address is known.
+        await services.mailer.start()
         info = { did, peerId: network.peerId, multiaddrs: network.multiaddrs(), http: url, pid: process.pid, startedAt: new Date().toISOString() }
         await writeNodeInfo(dir, info)
         state = 'running'

@@ -69,6 +69,29 @@ export interface StatusConfig {
   publishIntervalMs: number
 }
 
+/** The mail server the node sends offers' emails through (config `mail.smtp`; docs/operations.md, "Mail"). */
+export interface SmtpConfig {
+  host: string
+  /** Default 465 when `secure`, else 587. */
+  port?: number
+  /** TLS from the start (port 465); false: STARTTLS when the server offers it. Default false. */
+  secure?: boolean
+  /** The user name to log in with (with `pass` or `passFile`); absent: no login. */
+  user?: string | null
+  pass?: string | null
+  /** A file holding the password (read at start; its trailing newline dropped). */
+  passFile?: string | null
+}
+
+/** Offers' emails (config `mail`): off while `smtp` is null (the default): nothing is sent, nothing tried. */
+export interface MailConfig {
+  smtp: SmtpConfig | null
+  /** The sender, `address@domain` or `Name <address@domain>`; required when `smtp` is set. */
+  from: string | null
+  /** The most mails sent per minute (bulk offers are sent one after another at this pace). */
+  perMinute: number
+}
+
 export interface NodeConfig {
   /** The data directory (absolute once loaded; a relative one is resolved against the cwd). */
   data: string
@@ -99,6 +122,13 @@ export interface NodeConfig {
   status?: StatusConfig
   limits: LimitsConfig
   retention: RetentionConfig
+  /** Offers' emails (absent from a configuration built by hand: off). */
+  mail?: MailConfig
+  /**
+   * A GeoJSON file of the city's outline (land, coast, named areas) that the catalogue's map draws
+   * (app/geography.ts; absolute once loaded). Absent or null: none.
+   */
+  geography?: string | null
 }
 
 /** Any part of a configuration: what a file, the environment or flags give. */
@@ -115,6 +145,8 @@ export interface ConfigInput {
   status?: Partial<StatusConfig>
   limits?: Partial<LimitsConfig>
   retention?: Partial<RetentionConfig>
+  mail?: { smtp?: Partial<SmtpConfig> | null, from?: string | null, perMinute?: number }
+  geography?: string | null
 }
 
 /** The kinds of non-public addresses a node may be allowed to dial (config key `allowDial`). */
@@ -122,7 +154,7 @@ export const DIAL_KINDS = ['loopback', 'private'] as const
 export type DialKind = typeof DIAL_KINDS[number]
 
 /** Environment variables and the keys they set (lists are comma-separated). */
-export const CONFIG_ENV: Readonly<Record<string, { key: string, kind: 'string' | 'integer' | 'list' | 'nullable' | 'proxies' }>> = {
+export const CONFIG_ENV: Readonly<Record<string, { key: string, kind: 'string' | 'integer' | 'list' | 'nullable' | 'proxies' | 'boolean' }>> = {
   COFL_DATA: { key: 'data', kind: 'string' },
   COFL_NAME: { key: 'name', kind: 'nullable' },
   COFL_LISTEN: { key: 'listen', kind: 'list' },
@@ -138,7 +170,15 @@ export const CONFIG_ENV: Readonly<Record<string, { key: string, kind: 'string' |
   COFL_PUBLIC_BASE_URL: { key: 'publicBaseUrl', kind: 'nullable' },
   COFL_STATUS_PUBLISH_INTERVAL_MS: { key: 'status.publishIntervalMs', kind: 'integer' },
   COFL_BODY_LIMIT: { key: 'limits.bodyBytes', kind: 'integer' },
-  COFL_RETENTION_OFFER_CONTACT_DAYS: { key: 'retention.offerContactDays', kind: 'integer' }
+  COFL_RETENTION_OFFER_CONTACT_DAYS: { key: 'retention.offerContactDays', kind: 'integer' },
+  COFL_MAIL_SMTP_HOST: { key: 'mail.smtp.host', kind: 'string' },
+  COFL_MAIL_SMTP_PORT: { key: 'mail.smtp.port', kind: 'integer' },
+  COFL_MAIL_SMTP_SECURE: { key: 'mail.smtp.secure', kind: 'boolean' },
+  COFL_MAIL_SMTP_USER: { key: 'mail.smtp.user', kind: 'nullable' },
+  COFL_MAIL_SMTP_PASS_FILE: { key: 'mail.smtp.passFile', kind: 'nullable' },
+  COFL_MAIL_FROM: { key: 'mail.from', kind: 'nullable' },
+  COFL_MAIL_PER_MINUTE: { key: 'mail.perMinute', kind: 'integer' },
+  COFL_GEOGRAPHY: { key: 'geography', kind: 'nullable' }
 }
 
 /** What each key must be, in words (the error message's "expected ..."). */
@@ -166,8 +206,22 @@ const EXPECTED: Record<string, string> = {
   limits: 'an object {"bodyBytes"}',
   'limits.bodyBytes': 'an integer from 1024 to 104857600 (bytes)',
   retention: 'an object {"offerContactDays"}',
-  'retention.offerContactDays': 'an integer from 0 to 3650: the days after an offer is claimed or expires until its name and email are erased'
+  'retention.offerContactDays': 'an integer from 0 to 3650: the days after an offer is claimed or expires until its name and email are erased',
+  mail: 'an object {"smtp", "from", "perMinute"}',
+  'mail.smtp': 'null (no mail sent: the default) or an object {"host", "port", "secure", "user", "pass", "passFile"}',
+  'mail.smtp.host': 'the mail server\'s host name or IP address, such as "smtp.example.org"',
+  'mail.smtp.port': 'an integer from 1 to 65535 (default 465 with secure, else 587)',
+  'mail.smtp.secure': 'true (TLS from the start, port 465) or false (STARTTLS when the server offers it)',
+  'mail.smtp.user': 'null or the user name to log in to the mail server with',
+  'mail.smtp.pass': 'null or the password (prefer passFile: a password in the config file is readable by whoever reads it)',
+  'mail.smtp.passFile': 'null or the path of a file holding the mail server\'s password',
+  'mail.from': 'the sender, "badges@example.org" or "City Badges <badges@example.org>" (one line), required when mail.smtp is set',
+  'mail.perMinute': 'an integer from 1 to 6000: the most mails sent per minute',
+  geography: 'null or the path of a GeoJSON FeatureCollection file (the outline the catalogue\'s map draws: docs/operations.md, "Geography")'
 }
+
+/** A mail sender: `address@domain`, or a display name and `<address@domain>`; one line. */
+const MAIL_FROM_PATTERN = '^(?:[^<>\\r\\n"]{0,200} ?<[^\\s@<>"]{1,64}@[A-Za-z0-9.-]{1,253}>|[^\\s@<>"]{1,64}@[A-Za-z0-9.-]{1,253})$'
 
 const CONFIG_SCHEMA = {
   type: 'object',
@@ -225,7 +279,30 @@ const CONFIG_SCHEMA = {
       properties: {
         offerContactDays: { type: 'integer', minimum: 0, maximum: 3650 }
       }
-    }
+    },
+    mail: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['smtp', 'from', 'perMinute'],
+      properties: {
+        smtp: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          required: ['host'],
+          properties: {
+            host: { type: 'string', minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.:\\[\\]_-]+$' },
+            port: { type: 'integer', minimum: 1, maximum: 65535 },
+            secure: { type: 'boolean' },
+            user: { type: ['string', 'null'], minLength: 1, maxLength: 256 },
+            pass: { type: ['string', 'null'], minLength: 1, maxLength: 1024 },
+            passFile: { type: ['string', 'null'], minLength: 1 }
+          }
+        },
+        from: { type: ['string', 'null'], maxLength: 320, pattern: MAIL_FROM_PATTERN },
+        perMinute: { type: 'integer', minimum: 1, maximum: 6000 }
+      }
+    },
+    geography: { type: ['string', 'null'], minLength: 1, maxLength: 4096 }
   }
 } as const
 
@@ -327,6 +404,7 @@ export function envLayer (env: NodeJS.ProcessEnv): ConfigInput {
     if (kind === 'integer') value = /^\s*\d+\s*$/.test(raw) ? Number(raw) : raw
     else if (kind === 'list') value = raw.split(',').map((s) => s.trim()).filter((s) => s !== '')
     else if (kind === 'nullable') value = raw.trim() === '' ? null : raw
+    else if (kind === 'boolean') value = /^\s*(true|1)\s*$/i.test(raw) ? true : /^\s*(false|0)\s*$/i.test(raw) ? false : raw
     else if (kind === 'proxies') {
       const text = raw.trim()
       value = text === '' || text === 'false' ? false : /^\d+$/.test(text) ? Number(text) : text === 'true' ? true : text.split(',').map((s) => s.trim()).filter((s) => s !== '')
@@ -344,7 +422,8 @@ function envSource (key: string): string {
 /** The flag that sets a key (for the error message). */
 const FLAG_OF: Record<string, string> = {
   data: '--data', name: '--name', listen: '--listen', 'http.host': '--http-host', 'http.port': '--http-port',
-  bootstrap: '--bootstrap', allowDial: '--allow-dial', announce: '--announce', trustRoots: '--trust-root', publicBaseUrl: '--public-base-url', 'limits.bodyBytes': '--body-limit'
+  bootstrap: '--bootstrap', allowDial: '--allow-dial', announce: '--announce', trustRoots: '--trust-root', publicBaseUrl: '--public-base-url', 'limits.bodyBytes': '--body-limit',
+  'mail.smtp.host': '--smtp-host', 'mail.smtp.port': '--smtp-port', 'mail.from': '--mail-from', geography: '--geography'
 }
 
 function explain (error: ErrorObject, config: unknown, sourceOf: (key: string) => string): ConfigError {
@@ -433,7 +512,24 @@ export function resolveConfig (layers: Array<{ values: ConfigInput, source: stri
       }
     })
   }
+  const smtp = config.mail?.smtp
+  if (smtp != null) {
+    if (config.mail?.from == null) {
+      throw new ConfigError({ key: 'mail.from', value: null, source: sourceOf('mail.from'), expected: `${EXPECTED['mail.from'] as string} (mail.smtp is set, by ${sourceOf('mail.smtp')})` })
+    }
+    if (smtp.pass != null && smtp.passFile != null) {
+      throw new ConfigError({ key: 'mail.smtp.pass', value: '(hidden)', source: sourceOf('mail.smtp.pass'), expected: 'either mail.smtp.pass or mail.smtp.passFile, not both' })
+    }
+    if ((smtp.pass != null || smtp.passFile != null) && smtp.user == null) {
+      throw new ConfigError({ key: 'mail.smtp.user', value: null, source: sourceOf('mail.smtp.user'), expected: 'the user name that goes with mail.smtp.pass / passFile' })
+    }
+    if (smtp.user != null && smtp.pass == null && smtp.passFile == null) {
+      throw new ConfigError({ key: 'mail.smtp.passFile', value: null, source: sourceOf('mail.smtp.passFile'), expected: `the password of mail.smtp.user ${JSON.stringify(smtp.user)}: mail.smtp.passFile (or mail.smtp.pass)` })
+    }
+    if (smtp.passFile != null) smtp.passFile = resolve(cwd, smtp.passFile)
+  }
   config.data = resolve(cwd, config.data)
+  if (config.geography != null) config.geography = resolve(cwd, config.geography)
   if (config.publicBaseUrl != null) config.publicBaseUrl = config.publicBaseUrl.replace(/\/+$/, '')
   return config
 }

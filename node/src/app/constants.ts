@@ -126,3 +126,15 @@ export const STATUS_PUBLISH_INTERVAL_MS = 300_000
  * nor a status list (never withdrawn: credentials point at it).
  */
 export const WITHDRAWN_KINDS = ['achievement', 'endorsement', 'pathway', 'spine', 'opportunity'] as const
+
+/** The largest badge image, in bytes (PNG or SVG), as sent and as stored (images.ts). */
+export const MAX_IMAGE_BYTES = 256 * 1024
+
+/** The largest width or height of a PNG badge image, in pixels (images.ts). */
+export const MAX_IMAGE_SIDE = 2048
+
+/**
+ * The most tags an SVG badge image may have (images.ts): sanitising costs about 0.4 ms a tag here
+ * (jsdom, DOMPurify), on the node that takes it and on every node it reaches.
+ */
+export const MAX_SVG_TAGS = 2000

@@ -12,6 +12,7 @@ import { validateAggregate } from '@cofl/analytics'
 import { formatValidationError, validateOpportunity, validatePathway, validateSpine } from '@cofl/pathways'
 import type { ValidationResult } from '@cofl/pathways'
 import type { Kind } from '@cofl/federation'
+import { imageRule } from './images.js'
 
 /** A content rule: the errors of a document (`path: message`), none when it is valid. Never throws on bad input. */
 export type ContentRule = (document: Record<string, unknown>) => string[]
@@ -34,7 +35,8 @@ export const CONTENT_VALIDATORS: Partial<Record<Kind, ContentRule>> = {
   spine: (document) => errorsOf(validateSpine(document)),
   pathway: (document) => errorsOf(validatePathway(document)),
   opportunity: (document) => errorsOf(validateOpportunity(document)),
-  aggregate: validateAggregate
+  aggregate: validateAggregate,
+  image: imageRule
 }
 
 /** The errors of a document of `kind` (`path: message`); [] when valid or when the kind has no rule. */

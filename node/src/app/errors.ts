@@ -62,6 +62,10 @@ export const ApiErrorCode = {
   OFFER_CLAIMED: 'COFL_ERR_OFFER_CLAIMED',
   /** The offer's time ran out before it was claimed. */
   OFFER_EXPIRED: 'COFL_ERR_OFFER_EXPIRED',
+  /** The offer was ended by its issuer (its learner asked to be forgotten) before it was claimed. */
+  OFFER_WITHDRAWN: 'COFL_ERR_OFFER_WITHDRAWN',
+  /** Mail is off on this node (config `mail.smtp` is null): an offer's email cannot be sent. */
+  MAIL_OFF: 'COFL_ERR_MAIL_OFF',
   /** The claim's presentation does not prove control of its holder DID over the offer's challenge and domain. */
   CLAIM_PROOF: 'COFL_ERR_CLAIM_PROOF',
   /** A request about the learner's OB 3.0 grants whose presentation does not prove its holder DID over a grants challenge of this node. */
@@ -89,6 +93,8 @@ export const API_ERROR_STATUS: Readonly<Record<string, number>> = {
   COFL_ERR_OFFER_NOT_FOUND: 404,
   COFL_ERR_OFFER_CLAIMED: 409,
   COFL_ERR_OFFER_EXPIRED: 410,
+  COFL_ERR_OFFER_WITHDRAWN: 410,
+  COFL_ERR_MAIL_OFF: 409,
   COFL_ERR_CLAIM_PROOF: 400,
   COFL_ERR_GRANTS_PROOF: 403,
   COFL_ERR_RATE_LIMITED: 429

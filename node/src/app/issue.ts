@@ -184,6 +184,8 @@ export async function signAchievement (key: KeyPair, fields: Json, issuerName?: 
   if (alignment != null && !Array.isArray(alignment)) throw new InputError('the achievement\'s "alignment" must be an array')
   if (alignment?.some((a) => a == null || typeof a !== 'object' || Array.isArray(a)) === true) throw new InputError('the achievement\'s "alignment" must be an array of objects ({ targetName, targetUrl, ... })')
   if (image != null && typeof image !== 'string') throw new InputError('the achievement\'s "image" must be the URL of an image')
+  // Credentials carry their achievement: an image inside it would ride in every one (and every share link).
+  if (typeof image === 'string' && image.startsWith('data:')) throw new InputError('the achievement\'s "image" is a data: URI: a node publishes an image by its hash and names it by URL (cofl achievement create --image FILE, POST /api/achievements), so that credentials stay small')
   const checkedPlace = place === undefined ? undefined : checkPlace(place)
   const creator = issuerProfile(key, issuerName)
   const init: AchievementInit = {

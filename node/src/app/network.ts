@@ -252,7 +252,7 @@ export function localNetwork (init: NetworkInit): Network {
           target = found.target
         }
         // After a withdrawal, a document published again gets a version above the withdrawn one.
-        const withdrawn = kind === 'withdrawal' || kind === 'status-list' ? undefined : await kindCollection(store, 'withdrawal').get(withdrawalId(key.did, kind as WithdrawableKind, id))
+        const withdrawn = kind === 'withdrawal' || kind === 'status-list' || kind === 'image' ? undefined : await kindCollection(store, 'withdrawal').get(withdrawalId(key.did, kind as WithdrawableKind, id))
         const withdrawnTarget = withdrawn == null ? undefined : withdrawalTarget(withdrawn.document, key.did)
         const floor = withdrawnTarget?.ok === true ? withdrawnTarget.target.sequence : 0
         const sequence = kind === 'status-list' ? Number(document.sequence) : Math.max(previous?.sequence ?? 0, floor) + 1

@@ -9,9 +9,10 @@
  * Everything here is private and stays in the store's `offers` collection (never announced, never on gossip or
  * IPFS). Keys of that collection:
  *
- *   offer:<offerId>                       the offer (StoredOffer): its learner's name, email and,
- *                                         once claimed, DID sealed with the node's data key
- *   code:<hex SHA-256 of the code>        {"offerId"}: the code itself is never stored
+ *   offer:<offerId>                       the offer (StoredOffer): its learner's name, email, the
+ *                                         claim code while the offer is open and, once claimed, the
+ *                                         DID, sealed with the node's data key
+ *   code:<hex SHA-256 of the code>        {"offerId"}: the lookup by code (never the code in clear)
  *   emailhash:<hash>!<achievementId>      {"offerId"}: the newest offer of an achievement to an
  *                                         email, to refuse a second live offer to the same person;
  *                                         <hash> is the data key's HMAC of the normalised email
@@ -37,7 +38,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { normaliseEmail } from '@cofl/analytics'
-import type { BulkOfferResult, ClaimOffer, CreatedOffer, IssuedCredential, OfferState, OfferView, RefusalProblem } from '@cofl/api'
+import type { BulkOfferResult, ClaimOffer, CreatedOffer, IssuedCredential, OfferMail, OfferState, OfferView, RefusalProblem } from '@cofl/api'
 import type { StatusPurpose } from '@cofl/status'
 import { kindCollection } from '@cofl/federation'
 import type { Batch } from '@cofl/store'
@@ -78,10 +79,19 @@ export interface OfferRecord {
   emailHash?: string
   /** When the name, email and DID were erased (retention or a request to be forgotten). */
   erasedAt?: string
+  /** Set when the erasure ended the offer while it was open (its code then answers COFL_ERR_OFFER_WITHDRAWN). */
+  withdrawn?: boolean
+  /** The sending of its email when the node sends mail (node/src/app/mail.ts). */
+  mail?: OfferMail
+  /**
+   * The claim code while the offer is open, sealed with the contact (so that the dashboard can copy
+   * the link again and a pending mail can be sent after a restart); dropped at the claim and at erasure.
+   */
+  claimCode?: string
 }
 
 /** An offer as the store keeps it: OfferRecord without name, email and subject, which are in `contact`, sealed. */
-export type StoredOffer = Omit<OfferRecord, 'name' | 'email' | 'subject'> & {
+export type StoredOffer = Omit<OfferRecord, 'name' | 'email' | 'subject' | 'claimCode'> & {
   /** `{name?, email?, subject?}` as JSON, sealed with the data key for the offer id (DataKey.seal). */
   contact?: string
 }
@@ -128,15 +138,26 @@ export interface OffersInit {
   sweepEveryMs?: number
   /** Where a failed periodic sweep is said. Default: nowhere. */
   log?: (line: string) => void
+  /** Whether offers with an email get it sent (config `mail`): they are then created with their mail pending. Default false. */
+  sendsMail?: boolean
+}
+
+/** What the mailer needs of an offer whose email is pending (OfferBook.mailJob). */
+export interface MailJob {
+  offer: OfferRecord
+  code: string
+  /** The achievement offered, as the node holds it. */
+  achievement: Json
 }
 
 export interface OfferBook {
-  /** One offer; `base` is the URL the claim URL starts with (`<base>/api/claims/<code>`). */
+  /** One offer; `base` is the URL its links start with (`<base>/claim#<code>`, `<base>/api/claims/<code>`). */
   create: (request: OfferRequest, base: string) => Promise<CreatedOffer>
   /** Many offers, all written in one batch; bad rows are refused with their reason, not thrown. */
   createBulk: (request: BulkOfferRequest, base: string) => Promise<BulkOfferResult>
-  list: (options: { limit: number, cursor?: string }) => Promise<{ offers: OfferView[], next: string | null }>
-  get: (offerId: string) => Promise<OfferView | undefined>
+  /** A page of offers; with `base`, each open one with its claim page link (`<base>/claim#<code>`). */
+  list: (options: { limit: number, cursor?: string, base?: string }) => Promise<{ offers: OfferView[], next: string | null }>
+  get: (offerId: string, base?: string) => Promise<OfferView | undefined>
   /** A fresh challenge for the offer of this code (replacing the one before), bound to `domain`. */
   open: (code: string, domain: string) => Promise<ClaimOffer>
   /**
@@ -164,6 +185,20 @@ export interface OfferBook {
    * How many offers it changed.
    */
   erase: (offerIds: readonly string[], emailHashes?: readonly string[]) => Promise<number>
+  /**
+   * The offer and code of a pending email, or undefined (and the state made `failed`, saying why)
+   * when it can no longer go: claimed, expired, withdrawn, no email.
+   */
+  mailJob: (offerId: string) => Promise<MailJob | undefined>
+  /** Records how the sending went; the pending code is dropped unless `mail.state` is pending. */
+  setMail: (offerId: string, mail: OfferMail) => Promise<void>
+  /**
+   * A new claim code for an open offer with an email, its mail pending again (to resend it): the
+   * code before stops working. NOT_FOUND, OFFER_CLAIMED, OFFER_EXPIRED, OFFER_WITHDRAWN, CONFLICT (no email).
+   */
+  renewCode: (offerId: string, base: string) => Promise<CreatedOffer>
+  /** The ids of the offers whose email is pending (to send them at start). */
+  pendingMail: () => Promise<string[]>
 }
 
 const OFFER = 'offer:'
@@ -201,23 +236,31 @@ export function emailProblem (email: string): string | undefined {
   return undefined
 }
 
+/** The links of a claim code: the claim page for people, the API URL for wallets. */
+export function claimLinks (base: string, code: string): { claimLink: string, claimUrl: string } {
+  return { claimLink: `${base}/claim#${code}`, claimUrl: `${base}/api/claims/${code}` }
+}
+
 function stateOf (offer: OfferRecord, now: number): OfferState {
   if (offer.claimedAt != null) return 'claimed'
   return Date.parse(offer.expiresAt) <= now ? 'expired' : 'open'
 }
 
-function viewOf (offer: OfferRecord, now: number): OfferView {
+function viewOf (offer: OfferRecord, now: number, base?: string): OfferView {
+  const state = stateOf(offer, now)
   return {
     offerId: offer.offerId,
     achievementId: offer.achievementId,
     ...(offer.name != null ? { name: offer.name } : {}),
     ...(offer.email != null ? { email: offer.email } : {}),
     statusPurpose: offer.statusPurpose,
-    state: stateOf(offer, now),
+    state,
+    ...(state === 'open' && offer.claimCode != null && base != null ? { claimLink: claimLinks(base, offer.claimCode).claimLink } : {}),
     createdAt: offer.createdAt,
     expiresAt: offer.expiresAt,
     ...(offer.claimedAt != null ? { claimedAt: offer.claimedAt } : {}),
-    ...(offer.credentialId != null ? { credentialId: offer.credentialId } : {})
+    ...(offer.credentialId != null ? { credentialId: offer.credentialId } : {}),
+    ...(offer.mail != null ? { mail: offer.mail } : {})
   }
 }
 
@@ -249,12 +292,13 @@ export function createOfferBook (init: OffersInit): OfferBook {
   if (!(Number.isInteger(contactDays) && contactDays >= 0)) throw new TypeError('contactDays must be a non-negative integer')
   const sweepEveryMs = init.sweepEveryMs ?? OFFER_SWEEP_EVERY_MS
   const log = init.log ?? (() => {})
+  const sendsMail = init.sendsMail === true
   const hashOf = (email: string): string => dataKey.hash(normaliseEmail(email))
 
   /** The record to store: name, email and subject sealed for the offer id. */
   function toStored (offer: OfferRecord): Json {
-    const { name, email, subject, ...rest } = offer
-    const contact = { ...(name != null ? { name } : {}), ...(email != null ? { email } : {}), ...(subject != null ? { subject } : {}) }
+    const { name, email, subject, claimCode, ...rest } = offer
+    const contact = { ...(name != null ? { name } : {}), ...(email != null ? { email } : {}), ...(subject != null ? { subject } : {}), ...(claimCode != null ? { claimCode } : {}) }
     const stored: StoredOffer = Object.keys(contact).length === 0 ? rest : { ...rest, contact: dataKey.seal(JSON.stringify(contact), offer.offerId) }
     return stored as unknown as Json
   }
@@ -263,14 +307,14 @@ export function createOfferBook (init: OffersInit): OfferBook {
   function fromStored (value: Json): OfferRecord {
     const { contact, ...rest } = value as unknown as StoredOffer & { name?: string, email?: string, subject?: string }
     if (typeof contact !== 'string') return rest as OfferRecord
-    return { ...rest, ...JSON.parse(dataKey.open(contact, rest.offerId)) as Pick<OfferRecord, 'name' | 'email' | 'subject'> }
+    return { ...rest, ...JSON.parse(dataKey.open(contact, rest.offerId)) as Pick<OfferRecord, 'name' | 'email' | 'subject' | 'claimCode'> }
   }
 
   /** A stored offer without anything about its learner; an open one ends at `at`. */
   function withoutContact (value: Json, at: number): Json {
     const { contact: _c, name: _n, email: _e, subject: _s, emailHash: _h, challenge: _ch, ...rest } = value
     const open = value.claimedAt == null && Date.parse(value.expiresAt as string) > at
-    return { ...rest, ...(open ? { expiresAt: isoMs(at) } : {}), erasedAt: isoMs(at) }
+    return { ...rest, ...(open ? { expiresAt: isoMs(at), withdrawn: true } : {}), erasedAt: isoMs(at) }
   }
 
   /** Adds to `batch` the erasure of a stored offer's contact and of its email index entry when it names this offer. */
@@ -315,6 +359,7 @@ export function createOfferBook (init: OffersInit): OfferBook {
   ): CreatedOffer {
     const code = randomBytes(OFFER_CODE_BYTES).toString('base64url')
     const emailHash = fields.email != null ? hashOf(fields.email) : undefined
+    const mail: OfferMail | undefined = sendsMail && fields.email != null ? { state: 'pending', attempts: 0 } : undefined
     const offer: OfferRecord = {
       offerId: randomUUID(),
       codeDigest: codeDigest(code),
@@ -324,12 +369,14 @@ export function createOfferBook (init: OffersInit): OfferBook {
       ...(emailHash != null ? { emailHash } : {}),
       statusPurpose: fields.statusPurpose,
       createdAt: isoMs(at),
-      expiresAt: isoMs(at + ttlMs)
+      expiresAt: isoMs(at + ttlMs),
+      claimCode: code,
+      ...(mail != null ? { mail } : {})
     }
     batch.put(offers, offerKey(offer.offerId), toStored(offer))
     batch.put(offers, codeKey(offer.codeDigest), { offerId: offer.offerId })
     if (emailHash != null) batch.put(offers, emailKey(fields.achievementId, emailHash), { offerId: offer.offerId })
-    return { offerId: offer.offerId, code, claimUrl: `${base}/api/claims/${code}`, expiresAt: offer.expiresAt }
+    return { offerId: offer.offerId, code, ...claimLinks(base, code), expiresAt: offer.expiresAt, ...(mail != null ? { mail } : {}) }
   }
 
   async function offerOfCode (code: string): Promise<OfferRecord> {
@@ -342,6 +389,7 @@ export function createOfferBook (init: OffersInit): OfferBook {
 
   function assertClaimable (offer: OfferRecord, at: number): void {
     const state = stateOf(offer, at)
+    if (state !== 'claimed' && offer.withdrawn === true) throw new DomainError(ApiErrorCode.OFFER_WITHDRAWN, `this offer was withdrawn at ${offer.erasedAt ?? '?'}: its issuer ended it, and it can no longer be claimed`)
     if (state === 'claimed') throw new DomainError(ApiErrorCode.OFFER_CLAIMED, `this offer was claimed already (at ${offer.claimedAt ?? '?'}): a claim code works once`)
     if (state === 'expired') throw new DomainError(ApiErrorCode.OFFER_EXPIRED, `this offer expired at ${offer.expiresAt}: ask its issuer for a new one`)
   }
@@ -402,16 +450,16 @@ export function createOfferBook (init: OffersInit): OfferBook {
       })
     },
 
-    async list ({ limit, cursor }) {
+    async list ({ limit, cursor, base }) {
       const at = now()
       const { items, next } = await pageOf(offers.entries({ prefix: OFFER, ...(cursor != null ? { gte: offerKey(cursor) } : {}) }), limit,
-        (value) => viewOf(fromStored(value), at), (key) => key.slice(OFFER.length))
+        (value) => viewOf(fromStored(value), at, base), (key) => key.slice(OFFER.length))
       return { offers: items, next }
     },
 
-    async get (offerId) {
+    async get (offerId, base) {
       const stored = await offers.get(offerKey(offerId))
-      return stored == null ? undefined : viewOf(fromStored(stored), now())
+      return stored == null ? undefined : viewOf(fromStored(stored), now(), base)
     },
 
     async open (code, domain) {
@@ -446,7 +494,7 @@ export function createOfferBook (init: OffersInit): OfferBook {
         const holder = await checkHolderPresentation(presentation, { challenge: challenge.value, domain: challenge.domain, use: 'claim', otherChallenge: STALE_CHALLENGE }, claimProof)
         // The offer may have expired while the proof was checked.
         assertClaimable(offer, now())
-        const { challenge: _used, ...rest } = offer
+        const { challenge: _used, claimCode: _code, ...rest } = offer
         // The credential, the pathway badges it completes (decided under the learner's lock, in
         // the service) and the claimed offer land together (one synced batch).
         const { credential, awards } = await service.issueWithAwards(
@@ -514,6 +562,62 @@ export function createOfferBook (init: OffersInit): OfferBook {
         })
       }
       return changed
+    },
+
+    async mailJob (offerId) {
+      return await perOffer(offerId, async () => {
+        const stored = await offers.get(offerKey(offerId))
+        if (stored == null) return undefined
+        const offer = fromStored(stored)
+        if (offer.mail?.state !== 'pending') return undefined
+        const at = now()
+        let why: string | undefined
+        if (offer.email == null) why = offer.erasedAt != null ? 'not sent: the learner\'s email was erased first' : 'not sent: the offer has no email'
+        else if (offer.withdrawn === true) why = 'not sent: the offer was withdrawn first'
+        else if (stateOf(offer, at) !== 'open') why = `not sent: the offer was ${stateOf(offer, at)} first`
+        else if (offer.claimCode == null) why = 'not sent: its claim code is not kept (resend it: a new code is made)'
+        if (why != null) {
+          await offers.put(offerKey(offerId), toStored({ ...offer, mail: { ...offer.mail, state: 'failed', at: isoMs(at), reason: why } }))
+          return undefined
+        }
+        return { offer, code: offer.claimCode as string, achievement: await achievementOf(offer.achievementId) }
+      })
+    },
+
+    async setMail (offerId, mail) {
+      await perOffer(offerId, async () => {
+        const stored = await offers.get(offerKey(offerId))
+        if (stored == null) return
+        await offers.put(offerKey(offerId), toStored({ ...fromStored(stored), mail }))
+      })
+    },
+
+    async renewCode (offerId, base) {
+      return await perOffer(offerId, async () => await oneAtATime(async () => {
+        const stored = await offers.get(offerKey(offerId))
+        if (stored == null) throw new DomainError(ApiErrorCode.NOT_FOUND, `this node made no offer ${offerId}`)
+        const offer = fromStored(stored)
+        assertClaimable(offer, now())
+        if (offer.email == null) throw new DomainError(ApiErrorCode.CONFLICT, `offer ${offerId} has no email to send it to`)
+        const code = randomBytes(OFFER_CODE_BYTES).toString('base64url')
+        const { challenge: _old, ...rest } = offer
+        const mail: OfferMail = { state: 'pending', attempts: offer.mail?.attempts ?? 0 }
+        const renewed: OfferRecord = { ...rest, codeDigest: codeDigest(code), mail, claimCode: code }
+        const batch = service.store.batch()
+        batch.del(offers, codeKey(offer.codeDigest))
+        batch.put(offers, codeKey(renewed.codeDigest), { offerId })
+        batch.put(offers, offerKey(offerId), toStored(renewed))
+        await batch.write()
+        return { offerId, code, ...claimLinks(base, code), expiresAt: offer.expiresAt, mail }
+      }))
+    },
+
+    async pendingMail () {
+      const ids: string[] = []
+      for await (const value of offers.values({ prefix: OFFER })) {
+        if ((value.mail as OfferMail | undefined)?.state === 'pending') ids.push(value.offerId as string)
+      }
+      return ids
     }
   }
 

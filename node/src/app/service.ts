@@ -18,6 +18,7 @@ import type { TrustResult, VerificationReport, Verifier, VerifierInit, VerifyPre
 import { STATUS_PUBLISH_INTERVAL_MS, WITHDRAWN_KINDS } from './constants.js'
 import { contentErrors } from './documents.js'
 import { ApiErrorCode, DomainError } from './errors.js'
+import { publishImage } from './images.js'
 import { ISSUANCE_COLLECTION, putIssuance } from './issuance-log.js'
 import { assertResolvableDid, issueCredential, signAchievement } from './issue.js'
 import type { Network } from './network.js'
@@ -464,6 +465,10 @@ export function createCityService (init: CityServiceInit): CityService {
 
     async createAchievement (fields) {
       if (typeof fields.id === 'string') assertOwnId(fields.id)
+      // An image given as a data: URI: checked, published by its hash, named by the achievement (images.ts).
+      if (typeof fields.image === 'string' && fields.image.startsWith('data:')) {
+        fields = { ...fields, image: await publishImage({ key, store, network, publicBaseUrl: init.publicBaseUrl ?? null }, fields.image) }
+      }
       // Another issuer's achievement with this id does not stand in the way: documents are kept per (issuer, id).
       if (typeof fields.id === 'string' && await claimOf(storedAchievements, fields.id, key.did) != null) {
         throw new DomainError(ApiErrorCode.CONFLICT, `an achievement with id ${fields.id} exists already (achievements are not replaced)`)

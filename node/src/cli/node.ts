@@ -22,7 +22,14 @@ function flagsOf (values: Values): ConfigInput {
   if (str(values['http-host']) != null) http.host = str(values['http-host'])
   if (str(values['http-port']) != null) http.port = integer(str(values['http-port']) as string)
   if (Object.keys(http).length > 0) flags.http = http
+  if (str(values.geography) != null) flags.geography = str(values.geography)
   if (str(values['body-limit']) != null) flags.limits = { bodyBytes: integer(str(values['body-limit']) as string) }
+  const smtp: Record<string, unknown> = {}
+  if (str(values['smtp-host']) != null) smtp.host = str(values['smtp-host'])
+  if (str(values['smtp-port']) != null) smtp.port = integer(str(values['smtp-port']) as string)
+  const mail: Record<string, unknown> = Object.keys(smtp).length > 0 ? { smtp } : {}
+  if (str(values['mail-from']) != null) mail.from = str(values['mail-from'])
+  if (Object.keys(mail).length > 0) flags.mail = mail
   return flags as ConfigInput
 }
 
@@ -44,7 +51,7 @@ function signals (): { received: Promise<NodeJS.Signals>, dispose: () => void } 
 export const COMMANDS: Record<string, Command> = {
   'node start': {
     summary: 'run the city node (HTTP API + federation) until Ctrl-C',
-    usage: 'cofl node start [--data DIR] [--config FILE] [--bootstrap MULTIADDR]... [--allow-dial loopback|private]... [--announce MULTIADDR|loopback|private]... [--http-port N] [--http-host HOST] [--listen MULTIADDR]... [--trust-root DID]... [--public-base-url URL] [--name NAME] [--body-limit BYTES]',
+    usage: 'cofl node start [--data DIR] [--config FILE] [--bootstrap MULTIADDR]... [--allow-dial loopback|private]... [--announce MULTIADDR|loopback|private]... [--http-port N] [--http-host HOST] [--listen MULTIADDR]... [--trust-root DID]... [--public-base-url URL] [--name NAME] [--body-limit BYTES] [--geography FILE] [--smtp-host HOST [--smtp-port N] --mail-from ADDRESS]',
     help: [
       'Configuration: config/default.json < the --config FILE (or $COFL_CONFIG) < COFL_* environment',
       'variables < these flags (docs/operations.md lists every key). On first start, creates the city\'s',
@@ -57,7 +64,10 @@ export const COMMANDS: Record<string, Command> = {
       'The node dials public addresses only, and loopback or private ones that peers name with',
       '--allow-dial loopback / --allow-dial private (bootstrap addresses are always dialled). It tells',
       'peers its public listen addresses only: --announce MULTIADDR names the address they reach it at',
-      '(behind NAT), --announce loopback / --announce private adds its listen addresses on such networks.'
+      '(behind NAT), --announce loopback / --announce private adds its listen addresses on such networks.',
+      '--geography FILE: a GeoJSON outline of the city (land, coast, named areas) for the catalogue\'s map.',
+      '--smtp-host HOST, --smtp-port N, --mail-from ADDRESS: email offers through this mail server (config mail.*;',
+      'off by default; a login: mail.smtp.user and mail.smtp.passFile in the config file).'
     ].join('\n'),
     options: {
       data: { type: 'string' },
@@ -71,7 +81,11 @@ export const COMMANDS: Record<string, Command> = {
       'http-host': { type: 'string' },
       'public-base-url': { type: 'string' },
       name: { type: 'string' },
-      'body-limit': { type: 'string' }
+      'body-limit': { type: 'string' },
+      geography: { type: 'string' },
+      'smtp-host': { type: 'string' },
+      'smtp-port': { type: 'string' },
+      'mail-from': { type: 'string' }
     },
     positionals: [0, 0],
     async run (values, _positionals, io) {

@@ -12,7 +12,7 @@ import { idOf } from './refs.js'
 import { json, required, str } from './command.js'
 import type { CliIo, Command, Values } from './command.js'
 
-interface Offered { row: number, name: string, email: string, claimUrl: string }
+interface Offered { row: number, name: string, email: string, claimLink: string }
 interface Refused { row: number, reason: string }
 
 function ttlOf (values: Values): number | undefined {
@@ -73,7 +73,7 @@ async function bulk (values: Values, io: CliIo): Promise<number> {
       }) as BulkOfferResult
       for (const o of result.offered) {
         const row = byRow.get(o.row)
-        offered.push({ row: o.row, name: row?.name ?? '', email: row?.email ?? '', claimUrl: o.claimUrl })
+        offered.push({ row: o.row, name: row?.name ?? '', email: row?.email ?? '', claimLink: o.claimLink })
       }
       for (const r of result.refused) refused.push({ row: r.row, reason: r.reason })
     } catch (err) {
@@ -88,7 +88,7 @@ async function bulk (values: Values, io: CliIo): Promise<number> {
   offered.sort((a, b) => a.row - b.row)
   for (const r of refused) io.stderr(`row ${r.row}: refused: ${r.reason}\n`)
   // The claim links are secrets: the --out file is for the issuer only (mode 0600).
-  const report = csvLine(['row', 'name', 'email', 'claimUrl']) + offered.map((o) => csvLine([o.row, o.name, o.email, o.claimUrl])).join('')
+  const report = csvLine(['row', 'name', 'email', 'claimLink']) + offered.map((o) => csvLine([o.row, o.name, o.email, o.claimLink])).join('')
   if (failure == null || offered.length > 0) {
     if (out != null) await writeFileAtomic(out, report, 0o600)
     else io.stdout(report)
@@ -119,11 +119,14 @@ export const COMMANDS: Record<string, Command> = {
       'sent" lines otherwise), then one line per refused row: "row R: refused: <reason>" (R is the',
       'row as a spreadsheet numbers it, the header being row 1): a missing or bad email, an email',
       'twice in the file, or an email with a live offer of this achievement already.',
-      'The claim links go to stdout, or to --out (mode 0600), as CSV: row,name,email,claimUrl.',
+      'The claim links go to stdout, or to --out (mode 0600), as CSV: row,name,email,claimLink, where a',
+      'claim link is the node\'s claim page, <node>/claim#<code> (the code, in the fragment, never reaches',
+      'a server); when the node sends mail (config mail), it has mailed each learner their link too.',
       'Exit 0 when every row was offered, 1 when some were refused, 2 on bad usage or a refusal of',
       'the whole request (such as an unknown achievement).',
       '',
-      'Without --csv, one offer: prints {"offerId", "code", "claimUrl", "expiresAt"}.',
+      'Without --csv, one offer: prints {"offerId", "code", "claimLink", "claimUrl", "expiresAt"} (claimUrl:',
+      'the API URL that wallets call; "mail": {"state": "pending"} when the node mails it).',
       '',
       'The node is found through its data directory (DIR/node.json, DIR/admin-token; default',
       '$COFL_DATA, else .cofl under the current directory), or with --node URL and --token-file FILE.'

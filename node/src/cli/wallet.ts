@@ -6,8 +6,9 @@ import { homedir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import { keyFileIsEncrypted, readKeyFile } from '@cofl/identity'
 import { CredentialNotFoundError, HOLDER_KEY_FILE, createWallet, nodeStatusLists, openWallet } from '@cofl/wallet'
-import { bakePng, bakeSvg, defaultBadgePng, defaultBadgeSvg, detectFormat } from '@cofl/formats'
+import { bakePng, bakeSvg, detectFormat } from '@cofl/formats'
 import type { HeldStatus, HeldSummary, NodeGrant, Wallet, WalletBackup } from '@cofl/wallet'
+import { badgeToBake, credentialImageFile, fetchImage } from './badge-image.js'
 import { resolveTarget } from './client.js'
 import { EXIT } from '../app/constants.js'
 import { UsageError } from '../app/errors.js'
@@ -123,7 +124,7 @@ export const COMMANDS: Record<string, Command> = {
   'wallet claim': {
     summary: 'claim an offered badge with its claim link (or code and --node); stores the credential',
     usage: 'cofl wallet claim URL|CODE [--node URL] [--wallet DIR] [--passphrase-file FILE] [--json]',
-    help: `Asks the node for a fresh challenge, proves that this wallet holds its DID (a presentation signed\nby the holder key over the challenge), receives the credential, verifies it and keeps it. It signs\nonly for the host of the claim link (or of --node) and only a claim's challenge (cofl-claim:): a\nlink whose answer asks for a signature for another site, or for a sign-in, is refused and nothing\nis signed (exit 2). A claim works once. When the claim completes a pathway of the node, the pathway badge comes with it: it is\nverified and kept too, and printed on a line "awarded: ..." of its own. Exit 1 when the wallet\nrefused a pathway badge (the claimed credential is kept). --json prints the stored record with\n"awards" (the records of the pathway badges) and "refusedAwards".\n\n${WALLET_HELP}`,
+    help: `URL: the claim link as sent, the claim page's (<node>/claim#<code>) or the API's\n(<node>/api/claims/<code>).\nAsks the node for a fresh challenge, proves that this wallet holds its DID (a presentation signed\nby the holder key over the challenge), receives the credential, verifies it and keeps it. It signs\nonly for the host of the claim link (or of --node) and only a claim's challenge (cofl-claim:): a\nlink whose answer asks for a signature for another site, or for a sign-in, is refused and nothing\nis signed (exit 2). A claim works once. When the claim completes a pathway of the node, the pathway badge comes with it: it is\nverified and kept too, and printed on a line "awarded: ..." of its own. Exit 1 when the wallet\nrefused a pathway badge (the claimed credential is kept). --json prints the stored record with\n"awards" (the records of the pathway badges) and "refusedAwards".\n\n${WALLET_HELP}`,
     options: { ...walletOption, node: { type: 'string' }, json: { type: 'boolean' } },
     positionals: [1, 1],
     async run (values, positionals, io) {
@@ -203,10 +204,10 @@ export const COMMANDS: Record<string, Command> = {
   },
   'wallet bake': {
     summary: 'bake a credential into a badge image (PNG or SVG) to share it',
-    usage: 'cofl wallet bake ID|NAME --out badge.png|badge.svg [--image FILE] [--wallet DIR]',
-    help: `Writes the credential into the image as Open Badges 3.0 prescribes (PNG: an iTXt chunk\n"openbadgecredential"; SVG: an <openbadges:credential> element). The image is --image FILE (a PNG\nor SVG, e.g. the achievement's), else a plain badge; the format follows the --out file's ending.\nAnyone can check the image: \`cofl verify --data DIR badge.png\` (with the status lists of the node
+    usage: 'cofl wallet bake ID|NAME --out badge.png|badge.svg [--image FILE | --node URL | --data DIR] [--wallet DIR]',
+    help: `Writes the credential into the image as Open Badges 3.0 prescribes (PNG: an iTXt chunk\n"openbadgecredential"; SVG: an <openbadges:credential> element). The format follows the --out\nfile's ending. The image is --image FILE (a PNG or SVG); else, with --node URL (or --data DIR), the\nachievement's own image from that node (any node of the federation holds it; checked against its\nhash); else the drawn badge, as the web pages draw it (its name in its issuer's colours). A PNG\nimage in an .svg is embedded in the SVG; an SVG image cannot be baked into a .png: the PNG is then\nthe drawn badge without its name (say --out badge.svg to keep the image).\nAnyone can check the image: \`cofl verify --data DIR badge.png\` (with the status lists of the node
 of DIR), or \`cofl verify badge.png --status-list FILE\`.\n\n${WALLET_HELP}`,
-    options: { ...walletOption, out: { type: 'string' }, image: { type: 'string' } },
+    options: { ...walletOption, out: { type: 'string' }, image: { type: 'string' }, node: { type: 'string' }, data: { type: 'string' } },
     positionals: [1, 1],
     async run (values, positionals, io) {
       const out = required(values, 'out')
@@ -220,12 +221,20 @@ of DIR), or \`cofl verify badge.png --status-list FILE\`.\n\n${WALLET_HELP}`,
         const held = await wallet.get(id)
         if (held == null) throw new CredentialNotFoundError(`the wallet holds no credential ${id} (cofl wallet list)`)
         const credential = held.credential
-        const name = String((credential.name as string | undefined) ?? 'Open Badge')
-        const baked: Uint8Array = format === 'png'
-          ? bakePng(image ?? defaultBadgePng(), credential)
-          : Buffer.from(bakeSvg(image != null ? Buffer.from(image).toString('utf8') : defaultBadgeSvg(name), credential), 'utf8')
+        const name = String(held.name ?? held.achievement?.name ?? (credential.name as string | undefined) ?? 'Open Badge')
+        let own: { bytes: Uint8Array, type: 'png' | 'svg' } | undefined
+        const file = credentialImageFile(credential)
+        if (image == null && file != null && (str(values.node) != null || str(values.data) != null)) {
+          const fetched = await fetchImage(await nodeUrl(values), file)
+          if ('error' in fetched) io.stderr(`cofl: the achievement's image is not used: ${fetched.error}\n`)
+          else own = fetched
+        }
+        const chosen = image != null ? { image: format === 'svg' ? Buffer.from(image).toString('utf8') : image, source: String(imagePath) } : badgeToBake(format, own, name, held.issuer.id)
+        const baked: Uint8Array = typeof chosen.image === 'string'
+          ? Buffer.from(bakeSvg(chosen.image, credential), 'utf8')
+          : bakePng(chosen.image, credential)
         await writeFileAtomic(out, Buffer.from(baked))
-        io.stdout(`baked ${id} into ${out}\n`)
+        io.stdout(`baked ${id} into ${out} (on ${chosen.source})\n`)
         return EXIT.ok
       })
     }

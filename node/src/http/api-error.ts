@@ -4,6 +4,7 @@
  * the ApiError of the same code and message, with its code's status (API_ERROR_STATUS).
  */
 import { ApiError, DomainError } from '../app/errors.js'
+import { ImageError } from '../app/images.js'
 
 /**
  * What the HTTP API answers for an error of the node, or undefined for any other error: an
@@ -12,5 +13,6 @@ import { ApiError, DomainError } from '../app/errors.js'
 export function apiErrorOf (err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err
   if (err instanceof DomainError) return new ApiError(err.code, err.message, { cause: err })
+  if (err instanceof ImageError) return new ApiError(err.code, err.message, { cause: err, status: err.status })
   return undefined
 }

@@ -6,7 +6,8 @@
  *
  *   GET, POST /api/claims/:code       the offer and its challenge; the signed presentation
  *   GET /api/status/:listId           a status list
- *   GET /api/catalogue, /api/catalogue/...; GET /api/achievements/:id
+ *   GET /api/catalogue, /api/catalogue/...; GET /api/achievements/:id; GET /api/geography
+ *   GET /api/images/:file             a badge image
  *
  * Those answer `Access-Control-Allow-Origin: *` (no credentials: the API uses no cookie) and their
  * preflight (OPTIONS) allows their methods and the one header `content-type`; never
@@ -24,7 +25,9 @@ const CORS_ROUTES: ReadonlyArray<{ path: RegExp, methods: readonly string[] }> =
   { path: /^\/api\/claims\/[^/]+$/, methods: ['GET', 'POST'] },
   { path: /^\/api\/status\/[^/]+$/, methods: ['GET'] },
   { path: /^\/api\/catalogue(\/.*)?$/, methods: ['GET'] },
-  { path: /^\/api\/achievements\/[^/]+$/, methods: ['GET'] }
+  { path: /^\/api\/achievements\/[^/]+$/, methods: ['GET'] },
+  { path: /^\/api\/geography$/, methods: ['GET'] },
+  { path: /^\/api\/images\/[^/]+$/, methods: ['GET'] }
 ]
 
 /** The methods a cross-origin request may use on `url` (empty: none, no CORS header). */

@@ -70,24 +70,35 @@ const claimBody = {
 } as const
 
 /** Registers the offer and claim routes (ROUTE_PLUGINS in node/src/http/server.ts). */
-export async function offerRoutes (app: FastifyInstance, { offers: book, admin, origin }: RouteContext): Promise<void> {
+export async function offerRoutes (app: FastifyInstance, { offers: book, mailer, admin, origin }: RouteContext): Promise<void> {
   const base = (request: FastifyRequest): string => origin(request)
   const domain = (request: FastifyRequest): string => domainOf(origin(request))
 
   app.post<{ Body: OfferRequest }>('/api/offers', { onRequest: admin, schema: { body: offerBody } }, async (request, reply) => {
-    return await reply.status(201).send(await book.create(request.body, base(request)))
+    const created = await book.create(request.body, base(request))
+    // Written with its mail pending first: the mailer sends it after the answer (app/mail.ts).
+    if (created.mail != null) mailer.queue([created.offerId])
+    return await reply.status(201).send(created)
   })
 
   app.post<{ Body: BulkOfferRequest }>('/api/offers/bulk', { onRequest: admin, schema: { body: bulkBody } }, async (request) => {
-    return await book.createBulk(request.body, base(request))
+    const result = await book.createBulk(request.body, base(request))
+    mailer.queue(result.offered.filter((o) => o.mail != null).map((o) => o.offerId))
+    return result
+  })
+
+  // (Re)sends an offer's email with a new claim code (the link before stops working); answers when the mail server took it or refused.
+  app.post<{ Params: { id: string } }>('/api/offers/:id/send', { onRequest: admin, schema: { params: idParams } }, async (request, reply) => {
+    void reply.header('cache-control', 'no-store')
+    return await mailer.resend(request.params.id)
   })
 
   app.get<{ Querystring: { limit?: string, cursor?: string } }>('/api/offers', { onRequest: admin, schema: { querystring: pageQuery } }, async (request) => {
-    return await book.list({ limit: limitOf(request.query.limit), ...(request.query.cursor != null ? { cursor: request.query.cursor } : {}) })
+    return await book.list({ limit: limitOf(request.query.limit), base: base(request), ...(request.query.cursor != null ? { cursor: request.query.cursor } : {}) })
   })
 
   app.get<{ Params: { id: string } }>('/api/offers/:id', { onRequest: admin, schema: { params: idParams } }, async (request) => {
-    const offer = await book.get(request.params.id)
+    const offer = await book.get(request.params.id, base(request))
     if (offer == null) throw new ApiError(ApiErrorCode.NOT_FOUND, `this node made no offer ${request.params.id}`)
     return offer
   })

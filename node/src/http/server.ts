@@ -19,13 +19,18 @@ import { HEADERS_TIMEOUT_MS, IDLE_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, MAX_CONNECT
 import { ApiError, ApiErrorCode, API_ERROR_STATUS } from '../app/errors.js'
 import type { CityServices } from '../app/city.js'
 import type { CityService } from '../app/service.js'
+import { emptyGeography } from '../app/geography.js'
+import type { LoadedGeography } from '../app/geography.js'
 import { achievementRoutes } from './achievements.js'
+import { imageRoutes } from './images.js'
 import { analyticsRoutes } from './analytics.js'
 import { apiErrorOf } from './api-error.js'
 import { catalogueRoutes } from './catalogue.js'
 import { addCors } from './cors.js'
 import { credentialRoutes } from './credentials.js'
+import { credentialSearchRoutes } from './credential-search.js'
 import { endorsementRoutes } from './endorsements.js'
+import { geographyRoutes } from './geography.js'
 import { withdrawalRoutes } from './withdrawals.js'
 import { grantRoutes } from './grants.js'
 import { healthRoutes } from './health.js'
@@ -74,6 +79,8 @@ export interface ApiInit {
   listenHost?: string
   /** The OB 3.0 API's clock and limits (default: ob3Clock, ob3Limits()). */
   ob3?: Ob3RoutesInit
+  /** The city's outline (config geography, app/geography.ts) that GET /api/geography serves. Default: none. */
+  geography?: LoadedGeography
 }
 
 /**
@@ -90,6 +97,8 @@ export interface RouteContext extends CityServices {
    * and the domain presentations are signed for come from it.
    */
   origin: (request: FastifyRequest) => string
+  /** The city's outline (GET /api/geography). */
+  geography: LoadedGeography
 }
 
 /** The timeouts of buildApi when ApiInit.http does not say (config/default.json says the same). */
@@ -120,6 +129,11 @@ export function defaultMaxConnections (): number {
  */
 export const PRIVATE_PATHS: readonly string[] = Object.freeze(['/api/credentials', '/api/offers', '/api/claims', '/api/grants', '/api/verify', '/api/analytics', '/api/analytics.csv', '/ims/ob/v3p0/'])
 
+/** A request's URL as the node's log may say it: a claim code (the secret of a claim link) replaced, the query dropped. */
+export function loggedUrl (url: string): string {
+  return (url.split('?')[0] ?? '').replace(/^(\/api\/claims\/)[^/]+/, '$1(code)')
+}
+
 function isPrivate (url: string): boolean {
   const path = url.split('?')[0] ?? ''
   return PRIVATE_PATHS.some((prefix) => path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`))
@@ -133,9 +147,9 @@ export type RoutePlugin = FastifyPluginAsync<RouteContext>
  * options). A new resource is a file of src/http and a line here.
  */
 const ROUTE_PLUGINS = (ob3: Ob3RoutesInit): RoutePlugin[] => [
-  healthRoutes, achievementRoutes, credentialRoutes, verifyRoutes, statusRoutes, endorsementRoutes, withdrawalRoutes,
+  healthRoutes, achievementRoutes, credentialSearchRoutes, credentialRoutes, verifyRoutes, statusRoutes, endorsementRoutes, withdrawalRoutes,
   offerRoutes, createOb3Routes(ob3), grantRoutes, analyticsRoutes, webRoutes, pathwayRoutes, catalogueRoutes, trustRoutes,
-  learnerRoutes
+  learnerRoutes, geographyRoutes, imageRoutes
 ]
 
 function digest (text: string): Buffer {
@@ -246,7 +260,7 @@ export function buildApi (init: ApiInit): FastifyInstance {
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const apiError = toApiError(err)
-    if (apiError.status >= 500) service.log(`error: ${request.method} ${request.url}: ${(err.stack ?? err.message).split('\n').slice(0, 4).join(' | ')}`)
+    if (apiError.status >= 500) service.log(`error: ${request.method} ${loggedUrl(request.url)}: ${(err.stack ?? err.message).split('\n').slice(0, 4).join(' | ')}`)
     void reply.status(apiError.status).type('application/json').send({ error: { code: apiError.code, message: apiError.message } })
   })
   app.setNotFoundHandler((request, reply) => {
@@ -266,7 +280,7 @@ export function buildApi (init: ApiInit): FastifyInstance {
     return `http://${host}:${String(port)}`
   }
 
-  const context: RouteContext = { ...init.services, service, admin, origin }
+  const context: RouteContext = { ...init.services, service, admin, origin, geography: init.geography ?? emptyGeography() }
   for (const plugin of ROUTE_PLUGINS(init.ob3 ?? {})) void app.register(plugin, { ...context })
   return app
 }

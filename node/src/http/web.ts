@@ -33,6 +33,7 @@ export const PAGES: Readonly<Record<string, string>> = {
   '/verify': 'verify.html',
   '/catalogue': 'catalogue.html',
   '/wallet': 'wallet.html',
+  '/claim': 'claim.html',
   '/admin': 'admin.html'
 }
 

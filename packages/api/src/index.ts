@@ -27,6 +27,6 @@ export type { ApiClient, ApiClientInit, ApiRequestOptions } from './client.js'
 export { listAll, listedDocument } from './listing.js'
 export type { ListAllOptions } from './listing.js'
 export type {
-  ApiErrorBody, ApiPage, BulkOfferResult, ClaimOffer, CreatedOffer, GrantList, GrantRevoked, GrantsChallenge, Health, IssuedCredential,
-  JsonObject, NodeGrant, OfferState, OfferView, PresentationBody, RefusalProblem, StatusChange, TrustAnswer
+  ApiErrorBody, ApiPage, BulkOfferResult, ClaimOffer, CreatedOffer, CredentialListing, CredentialSearchPage, GrantList, GrantRevoked, GrantsChallenge, Health, IssuedCredential,
+  JsonObject, NodeGrant, OfferMail, OfferState, OfferView, PresentationBody, RefusalProblem, StatusChange, TrustAnswer
 } from './types.js'

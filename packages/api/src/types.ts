@@ -71,8 +71,26 @@ export interface StatusChange {
 export interface CreatedOffer {
   offerId: string
   code: string
+  /** The claim page for people: `<node>/claim#<code>` (the code in the fragment never reaches a server). */
+  claimLink: string
+  /** The claim's API URL, `<node>/api/claims/<code>`, which wallets call (`cofl wallet claim URL`). */
   claimUrl: string
   expiresAt: string
+  /** Whether the offer's email is sent (present when the node sends mail and the offer has an email). */
+  mail?: OfferMail
+}
+
+/**
+ * The sending of an offer's email (config `mail`): `pending` until the mail server took it (a
+ * pending one is sent again when the node starts), `sent`, or `failed` with the reason (the
+ * address itself never in it). `attempts` counts the tries.
+ */
+export interface OfferMail {
+  state: 'pending' | 'sent' | 'failed'
+  attempts: number
+  /** When it was sent, or last failed. */
+  at?: string
+  reason?: string
 }
 
 export type OfferState = 'open' | 'claimed' | 'expired'
@@ -85,10 +103,14 @@ export interface OfferView {
   email?: string
   statusPurpose: StatusPurpose
   state: OfferState
+  /** An open offer's claim page link (`<node>/claim#<code>`), for the issuer to hand out again. */
+  claimLink?: string
   createdAt: string
   expiresAt: string
   claimedAt?: string
   credentialId?: string
+  /** The sending of its email, when the node sends mail (OfferMail). */
+  mail?: OfferMail
 }
 
 /** Why a row of a bulk offer was refused: a short stable word (its `reason` says it in words). */
@@ -96,7 +118,7 @@ export type RefusalProblem = 'missing-email' | 'bad-email' | 'duplicate-email' |
 
 /** POST /api/offers/bulk. */
 export interface BulkOfferResult {
-  offered: Array<{ row: number, offerId: string, code: string, claimUrl: string, expiresAt: string }>
+  offered: Array<{ row: number, offerId: string, code: string, claimLink: string, claimUrl: string, expiresAt: string, mail?: OfferMail }>
   refused: Array<{ row: number, problem: RefusalProblem, reason: string }>
 }
 
@@ -157,3 +179,20 @@ export interface GrantRevoked {
   did: string
   revoked: string
 }
+
+/** One line of GET /api/credentials/search (admin): an issued credential without its document, with what a person reads. */
+export interface CredentialListing {
+  credentialId: string
+  achievementId: string
+  achievementName?: string
+  subject: string
+  issuedAt: string
+  status: 'active' | 'revoked' | 'suspended'
+  statusPurpose?: 'revocation' | 'suspension'
+  /** The learner's name and email where the node still holds them (its sealed offers). */
+  learner?: { name?: string, email?: string }
+  pathwayId?: string
+}
+
+/** GET /api/credentials/search: one page of matches, how many there are, and the offset of the next page. */
+export interface CredentialSearchPage { credentials: CredentialListing[], total: number, next: number | null }

@@ -51,11 +51,16 @@ export interface Entry {
   kind?: string
   requiredCount?: number
   achievementType?: string
+  /** An achievement's image by its file name `<sha256 hex>.<png|svg>` (served at /api/images/<file>), when its image id names one. */
+  image?: string
   tags?: readonly string[]
   startDate?: string
   endDate?: string
   applyBy?: string
 }
+
+/** An image id that names an image by its hash: `<base>/api/images/<file>` or `urn:cofl:image:<file>`. */
+const IMAGE_FILE = /(?:\/api\/images\/|^urn:cofl:image:)([0-9a-f]{64}\.(?:png|svg))$/
 
 /** The key of a document in the index: its id and issuer (U+0000 between them, as in the store). */
 export function entryKey (stored: StoredDocument): string {
@@ -122,6 +127,7 @@ export function entryOf (type: CatalogueType, stored: StoredDocument, sequence: 
     kind: undefined,
     requiredCount: undefined,
     achievementType: undefined,
+    image: undefined,
     tags: undefined,
     startDate: undefined,
     endDate: undefined,
@@ -149,6 +155,9 @@ function readAchievement (entry: Entry, d: Record<string, unknown>, texts: strin
   const tags = strings(d.tag, 100).map((t) => pool.intern(t))
   if (tags.length > 0) entry.tags = tags
   texts.push(...tags)
+  const imageId = str(d.image) ?? (d.image != null && typeof d.image === 'object' ? str((d.image as { id?: unknown }).id) : undefined)
+  const image = imageId !== undefined ? IMAGE_FILE.exec(imageId)?.[1] : undefined
+  if (image !== undefined) entry.image = image
   const achievementType = str(d.achievementType)
   if (achievementType !== undefined) {
     entry.achievementType = pool.intern(achievementType)

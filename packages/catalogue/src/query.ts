@@ -255,6 +255,7 @@ function resultOf (state: CatalogueState, e: Entry, km: number | undefined, visi
   if (e.kind !== undefined) r.kind = e.kind
   if (e.requiredCount !== undefined) r.requiredCount = e.requiredCount
   if (e.achievementType !== undefined) r.achievementType = e.achievementType
+  if (e.image !== undefined) r.image = e.image
   if (e.tags !== undefined) r.tags = [...e.tags]
   if (e.startDate !== undefined) r.startDate = e.startDate
   if (e.endDate !== undefined) r.endDate = e.endDate

@@ -55,6 +55,8 @@ export interface CatalogueResult {
   /** Pathway: the fewest achievements that complete it (interest: its suggested achievements). */
   requiredCount?: number
   achievementType?: string
+  /** An achievement's image, by its file name `<sha256 hex>.<png|svg>`: GET /api/images/<file> on any node that holds it. */
+  image?: string
   tags?: string[]
   /** Opportunity dates (ISO 8601). */
   startDate?: string

@@ -1,7 +1,7 @@
 /** Named defaults of @cofl/federation. */
 
 /** The kinds of public documents that the federation replicates. */
-export const KINDS = ['achievement', 'profile', 'endorsement', 'status-list', 'spine', 'pathway', 'opportunity', 'aggregate', 'withdrawal'] as const
+export const KINDS = ['achievement', 'profile', 'endorsement', 'status-list', 'spine', 'pathway', 'opportunity', 'aggregate', 'withdrawal', 'image'] as const
 export type Kind = typeof KINDS[number]
 
 /**
@@ -28,7 +28,9 @@ export const DOCUMENT_TYPES = {
   spine: 'CoflSkillsSpine',
   pathway: 'CoflPathway',
   opportunity: 'CoflOpportunity',
-  aggregate: 'CoflAggregate'
+  aggregate: 'CoflAggregate',
+  /** An achievement's image (its bytes, base64), by its hash: docs/architecture.md "Badge images". */
+  image: 'CoflImage'
 } as const satisfies Partial<Record<Kind, string>>
 export type DocumentKind = keyof typeof DOCUMENT_TYPES
 
@@ -46,7 +48,8 @@ export const KIND_COLLECTION_NAMES = {
   pathway: 'pathways',
   opportunity: 'opportunities',
   aggregate: 'aggregates',
-  withdrawal: 'withdrawals'
+  withdrawal: 'withdrawals',
+  image: 'images'
 } as const satisfies Record<Kind, string>
 
 /** The version of the announcement format (`v` in every header). */

@@ -87,7 +87,8 @@ export function documentFacts (kind: Kind, document: Record<string, unknown>): D
     case 'spine':
     case 'pathway':
     case 'opportunity':
-    case 'aggregate': {
+    case 'aggregate':
+    case 'image': {
       if (!t.includes(DOCUMENT_TYPES[kind])) return { ok: false, reason: `not a ${DOCUMENT_TYPES[kind]}` }
       const issuer = idOf(document.issuer)
       if (issuer == null) return { ok: false, reason: `the ${kind} has no issuer` }

@@ -848,7 +848,8 @@ class FederationNode implements Federation {
 
   /** The version of `issuer`'s document (kind, id) that a withdrawal held here withdraws (that one and older), if any. */
   private async withdrawnVersion (kind: Kind, id: string, issuer: string): Promise<number | undefined> {
-    if (kind === 'withdrawal' || kind === 'status-list') return undefined
+    // Images are named by their hash and never withdrawn (the achievements that show them are).
+    if (kind === 'withdrawal' || kind === 'status-list' || kind === 'image') return undefined
     const withdrawal = await this.holdings.claim('withdrawal', withdrawalId(issuer, kind, id), issuer)
     if (withdrawal == null) return undefined
     const target = withdrawalTarget(withdrawal.document, issuer)

@@ -8,7 +8,7 @@ import { createFederation, FederationConfigError, federationSchema, KIND_COLLECT
 import { generateKeyPair } from './helpers.js'
 
 test('each kind\'s collection keeps the name of the store\'s former collection for it', () => {
-  const former = { achievement: 'achievements', profile: 'profiles', endorsement: 'endorsements', 'status-list': 'status-lists', spine: 'spines', pathway: 'pathways', opportunity: 'opportunities', aggregate: 'aggregates', withdrawal: 'withdrawals' /* new: no former collection */ }
+  const former = { achievement: 'achievements', profile: 'profiles', endorsement: 'endorsements', 'status-list': 'status-lists', spine: 'spines', pathway: 'pathways', opportunity: 'opportunities', aggregate: 'aggregates', withdrawal: 'withdrawals' /* new: no former collection */, image: 'images' /* new */ }
   for (const kind of KINDS) {
     assert.is(KIND_COLLECTION_NAMES[kind], former[kind], kind)
   }

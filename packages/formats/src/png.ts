@@ -5,6 +5,7 @@
  * other chunk is copied byte for byte. The chunk codec is written here; crc32 and deflate come
  * from zlib.ts (node:zlib, or in a browser bundle its stand-in zlib-browser.ts).
  */
+import { badgeColours, hexRgb } from './badge.js'
 import { MAX_BAKED_TEXT_BYTES, OB3_PNG_KEYWORD } from './constants.js'
 import { FormatError, FormatErrorCode, malformed } from './errors.js'
 import { credentialText, escapeInJson, LONE_SURROGATE } from './text.js'
@@ -142,21 +143,31 @@ export function unbakePng (png: Uint8Array): string | undefined {
   return undefined
 }
 
-let defaultPng: Uint8Array | undefined
+/** The drawn PNG badges made so far, by issuer ('' for none): a few, each drawn once. */
+const drawnPngs = new Map<string, Uint8Array>()
+/** How many drawn PNGs are kept (a wallet holds the badges of a few issuers). */
+const DRAWN_PNG_CACHE = 32
 
 /**
- * A 128x128 PNG of a plain round badge, to bake into when the achievement has no image. Node
+ * A 128x128 PNG of the drawn badge (badge.ts) in the colours of `issuer`, without its name (the
+ * PNG is drawn here without a font), to bake into when the achievement has no PNG image. Node
  * only: the browser build has no deflate (a page draws its badge with a canvas) and throws.
  */
-export function defaultBadgePng (): Uint8Array {
-  if (defaultPng === undefined) {
+export function defaultBadgePng (issuer?: string): Uint8Array {
+  const seed = issuer ?? ''
+  let png = drawnPngs.get(seed)
+  if (png === undefined) {
+    const colours = badgeColours(seed)
+    const ring = [...hexRgb(colours.ring), 255]
+    const inner = [...hexRgb(colours.inner), 255]
+    const face = [...hexRgb(colours.face), 255]
     const size = 128
     const rows = new Uint8Array(size * (1 + size * 4))
     for (let y = 0; y < size; y++) {
       const row = y * (1 + size * 4) // filter byte 0 (None), then RGBA pixels
       for (let x = 0; x < size; x++) {
         const r = Math.hypot(x + 0.5 - size / 2, y + 0.5 - size / 2)
-        const rgba = r > 60 ? [0, 0, 0, 0] : r > 54 ? [0x1f, 0x4e, 0x79, 255] : r > 50 ? [255, 255, 255, 255] : [0x2e, 0x75, 0xb6, 255]
+        const rgba = r > 60 ? [0, 0, 0, 0] : r > 54 ? ring : r > 50 ? inner : face
         rows.set(rgba, row + 1 + x * 4)
       }
     }
@@ -165,7 +176,48 @@ export function defaultBadgePng (): Uint8Array {
     view.setUint32(0, size)
     view.setUint32(4, size)
     ihdr.set([8, 6, 0, 0, 0], 8) // bit depth 8, colour type 6 (RGBA), deflate, adaptive filtering, no interlace
-    defaultPng = concat([PNG_SIGNATURE, encodeChunk('IHDR', ihdr), encodeChunk('IDAT', deflateSync(rows, { level: 9 })), encodeChunk('IEND', new Uint8Array(0))])
+    png = concat([PNG_SIGNATURE, encodeChunk('IHDR', ihdr), encodeChunk('IDAT', deflateSync(rows, { level: 9 })), encodeChunk('IEND', new Uint8Array(0))])
+    if (drawnPngs.size >= DRAWN_PNG_CACHE) drawnPngs.clear()
+    drawnPngs.set(seed, png)
   }
-  return defaultPng.slice()
+  return png.slice()
+}
+
+/** The chunks that carry text or metadata, which a badge image must not bring along (a credential baked in, EXIF, ...). */
+export const PNG_TEXT_CHUNKS: readonly string[] = ['tEXt', 'iTXt', 'zTXt', 'eXIf', 'tIME']
+
+/** What a PNG says of itself: its size (IHDR), its chunk types in order. */
+export interface PngInfo { width: number, height: number, chunks: string[] }
+
+/**
+ * Reads a whole PNG: its signature, every chunk's CRC, IHDR first and IEND last (nothing after
+ * it). Throws COFL_ERR_BAKE_NOT_PNG / COFL_ERR_BAKE_MALFORMED.
+ */
+export function pngInfo (png: Uint8Array): PngInfo {
+  const chunks: string[] = []
+  let width = 0
+  let height = 0
+  let end = 0
+  for (const chunk of pngChunks(png)) {
+    if (chunk.type === 'IHDR') {
+      if (chunk.data.length !== 13) throw malformed('the PNG\'s IHDR chunk does not hold 13 bytes')
+      const view = new DataView(chunk.data.buffer, chunk.data.byteOffset, 13)
+      width = view.getUint32(0)
+      height = view.getUint32(4)
+    }
+    chunks.push(chunk.type)
+    end = chunk.end
+  }
+  if (end !== png.length) throw malformed(`the PNG has ${png.length - end} bytes after its IEND chunk`)
+  if (width === 0 || height === 0) throw malformed('the PNG\'s IHDR chunk gives it no width or no height')
+  return { width, height, chunks }
+}
+
+/** The PNG without its text and metadata chunks (PNG_TEXT_CHUNKS); every other chunk copied byte for byte. */
+export function stripPngText (png: Uint8Array): Uint8Array {
+  const parts: Uint8Array[] = [PNG_SIGNATURE]
+  for (const chunk of pngChunks(png)) {
+    if (!PNG_TEXT_CHUNKS.includes(chunk.type)) parts.push(png.subarray(chunk.start, chunk.end))
+  }
+  return concat(parts)
 }

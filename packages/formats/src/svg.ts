@@ -7,6 +7,7 @@
  * knows comments, CDATA, processing instructions, DOCTYPE and quoted attributes, and refuses a
  * document that is not well-formed rather than guess.
  */
+import { badgeColours } from './badge.js'
 import { OB3_SVG_ELEMENT, OB3_SVG_NAMESPACE } from './constants.js'
 import { FormatError, FormatErrorCode, malformed } from './errors.js'
 import { credentialText, escapeInJson, trimSpace } from './text.js'
@@ -359,9 +360,13 @@ export function svgText (bytes: Uint8Array): string | undefined {
   return looksLikeSvg(svg) ? svg : undefined
 }
 
-/** An SVG of a plain round badge with `name` on it (escaped), to bake into when the achievement has no image. */
-export function defaultBadgeSvg (name: string): string {
+/**
+ * The drawn badge (badge.ts) as SVG: a round badge with `name` on it (escaped), in the colours of
+ * `issuer` (badgeColours); what pages show and what is baked into when the achievement has no image.
+ */
+export function defaultBadgeSvg (name: string, issuer?: string): string {
   if (typeof name !== 'string') throw new TypeError('name must be a string')
+  const colours = badgeColours(issuer)
   const clean = name.replace(NOT_XML_CHAR, '\uFFFD').replace(/\s+/g, ' ').trim()
   const chars = Array.from(clean)
   const shown = chars.length > 40 ? `${chars.slice(0, 39).join('')}\u2026` : clean
@@ -370,10 +375,10 @@ export function defaultBadgeSvg (name: string): string {
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256" viewBox="0 0 256 256" role="img" aria-label="${escapeText(clean)}">`,
     `  <title>${escapeText(clean)}</title>`,
-    '  <circle cx="128" cy="128" r="120" fill="#1f4e79"/>',
-    '  <circle cx="128" cy="128" r="108" fill="#ffffff"/>',
-    '  <circle cx="128" cy="128" r="100" fill="#2e75b6"/>',
-    `  <text x="128" y="136" text-anchor="middle" font-family="sans-serif" font-size="22" fill="#ffffff"${fit}>${escapeText(shown)}</text>`,
+    `  <circle cx="128" cy="128" r="120" fill="${colours.ring}"/>`,
+    `  <circle cx="128" cy="128" r="108" fill="${colours.inner}"/>`,
+    `  <circle cx="128" cy="128" r="100" fill="${colours.face}"/>`,
+    `  <text x="128" y="136" text-anchor="middle" font-family="sans-serif" font-size="22" fill="${colours.text}"${fit}>${escapeText(shown)}</text>`,
     '</svg>',
     ''
   ].join('\n')

@@ -108,7 +108,7 @@ export interface Schema {
 }
 
 export interface StoredDocument {
-  kind: 'achievement' | 'profile' | 'endorsement' | 'status-list' | 'spine' | 'pathway' | 'opportunity' | 'aggregate' | 'withdrawal'
+  kind: 'achievement' | 'profile' | 'endorsement' | 'status-list' | 'spine' | 'pathway' | 'opportunity' | 'aggregate' | 'withdrawal' | 'image'
   /** The document's id. */
   id: string
   /** Issuer DID. */

@@ -25,12 +25,19 @@ export function nodeBaseUrl (node: string): string {
   }
 }
 
-/** The claim URL from a claim link, or from a bare code and the node's URL. */
+/** The path of a node's claim page, whose fragment is the code: `<node>/claim#<code>`. */
+const CLAIM_PAGE = /\/claim\/?$/
+
+/** The claim URL from a claim link (the API's, or the claim page's `<node>/claim#<code>`), or from a bare code and the node's URL. */
 export function claimUrl (urlOrCode: string, node?: string): URL {
   if (typeof urlOrCode !== 'string' || urlOrCode.length === 0) throw new TypeError('urlOrCode must be a claim URL or code')
   if (/^https?:\/\//i.test(urlOrCode)) {
     try {
       const url = new URL(urlOrCode)
+      const code = url.hash.slice(1)
+      if (CLAIM_PAGE.test(url.pathname) && /^[A-Za-z0-9_-]{8,512}$/.test(code)) {
+        return new URL(`${url.origin}${url.pathname.replace(CLAIM_PAGE, '')}${CLAIM_PATH}${code}`)
+      }
       url.hash = ''
       return url
     } catch {

@@ -70,6 +70,11 @@ export function heldRecord (init: { id: string, credential: Json, report: Verifi
   }
   if (name != null) record.name = name
   if (report.achievement != null) record.achievement = report.achievement
+  // The achievement's image id (its URL), for pages to show the badge (never its bytes).
+  const subject = list(credential.credentialSubject)[0]
+  const image = isObject(subject) && isObject(subject.achievement) ? subject.achievement.image : undefined
+  const imageId = typeof image === 'string' ? image : isObject(image) && typeof image.id === 'string' ? image.id : undefined
+  if (imageId != null && imageId.length <= 2048) record.achievement = { ...record.achievement, image: imageId }
   if (report.subject != null) record.subject = report.subject
   const validFrom = dateString(credential.validFrom ?? credential.issuanceDate)
   const validUntil = dateString(credential.validUntil ?? credential.expirationDate)

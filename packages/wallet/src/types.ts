@@ -45,7 +45,8 @@ export interface HeldCredential {
   /** The credential's name, else its achievement's. */
   name?: string
   issuer: { id: string, name?: string }
-  achievement?: { id?: string, name?: string }
+  /** `image`: the achievement's image id (a URL, or urn:cofl:image:...), when it has one. */
+  achievement?: { id?: string, name?: string, image?: string }
   /** The credential's subject (the holder's DID, unless it was added with `force`). */
   subject?: string
   validFrom?: string

@@ -5,7 +5,7 @@
  * puts the same numbers in a table beside it, which is where a screen reader gets them.
  *
  * A value may be hidden (a suppressed count): no bar is drawn, a dashed stub and the text given as
- * `hiddenText` (such as "<5") stand in its place, so that no length hints at the hidden number.
+ * `hiddenText` (such as "hidden (fewer than 5)") stand in its place, so that no length hints at the hidden number.
  *
  *   const svg = barChart({
  *     title: 'Offers by month', description: 'Offered and claimed, per month',
@@ -40,7 +40,7 @@ export interface BarChartInit {
   description: string
   series: BarSeries[]
   categories: BarCategory[]
-  /** What a hidden value shows as (default "<5"). */
+  /** What a hidden value shows as (default "hidden"). */
   hiddenText?: string
   /** How a number is written at the end of its bar (default: as it is, grouped by locale). */
   format?: (value: number) => string
@@ -55,9 +55,8 @@ const BAR_HEIGHT = 16
 const BAR_GAP = 3
 const GROUP_GAP = 12
 const LEGEND_HEIGHT = 28
-/** A category's label wraps at word boundaries onto lines this long, up to LABEL_LINES lines. */
+/** A category's label wraps at word boundaries onto lines this long (as many lines as it takes). */
 const MAX_LABEL_CHARS = 21
-const LABEL_LINES = 3
 const LINE_HEIGHT = 16
 
 let chartCount = 0
@@ -71,10 +70,9 @@ function s<K extends keyof SVGElementTagNameMap> (tag: K, attributes: Record<str
 
 /**
  * A label as lines of at most MAX_LABEL_CHARS, broken between words (a word longer than a line is
- * cut into pieces), and whether it had to be shortened to fit LABEL_LINES (then the chart gives the
- * whole label in a <title>; the table beside the chart has it too).
+ * broken into pieces): the whole label, never cut short; its group grows to hold its lines.
  */
-function labelLines (label: string): { lines: string[], shortened: boolean } {
+function labelLines (label: string): string[] {
   const lines: string[] = []
   let line = ''
   for (const word of label.split(/\s+/).filter((w) => w !== '')) {
@@ -94,11 +92,7 @@ function labelLines (label: string): { lines: string[], shortened: boolean } {
     }
   }
   if (line !== '') lines.push(line)
-  if (lines.length <= LABEL_LINES) return { lines, shortened: false }
-  const kept = lines.slice(0, LABEL_LINES)
-  const last = kept[LABEL_LINES - 1] as string
-  kept[LABEL_LINES - 1] = `${last.length < MAX_LABEL_CHARS ? last : last.slice(0, MAX_LABEL_CHARS - 1)}…`
-  return { lines: kept, shortened: true }
+  return lines
 }
 
 /** The largest number a chart shows (at least 1, so that an all-zero chart has a scale). */
@@ -112,12 +106,12 @@ function maxOf (categories: readonly BarCategory[]): number {
 export function barChart (init: BarChartInit): SVGSVGElement {
   const { series, categories } = init
   if (!Array.isArray(series) || series.length === 0) throw new TypeError('barChart: init.series must name at least one series')
-  const hiddenText = init.hiddenText ?? '<5'
+  const hiddenText = init.hiddenText ?? 'hidden'
   const format = init.format ?? ((n: number) => n.toLocaleString())
   const id = `chart-${++chartCount}`
   const barsHeight = series.length * BAR_HEIGHT + (series.length - 1) * BAR_GAP
   const labels = categories.map((c) => labelLines(c.label))
-  const groupHeights = labels.map((l) => Math.max(barsHeight, l.lines.length * LINE_HEIGHT))
+  const groupHeights = labels.map((lines) => Math.max(barsHeight, lines.length * LINE_HEIGHT))
   const height = LEGEND_HEIGHT + groupHeights.reduce((sum, g) => sum + g + GROUP_GAP, 0) + GROUP_GAP
   const plotWidth = WIDTH - LABEL_WIDTH - VALUE_GAP - VALUE_ROOM
   const max = maxOf(categories)
@@ -150,13 +144,12 @@ export function barChart (init: BarChartInit): SVGSVGElement {
   let y0 = top + GROUP_GAP / 2
   categories.forEach((category, i) => {
     const groupHeight = groupHeights[i] as number
-    const { lines, shortened } = labels[i] as { lines: string[], shortened: boolean }
+    const lines = labels[i] as string[]
     const group = s('g', { class: 'category' })
     // The label's lines, centred on the group; the bars too, when the label is the taller.
     const firstLine = y0 + (groupHeight - lines.length * LINE_HEIGHT) / 2 + LINE_HEIGHT - 4
     const label = s('text', { x: LABEL_WIDTH - 8, y: firstLine, 'text-anchor': 'end', class: 'category-label' },
       ...lines.map((line, k) => s('tspan', { x: LABEL_WIDTH - 8, y: firstLine + k * LINE_HEIGHT }, line)))
-    if (shortened) label.append(s('title', {}, category.label))
     group.append(label)
     const barsTop = y0 + (groupHeight - barsHeight) / 2
     y0 += groupHeight + GROUP_GAP

@@ -108,6 +108,15 @@ export function svg (tag: string, attributes: Record<string, string | number | n
   return element
 }
 
+/**
+ * Says the page's first render is done and it answers input: `<body data-page-ready="ms">`, the
+ * milliseconds since the navigation began (what the slow-phone test reads). Only the first call counts.
+ */
+export function markReady (): void {
+  if (document.body.dataset.pageReady != null) return
+  document.body.dataset.pageReady = String(Math.round(performance.now()))
+}
+
 /** Moves focus to `element` (made focusable by script only) and brings it into view: after a result appears. */
 export function focusResult (element: HTMLElement): void {
   if (!element.hasAttribute('tabindex')) element.setAttribute('tabindex', '-1')

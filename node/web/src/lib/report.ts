@@ -9,6 +9,7 @@
  * The report is the node's; the credential itself, when the page has it (pasted, or read from a
  * baked image), only adds what the report leaves out (the achievement's description, the dates).
  */
+import { badgeElement, badgeImageFile } from './badge-image.js'
 import { h } from './dom.js'
 import { checkMessage, isOtherRequest } from './messages.js'
 
@@ -173,6 +174,8 @@ function factsOf (credential: unknown): CredentialFacts {
     if (description != null) facts.description = description
     const criteria = isObject(achievement.criteria) ? textOf(achievement.criteria.narrative) : undefined
     if (criteria != null) facts.criteria = criteria
+    const image = badgeImageFile(achievement.image)
+    if (image != null) facts.image = image
     facts.endorsements.push(...endorsementsIn(achievement, 'achievement'))
   }
   facts.endorsements.push(...endorsementsIn(credential.issuer, 'issuer'))
@@ -319,7 +322,12 @@ function detailsList (report: Report, facts: CredentialFacts, context: ReportCon
   const rows: Array<[string, Node | string]> = []
   const description = facts.description ?? (report.achievement?.id != null ? context.descriptions?.get(report.achievement.id) : undefined)
   if (report.achievement?.name != null) {
-    rows.push(['Achievement', unverified == null ? h('strong', { class: 'achievement-name' }, report.achievement.name) : h('span', { class: 'achievement-name' }, report.achievement.name)])
+    // Its image only when its signature holds: a forged badge may name any image this node holds.
+    rows.push(['Achievement', unverified == null
+      ? h('span', { class: 'achievement-with-image' },
+        badgeElement(facts.image, { name: report.achievement.name, issuer: report.issuer?.id, size: 96, className: 'badge-report' }),
+        h('strong', { class: 'achievement-name' }, report.achievement.name))
+      : h('span', { class: 'achievement-name' }, report.achievement.name)])
   }
   if (description != null) rows.push(['Description', h('span', { class: 'description' }, description)])
   if (facts.criteria != null) rows.push(['Criteria', facts.criteria])

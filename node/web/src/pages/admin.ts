@@ -1,16 +1,20 @@
 // The City dashboard, for the admin of this node: sign in with the admin token
 // (kept in this tab's sessionStorage only), the city's analytics as figures, bar charts and tables
-// (suppressed counts shown as "<5", never as a number), the CSV of the figures, defining an
+// (suppressed counts shown as "hidden (fewer than 5)", never as a number), the CSV of the figures, defining an
 // achievement, offers to a group of learners from a CSV file, and revoking issued credentials.
 // Every call goes to this node's own API (docs/api.md); nothing leaves this origin.
 import { csvLine, learnerRows } from '@cofl/analytics'
 import { ApiAnswerError } from '@cofl/api'
-import type { Health } from '@cofl/api'
+import type { CredentialListing, CredentialSearchPage, Health } from '@cofl/api'
 import type { LearnerRow } from '@cofl/analytics'
 import { barChart } from '../lib/charts.js'
 import type { BarValue } from '../lib/charts.js'
-import { ApiCallError, announce, api, byId, fill, h, messageOf } from '../lib/dom.js'
+import { ApiCallError, announce, api, byId, fill, h, markReady, messageOf } from '../lib/dom.js'
 import type { ApiOptions } from '../lib/dom.js'
+import { qrSvg } from '../lib/qr.js'
+import { drawMap } from '../lib/map.js'
+import type { MapPoint, Outline } from '../lib/map.js'
+import { OPPORTUNITY_KINDS, SPINE_LAYERS } from '@cofl/pathways'
 
 /** Where this tab keeps the token (sessionStorage: gone when the tab closes). */
 const TOKEN_KEY = 'cofl.admin.token'
@@ -18,6 +22,8 @@ const TOKEN_KEY = 'cofl.admin.token'
 const OFFER_CHUNK = 500
 /** Issued credentials per page of the list. */
 const CREDENTIALS_PAGE = 50
+/** How long typing pauses before the credentials are searched. */
+const SEARCH_PAUSE_MS = 300
 /** The counts hidden by the node: 1 to this (analytics `suppressionThreshold`, 4 by default). */
 const DEFAULT_SUPPRESSION_THRESHOLD = 4
 
@@ -35,19 +41,8 @@ type Json = Record<string, unknown>
 
 interface StoredAchievement { id: string, issuer: string, cid: string, sequence?: number, achievement: Json }
 interface AchievementPage { achievements: StoredAchievement[], next: string | null }
-interface IssuanceRecord {
-  credentialId: string
-  achievementId: string
-  subject: string
-  issuedAt: string
-  status?: { purpose?: string, listId?: string, listNumber?: number, index?: number }
-  revoked?: boolean
-  suspended?: boolean
-  credential?: Json
-}
-interface CredentialPage { credentials: IssuanceRecord[], next: string | null }
 interface BulkResult {
-  offered: Array<{ row: number, offerId: string, claimUrl: string, expiresAt: string }>
+  offered: Array<{ row: number, offerId: string, claimUrl: string, claimLink?: string, expiresAt: string, mail?: Json }>
   refused: Array<{ row: number, problem?: string, reason: string }>
 }
 
@@ -153,6 +148,8 @@ function signOut (message?: string): void {
   keepToken(null)
   fill(byId('offer-results'))
   fill(byId('credentials-body'))
+  fill(byId('offers-body'))
+  offerList.length = 0
   fill(byId('analytics-body'))
   fill(byId('federation-body'))
   showSignIn()
@@ -175,7 +172,12 @@ async function loadDashboard (): Promise<void> {
   } catch (err) {
     announce(`The node did not say who it is: ${messageOf(err)}`, 'error')
   }
-  await Promise.all([loadAnalytics(), loadFederation(), loadAchievements(), loadCredentials(true)])
+  try {
+    const geography = await api<Outline>('/api/geography')
+    outline = Array.isArray(geography.features) && geography.features.length > 0 ? geography : null
+  } catch { outline = null }
+  await loadAchievements()
+  await Promise.all([loadAnalytics(), loadFederation(), loadCredentials(true), loadOffers(true), loadDocuments()])
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -227,7 +229,12 @@ function labelOf (key: string): string {
 const isRate = (measure: string): boolean => /rate$/i.test(measure)
 
 let suppressionThreshold = DEFAULT_SUPPRESSION_THRESHOLD
-let hiddenText = `<${DEFAULT_SUPPRESSION_THRESHOLD + 1}`
+
+/** What a hidden count shows as: words, never "<5" (which reads as "under 5%" in a column of rates). */
+function hiddenCountText (threshold: number): string {
+  return `hidden (fewer than ${threshold + 1})`
+}
+let hiddenText = hiddenCountText(DEFAULT_SUPPRESSION_THRESHOLD)
 
 function cellText (measure: string, cell: Cell): string {
   // A rate of hidden counts is hidden too: the word, not "<5", which would read as "under 5%".
@@ -244,7 +251,7 @@ function hiddenTitle (measure: string): string {
     : `fewer than ${suppressionThreshold + 1}: not shown`
 }
 
-/** A figure in a table cell or a headline: "<5" when suppressed (with data-suppressed), "hidden" for a rate. */
+/** A figure in a table cell or a headline: "hidden (fewer than 5)" when suppressed (with data-suppressed), "hidden" for a rate. */
 function cellNode (tag: 'td' | 'dd', measure: string, cell: Cell, extra: Record<string, string> = {}): HTMLElement {
   const title = cell.suppressed ? hiddenTitle(measure) : cell.value == null && isRate(measure) ? 'nothing offered' : null
   return h(tag, { class: tag === 'td' ? 'num' : 'figure-value', 'data-suppressed': cell.suppressed ? 'true' : null, title, ...extra }, cellText(measure, cell))
@@ -272,7 +279,7 @@ async function loadAnalytics (): Promise<void> {
 function renderAnalytics (analytics: Json): void {
   const threshold = typeof analytics.suppressionThreshold === 'number' ? analytics.suppressionThreshold : DEFAULT_SUPPRESSION_THRESHOLD
   suppressionThreshold = threshold
-  hiddenText = `<${threshold + 1}`
+  hiddenText = hiddenCountText(threshold)
   fill(byId('suppression-note'),
     h('strong', {}, hiddenText), ` stands for a count from 1 to ${threshold}: small counts are not shown, so that no learner can be singled out. ` +
     'Where one figure of a column would be hidden alone, the next smallest is hidden too, so that it cannot be worked out from the total. ' +
@@ -321,6 +328,50 @@ function chartedMeasures (breakdown: string, measures: readonly string[]): strin
   return chosen.length > 0 ? chosen : measures.filter((m) => !isRate(m)).slice(0, 3)
 }
 
+/** The city's outline (GET /api/geography), or null when the node has none: then "by area" is a chart and a table. */
+let outline: Outline | null = null
+
+/** [west, south, east, north] of a GeoJSON geometry's positions. */
+function boundsOf (coordinates: unknown, into: number[] = [Infinity, Infinity, -Infinity, -Infinity]): number[] {
+  if (Array.isArray(coordinates) && typeof coordinates[0] === 'number' && typeof coordinates[1] === 'number') {
+    const [lon, lat] = coordinates as number[]
+    into[0] = Math.min(into[0] as number, lon as number); into[1] = Math.min(into[1] as number, lat as number)
+    into[2] = Math.max(into[2] as number, lon as number); into[3] = Math.max(into[3] as number, lat as number)
+  } else if (Array.isArray(coordinates)) {
+    for (const c of coordinates) boundsOf(c, into)
+  }
+  return into
+}
+
+/**
+ * Where each area of "by area" is, for the map: the middle of the outline's feature of that name,
+ * else the mean of the places of this node's achievements in it. None without an outline.
+ */
+function areaPoints (rows: Json[], labels: string[], measures: string[]): MapPoint[] {
+  if (outline == null) return []
+  const points: MapPoint[] = []
+  rows.forEach((row, i) => {
+    const area = String(row.key)
+    let at: { lat: number, lon: number } | undefined
+    const feature = outline?.features.find((f) => f.properties?.name === area)
+    if (feature?.geometry != null) {
+      const b = boundsOf(feature.geometry.coordinates)
+      if (Number.isFinite(b[0])) at = { lon: ((b[0] as number) + (b[2] as number)) / 2, lat: ((b[1] as number) + (b[3] as number)) / 2 }
+    }
+    if (at == null) {
+      const places = [...achievements.values()].map((a) => a.achievement.place as Json | undefined)
+        .filter((p): p is Json => p != null && p.area === area && typeof p.lat === 'number' && typeof p.lon === 'number')
+      if (places.length > 0) at = { lat: places.reduce((t, p) => t + (p.lat as number), 0) / places.length, lon: places.reduce((t, p) => t + (p.lon as number), 0) / places.length }
+    }
+    if (at == null) return
+    const figures = measures.filter((m) => !isRate(m)).map((m) => `${cellText(m, asCell(row[m]) ?? { value: null, suppressed: false })} ${labelOf(m).toLowerCase()}`)
+    const main = asCell(row[measures.includes('offered') ? 'offered' : measures[0] as string]) ?? { value: null, suppressed: false }
+    // The marker's mark is the main figure (none when hidden); a cluster counts areas, never learners.
+    points.push({ id: area, ...at, name: `${labels[i] as string}: ${figures.join(', ')}`, ...(main.suppressed || main.value == null ? {} : { mark: String(main.value) }), kind: 'achievement' })
+  })
+  return points
+}
+
 function renderBreakdown (breakdown: { key: string, title: string, column: string }, rows: Json[]): HTMLElement {
   const headingId = `${breakdown.key}-heading`
   const section = h('section', { class: 'breakdown', id: `breakdown-${breakdown.key}`, 'aria-labelledby': headingId }, h('h3', { id: headingId }, breakdown.title))
@@ -336,7 +387,24 @@ function renderBreakdown (breakdown: { key: string, title: string, column: strin
   const charted = chartedMeasures(breakdown.key, measures)
   const labels = rows.map((row) => rowLabel(breakdown.key, row))
   const layout = h('div', { class: 'chart-and-table' })
-  if (charted.length > 0) {
+  const points = breakdown.key === 'byArea' ? areaPoints(rows, labels, measures) : []
+  if (points.length > 0) {
+    // By area, where the node has the city's outline: a map of the areas, each a marker that leads to its row.
+    const container = h('figure', { class: 'chart area-map', id: 'byArea-map' })
+    layout.append(container)
+    drawMap(container, {
+      label: `${breakdown.title}: a map of the areas; the table beside it has the figures`,
+      outline,
+      points,
+      countWords: (n) => `${n} area${n === 1 ? '' : 's'}`,
+      onSelect: (chosen) => {
+        const first = chosen[0]
+        if (first == null) return
+        const th = section.querySelector<HTMLElement>(`tr[data-key="${CSS.escape(first.id)}"] th`)
+        if (th != null) { th.setAttribute('tabindex', '-1'); th.focus() }
+      }
+    })
+  } else if (charted.length > 0) {
     const svg = barChart({
       title: `${breakdown.title}: ${charted.map(labelOf).join(', ').toLowerCase()}`,
       description: `A bar chart of ${rows.length} ${rows.length === 1 ? 'row' : 'rows'}; the table beside it has the same figures. ${hiddenText} is a count from 1 to ${suppressionThreshold}, not shown.`,
@@ -652,6 +720,7 @@ function renderAchievements (newId?: string): void {
         h('p', { class: 'mono muted' }, a.id))
     })))
   }
+  renderDocChoices()
   // The achievements to offer: this node's, the new one chosen.
   const select = byId<HTMLSelectElement>('offer-achievement')
   const before = newId ?? select.value
@@ -731,10 +800,24 @@ function fieldsOfError (err: unknown): string[] {
     if (id != null) found.add(id)
   }
   if (err.code === 'COFL_ERR_CONFLICT') found.add('ach-id')
+  if (['COFL_ERR_IMAGE_TYPE', 'COFL_ERR_IMAGE_TOO_LARGE', 'COFL_ERR_IMAGE_UNSAFE', 'COFL_ERR_IMAGE_MALFORMED'].includes(err.code)) found.add('ach-image')
   return [...found].sort((a, b) => ACHIEVEMENT_FIELDS.indexOf(a) - ACHIEVEMENT_FIELDS.indexOf(b))
 }
 
-const ACHIEVEMENT_FIELDS = ['ach-name', 'ach-description', 'ach-criteria', 'ach-tags', 'ach-type', 'ach-alignments', 'ach-place', 'ach-id']
+/** The largest badge image the node takes (node/src/app/constants.ts MAX_IMAGE_BYTES). */
+const MAX_BADGE_IMAGE_BYTES = 256 * 1024
+
+/** A file as a data: URI (its type from the browser: image/png or image/svg+xml; the node checks the bytes). */
+async function fileDataUri (file: File): Promise<string> {
+  return await new Promise((resolve, reject) => {
+    const reader = new FileReader()
+    reader.onload = () => { resolve(String(reader.result)) }
+    reader.onerror = () => { reject(reader.error ?? new Error(`cannot read ${file.name}`)) }
+    reader.readAsDataURL(file)
+  })
+}
+
+const ACHIEVEMENT_FIELDS = ['ach-name', 'ach-description', 'ach-criteria', 'ach-image', 'ach-tags', 'ach-type', 'ach-alignments', 'ach-place', 'ach-id']
 
 async function defineAchievement (event: Event): Promise<void> {
   event.preventDefault()
@@ -779,6 +862,12 @@ async function defineAchievement (event: Event): Promise<void> {
     else body.place = { ...(placeName !== '' ? { name: placeName } : {}), ...(area !== '' ? { area } : {}), lat, lon }
   }
   if (value('ach-id') !== '') body.id = value('ach-id')
+  // The badge image (lib/badge-image.ts): sent as a data: URI; the node checks and sanitises it.
+  const imageFile = byId<HTMLInputElement>('ach-image').files?.[0]
+  if (imageFile != null) {
+    if (imageFile.size > MAX_BADGE_IMAGE_BYTES) problems.push(['ach-image', `The image has ${imageFile.size} bytes: a badge image has at most 256 KiB.`])
+    else body.image = await fileDataUri(imageFile)
+  }
 
   if (problems.length > 0) {
     for (const [id, message] of problems) setFieldError(id, message)
@@ -825,23 +914,45 @@ function focusField (id: string): void {
 async function endorseIssuer (event: Event): Promise<void> {
   event.preventDefault()
   setFieldError('endorse-issuer', null)
-  const issuer = byId<HTMLInputElement>('endorse-issuer').value.trim()
+  setFieldError('endorse-profile', null)
+  let issuer = byId<HTMLInputElement>('endorse-issuer').value.trim()
   const name = byId<HTMLInputElement>('endorse-name').value.trim()
   const comment = byId<HTMLTextAreaElement>('endorse-comment').value.trim()
+  const profileText = byId<HTMLTextAreaElement>('endorse-profile').value.trim()
+  let profile: Json | undefined
+  if (profileText !== '') {
+    try {
+      const parsed: unknown = JSON.parse(profileText)
+      if (parsed == null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('it is JSON but not an object')
+      profile = parsed as Json
+    } catch (err) {
+      setFieldError('endorse-profile', `The Profile is not a JSON object: ${messageOf(err)}.`)
+      focusField('endorse-profile')
+      return
+    }
+    if (issuer === '' && typeof profile.id === 'string') {
+      issuer = profile.id
+      byId<HTMLInputElement>('endorse-issuer').value = issuer
+    }
+  }
   if (!/^did:[a-z0-9]+:\S+$/.test(issuer)) {
     setFieldError('endorse-issuer', 'A DID, such as did:key:z6Mk…')
     focusField('endorse-issuer')
     return
   }
   try {
-    const result = await adminApi<{ id: string }>('/api/endorsements', { body: { issuer, ...(name !== '' ? { name } : {}), ...(comment !== '' ? { comment } : {}) } })
+    const result = await adminApi<{ id: string }>('/api/endorsements', {
+      body: { issuer, ...(name !== '' ? { name } : {}), ...(comment !== '' ? { comment } : {}), ...(profile != null ? { profile } : {}) }
+    })
     announce(`Endorsed ${issuer}: endorsement ${result.id}, published to the federation.`, 'success')
     byId<HTMLFormElement>('endorse-form').reset()
   } catch (err) {
     if (token == null) return
-    setFieldError('endorse-issuer', `${messageOf(err)}.`)
+    // A refusal of the Profile is shown at the Profile; any other at the DID.
+    const field = profile != null && /profile/i.test(messageOf(err)) ? 'endorse-profile' : 'endorse-issuer'
+    setFieldError(field, `${messageOf(err)}.`)
     announce(`Not endorsed: ${messageOf(err)}.`, 'error')
-    focusField('endorse-issuer')
+    focusField(field)
   }
 }
 
@@ -922,7 +1033,12 @@ async function makeOffers (event: Event): Promise<void> {
           ...(ttlHours !== undefined ? { ttlHours } : {})
         }
       })
-      for (const o of result.offered) outcomes.set(o.row, { row: byRow.get(o.row) ?? { row: o.row, name: '', email: '' }, claimUrl: o.claimUrl })
+      for (const o of result.offered) {
+        // The claim page's link where the node gives it (else the API's URL).
+        const link = o.claimLink ?? o.claimUrl
+        if (o.mail != null) mailOn = true
+        outcomes.set(o.row, { row: byRow.get(o.row) ?? { row: o.row, name: '', email: '' }, claimUrl: link })
+      }
       for (const r of result.refused) outcomes.set(r.row, { row: byRow.get(r.row) ?? { row: r.row, name: '', email: '' }, reason: r.reason })
     }
   } catch (err) {
@@ -943,6 +1059,7 @@ async function makeOffers (event: Event): Promise<void> {
   byId<HTMLInputElement>('offer-file').value = ''
   byId('offer-results-heading').focus()
   void loadAnalytics()
+  void loadOffers(true)
 }
 
 function renderOfferResults (fileName: string, achievementId: string, rows: LearnerRow[], outcomes: Map<number, RowOutcome>, failure: unknown): void {
@@ -982,7 +1099,11 @@ function renderOfferResults (fileName: string, achievementId: string, rows: Lear
   fill(byId('offer-results'),
     h('h3', { id: 'offer-results-heading', tabindex: '-1' }, 'Results of the upload'),
     h('p', { id: 'offer-summary' }, `${offered.length} of ${rows.length} ${rows.length === 1 ? 'row' : 'rows'} offered, ${refused} refused${rows.length - outcomes.size > 0 ? `, ${rows.length - outcomes.size} not sent` : ''}.`),
-    offered.length > 0 ? h('p', { class: 'note' }, 'The claim links are secrets: send each to its learner only. They are shown this once; this page does not keep them.') : null,
+    offered.length > 0
+      ? h('p', { class: 'note' }, mailOn
+        ? 'The node mails each learner their own claim link. Each offer is listed under Offers, with its mail\'s state and a Resend button.'
+        : 'Each offer is listed under Offers, with its claim link to copy and its QR code to show. A claim link is a secret: it claims the badge.')
+      : null,
     scrollArea(table),
     download)
 }
@@ -1000,40 +1121,643 @@ function copyButton (text: string, row: number): HTMLButtonElement {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Issued credentials and revocation
+// Spines, pathways and opportunities: this node's own, listed, created and edited
+// (POST /api/<kind> with the id of the one edited publishes its new version)
 
-const credentials: IssuanceRecord[] = []
-let credentialsNext: string | null = null
+interface StoredDoc { id: string, issuer: string, cid: string, sequence?: number, document: Json }
+type DocPath = 'opportunities' | 'pathways' | 'spines'
 
-async function loadCredentials (reset: boolean): Promise<void> {
-  const body = byId('credentials-body')
+const DOCS: Record<DocPath, { prefix: string, one: string, heading: string, fields: Record<string, string> }> = {
+  opportunities: {
+    prefix: 'opp',
+    one: 'opportunity',
+    heading: 'opportunities-heading',
+    fields: { name: 'opp-name', kind: 'opp-kind', asks: 'opp-asks', place: 'opp-place', startDate: 'opp-dates', applyBy: 'opp-dates', endDate: 'opp-dates', description: 'opp-description' }
+  },
+  pathways: {
+    prefix: 'path',
+    one: 'pathway',
+    heading: 'pathways-heading',
+    fields: { name: 'path-name', requirements: 'path-achievements', suggested: 'path-achievements', order: 'path-achievements', theme: 'path-theme', awardAchievementId: 'path-award', description: 'path-description' }
+  },
+  spines: { prefix: 'spine', one: 'skills spine', heading: 'spines-heading', fields: { name: 'spine-name', skills: 'spine-skills' } }
+}
+
+const docs: Record<DocPath, StoredDoc[]> = { opportunities: [], pathways: [], spines: [] }
+
+const docName = (d: StoredDoc): string => typeof d.document.name === 'string' ? d.document.name : d.id
+
+async function loadDocuments (): Promise<void> {
+  await Promise.all((Object.keys(DOCS) as DocPath[]).map(async (path) => {
+    try {
+      const list: StoredDoc[] = []
+      let cursor: string | null = null
+      do {
+        const page: Json = await api<Json>(`/api/${path}?issuer=${encodeURIComponent(nodeDid)}&limit=1000${cursor != null ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+        list.push(...(page[path] as StoredDoc[]))
+        cursor = page.next as string | null
+      } while (cursor != null)
+      docs[path] = list.sort((a, b) => docName(a).localeCompare(docName(b)))
+      renderDocList(path)
+    } catch (err) {
+      fill(byId(`${path}-body`), h('p', { class: 'bad' }, `The ${DOCS[path].one} list could not be read: ${messageOf(err)}`))
+    }
+  }))
+  renderDocChoices()
+}
+
+function docSummary (path: DocPath, d: StoredDoc): string {
+  const doc = d.document
+  if (path === 'opportunities') return [typeof doc.kind === 'string' ? doc.kind : null, (doc.place as Json | undefined)?.area as string | undefined].filter((x) => x != null).join(' · ')
+  if (path === 'pathways') return typeof doc.kind === 'string' ? `${doc.kind} pathway` : ''
+  return `${Array.isArray(doc.skills) ? doc.skills.length : 0} skills`
+}
+
+function renderDocList (path: DocPath, newId?: string): void {
+  const list = docs[path]
+  if (list.length === 0) {
+    fill(byId(`${path}-body`), h('p', { class: 'muted' }, `This node has published no ${DOCS[path].one} yet.`))
+    return
+  }
+  fill(byId(`${path}-body`), h('ul', { class: 'doc-items', id: `${path}-list`, 'aria-labelledby': DOCS[path].heading }, ...list.map((d) => h('li', { 'data-id': d.id, class: d.id === newId ? 'new' : null, tabindex: d.id === newId ? '-1' : null },
+    h('div', {}, h('strong', {}, docName(d)), ' ', h('span', { class: 'muted' }, [docSummary(path, d), d.sequence != null ? `version ${d.sequence}` : null].filter((x) => x != null && x !== '').join(' · ')),
+      h('p', { class: 'mono muted' }, d.id)),
+    h('button', { type: 'button', class: 'secondary small', 'aria-label': `Edit ${DOCS[path].one} ${docName(d)}`, onclick: () => { editDoc(path, d) } }, 'Edit')))))
+}
+
+/** The pickers the forms share: achievements as checkboxes, pathways, opportunities and badges as choices. */
+function renderDocChoices (): void {
+  const list = sortedAchievements()
+  for (const prefix of ['opp', 'path']) {
+    const box = byId(`${prefix}-achievements`)
+    const checked = new Set([...box.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value))
+    fill(box, ...(list.length === 0
+      ? [h('p', { class: 'muted' }, 'Define an achievement first.')]
+      : list.map((a, i) => h('div', { class: 'check' },
+        h('input', { type: 'checkbox', id: `${prefix}-ach-${i}`, value: a.id, checked: checked.has(a.id) }),
+        h('label', { for: `${prefix}-ach-${i}` }, nameOf(a))))))
+  }
+  const choose = (id: string, none: string, items: Array<{ id: string, name: string }>): void => {
+    const select = byId<HTMLSelectElement>(id)
+    const before = select.value
+    fill(select, h('option', { value: '' }, none), ...items.map((x) => h('option', { value: x.id, selected: x.id === before }, x.name)))
+  }
+  choose('opp-pathway', '(none)', docs.pathways.map((d) => ({ id: d.id, name: docName(d) })))
+  choose('path-opportunity', '(none)', docs.opportunities.map((d) => ({ id: d.id, name: docName(d) })))
+  choose('path-award', '(none)', list.map((a) => ({ id: a.id, name: nameOf(a) })))
+}
+
+const checkedIn = (prefix: string): string[] => [...byId(`${prefix}-achievements`).querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value)
+function checkIn (prefix: string, ids: readonly string[]): void {
+  const wanted = new Set(ids)
+  for (const input of byId(`${prefix}-achievements`).querySelectorAll<HTMLInputElement>('input')) input.checked = wanted.has(input.value)
+}
+
+const fieldValue = (id: string): string => byId<HTMLInputElement>(id).value.trim()
+const commaList = (id: string): string[] => [...new Set(fieldValue(id).split(',').map((t) => t.trim()).filter((t) => t !== ''))]
+
+/** The ids of the error paragraphs of a form (`<prefix>-…-error`). */
+function clearFormErrors (form: HTMLFormElement): void {
+  for (const p of form.querySelectorAll<HTMLElement>('.field-error')) setFieldError(p.id.replace(/-error$/, ''), null)
+}
+
+/** Shows the page's own findings at their fields and moves the focus to the first. */
+function showProblems (what: string, problems: Array<[string, string]>): void {
+  for (const [id, message] of problems) setFieldError(id, message)
+  announce(`The ${what} is not ready: ${problems.map(([, m]) => m).join(' ')}`, 'error')
+  focusField(problems[0]?.[0] as string)
+}
+
+/** The node's refusal: in words under the form and at every field its message names ("name: must be…"); the focus on the first. */
+function showRefusal (path: DocPath, err: unknown): void {
+  const { prefix, one, fields } = DOCS[path]
+  const message = `The node refused the ${one}: ${messageOf(err)}`
+  setFieldError(`${prefix}-form`, message)
+  const found: string[] = []
+  const text = err instanceof ApiCallError ? err.message : ''
+  for (const part of text.replace(/^[^:]*is not valid:\s*/, '').split(/;\s*/)) {
+    const key = /^([A-Za-z]+)/.exec(part)?.[1]
+    const field = key != null ? fields[key] : undefined
+    if (field != null && !found.includes(field)) {
+      found.push(field)
+      setFieldError(field, part)
+    }
+  }
+  announce(message, 'error')
+  focusField(found[0] ?? `${prefix}-name`)
+}
+
+function startEdit (path: DocPath, d: StoredDoc): void {
+  const { prefix, one } = DOCS[path]
+  const form = byId<HTMLFormElement>(`${prefix}-form`)
+  clearFormErrors(form)
+  byId<HTMLInputElement>(`${prefix}-id`).value = d.id
+  byId(`${prefix}-form-heading`).textContent = `Edit the ${one} “${docName(d)}”`
+  byId(`${prefix}-submit`).textContent = `Publish the new version of the ${one}`
+  byId(`${prefix}-cancel`).hidden = false
+}
+
+function endEdit (path: DocPath): void {
+  const { prefix, one } = DOCS[path]
+  const form = byId<HTMLFormElement>(`${prefix}-form`)
+  form.reset()
+  clearFormErrors(form)
+  byId<HTMLInputElement>(`${prefix}-id`).value = ''
+  byId(`${prefix}-form-heading`).textContent = `New ${one}`
+  byId(`${prefix}-submit`).textContent = `Publish the ${one}`
+  byId(`${prefix}-cancel`).hidden = true
+  if (path === 'pathways') showPathwayKind()
+  if (path === 'spines') resetSpineSkills()
+}
+
+function editDoc (path: DocPath, d: StoredDoc): void {
+  endEdit(path)
+  startEdit(path, d)
+  const doc = d.document
+  const set = (id: string, value: unknown): void => { byId<HTMLInputElement>(id).value = value == null ? '' : String(value) }
+  if (path === 'opportunities') {
+    set('opp-name', doc.name)
+    set('opp-kind', doc.kind)
+    set('opp-description', doc.description)
+    const asks = (doc.asks ?? {}) as Json
+    set('opp-pathway', asks.pathwayId)
+    checkIn('opp', Array.isArray(asks.achievementIds) ? asks.achievementIds as string[] : [])
+    set('opp-start', typeof doc.startDate === 'string' ? doc.startDate.slice(0, 10) : '')
+    set('opp-apply', typeof doc.applyBy === 'string' ? doc.applyBy.slice(0, 10) : '')
+    const place = (doc.place ?? {}) as Json
+    set('opp-place-name', place.name)
+    set('opp-place-area', place.area)
+    set('opp-lat', place.lat)
+    set('opp-lon', place.lon)
+  } else if (path === 'pathways') {
+    set('path-name', doc.name)
+    set('path-kind', doc.kind)
+    set('path-description', doc.description)
+    set('path-award', doc.awardAchievementId)
+    if (doc.kind === 'interest') {
+      const theme = (doc.theme ?? {}) as Json
+      set('path-tags', Array.isArray(theme.tags) ? theme.tags.join(', ') : '')
+      set('path-skills', Array.isArray(theme.skills) ? theme.skills.join(', ') : '')
+      checkIn('path', Array.isArray(doc.suggested) ? doc.suggested as string[] : [])
+    } else {
+      set('path-opportunity', doc.opportunityId)
+      const rule = doc.requirements as Json | string | undefined
+      const op = rule != null && typeof rule === 'object' ? Object.keys(rule)[0] : undefined
+      const children = op === 'nOf' ? ((rule as Json).nOf as Json | undefined)?.of : op != null ? (rule as Json)[op] : [rule]
+      const flat = Array.isArray(children) && children.every((c) => typeof c === 'string')
+      byId('path-nested').hidden = flat
+      set('path-rule', op ?? 'allOf')
+      if (op === 'nOf') set('path-n', ((rule as Json).nOf as Json).n)
+      checkIn('path', leavesOf(rule))
+    }
+    showPathwayKind()
+  } else {
+    set('spine-name', doc.name)
+    const skills = Array.isArray(doc.skills) ? doc.skills as Json[] : []
+    fill(byId('spine-skills'), ...(skills.length > 0 ? skills.map((s) => spineSkillRow(s)) : [spineSkillRow()]))
+    renumberSpineSkills()
+  }
+  byId(`${DOCS[path].prefix}-form-heading`).focus()
+  announce(`Editing the ${DOCS[path].one} “${docName(d)}”: publishing makes its new version.`)
+}
+
+/** Every achievement id a requirement tree names. */
+function leavesOf (rule: unknown): string[] {
+  if (typeof rule === 'string') return [rule]
+  if (Array.isArray(rule)) return rule.flatMap(leavesOf)
+  if (rule == null || typeof rule !== 'object') return []
+  return Object.values(rule as Json).flatMap((v) => Array.isArray(v) ? v.flatMap(leavesOf) : v != null && typeof v === 'object' ? leavesOf((v as Json).of ?? []) : [])
+}
+
+function showPathwayKind (): void {
+  const interest = byId<HTMLSelectElement>('path-kind').value === 'interest'
+  byId('path-destination').hidden = interest
+  byId('path-interest').hidden = !interest
+  if (interest) byId('path-nested').hidden = true
+}
+
+async function publishDoc (path: DocPath, body: Json, submit: HTMLButtonElement): Promise<void> {
+  const { prefix, one } = DOCS[path]
+  const editing = fieldValue(`${prefix}-id`)
+  submit.disabled = true
+  announce(`Signing and publishing the ${one}…`)
   try {
-    const cursor = reset ? null : credentialsNext
-    const page = await adminApi<CredentialPage>(`/api/credentials?limit=${CREDENTIALS_PAGE}${cursor != null ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
-    if (reset) credentials.length = 0
-    credentials.push(...page.credentials)
-    credentialsNext = page.next
-    renderCredentials()
+    const created = await adminApi<{ id: string, sequence?: number }>(`/api/${path}`, { body: { ...body, ...(editing !== '' ? { id: editing } : {}) } })
+    endEdit(path)
+    await loadDocuments()
+    renderDocList(path, created.id)
+    document.querySelector<HTMLElement>(`#${path}-list li.new`)?.focus()
+    announce(`The ${one} “${String(body.name)}” is ${editing !== '' ? `published again (version ${created.sequence ?? '?'})` : 'published'}: ${created.id}.`, 'success')
   } catch (err) {
-    if (token == null) return
-    fill(body, h('p', { class: 'bad' }, `The issued credentials could not be read: ${messageOf(err)}`))
-    announce(`The issued credentials could not be read: ${messageOf(err)}`, 'error')
+    if (token != null) showRefusal(path, err)
+  } finally {
+    submit.disabled = false
   }
 }
 
-function achievementNameOf (record: IssuanceRecord): string {
-  const subject = record.credential?.credentialSubject as Json | undefined
-  const achievement = subject?.achievement as Json | undefined
-  if (typeof achievement?.name === 'string') return achievement.name
+async function submitOpportunity (event: Event): Promise<void> {
+  event.preventDefault()
+  const form = byId<HTMLFormElement>('opp-form')
+  clearFormErrors(form)
+  const problems: Array<[string, string]> = []
+  const body: Json = { name: fieldValue('opp-name'), kind: fieldValue('opp-kind') }
+  if (body.name === '') problems.push(['opp-name', 'Give the opportunity a name.'])
+  if (fieldValue('opp-description') !== '') body.description = fieldValue('opp-description')
+  const asks: Json = {}
+  if (fieldValue('opp-pathway') !== '') asks.pathwayId = fieldValue('opp-pathway')
+  const chosen = checkedIn('opp')
+  if (chosen.length > 0) asks.achievementIds = chosen
+  if (Object.keys(asks).length === 0) problems.push(['opp-asks', 'Choose the pathway or the achievements it asks for (or both).'])
+  body.asks = asks
+  if (fieldValue('opp-start') !== '') body.startDate = fieldValue('opp-start')
+  if (fieldValue('opp-apply') !== '') body.applyBy = fieldValue('opp-apply')
+  const placeName = fieldValue('opp-place-name')
+  const area = fieldValue('opp-place-area')
+  const lat = fieldValue('opp-lat')
+  const lon = fieldValue('opp-lon')
+  if (placeName !== '' || area !== '' || lat !== '' || lon !== '') {
+    if (lat === '' || lon === '') problems.push(['opp-place', 'A place needs its latitude and longitude.'])
+    else body.place = { ...(placeName !== '' ? { name: placeName } : {}), ...(area !== '' ? { area } : {}), lat: Number(lat), lon: Number(lon) }
+  }
+  if (problems.length > 0) { showProblems('opportunity', problems); return }
+  await publishDoc('opportunities', body, byId<HTMLButtonElement>('opp-submit'))
+}
+
+async function submitPathway (event: Event): Promise<void> {
+  event.preventDefault()
+  clearFormErrors(byId<HTMLFormElement>('path-form'))
+  const problems: Array<[string, string]> = []
+  const kind = fieldValue('path-kind')
+  const body: Json = { name: fieldValue('path-name'), kind }
+  if (body.name === '') problems.push(['path-name', 'Give the pathway a name.'])
+  if (fieldValue('path-description') !== '') body.description = fieldValue('path-description')
+  if (fieldValue('path-award') !== '') body.awardAchievementId = fieldValue('path-award')
+  const chosen = checkedIn('path')
+  if (chosen.length === 0) problems.push(['path-achievements', kind === 'interest' ? 'Choose the achievements it suggests.' : 'Choose the achievements it asks for.'])
+  if (kind === 'interest') {
+    const tags = commaList('path-tags')
+    const skills = commaList('path-skills')
+    if (tags.length === 0 && skills.length === 0) problems.push(['path-theme', 'Name at least one tag or skill of the theme.'])
+    body.theme = { tags, skills }
+    body.suggested = chosen
+  } else {
+    const rule = fieldValue('path-rule')
+    if (rule === 'nOf') {
+      const n = Number(fieldValue('path-n'))
+      if (!Number.isInteger(n) || n < 1 || n > Math.max(1, chosen.length)) problems.push(['path-n', `How many: a whole number from 1 to ${Math.max(1, chosen.length)} (the achievements chosen).`])
+      body.requirements = { nOf: { n, of: chosen } }
+    } else {
+      body.requirements = { [rule]: chosen }
+    }
+    if (fieldValue('path-opportunity') !== '') body.opportunityId = fieldValue('path-opportunity')
+  }
+  if (problems.length > 0) { showProblems('pathway', problems); return }
+  await publishDoc('pathways', body, byId<HTMLButtonElement>('path-submit'))
+}
+
+let spineSerial = 0
+
+/** The fields of one skill of the spine; a skill read back keeps its framework and code. */
+function spineSkillRow (skill: Json = {}): HTMLElement {
+  const n = ++spineSerial
+  const row = h('div', { class: 'row spine-skill' },
+    h('div', {}, h('label', { for: `spine-skill-${n}-name`, 'data-label': 'name' }), h('input', { id: `spine-skill-${n}-name`, type: 'text', 'data-part': 'name', value: typeof skill.name === 'string' ? skill.name : null })),
+    h('div', {}, h('label', { for: `spine-skill-${n}-layer`, 'data-label': 'layer' }), h('select', { id: `spine-skill-${n}-layer`, 'data-part': 'layer' },
+      ...SPINE_LAYERS.map((l) => h('option', { value: l, selected: skill.layer === l }, l.replace(/-/g, ' '))))),
+    h('div', {}, h('label', { for: `spine-skill-${n}-id`, 'data-label': 'id' }), h('input', { id: `spine-skill-${n}-id`, type: 'text', 'data-part': 'id', spellcheck: 'false', value: typeof skill.id === 'string' ? skill.id : null })),
+    h('div', { class: 'remove' }, h('button', {
+      type: 'button',
+      class: 'secondary',
+      onclick: (event: Event) => {
+        const container = byId('spine-skills')
+        const rows = [...container.querySelectorAll('.spine-skill')]
+        const at = rows.indexOf((event.currentTarget as HTMLElement).closest('.spine-skill') as Element)
+        rows[at]?.remove()
+        if (container.children.length === 0) container.append(spineSkillRow())
+        renumberSpineSkills()
+        container.querySelectorAll('.spine-skill')[Math.min(at, container.children.length - 1)]?.querySelector('input')?.focus()
+        announce('The skill is removed.')
+      }
+    }, 'Remove', h('span', { class: 'visually-hidden', 'data-label': 'remove' }))))
+  for (const key of ['description', 'targetFramework', 'targetCode']) if (typeof skill[key] === 'string') row.dataset[key] = skill[key]
+  return row
+}
+
+function renumberSpineSkills (): void {
+  byId('spine-skills').querySelectorAll('.spine-skill').forEach((row, i) => {
+    const set = (which: string, text: string): void => { const el = row.querySelector(`[data-label="${which}"]`); if (el != null) el.textContent = text }
+    set('name', `Spine skill ${i + 1}: name`)
+    set('layer', `Spine skill ${i + 1}: layer`)
+    set('id', `Spine skill ${i + 1}: id`)
+    set('remove', ` skill ${i + 1}`)
+  })
+}
+
+function resetSpineSkills (): void {
+  fill(byId('spine-skills'), spineSkillRow())
+  renumberSpineSkills()
+}
+
+async function submitSpine (event: Event): Promise<void> {
+  event.preventDefault()
+  clearFormErrors(byId<HTMLFormElement>('spine-form'))
+  const problems: Array<[string, string]> = []
+  const body: Json = { name: fieldValue('spine-name') }
+  if (body.name === '') problems.push(['spine-name', 'Give the skills spine a name.'])
+  const skills: Json[] = []
+  const skillProblems: string[] = []
+  byId('spine-skills').querySelectorAll<HTMLElement>('.spine-skill').forEach((row, i) => {
+    const part = (name: string): string => (row.querySelector(`[data-part="${name}"]`) as HTMLInputElement).value.trim()
+    if (part('name') === '' && part('id') === '') return
+    if (part('name') === '') { skillProblems.push(`skill ${i + 1} needs a name`); return }
+    if (part('id') !== '' && !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(part('id'))) { skillProblems.push(`the id of skill ${i + 1} is not a URI (such as https://…)`); return }
+    skills.push({
+      id: part('id') !== '' ? part('id') : `urn:uuid:${crypto.randomUUID()}`,
+      name: part('name'),
+      layer: part('layer'),
+      ...(row.dataset.description != null ? { description: row.dataset.description } : {}),
+      ...(row.dataset.targetFramework != null ? { targetFramework: row.dataset.targetFramework } : {}),
+      ...(row.dataset.targetCode != null ? { targetCode: row.dataset.targetCode } : {})
+    })
+  })
+  if (skillProblems.length > 0) problems.push(['spine-skills', `Skills: ${skillProblems.join('; ')}.`])
+  else if (skills.length === 0) problems.push(['spine-skills', 'Give the spine at least one skill.'])
+  body.skills = skills
+  if (problems.length > 0) { showProblems('skills spine', problems); return }
+  await publishDoc('spines', body, byId<HTMLButtonElement>('spine-submit'))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Offers: listed by state (GET /api/offers), each open one's claim link copied or shown as a QR
+// code, its mail sent again (POST /api/offers/:id/send, when the node sends mail)
+
+/** An offer as GET /api/offers lists it (the claim link and the mail's state where the node gives them). */
+interface OfferListing {
+  offerId: string
+  achievementId: string
+  name?: string
+  email?: string
+  state: string
+  createdAt: string
+  expiresAt: string
+  claimedAt?: string
+  credentialId?: string
+  [field: string]: unknown
+}
+interface OfferListPage { offers: OfferListing[], next: string | null }
+
+/** Offers read per call, and at most this many listed before "Show more offers". */
+const OFFERS_PAGE = 200
+
+const offerList: OfferListing[] = []
+let offersNext: string | null = null
+let offerRun = 0
+
+/** The claim page's link of an open offer (`/claim#<code>`), as the node lists it (or the API's URL from an older node). */
+function claimLinkOf (offer: OfferListing): string | undefined {
+  for (const field of ['claimLink', 'claimUrl']) {
+    const value = offer[field]
+    if (typeof value === 'string' && value !== '') return value
+  }
+  return undefined
+}
+
+/** The state of the offer's mail (OfferMail: 'pending', 'sent', 'failed'), or undefined when the node sends it no mail. */
+function mailStateOf (offer: OfferListing): string | undefined {
+  const mail = offer.mail
+  return mail != null && typeof mail === 'object' && typeof (mail as Json).state === 'string' ? (mail as Json).state as string : undefined
+}
+
+function mailReasonOf (offer: OfferListing): string | undefined {
+  const mail = offer.mail
+  return mail != null && typeof mail === 'object' && typeof (mail as Json).reason === 'string' ? (mail as Json).reason as string : undefined
+}
+
+/** Whether this node sends mail (and so can send an offer's mail again). */
+let mailOn = false
+
+/** The states the list can be narrowed to: the offer's own, and its mail's. */
+const OFFER_FILTERS: Array<{ value: string, label: string, match: (o: OfferListing) => boolean }> = [
+  { value: '', label: 'All offers', match: () => true },
+  { value: 'open', label: 'Open (not claimed yet)', match: (o) => o.state === 'open' },
+  { value: 'claimed', label: 'Claimed', match: (o) => o.state === 'claimed' },
+  { value: 'expired', label: 'Expired', match: (o) => o.state === 'expired' },
+  { value: 'withdrawn', label: 'Withdrawn', match: (o) => o.state === 'withdrawn' || o.withdrawn === true },
+  { value: 'mail-failed', label: 'Mail failed', match: (o) => mailStateOf(o) === 'failed' },
+  { value: 'mail-not-sent', label: 'Mail not sent yet', match: (o) => o.state === 'open' && mailStateOf(o) === 'pending' }
+]
+
+const OFFER_STATE_TEXT: Record<string, string> = { open: 'Open', claimed: 'Claimed', expired: 'Expired', withdrawn: 'Withdrawn', erased: 'Withdrawn' }
+const MAIL_STATE_TEXT: Record<string, string> = { sent: 'mail sent', failed: 'mail failed', pending: 'mail not sent yet' }
+
+async function loadOffers (reset: boolean): Promise<void> {
+  const run = ++offerRun
+  const body = byId('offers-body')
+  body.setAttribute('aria-busy', 'true')
+  try {
+    const cursor = reset ? null : offersNext
+    const page = await adminApi<OfferListPage>(`/api/offers?limit=${OFFERS_PAGE}${cursor != null ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+    if (run !== offerRun) return
+    if (reset) offerList.length = 0
+    offerList.push(...page.offers)
+    offersNext = page.next
+    if (offerList.some((o) => mailStateOf(o) !== undefined)) mailOn = true
+    renderOffers()
+  } catch (err) {
+    if (token == null || run !== offerRun) return
+    fill(body, h('p', { class: 'bad' }, `The offers could not be read: ${messageOf(err)}`))
+  } finally {
+    if (run === offerRun) body.setAttribute('aria-busy', 'false')
+  }
+}
+
+function offerAchievementName (offer: OfferListing): string {
+  const known = achievements.get(offer.achievementId)
+  return known != null ? nameOf(known) : offer.achievementId
+}
+
+const offerLearner = (offer: OfferListing): string => offer.name ?? offer.email ?? 'a learner (no name or email kept)'
+
+function renderOfferStates (): void {
+  const select = byId<HTMLSelectElement>('offer-state')
+  const chosen = select.value
+  fill(select, ...OFFER_FILTERS
+    .filter((f) => mailOn || !f.value.startsWith('mail-'))
+    .map((f) => h('option', { value: f.value, selected: f.value === chosen }, `${f.label} (${offerList.filter(f.match).length}${offersNext != null ? '+' : ''})`)))
+}
+
+function renderOffers (): void {
+  renderOfferStates()
+  const filter = OFFER_FILTERS.find((f) => f.value === byId<HTMLSelectElement>('offer-state').value) ?? OFFER_FILTERS[0] as typeof OFFER_FILTERS[number]
+  // Newest first.
+  const shown = offerList.filter(filter.match).sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))
+  const body = byId('offers-body')
+  if (offerList.length === 0) {
+    fill(body, h('p', { id: 'offers-summary' }, 'This node has made no offer yet.'))
+    return
+  }
+  fill(body,
+    h('p', { id: 'offers-summary' }, `${shown.length} ${shown.length === 1 ? 'offer' : 'offers'}: ${filter.label.toLowerCase()}${offersNext != null ? ' (of those read so far)' : ''}, newest first.`),
+    shown.length === 0
+      ? null
+      : h('table', { id: 'offers-table', class: 'cards' },
+        h('caption', { class: 'visually-hidden' }, 'Offers, newest first'),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Learner'), h('th', { scope: 'col' }, 'Achievement'), h('th', { scope: 'col' }, 'State'),
+          h('th', { scope: 'col' }, 'Dates'), h('th', { scope: 'col' }, 'Actions'))),
+        h('tbody', {}, ...shown.map(offerRow))),
+    offersNext != null ? h('p', {}, h('button', { type: 'button', class: 'secondary', id: 'offers-more', onclick: () => { void loadOffers(false) } }, 'Show more offers')) : null)
+}
+
+function offerRow (offer: OfferListing): HTMLTableRowElement {
+  const mail = mailStateOf(offer)
+  const reason = mailReasonOf(offer)
+  const what = ` ${offerAchievementName(offer)} for ${offerLearner(offer)}`
+  const link = offer.state === 'open' ? claimLinkOf(offer) : undefined
+  const actions: Node[] = []
+  if (link != null) {
+    actions.push(h('button', {
+      type: 'button',
+      class: 'secondary small',
+      'data-action': 'copy',
+      'aria-label': `Copy link of${what}`,
+      onclick: () => {
+        navigator.clipboard.writeText(link).then(
+          () => { announce(`The claim link of${what} is copied. Send it to that learner only.`, 'success') },
+          () => { announce(`Could not copy: show the QR code of${what} and copy the link under it.`, 'error') })
+      }
+    }, 'Copy link'))
+    const qrId = `qr-${offer.offerId}`
+    actions.push(h('button', {
+      type: 'button',
+      class: 'secondary small',
+      'data-action': 'qr',
+      'aria-label': `QR code of${what}`,
+      'aria-expanded': 'false',
+      'aria-controls': qrId,
+      onclick: (event: Event) => {
+        const button = event.currentTarget as HTMLButtonElement
+        const box = byId(qrId)
+        const open = button.getAttribute('aria-expanded') !== 'true'
+        button.setAttribute('aria-expanded', String(open))
+        if (open && box.childElementCount === 0) box.append(qrSvg(link, `QR code of the claim link of${what}`), h('code', { class: 'mono claim-url' }, link))
+        box.hidden = !open
+      }
+    }, 'QR code'))
+  }
+  if (offer.state === 'open' && mailOn && offer.email != null) {
+    actions.push(h('button', {
+      type: 'button',
+      class: 'secondary small',
+      'data-action': 'resend',
+      'aria-label': `${mail === 'pending' ? 'Send' : 'Resend'} the mail of${what}`,
+      onclick: (event: Event) => { void resendOffer(offer, event.currentTarget as HTMLButtonElement) }
+    }, mail === 'pending' ? 'Send' : 'Resend'))
+  }
+  return h('tr', { 'data-offer-id': offer.offerId, 'data-state': offer.state, 'data-mail': mail ?? null },
+    h('th', { scope: 'row', class: 'learner' },
+      offer.name != null ? h('span', { class: 'learner-name' }, offer.name) : null,
+      offer.email != null ? h('span', { class: 'learner-email muted' }, offer.email) : null,
+      offer.name == null && offer.email == null ? h('span', { class: 'muted' }, 'Not kept (erased)') : null),
+    h('td', { 'data-label': 'Achievement' }, offerAchievementName(offer)),
+    h('td', { 'data-label': 'State', class: 'offer-state' }, OFFER_STATE_TEXT[offer.state] ?? offer.state,
+      mail != null ? h('span', { class: mail === 'failed' ? 'mail bad' : 'mail muted' }, `, ${MAIL_STATE_TEXT[mail] ?? `mail ${mail}`}${mail === 'failed' && reason != null ? ` (${reason})` : ''}`) : null),
+    h('td', { 'data-label': 'Dates' },
+      offer.claimedAt != null
+        ? h('span', {}, 'Claimed ', h('time', { datetime: offer.claimedAt }, formatDate(offer.claimedAt)))
+        : h('span', {}, offer.state === 'expired' ? 'Expired ' : 'Expires ', h('time', { datetime: offer.expiresAt }, formatDate(offer.expiresAt)))),
+    h('td', { class: 'action' }, actions.length > 0 ? h('div', { class: 'row-actions' }, ...actions) : null,
+      offer.state === 'open' && link == null
+        ? h('p', { class: 'muted small-note' }, mailOn && offer.email != null
+          ? 'The node keeps no claim code, only its hash: Send makes a new link (the one before stops working).'
+          : 'The node keeps no claim code, only its hash: the link was given when the offer was made.')
+        : actions.length === 0 ? h('span', { class: 'muted' }, 'None') : null,
+      link != null ? h('div', { id: `qr-${offer.offerId}`, class: 'qr-box', hidden: true }) : null))
+}
+
+async function resendOffer (offer: OfferListing, button: HTMLButtonElement): Promise<void> {
+  button.disabled = true
+  announce(`Sending the mail of ${offerAchievementName(offer)} to ${offerLearner(offer)}…`)
+  try {
+    const answer = await adminApi<{ claimLink?: string, claimUrl?: string, mail?: Json }>(`/api/offers/${encodeURIComponent(offer.offerId)}/send`, { method: 'POST' })
+    // A resend makes a new claim code (the link before stops working): the row shows the new link.
+    const link = answer.claimLink ?? answer.claimUrl
+    const fresh: OfferListing = { ...offer, ...(link != null ? { claimLink: link } : {}), ...(answer.mail != null ? { mail: answer.mail } : {}) }
+    const at = offerList.findIndex((o) => o.offerId === offer.offerId)
+    if (at >= 0) offerList[at] = fresh
+    const state = mailStateOf(fresh)
+    renderOffers()
+    document.querySelector<HTMLElement>(`#offers-table tr[data-offer-id="${CSS.escape(offer.offerId)}"] [data-action="resend"]`)?.focus()
+    if (state === 'failed') announce(`The mail to ${offerLearner(offer)} failed: ${mailReasonOf(fresh) ?? 'no reason given'}.`, 'error')
+    else announce(`The mail of ${offerAchievementName(offer)} is sent to ${offerLearner(offer)}.`, 'success')
+  } catch (err) {
+    if (token == null) return
+    button.disabled = false
+    button.focus()
+    announce(`The mail was not sent: ${messageOf(err)}`, 'error')
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issued credentials: searched on the node (GET /api/credentials/search), revoked, suspended
+
+const credentials: CredentialListing[] = []
+let credentialsNext: number | null = null
+let credentialsTotal = 0
+/** The search the list shows: its words and status. */
+let credentialQuery = { q: '', status: '' }
+let credentialRun = 0
+
+function credentialSearchPath (offset: number): string {
+  const query = new URLSearchParams({ limit: String(CREDENTIALS_PAGE), offset: String(offset) })
+  if (credentialQuery.q !== '') query.set('q', credentialQuery.q)
+  if (credentialQuery.status !== '') query.set('status', credentialQuery.status)
+  return `/api/credentials/search?${query.toString()}`
+}
+
+/** Reads the first page of the search (`reset`), or the next one, appended. */
+async function loadCredentials (reset: boolean): Promise<void> {
+  const run = ++credentialRun
+  const body = byId('credentials-body')
+  body.setAttribute('aria-busy', 'true')
+  try {
+    const page = await adminApi<CredentialSearchPage>(credentialSearchPath(reset ? 0 : credentialsNext ?? 0))
+    if (run !== credentialRun) return
+    const firstNew = reset ? 0 : credentials.length
+    if (reset) credentials.length = 0
+    credentials.push(...page.credentials)
+    credentialsNext = page.next
+    credentialsTotal = page.total
+    renderCredentials()
+    // "Show more": the focus goes to the first credential added, not back to the top.
+    if (!reset) document.getElementById(`${rowIdAt(firstNew)}-achievement`)?.focus()
+  } catch (err) {
+    if (token == null || run !== credentialRun) return
+    fill(body, h('p', { class: 'bad' }, `The issued credentials could not be read: ${messageOf(err)}`))
+    announce(`The issued credentials could not be read: ${messageOf(err)}`, 'error')
+  } finally {
+    if (run === credentialRun) body.setAttribute('aria-busy', 'false')
+  }
+}
+
+function achievementNameOf (record: CredentialListing): string {
+  if (record.achievementName != null) return record.achievementName
   const known = achievements.get(record.achievementId)
   return known != null ? nameOf(known) : record.achievementId
 }
 
-function statusText (record: IssuanceRecord): string {
-  if (record.revoked === true) return 'Revoked'
-  if (record.suspended === true) return 'Suspended'
-  return 'Active'
+/** The learner as a person reads them: the name, else the email, else the end of the DID. */
+function learnerOf (record: CredentialListing): string {
+  if (record.learner?.name != null && record.learner.name !== '') return record.learner.name
+  if (record.learner?.email != null && record.learner.email !== '') return record.learner.email
+  return `the learner ${shortDid(record.subject)}`
 }
+
+/** "did:key:z6Mkh…2doK": enough of a DID to tell two apart; the whole one is under the details. */
+function shortDid (did: string): string {
+  return did.length > 28 ? `${did.slice(0, 16)}…${did.slice(-4)}` : did
+}
+
+const STATUS_TEXT: Record<CredentialListing['status'], string> = { active: 'Active', revoked: 'Revoked', suspended: 'Suspended' }
 
 /**
  * A table that may be wider than the screen, in a box that scrolls sideways: the box can take the
@@ -1044,52 +1768,81 @@ function scrollArea (table: HTMLTableElement): HTMLElement {
   return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': `${name} (scrolls sideways)` }, table)
 }
 
+function credentialsSummary (): string {
+  const what = credentialQuery.q !== '' ? ` matching “${credentialQuery.q}”` : ''
+  const status = credentialQuery.status !== '' ? ` ${credentialQuery.status}` : ''
+  if (credentialsTotal === 0) return credentialQuery.q === '' && credentialQuery.status === '' ? 'This node has issued no credential yet.' : `No${status} credential${what}.`
+  return `${credentialsTotal}${status} ${credentialsTotal === 1 ? 'credential' : 'credentials'}${what}, newest first` +
+    (credentials.length < credentialsTotal ? `: the first ${credentials.length} shown.` : '.')
+}
+
 function renderCredentials (): void {
   const body = byId('credentials-body')
+  const summary = h('p', { id: 'credentials-summary' }, credentialsSummary())
   if (credentials.length === 0) {
-    fill(body, h('p', { class: 'muted' }, 'This node has issued no credential yet.'))
+    fill(body, summary)
     return
   }
-  fill(body,
-    scrollArea(h('table', { id: 'credentials-table', class: 'stack' },
-      h('caption', {}, `Issued credentials (${credentials.length}${credentialsNext != null ? ' shown, more below' : ''})`),
+  fill(body, summary,
+    h('table', { id: 'credentials-table', class: 'cards' },
+      h('caption', { class: 'visually-hidden' }, 'Issued credentials, newest first'),
       h('thead', {}, h('tr', {},
-        h('th', { scope: 'col' }, 'Achievement'), h('th', { scope: 'col' }, 'Issued'), h('th', { scope: 'col' }, 'Learner (DID)'),
-        h('th', { scope: 'col' }, 'Credential'), h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Action'))),
-      h('tbody', {}, ...credentials.map(credentialRow)))),
+        h('th', { scope: 'col' }, 'Achievement'), h('th', { scope: 'col' }, 'Learner'), h('th', { scope: 'col' }, 'Issued'),
+        h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Actions'))),
+      h('tbody', {}, ...credentials.map(credentialRow))),
     credentialsNext != null
       ? h('p', {}, h('button', { type: 'button', class: 'secondary', id: 'credentials-more', onclick: () => { void loadCredentials(false) } }, 'Show more credentials'))
       : null)
 }
 
-function rowId (record: IssuanceRecord): string {
-  return `cred-${credentials.indexOf(record)}`
-}
+const rowIdAt = (index: number): string => `cred-${index}`
+const rowId = (record: CredentialListing): string => rowIdAt(credentials.indexOf(record))
 
-function credentialRow (record: IssuanceRecord): HTMLTableRowElement {
+function credentialRow (record: CredentialListing): HTMLTableRowElement {
   const id = rowId(record)
-  return h('tr', { 'data-credential-id': record.credentialId, 'data-status': statusText(record).toLowerCase() },
-    h('th', { scope: 'row', id: `${id}-achievement` }, achievementNameOf(record)),
+  const learner = record.learner
+  return h('tr', { 'data-credential-id': record.credentialId, 'data-status': record.status },
+    h('th', { scope: 'row', id: `${id}-achievement`, tabindex: '-1' }, achievementNameOf(record),
+      h('details', { class: 'ids' }, h('summary', {}, 'Details', h('span', { class: 'visually-hidden' }, ` of ${achievementNameOf(record)} for ${learnerOf(record)}`)),
+        h('dl', {},
+          h('dt', {}, 'Learner\'s DID'), h('dd', { class: 'mono' }, record.subject),
+          h('dt', {}, 'Credential'), h('dd', { class: 'mono' }, record.credentialId),
+          h('dt', {}, 'Achievement'), h('dd', { class: 'mono' }, record.achievementId),
+          h('dt', {}, 'Status list'), h('dd', {}, record.statusPurpose === 'suspension' ? 'suspension (can be suspended and restored)' : 'revocation (can be revoked for good)')))),
+    h('td', { 'data-label': 'Learner', class: 'learner' },
+      learner?.name != null ? h('span', { class: 'learner-name' }, learner.name) : null,
+      learner?.email != null ? h('span', { class: 'learner-email muted' }, learner.email) : null,
+      learner == null ? h('span', { class: 'muted', title: record.subject }, `Not known (${shortDid(record.subject)})`) : null),
     h('td', { 'data-label': 'Issued' }, h('time', { datetime: record.issuedAt }, formatDate(record.issuedAt))),
-    h('td', { class: 'mono', 'data-label': 'Learner (DID)' }, record.subject),
-    h('td', { class: 'mono', id: `${id}-id`, 'data-label': 'Credential' }, record.credentialId),
-    h('td', { class: 'status', id: `${id}-status`, tabindex: '-1', 'data-label': 'Status' }, statusText(record)),
+    h('td', { class: 'status', id: `${id}-status`, tabindex: '-1', 'data-label': 'Status' }, STATUS_TEXT[record.status]),
     h('td', { class: 'action' }, actionOf(record)))
 }
 
-function actionOf (record: IssuanceRecord): Node | string {
-  if (record.revoked === true) return '—'
-  if (record.status?.purpose != null && record.status.purpose !== 'revocation') return h('span', { class: 'muted' }, 'Suspendable, not revocable')
-  const id = rowId(record)
+/** "Harbour Kayak Safety for Ana Bérard": what a row's buttons act on, in their accessible names. */
+const rowSubject = (record: CredentialListing): string => ` ${achievementNameOf(record)} for ${learnerOf(record)}`
+
+function actionOf (record: CredentialListing): Node {
+  if (record.status === 'revoked') return h('span', { class: 'muted' }, 'None (revoked for good)')
+  if (record.statusPurpose === 'suspension') {
+    const suspend = record.status === 'active'
+    return h('button', {
+      type: 'button',
+      class: 'secondary',
+      'data-action': suspend ? 'suspend' : 'unsuspend',
+      'aria-label': `${suspend ? 'Suspend' : 'Unsuspend'}${rowSubject(record)}`,
+      onclick: (event: Event) => { void changeStatus(record, suspend ? 'suspend' : 'unsuspend', (event.currentTarget as HTMLElement).closest('td') as HTMLTableCellElement) }
+    }, suspend ? 'Suspend' : 'Unsuspend')
+  }
   return h('button', {
     type: 'button',
     class: 'danger',
-    'aria-describedby': `${id}-achievement ${id}-id`,
+    'data-action': 'revoke',
+    'aria-label': `Revoke${rowSubject(record)}`,
     onclick: (event: Event) => { confirmRevoke(record, (event.currentTarget as HTMLElement).closest('td') as HTMLTableCellElement) }
   }, 'Revoke')
 }
 
-function confirmRevoke (record: IssuanceRecord, cell: HTMLTableCellElement): void {
+function confirmRevoke (record: CredentialListing, cell: HTMLTableCellElement): void {
   const id = rowId(record)
   const cancel = (): void => {
     fill(cell, actionOf(record))
@@ -1100,37 +1853,58 @@ function confirmRevoke (record: IssuanceRecord, cell: HTMLTableCellElement): voi
     type: 'button',
     class: 'danger',
     'aria-describedby': `${id}-confirm`,
-    onclick: () => { void revoke(record, cell) }
+    onclick: () => { void changeStatus(record, 'revoke', cell) }
   }, 'Yes, revoke')
   const no = h('button', { type: 'button', class: 'secondary', onclick: cancel }, 'Cancel')
   const box = h('div', {
     class: 'confirm',
     role: 'group',
-    'aria-label': 'Confirm the revocation',
+    'aria-label': `Confirm the revocation of${rowSubject(record)}`,
     onkeydown: (event: Event) => { if ((event as KeyboardEvent).key === 'Escape') cancel() }
-  }, h('p', { id: `${id}-confirm` }, `Revoke “${achievementNameOf(record)}” for good? Every verifier will see it as revoked.`), yes, ' ', no)
+  }, h('p', { id: `${id}-confirm` }, `Revoke “${achievementNameOf(record)}” of ${learnerOf(record)} for good? Every verifier will see it as revoked.`), yes, ' ', no)
   fill(cell, box)
   yes.focus()
 }
 
-async function revoke (record: IssuanceRecord, cell: HTMLTableCellElement): Promise<void> {
+const DONE: Record<'revoke' | 'suspend' | 'unsuspend', { status: CredentialListing['status'], said: string, failed: string }> = {
+  revoke: { status: 'revoked', said: 'Revoked', failed: 'Not revoked' },
+  suspend: { status: 'suspended', said: 'Suspended', failed: 'Not suspended' },
+  unsuspend: { status: 'active', said: 'Restored (unsuspended)', failed: 'Not unsuspended' }
+}
+
+/** Revokes, suspends or unsuspends; the row is drawn again and keeps the focus. */
+async function changeStatus (record: CredentialListing, action: 'revoke' | 'suspend' | 'unsuspend', cell: HTMLTableCellElement): Promise<void> {
   for (const button of cell.querySelectorAll('button')) button.disabled = true
-  announce('Revoking: publishing the new status list…')
+  announce(`${action === 'revoke' ? 'Revoking' : action === 'suspend' ? 'Suspending' : 'Unsuspending'}: the status list's next version is on its way…`)
+  const done = DONE[action]
   try {
-    await adminApi('/api/credentials/revoke', { body: { credentialId: record.credentialId } })
-    record.revoked = true
+    await adminApi(`/api/credentials/${action}`, { body: { credentialId: record.credentialId } })
+    record.status = done.status
     const row = cell.closest('tr') as HTMLTableRowElement
     const fresh = credentialRow(record)
     row.replaceWith(fresh)
-    fresh.querySelector<HTMLElement>('.status')?.focus()
-    announce(`Revoked “${achievementNameOf(record)}” (${record.credentialId}).`, 'success')
+    // Focus on what follows: the other button of a suspendable credential, the status of a revoked one.
+    const next = fresh.querySelector<HTMLElement>('td.action button') ?? fresh.querySelector<HTMLElement>('.status')
+    next?.focus()
+    announce(`${done.said}: “${achievementNameOf(record)}” of ${learnerOf(record)}. Verifiers see it at the status list's next publication.`, 'success')
     void loadAnalytics()
   } catch (err) {
     if (token == null) return
-    announce(`Not revoked: ${messageOf(err)}`, 'error')
+    announce(`${done.failed}: ${messageOf(err)}`, 'error')
     fill(cell, actionOf(record))
     cell.querySelector('button')?.focus()
   }
+}
+
+let searchTimer: ReturnType<typeof setTimeout> | undefined
+
+/** The search as the form says it now; reads the list again when it changed (or when `force`). */
+function searchCredentials (force: boolean): void {
+  clearTimeout(searchTimer)
+  const next = { q: byId<HTMLInputElement>('credential-q').value.trim(), status: byId<HTMLSelectElement>('credential-status').value }
+  if (!force && next.q === credentialQuery.q && next.status === credentialQuery.status) return
+  credentialQuery = next
+  void loadCredentials(true).then(() => { if (token != null) announce(credentialsSummary()) })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1170,14 +1944,53 @@ function main (): void {
   byId('achievement-form').addEventListener('submit', (event) => { void defineAchievement(event) })
   byId('offer-form').addEventListener('submit', (event) => { void makeOffers(event) })
   byId('endorse-form').addEventListener('submit', (event) => { void endorseIssuer(event) })
+  byId('endorse-profile-file').addEventListener('change', () => {
+    const file = byId<HTMLInputElement>('endorse-profile-file').files?.[0]
+    if (file == null) return
+    void file.text().then((text) => {
+      byId<HTMLTextAreaElement>('endorse-profile').value = text
+      announce(`The Profile of ${file.name} is read: check it, then endorse.`)
+    }, (err: unknown) => { setFieldError('endorse-profile', `${file.name} could not be read: ${messageOf(err)}.`) })
+  })
   byId('withdraw-form').addEventListener('submit', (event) => { void withdrawDocument(event) })
-  byId('credentials-refresh').addEventListener('click', () => {
-    void loadCredentials(true).then(() => { if (token != null) announce('The list of issued credentials is up to date.', 'success') })
+  byId('credential-search').addEventListener('submit', (event) => {
+    event.preventDefault()
+    searchCredentials(true)
+  })
+  // As the person types, after a pause: the node searches, the page shows one page of matches.
+  byId('credential-q').addEventListener('input', () => {
+    clearTimeout(searchTimer)
+    searchTimer = setTimeout(() => { searchCredentials(false) }, SEARCH_PAUSE_MS)
+  })
+  byId('credential-status').addEventListener('change', () => { searchCredentials(false) })
+  fill(byId('opp-kind'), ...OPPORTUNITY_KINDS.map((k) => h('option', { value: k }, k)))
+  resetSpineSkills()
+  byId('opp-form').addEventListener('submit', (event) => { void submitOpportunity(event) })
+  byId('path-form').addEventListener('submit', (event) => { void submitPathway(event) })
+  byId('spine-form').addEventListener('submit', (event) => { void submitSpine(event) })
+  byId('path-kind').addEventListener('change', () => { showPathwayKind() })
+  byId('spine-skill-add').addEventListener('click', () => {
+    const row = spineSkillRow()
+    byId('spine-skills').append(row)
+    renumberSpineSkills()
+    row.querySelector('input')?.focus()
+  })
+  for (const path of Object.keys(DOCS) as DocPath[]) {
+    byId(`${DOCS[path].prefix}-cancel`).addEventListener('click', () => {
+      endEdit(path)
+      byId(`${DOCS[path].prefix}-form-heading`).focus()
+      announce('The edit is cancelled: nothing was published.')
+    })
+  }
+  byId('offer-state').addEventListener('change', () => { renderOffers() })
+  byId('offers-refresh').addEventListener('click', () => {
+    void loadOffers(true).then(() => { if (token != null) announce('The list of offers is up to date.', 'success') })
   })
 
   const kept = storedToken()
   if (kept != null && kept !== '') void signIn(kept, true)
   else byId('signin').hidden = false
+  markReady()
 }
 
 main()

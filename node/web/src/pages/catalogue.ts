@@ -1,20 +1,25 @@
 // The catalogue page: search the federation's achievements, pathways and opportunities by words,
-// skill, type, area and place (a bundled town or city, typed coordinates, or the browser's
-// location), through GET /api/catalogue. Results come as a list, nearest first when a place is
-// given, and as a map drawn in SVG from the results' own coordinates around the search point (no
-// tiles, nothing fetched): the list is the accessible form of the map. "More results" pages on.
+// skill (picked from the skills spines the node holds, GET /api/spines), type, area (picked from the
+// city's map and the results) and place (a bundled town or city, typed coordinates, or the
+// browser's location), through GET /api/catalogue. Results come as a list, nearest first when a
+// place is given, and as a map (lib/map.ts: the city's outline from GET /api/geography, clustered
+// markers that are buttons; no tiles): a marker focuses its result in the list, which is the
+// accessible form of the map. "More results" pages on. On a phone the filters fold into one row.
 import type { CatalogueResult, CatalogueSkill, CataloguePage } from '@cofl/catalogue'
 import { distanceKm, formatDistance } from '@cofl/pathways'
-import { announce, api, byId, fill, focusResult, h, messageOf, svg } from '../lib/dom.js'
+import { badgeElement } from '../lib/badge-image.js'
+import { announce, api, byId, fill, focusResult, h, markReady, messageOf } from '../lib/dom.js'
+import { drawMap } from '../lib/map.js'
+import type { MapPoint, Outline } from '../lib/map.js'
 import { PLACES, placeById, placeLabel } from '../lib/places.js'
 
 /** Results asked for per page. */
 const PAGE_SIZE = 20
 /** Default radius when a place is given (km). */
 const DEFAULT_KM = 10
-/** The map's square viewBox and the radius circle's radius in it. */
-const MAP_SIZE = 400
-const MAP_RADIUS = 170
+/** Pages of GET /api/spines read for the skill picker (of SPINE_PAGE each). */
+const SPINE_PAGES = 10
+const SPINE_PAGE = 100
 /** How long the browser may take to give the location. */
 const GEOLOCATION_TIMEOUT_MS = 15_000
 
@@ -37,8 +42,9 @@ const form = byId<HTMLFormElement>('search-form')
 const filters = byId<HTMLDetailsElement>('filters')
 filters.open = window.matchMedia('(min-width: 50rem)').matches
 const q = byId<HTMLInputElement>('q')
-const skill = byId<HTMLInputElement>('skill')
-const area = byId<HTMLInputElement>('area')
+const skill = byId<HTMLSelectElement>('skill')
+const area = byId<HTMLSelectElement>('area')
+const filterCount = byId('filter-count')
 const near = byId<HTMLSelectElement>('near')
 const lat = byId<HTMLInputElement>('lat')
 const lon = byId<HTMLInputElement>('lon')
@@ -57,6 +63,14 @@ let current: { search: Search, results: Result[], total?: number, next: string |
 /** The browser's position, once given. */
 let myPosition: Center | undefined
 let busy = false
+/** The city's outline (GET /api/geography), once read; null when the node has none. */
+let outline: Outline | null = null
+/** The skills of the spines the node holds, by spine; and skills met elsewhere (a result, the address). */
+let spineSkills: Array<{ spine: string, skills: Array<{ id: string, name: string }> }> = []
+const otherSkills = new Map<string, string>()
+/** Areas: the outline's named features, and those of the results seen. */
+const outlineAreas = new Set<string>()
+const resultAreas = new Set<string>()
 
 function radios (): HTMLInputElement[] {
   return [...form.querySelectorAll<HTMLInputElement>('input[name="where"]')]
@@ -68,6 +82,79 @@ function where (): string {
 
 function setWhere (value: string): void {
   for (const r of radios()) r.checked = r.value === value
+}
+
+/** The skill picker: "Any skill", then each spine's skills, then any other skill chosen (kept selected). */
+function fillSkills (): void {
+  const chosen = skill.value
+  const known = new Set(spineSkills.flatMap((s) => s.skills.map((k) => k.id)))
+  const others = [...otherSkills].filter(([id]) => !known.has(id))
+  fill(skill,
+    h('option', { value: '' }, 'Any skill'),
+    ...spineSkills.map((s) => h('optgroup', { label: s.spine }, ...s.skills.map((k) => h('option', { value: k.id }, k.name)))),
+    others.length > 0 ? h('optgroup', { label: 'Other skills' }, ...others.map(([id, name]) => h('option', { value: id }, name))) : null)
+  skill.value = chosen
+}
+
+/** Chooses a skill in the picker, adding it when no spine holds it (a result's alignment, an address). */
+function setSkill (id: string, name?: string): void {
+  if (id !== '' && ![...skill.options].some((o) => o.value === id)) {
+    otherSkills.set(id, name ?? id)
+    fillSkills()
+  }
+  skill.value = id
+}
+
+/** Reads the skills spines the node holds (a few pages) into the skill picker. */
+async function loadSkills (): Promise<void> {
+  const found: typeof spineSkills = []
+  let cursor: string | null = null
+  for (let i = 0; i < SPINE_PAGES; i++) {
+    const params = new URLSearchParams({ limit: String(SPINE_PAGE) })
+    if (cursor != null) params.set('cursor', cursor)
+    const page: { spines: Array<{ document: { name?: unknown, skills?: unknown } }>, next?: string | null } = await api(`/api/spines?${params.toString()}`)
+    for (const entry of page.spines) {
+      const skills = Array.isArray(entry.document.skills) ? entry.document.skills as Array<{ id?: unknown, name?: unknown }> : []
+      const list = skills.filter((k) => typeof k.id === 'string').map((k) => ({ id: k.id as string, name: typeof k.name === 'string' ? k.name : k.id as string }))
+        .sort((a, b) => a.name.localeCompare(b.name, 'en'))
+      if (list.length > 0) found.push({ spine: typeof entry.document.name === 'string' ? entry.document.name : 'Skills', skills: list })
+    }
+    cursor = page.next ?? null
+    if (cursor == null) break
+  }
+  spineSkills = found
+  fillSkills()
+}
+
+/** The area picker: "Any area", then the areas of the map and of the results, in alphabetical order (the chosen one kept). */
+function fillAreas (): void {
+  const chosen = area.value
+  const names = [...new Set([...outlineAreas, ...resultAreas, ...(chosen !== '' ? [chosen] : [])])].sort((a, b) => a.localeCompare(b, 'en'))
+  fill(area, h('option', { value: '' }, 'Any area'), ...names.map((n) => h('option', { value: n }, n)))
+  area.value = chosen
+}
+
+function setArea (name: string): void {
+  if (name !== '' && ![...area.options].some((o) => o.value === name)) resultAreas.add(name)
+  fillAreas()
+  area.value = name
+}
+
+/** Reads the city's outline; the map draws it and its areas join the area picker. */
+async function loadOutline (): Promise<void> {
+  const geography = await api<Outline>('/api/geography')
+  outline = Array.isArray(geography.features) && geography.features.length > 0 ? geography : null
+  for (const f of geography.features ?? []) if (typeof f.properties?.name === 'string') outlineAreas.add(f.properties.name)
+  fillAreas()
+  // Only the map is drawn again: the list (and the focus in it) stays.
+  if (current != null) showMap(ordered(current.results, current.search.center), current.search)
+}
+
+/** "(2 on)" beside "Filters": how many filters narrow the search (seen while they are folded). */
+function countFilters (): void {
+  const types = [...form.querySelectorAll<HTMLInputElement>('input[name="type"]')].filter((c) => c.checked).length
+  const on = [skill.value !== '', area.value !== '', types > 0 && types < TYPES.length, where() !== 'anywhere'].filter(Boolean).length
+  filterCount.textContent = on > 0 ? `(${on} on)` : ''
 }
 
 function fillPlaces (): void {
@@ -109,8 +196,8 @@ async function searchFromForm (): Promise<Search | null> {
   clearInvalid()
   const params = new URLSearchParams()
   if (q.value.trim() !== '') params.set('q', q.value.trim())
-  if (skill.value.trim() !== '') params.set('skill', skill.value.trim())
-  if (area.value.trim() !== '') params.set('area', area.value.trim())
+  if (skill.value !== '') params.set('skill', skill.value)
+  if (area.value !== '') params.set('area', area.value)
   const types = [...form.querySelectorAll<HTMLInputElement>('input[name="type"]')].filter((c) => c.checked).map((c) => c.value)
   if (types.length === 0) {
     const first = form.querySelector<HTMLInputElement>('input[name="type"]')
@@ -172,8 +259,8 @@ function formFromAddress (): boolean {
   const params = new URLSearchParams(location.search)
   if ([...params.keys()].length === 0) return false
   q.value = params.get('q') ?? ''
-  skill.value = params.get('skill') ?? ''
-  area.value = params.get('area') ?? ''
+  setSkill(params.get('skill') ?? '')
+  setArea(params.get('area') ?? '')
   const types = params.get('type')?.split(',')
   for (const c of form.querySelectorAll<HTMLInputElement>('input[name="type"]')) c.checked = types == null || types.includes(c.value)
   const placeId = params.get('near')
@@ -289,7 +376,7 @@ function skillName (skill: ResultSkill | string): string {
 
 /** A skill chosen in a result: the same search, for that skill. */
 async function searchBySkill (chosen: ResultSkill | string): Promise<void> {
-  skill.value = skillId(chosen)
+  setSkill(skillId(chosen), skillName(chosen))
   filters.open = true
   await runSearch()
   byId('results-heading').focus()
@@ -300,6 +387,7 @@ function resultItem (result: Result, index: number, center: Center | undefined):
   const distance = distanceOf(result, center)
   const where = placeText(result.place)
   return h('li', { class: 'result', id: `result-${index + 1}`, 'data-id': result.id, 'data-type': result.type },
+    type === 'achievement' ? badgeElement(result.image, { name: result.name, issuer: result.issuer, size: 56, className: 'badge-float' }) : null,
     h('h3', { class: 'result-name', tabindex: '-1' }, result.name),
     h('p', { class: 'meta' },
       h('span', { class: `type-badge type-${type ?? 'other'}` }, type != null ? TYPE_WORDS[type] : result.type),
@@ -333,7 +421,10 @@ function render (firstNew: number): void {
     ? `Nothing found${around.replace(', nearest first', '')}. Try fewer words, another skill, or a wider distance.`
     : `Showing ${count} result${(total ?? results.length) === 1 ? '' : 's'}${around}.`)
   more.hidden = next == null
-  drawMap(shown, search)
+  const areasBefore = resultAreas.size
+  for (const r of results) if (typeof r.place?.area === 'string' && r.place.area !== '') resultAreas.add(r.place.area)
+  if (resultAreas.size !== areasBefore) fillAreas()
+  showMap(shown, search)
   section.hidden = false
   if (firstNew > 0) {
     // After "More results": focus the first result that was not there before.
@@ -345,79 +436,40 @@ function render (firstNew: number): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The map: an equirectangular projection around the search point (or the results' middle).
+// The map (lib/map.ts): the city's outline, the search point and radius, a marker per result with
+// a place, numbered as in the list; a marker focuses its result.
 
-const KM_PER_DEGREE_LAT = 110.574
-const KM_PER_DEGREE_LON_AT_EQUATOR = 111.32
-
-function niceKm (value: number): number {
-  const steps = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
-  return steps.filter((s) => s <= value).pop() ?? value
-}
-
-function drawMap (results: Result[], search: Search): void {
+function showMap (results: Result[], search: Search): void {
   const placed = results.map((r, i) => ({ r, n: i + 1 })).filter(({ r }) => r.place != null && Number.isFinite(r.place.lat) && Number.isFinite(r.place.lon))
   if (placed.length === 0) {
     figure.hidden = true
     fill(mapBox)
     return
   }
-  const points = placed.map(({ r }) => r.place as ResultPlace)
-  const origin = search.center ?? {
-    lat: (Math.min(...points.map((p) => p.lat)) + Math.max(...points.map((p) => p.lat))) / 2,
-    lon: (Math.min(...points.map((p) => p.lon)) + Math.max(...points.map((p) => p.lon))) / 2,
-    label: ''
-  }
-  const cosLat = Math.cos(origin.lat * Math.PI / 180)
-  const project = (p: { lat: number, lon: number }): { x: number, y: number } => ({
-    x: (p.lon - origin.lon) * KM_PER_DEGREE_LON_AT_EQUATOR * cosLat,
-    y: -(p.lat - origin.lat) * KM_PER_DEGREE_LAT
-  })
-  const projected = points.map(project)
-  // Kilometres from the middle to the edge of the drawing: the radius, or the furthest point.
-  const reach = Math.max(search.km ?? 0, ...projected.map((p) => Math.max(Math.abs(p.x), Math.abs(p.y))), 0.5)
-  // Without a radius circle, points can reach the corners: keep them clear of the labels there.
-  const scale = (search.center != null ? MAP_RADIUS : MAP_RADIUS - 30) / reach
-  const mid = MAP_SIZE / 2
-  const at = (p: { x: number, y: number }): { x: number, y: number } => ({ x: mid + p.x * scale, y: mid + p.y * scale })
-
-  const title = search.center != null ? `Map of the results within ${search.km ?? DEFAULT_KM} km of ${search.center.label}` : 'Map of the results that have a place'
-  const description = `${placed.length} of ${results.length} results drawn as numbered points${search.center != null ? ' around the search point, with a circle for the distance searched' : ''}. North is up. The numbers are those of the list, which holds the same information.`
-  const shapes: SVGElement[] = [
-    svg('title', { id: 'map-title' }, title),
-    svg('desc', { id: 'map-desc' }, description),
-    svg('rect', { x: 0, y: 0, width: MAP_SIZE, height: MAP_SIZE, class: 'map-bg' })
-  ]
-  if (search.center != null && search.km != null) {
-    shapes.push(svg('circle', { cx: mid, cy: mid, r: search.km * scale, class: 'map-radius' }))
-    shapes.push(svg('g', { class: 'map-center' },
-      svg('title', {}, `Search point: ${search.center.label}`),
-      svg('path', { d: `M ${mid - 8} ${mid} H ${mid + 8} M ${mid} ${mid - 8} V ${mid + 8}` }),
-      svg('circle', { cx: mid, cy: mid, r: 3 })))
-  }
-  // Furthest first, so that the nearest (first in the list) are drawn on top.
-  for (const { r, n } of [...placed].reverse()) {
-    const p = at(project(r.place as ResultPlace))
-    shapes.push(svg('g', { class: `map-point type-${typeOf(r) ?? 'other'}`, 'data-n': n, 'data-id': r.id },
-      svg('title', {}, `${n}. ${r.name}${placeText(r.place) != null ? `, ${placeText(r.place) as string}` : ''}`),
-      svg('circle', { cx: round2(p.x), cy: round2(p.y), r: 11 }),
-      svg('text', { x: round2(p.x), y: round2(p.y), 'text-anchor': 'middle', 'dominant-baseline': 'central' }, String(n))))
-  }
-  const bar = niceKm(reach / 2)
-  const barPx = bar * scale
-  shapes.push(svg('g', { class: 'map-scale' },
-    svg('path', { d: `M 12 ${MAP_SIZE - 16} v 6 h ${round2(barPx)} v -6` }),
-    svg('text', { x: 12 + barPx / 2, y: MAP_SIZE - 20, 'text-anchor': 'middle' }, `${bar} km`)))
-  shapes.push(svg('text', { x: MAP_SIZE - 12, y: 22, 'text-anchor': 'end', class: 'map-north' }, 'N ↑'))
-  fill(mapBox, svg('svg', { viewBox: `0 0 ${MAP_SIZE} ${MAP_SIZE}`, role: 'img', 'aria-labelledby': 'map-title map-desc', class: 'map', focusable: 'false' }, ...shapes))
-  fill(caption, placed.length === results.length
-    ? 'The numbers on the map are those of the list.'
-    : `The numbers on the map are those of the list; ${results.length - placed.length} result${results.length - placed.length === 1 ? ' has' : 's have'} no place and ${results.length - placed.length === 1 ? 'is' : 'are'} not drawn.`)
+  const points: MapPoint[] = placed.map(({ r, n }) => ({
+    id: `result-${n}`,
+    lat: (r.place as ResultPlace).lat,
+    lon: (r.place as ResultPlace).lon,
+    name: r.name,
+    mark: String(n),
+    kind: typeOf(r) ?? 'other'
+  }))
   figure.hidden = false
-}
-
-function round2 (value: number): number {
-  return Math.round(value * 100) / 100
+  drawMap(mapBox, {
+    label: search.center != null ? `Map of the results within ${search.km ?? DEFAULT_KM} km of ${search.center.label}` : 'Map of the results that have a place',
+    outline,
+    points,
+    ...(search.center != null ? { focus: { lat: search.center.lat, lon: search.center.lon, label: search.center.label, ...(search.km != null ? { km: search.km } : {}) } } : {}),
+    countWords: (count) => `${count} result${count === 1 ? '' : 's'}`,
+    onSelect: (chosen) => {
+      const heading = chosen.map((p) => document.getElementById(p.id)?.querySelector<HTMLElement>('.result-name')).find((e) => e != null)
+      if (chosen.length > 1) announce(`${chosen.length} results at this spot: ${chosen.map((p) => `${p.mark ?? ''}. ${p.name}`).join('; ')}.`, 'info')
+      if (heading != null) focusResult(heading)
+    }
+  })
+  fill(caption, placed.length === results.length
+    ? 'The numbers on the map are those of the list; a number focuses its result, a dark circle holds several (choose it to zoom in).'
+    : `The numbers on the map are those of the list; ${results.length - placed.length} result${results.length - placed.length === 1 ? ' has' : 's have'} no place and ${results.length - placed.length === 1 ? 'is' : 'are'} not drawn.`)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -446,6 +498,7 @@ async function fetchPage (search: Search, cursor: string | null): Promise<Catalo
 async function runSearch (): Promise<void> {
   if (busy) return
   const search = await searchFromForm()
+  countFilters()
   if (search == null) return
   setBusy(true)
   announce('Searching…')
@@ -499,5 +552,18 @@ byId<HTMLInputElement>('where-me').addEventListener('change', () => {
   })
 })
 
+form.addEventListener('change', countFilters)
+
 fillPlaces()
+fillSkills()
+fillAreas()
+markReady() // the search form is wired; a search in the address runs next
 if (formFromAddress()) void runSearch()
+countFilters()
+// The pickers' lists and the outline come while the form is already usable.
+void loadSkills().catch((err: unknown) => {
+  byId('skill-hint').textContent = `The skills of this node could not be read (${messageOf(err)}); choose a skill shown in a result.`
+})
+void loadOutline().catch(() => {
+  // Without the outline the map shows the markers alone.
+})

@@ -6,12 +6,14 @@
 // (GET /api/status/<list id>) and the issuer's trust in this node's trust graph
 // (GET /api/trust/<issuer DID>), and its identity (GET /api/health) when it opens. Nothing the
 // person pastes or drops leaves the browser: no credential, presentation or image is sent anywhere.
+// A share link (`/verify#vp=...`, docs/sharing.md) carries a presentation in its fragment, which the
+// browser never sends: it is read (bounded) and verified here as a presentation signed for sharing.
 import type { Health, TrustAnswer } from '@cofl/api'
-import { createVerifier, vcJwtReport } from '@cofl/verifier'
 import type { TrustResult, VerifyPresentationOptions } from '@cofl/verifier'
 import { detectFormat, FormatError, FormatErrorCode, readCredential } from '@cofl/formats'
-import { ApiCallError, announce, api, byId, fill, focusResult, messageOf, readFileBytes } from '../lib/dom.js'
+import { ApiCallError, announce, api, byId, fill, focusResult, h, markReady, messageOf, readFileBytes } from '../lib/dom.js'
 import { renderReport, verdictOf } from '../lib/report.js'
+import { proofTerms, readShareFragment, SHARE_CHALLENGE_PREFIX } from '../lib/share-link.js'
 import type { Report } from '../lib/report.js'
 
 type Json = Record<string, unknown>
@@ -145,11 +147,24 @@ async function nodeKeepsTrust (): Promise<boolean> {
   return await trustGraph
 }
 
+/**
+ * @cofl/verifier, most of the page's weight (JSON-LD, the contexts, the OB 3.0 schemas, the
+ * signature suites): a chunk of its own, asked for as soon as the form is ready, so the page is
+ * usable before it has come.
+ */
+let verifierModule: Promise<typeof import('@cofl/verifier')> | undefined
+async function verifierCode (): Promise<typeof import('@cofl/verifier')> {
+  // A failed fetch is not kept: the next verification asks again.
+  verifierModule ??= import('@cofl/verifier').catch((err: unknown) => { verifierModule = undefined; throw err })
+  return await verifierModule
+}
+
 /** The report on a credential or presentation: the verifier's pipeline, in this page. */
 async function verifyHere (document: unknown, options: VerifyPresentationOptions): Promise<Report> {
   // A verifier per check: status lists and trust are asked afresh (a revocation or an
   // endorsement since the last check counts).
   names = new Map()
+  const { createVerifier } = await verifierCode()
   const verifier = createVerifier({ getStatusList: statusListFromNode, ...(await nodeKeepsTrust() ? { trust: trustFromNode } : {}) })
   return await verifier.verify(document, options)
 }
@@ -240,10 +255,50 @@ async function verifyFile (file: File, how: string): Promise<void> {
   announce(`Reading the badge baked into ${file.name}…`)
   try {
     // A VC-JWT has nothing more to show: its report says cofl does not verify it.
-    const report = read.vcJwt != null ? vcJwtReport(read.vcJwt) : await verifyHere(read.value, {})
+    const report = read.vcJwt != null ? (await verifierCode()).vcJwtReport(read.vcJwt) : await verifyHere(read.value, {})
     show(report, read.vcJwt != null ? undefined : read.value, `The badge ${how} (${file.name})`)
   } catch (err) {
     fail(`This page could not verify ${file.name}: ${messageOf(err)}`)
+  } finally {
+    setBusy(false)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Share links
+
+/**
+ * `#vp=...`: the presentation of a share link, verified over the challenge the holder signed it
+ * with (a share challenge only: a presentation made for one verifier is not accepted as shared)
+ * for this page's host. The report then says what such a link proves and what it does not.
+ */
+async function verifyShareLink (): Promise<void> {
+  let presentation: Json | undefined
+  try {
+    presentation = await readShareFragment(location.hash)
+  } catch (err) {
+    fail(`This share link cannot be read: ${messageOf(err)}. Ask whoever sent it for the link again.`)
+    return
+  }
+  if (presentation == null || busy) return
+  const terms = proofTerms(presentation)
+  if (terms.challenge?.startsWith(SHARE_CHALLENGE_PREFIX) !== true) {
+    fail('This link carries a presentation that was not made for sharing by link (its holder signed it for one verifier): ask the holder for a share link, or paste it above with the challenge you gave them.')
+    return
+  }
+  setBusy(true)
+  announce('Verifying the shared badge…')
+  try {
+    const report = await verifyHere(presentation, { challenge: terms.challenge, domain: location.host })
+    show(report, presentation, 'The shared badge')
+    const note = byId('verdict').closest('section')?.querySelector('dl.facts') ?? byId('verdict')
+    note.after(h('p', { id: 'share-note', class: 'share-note' },
+      h('strong', {}, 'Shared by link. '),
+      `Signed${terms.created != null ? ` on ${new Date(terms.created).toLocaleString()}` : ''} by the holder${report.holder != null ? ` ${report.holder}` : ''}, for this page (${terms.domain ?? 'no domain'}). `,
+      'Anyone who has the link can show it: it proves that the holder chose to share these badges, not that whoever sent you the link is the holder. ',
+      'To check that someone holds a badge now, give them a challenge of your own and verify the presentation they make for it (above).'))
+  } catch (err) {
+    fail(`This page could not verify the shared badge: ${messageOf(err)}`)
   } finally {
     setBusy(false)
   }
@@ -323,12 +378,17 @@ for (const type of ['dragover', 'drop'] as const) {
 
 async function main (): Promise<void> {
   describeInput()
+  markReady() // the form is wired (above); the node's name and the verifier's code come later
+  verifierCode().catch(() => {}) // (a failure is said when a verification asks for it again)
   try {
     node = await api<Health>('/api/health')
   } catch {
     // The trust chain then names DIDs only.
   }
   void nodeKeepsTrust()
+  await verifyShareLink()
 }
+
+window.addEventListener('hashchange', () => { void verifyShareLink() })
 
 void main()

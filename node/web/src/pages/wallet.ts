@@ -1,5 +1,7 @@
 // The wallet page (docs/api.md, "Web pages", /wallet): the learner's key and badges in this browser
-// (IndexedDB), claims signed here, progress and next steps worked out here, sharing by download.
+// (IndexedDB), claims signed here, progress and next steps worked out here, sharing by download
+// and by share link (docs/sharing.md: the presentation in the link's fragment, its QR code, a PDF;
+// the QR code and the PDF are made by chunks loaded when asked for).
 // The key is kept sealed with the learner's passphrase, asked once per page load (#lock). This
 // node is asked for public lists and the apps signed in with the wallet (OB 3.0 grants) when the
 // learner asks; the node of a claim link (this one or another, cross-origin) for the claim; each
@@ -8,12 +10,13 @@
 import { formatDistance } from '@cofl/pathways'
 import type { LatLon } from '@cofl/pathways'
 import type { AddResult, ClaimOffer, HeldCredential, HeldSummary, NodeGrant, OpenedClaim } from '@cofl/wallet/browser'
-import { announce, byId, fill, h, messageOf, readFileBytes } from '../lib/dom.js'
+import { badgeElement } from '../lib/badge-image.js'
+import { announce, byId, fill, h, markReady, messageOf, readFileBytes } from '../lib/dom.js'
 import { PLACES, placeById, placeLabel } from '../lib/places.js'
+import { proofTerms, shareChallenge, shareLink } from '../lib/share-link.js'
 import { learnerView, loadPublicData, parseLatLon } from '../wallet/progress.js'
 import type { PublicData } from '../wallet/progress.js'
-import { bakedPng, bakedSvg, copyText, download, fileName, randomChallenge } from '../wallet/share.js'
-import { openLockedWallet } from '../wallet/wallet.js'
+import { bakedPng, bakedSvg, copyText, download, fileName, pdfBadgeImage, randomChallenge } from '../wallet/share.js'
 import type { PageWallet } from '../wallet/wallet.js'
 
 type Json = Record<string, unknown>
@@ -31,6 +34,8 @@ let publicData: PublicData | undefined
 let publicError: string | undefined
 let pendingClaim: OpenedClaim | undefined
 let lastPresentation: { json: string, name: string } | undefined
+/** The share link shown (#share-link-panel), for its PDF. */
+let lastShare: { link: string, held: HeldCredential, signedAt: string } | undefined
 
 const dates = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })
 
@@ -115,13 +120,15 @@ async function renderBadges (): Promise<HeldSummary[]> {
     fill(container, h('p', { id: 'no-badges' }, 'No badges yet. Claim one with the link an issuer sent you, or add one you have.'))
   } else {
     const rows = held.map((record) => h('tr', { 'data-id': record.id },
-      h('th', { scope: 'row' }, badgeName(record)),
+      h('th', { scope: 'row' }, badgeElement(record.achievement?.image, { name: badgeName(record), issuer: record.issuer.id, size: 40, className: 'badge-inline' }), badgeName(record)),
       h('td', {}, issuerName(record)),
       h('td', {}, when(record.validFrom ?? record.addedAt)),
       h('td', {}, statusCell(record)),
       h('td', {},
+        shareAction(record),
         h('details', {},
           h('summary', {}, 'Details', h('span', { class: 'visually-hidden' }, ` of ${badgeName(record)}`)),
+          badgeElement(record.achievement?.image, { name: badgeName(record), issuer: record.issuer.id, size: 128, className: 'badge-detail' }),
           h('dl', { class: 'compact' },
             h('dt', {}, 'Credential'), h('dd', { class: 'mono' }, record.id),
             h('dt', {}, 'Issuer'), h('dd', { class: 'mono' }, record.issuer.id),
@@ -362,6 +369,98 @@ async function savePlace (): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Share
 
+/** Why a badge cannot be shared (revoked, suspended, expired), or undefined when it can. */
+function notShareable (held: Held): string | undefined {
+  if (expired(held)) return `it expired on ${when(held.validUntil)}`
+  if (held.status.state === 'revoked') return 'its issuer revoked it'
+  if (held.status.state === 'suspended') return 'its issuer suspended it'
+  return undefined
+}
+
+/** The Share button of a badge's row, or why it has none. */
+function shareAction (held: Held): HTMLElement {
+  const why = notShareable(held)
+  if (why != null) return h('p', { class: 'not-shareable muted' }, `Not shareable: ${why}.`)
+  return h('button', { type: 'button', class: 'small share-button', onclick: (event: Event) => { void shareBadge(event.currentTarget as HTMLButtonElement, held) } },
+    'Share', h('span', { class: 'visually-hidden' }, ` ${badgeName(held)}`))
+}
+
+/**
+ * Share: the badge's status checked first (as “Check status now” does), then a presentation of it
+ * signed here over a share challenge for this node's verify page, put in a link's fragment (never
+ * sent), with its QR code and a PDF.
+ */
+async function shareBadge (button: HTMLButtonElement, record: Held): Promise<void> {
+  await busy(button, `Checking the status of “${badgeName(record)}” before sharing…`, async () => {
+    await wallet.refreshStatus()
+    await refreshAll()
+    const held = await wallet.get(record.id)
+    if (held == null) throw new Error(`“${badgeName(record)}” is no longer in your wallet`)
+    const why = notShareable(held)
+    if (why != null) {
+      byId('share-link-panel').hidden = true
+      lastShare = undefined
+      announce(`“${badgeName(held)}” is not shared: ${why}. A badge that no longer holds is not offered for sharing.`, 'error')
+      focusOn(byId('badges-heading'))
+      return
+    }
+    announce(`Signing a share link for “${badgeName(held)}” with your key…`)
+    const vp = await wallet.presentation([held.id], { challenge: shareChallenge(), domain: location.host })
+    const link = await shareLink(location.origin, vp)
+    lastShare = { link, held, signedAt: proofTerms(vp).created ?? new Date().toISOString() }
+    await renderShareLink(held.status.state === 'unknown')
+    announce(`The share link for “${badgeName(held)}” is ready: copy it, show its QR code or download the PDF. Nothing was sent.`, 'success')
+    focusOn(byId('share-link-panel'))
+  })
+}
+
+/** What a share link proves, in the holder's words and in the PDF's. */
+function shareNote (signedAt: string): string {
+  return `Signed by the holder's wallet on ${when(signedAt)} for the verify page of ${location.host}. Anyone with the link can show it: it proves the holder chose to share this badge, not that whoever shows it is the holder.`
+}
+
+async function renderShareLink (statusUnknown: boolean): Promise<void> {
+  if (lastShare == null) return
+  const { link, held } = lastShare
+  const { qrSvg, QR_MAX_BYTES } = await import('../lib/qr.js')
+  const bytes = new TextEncoder().encode(link).length
+  const fits = bytes <= QR_MAX_BYTES
+  byId('share-link-heading').textContent = `A link to “${badgeName(held)}”`
+  fill(byId('share-link-what'),
+    'The link carries the badge and your signature, not your key: the page it opens checks it, and no node receives it. ', shareNote(lastShare.signedAt),
+    statusUnknown ? ' Its status could not be checked just now: the verify page checks it when the link is opened.' : '')
+  byId<HTMLInputElement>('share-url').value = link
+  byId<HTMLAnchorElement>('share-open').href = link
+  fill(byId('share-qr'), fits
+    ? qrSvg(link, `QR code of the share link to ${badgeName(held)}`)
+    : h('p', { id: 'share-qr-too-long', class: 'warn' }, `This link is too long for a QR code (${bytes} bytes; a QR code holds at most ${QR_MAX_BYTES}): share the link itself.`))
+  const pdf = byId<HTMLButtonElement>('share-pdf')
+  pdf.disabled = !fits
+  byId('share-pdf-hint').textContent = fits ? 'A page with the badge, its QR code and the link, to print or send.' : 'No PDF: it needs the QR code, and this link is too long for one.'
+  byId('share-link-panel').hidden = false
+}
+
+async function downloadSharePdf (): Promise<void> {
+  if (lastShare == null) throw new Error('make a share link first')
+  const { link, held, signedAt } = lastShare
+  const [{ badgePdf }, { qrModules }] = await Promise.all([import('../wallet/share-pdf.js'), import('../lib/qr.js')])
+  const subject = [held.credential.credentialSubject].flat()[0] as Json | undefined
+  const learner = typeof subject?.name === 'string' && subject.name !== '' ? subject.name : held.subject ?? wallet.holder().did
+  const image = await pdfBadgeImage(held)
+  const bytes = await badgePdf({
+    name: badgeName(held),
+    issuer: issuerName(held),
+    learner,
+    date: when(held.validFrom ?? held.addedAt),
+    link,
+    qr: qrModules(link),
+    note: shareNote(signedAt),
+    ...(image != null ? { image } : {})
+  })
+  download(fileName(badgeName(held), 'pdf'), new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }))
+  announce(`The PDF of “${badgeName(held)}”, with its QR code and link, is downloaded.`, 'success')
+}
+
 function renderShareChoices (held: Held[]): void {
   const checked = new Set([...document.querySelectorAll<HTMLInputElement>('#share-list input:checked')].map((i) => i.value))
   fill(byId('share-list'), held.length === 0
@@ -402,7 +501,7 @@ async function downloadBaked (): Promise<void> {
   const format = byId<HTMLSelectElement>('bake-format').value === 'svg' ? 'svg' : 'png'
   const record = await wallet.get(id)
   if (record == null) throw new Error('choose a badge')
-  const blob = format === 'png' ? await bakedPng(record) : bakedSvg(record)
+  const blob = format === 'png' ? await bakedPng(record) : await bakedSvg(record)
   download(fileName(badgeName(record), format), blob)
   announce(`The ${format.toUpperCase()} image of “${badgeName(record)}”, with the credential inside, is downloaded.`, 'success')
 }
@@ -534,6 +633,17 @@ function wire (): void {
       announce('This browser did not allow copying: the presentation is selected, copy it with your keyboard.')
     }
   })
+  click('share-copy', 'Copying…', async () => {
+    const field = byId<HTMLInputElement>('share-url')
+    if (await copyText(field.value)) {
+      announce('The share link is on the clipboard.', 'success')
+    } else {
+      field.focus()
+      field.select()
+      announce('This browser did not allow copying: the link is selected, copy it with your keyboard.')
+    }
+  })
+  click('share-pdf', 'Making the PDF…', downloadSharePdf)
   click('grants-load', 'Signing a proof with your key and asking this node…', showGrants)
   form('bake-form', 'bake-button', 'Baking the credential into the image…', downloadBaked)
   form('backup-form', 'backup-button', 'Making the backup…', async () => {
@@ -565,24 +675,21 @@ function wire (): void {
  * The wallet, opened with the learner's passphrase (#lock-form): a new wallet's key is made and
  * sealed with it; an older wallet's key kept in clear is sealed with it (asked twice, as a new
  * one); a sealed key is opened with it, a wrong one said at the field and asked again.
+ *
+ * The form is shown and wired at once; the wallet's code (keys, signing, verifying, the OB 3.0
+ * schemas: most of the page's weight, in a chunk of its own) comes while the learner types, and
+ * then says which wallet this browser holds. A passphrase sent before it came waits for it.
  */
 async function unlocked (): Promise<PageWallet> {
-  const locked = await openLockedWallet()
-  const fresh = locked.state !== 'sealed'
-  byId('lock-intro').textContent = locked.state === 'none'
-    ? 'Choose a passphrase for your new wallet. The page makes your key now and keeps it in this browser, locked with the passphrase.'
-    : locked.state === 'clear'
-      ? `Your wallet (${locked.did ?? ''}) keeps its key unlocked in this browser. Choose a passphrase: the key is locked with it from now on.`
-      : `Your wallet (${locked.did ?? ''}) is locked. Type its passphrase to open it.`
-  byId('lock-button').textContent = locked.state === 'none' ? 'Create the wallet' : locked.state === 'clear' ? 'Lock the key and open' : 'Open the wallet'
-  byId('lock-confirm-row').hidden = !fresh
-  byId<HTMLInputElement>('lock-passphrase').autocomplete = fresh ? 'new-password' : 'current-password'
+  const form = byId<HTMLFormElement>('lock-form')
+  const input = byId<HTMLInputElement>('lock-passphrase')
+  const opening = import('../wallet/wallet.js').then(async ({ openLockedWallet }) => await openLockedWallet())
   byId('lock').hidden = false
-  byId('lock-passphrase').focus()
-  return await new Promise<PageWallet>((resolve) => {
-    const form = byId<HTMLFormElement>('lock-form')
-    const input = byId<HTMLInputElement>('lock-passphrase')
+  input.focus()
+  return await new Promise<PageWallet>((resolve, reject) => {
     const submit = async (): Promise<void> => {
+      const locked = await opening
+      const fresh = locked.state !== 'sealed'
       const passphrase = input.value
       if (passphrase.length < 8) throw new Error('the passphrase must be at least 8 characters')
       if (fresh && passphrase !== byId<HTMLInputElement>('lock-confirm').value) throw new Error('the two passphrases differ: type the same one twice')
@@ -604,9 +711,22 @@ async function unlocked (): Promise<PageWallet> {
     }
     const listener = (event: Event): void => {
       event.preventDefault()
-      void busy(byId<HTMLButtonElement>('lock-button'), locked.state === 'sealed' ? 'Opening your key…' : 'Locking your key with the passphrase…', submit)
+      void busy(byId<HTMLButtonElement>('lock-button'), 'Opening your wallet…', submit)
     }
     form.addEventListener('submit', listener)
+    markReady() // its first screen: the passphrase form, wired
+    opening.then((locked) => {
+      const fresh = locked.state !== 'sealed'
+      byId('lock-intro').textContent = locked.state === 'none'
+        ? 'Choose a passphrase for your new wallet. The page makes your key now and keeps it in this browser, locked with the passphrase.'
+        : locked.state === 'clear'
+          ? `Your wallet (${locked.did ?? ''}) keeps its key unlocked in this browser. Choose a passphrase: the key is locked with it from now on.`
+          : `Your wallet (${locked.did ?? ''}) is locked. Type its passphrase to open it.`
+      byId('lock-button').textContent = locked.state === 'none' ? 'Create the wallet' : locked.state === 'clear' ? 'Lock the key and open' : 'Open the wallet'
+      byId('lock-confirm-row').hidden = !fresh
+      input.autocomplete = fresh ? 'new-password' : 'current-password'
+      byId('lock').dataset.state = locked.state // which wallet this browser holds is known
+    }, reject)
   })
 }
 

@@ -2,9 +2,11 @@
  * What the learner shares, made in the page and handed to the learner (a download, the
  * clipboard), never sent by the page: a presentation of chosen badges signed by the holder, and a
  * badge image with one credential baked in (@cofl/formats' bakePng / bakeSvg, OB 3.0 "Baked Badge").
+ * Share links are lib/share-link.ts (read by the verify page too); their PDF, share-pdf.ts.
  */
-import { bakePng, bakeSvg, defaultBadgeSvg } from '@cofl/formats'
+import { badgeColours, bakePng, bakeSvg, defaultBadgeSvg } from '@cofl/formats'
 import type { HeldCredential } from '@cofl/wallet/browser'
+import { badgeImageBytes } from '../lib/badge-image.js'
 
 type Json = Record<string, unknown>
 
@@ -51,12 +53,53 @@ function dataImage (held: HeldCredential, mediaType: string): Uint8Array | undef
   }
 }
 
+/** An SVG image drawn as a PNG (an <img> of it, which runs no script, onto a canvas); undefined when the browser cannot. */
+async function svgAsPng (svg: Uint8Array): Promise<Uint8Array | undefined> {
+  const url = URL.createObjectURL(new Blob([svg as Uint8Array<ArrayBuffer>], { type: 'image/svg+xml' }))
+  try {
+    const image = new Image(BADGE_PNG_SIZE, BADGE_PNG_SIZE)
+    image.src = url
+    await image.decode()
+    const canvas = document.createElement('canvas')
+    canvas.width = BADGE_PNG_SIZE
+    canvas.height = BADGE_PNG_SIZE
+    canvas.getContext('2d')?.drawImage(image, 0, 0, BADGE_PNG_SIZE, BADGE_PNG_SIZE)
+    const blob = await new Promise<Blob | null>((resolve) => { canvas.toBlob(resolve, 'image/png') })
+    return blob != null ? new Uint8Array(await blob.arrayBuffer()) : undefined
+  } catch {
+    return undefined
+  } finally {
+    URL.revokeObjectURL(url)
+  }
+}
+
+/**
+ * The badge's picture for its PDF (pdf-lib embeds PNG and JPEG): the achievement's image from this
+ * node (lib/badge-image.ts; an SVG drawn as a PNG), else one given as a PNG or JPEG data: URL, else
+ * the drawn badge; undefined when none can be had.
+ */
+export async function pdfBadgeImage (held: HeldCredential): Promise<{ type: 'png' | 'jpeg', bytes: Uint8Array } | undefined> {
+  try {
+    const fetched = await badgeImageBytes(achievementOf(held)?.image)
+    if (fetched?.type === 'png') return { type: 'png', bytes: fetched.bytes }
+    const drawn = fetched?.type === 'svg' ? await svgAsPng(fetched.bytes) : undefined
+    if (drawn != null) return { type: 'png', bytes: drawn }
+    const png = dataImage(held, 'image/png')
+    if (png != null) return { type: 'png', bytes: png }
+    const jpeg = dataImage(held, 'image/jpeg')
+    if (jpeg != null) return { type: 'jpeg', bytes: jpeg }
+    return { type: 'png', bytes: await drawnBadgePng(badgeName(held), held.issuer.id) }
+  } catch {
+    return undefined
+  }
+}
+
 function badgeName (held: HeldCredential): string {
   return held.name ?? held.achievement?.name ?? 'Badge'
 }
 
 /** Draws a round badge with the name on it, as a PNG (the canvas encodes it). */
-async function drawnBadgePng (name: string): Promise<Uint8Array> {
+async function drawnBadgePng (name: string, issuer?: string): Promise<Uint8Array> {
   const size = BADGE_PNG_SIZE
   const canvas = document.createElement('canvas')
   canvas.width = size
@@ -64,9 +107,11 @@ async function drawnBadgePng (name: string): Promise<Uint8Array> {
   const g = canvas.getContext('2d')
   if (g == null) throw new Error('this browser cannot draw an image (no canvas 2D context)')
   const circle = (r: number, fill: string): void => { g.beginPath(); g.arc(size / 2, size / 2, r, 0, Math.PI * 2); g.fillStyle = fill; g.fill() }
-  circle(size * 0.47, '#1f4e79')
-  circle(size * 0.42, '#ffffff')
-  circle(size * 0.39, '#2e75b6')
+  // The drawn badge's colours (@cofl/formats badgeColours: its issuer's), as the pages and the CLI draw it.
+  const colours = badgeColours(issuer)
+  circle(size * 0.47, colours.ring)
+  circle(size * 0.42, colours.inner)
+  circle(size * 0.39, colours.face)
   g.fillStyle = '#ffffff'
   g.textAlign = 'center'
   g.textBaseline = 'middle'
@@ -96,21 +141,24 @@ async function drawnBadgePng (name: string): Promise<Uint8Array> {
 
 /** The credential baked into the achievement's PNG image (a drawn badge when it has none). */
 export async function bakedPng (held: HeldCredential): Promise<Blob> {
-  const own = dataImage(held, 'image/png')
+  // The achievement's image from this node by its hash (lib/badge-image.ts), else one given as a data: URL.
+  const fetched = await badgeImageBytes(achievementOf(held)?.image)
+  const own = fetched?.type === 'png' ? fetched.bytes : dataImage(held, 'image/png')
   let baked: Uint8Array | undefined
   try {
     if (own != null) baked = bakePng(own, held.credential)
   } catch {
     // The achievement's image is no readable PNG: bake into a drawn badge instead.
   }
-  baked ??= bakePng(await drawnBadgePng(badgeName(held)), held.credential)
+  baked ??= bakePng(await drawnBadgePng(badgeName(held), held.issuer.id), held.credential)
   return new Blob([baked as Uint8Array<ArrayBuffer>], { type: 'image/png' })
 }
 
 /** The credential baked into the achievement's SVG image (a plain badge with its name when it has none). */
-export function bakedSvg (held: HeldCredential): Blob {
-  const image = dataImage(held, 'image/svg+xml')
-  const svg = image != null ? new TextDecoder().decode(image) : defaultBadgeSvg(badgeName(held))
+export async function bakedSvg (held: HeldCredential): Promise<Blob> {
+  const fetched = await badgeImageBytes(achievementOf(held)?.image)
+  const image = fetched?.type === 'svg' ? fetched.bytes : dataImage(held, 'image/svg+xml')
+  const svg = image != null ? new TextDecoder().decode(image) : defaultBadgeSvg(badgeName(held), held.issuer.id)
   return new Blob([bakeSvg(svg, held.credential)], { type: 'image/svg+xml' })
 }
 
