@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url'
 
 const WEB = fileURLToPath(new URL('../node/web/', import.meta.url))
 const LOCALES = join(WEB, 'locales')
-const LANGUAGES = readdirSync(LOCALES).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort()
+const FILES = readdirSync(LOCALES).filter((f) => f.endsWith('.json')).sort()
+/** `<language>.json` (what every page shares) and `<page>.<language>.json` (a page's own). */
+const LANGUAGES = FILES.filter((f) => /^[a-z]{2,3}\.json$/.test(f)).map((f) => f.replace(/\.json$/, '')).sort()
 
 type Tree = { [key: string]: string | Tree }
 
@@ -26,7 +28,19 @@ function flatten (tree: Tree, prefix = ''): Map<string, string> {
   return out
 }
 
-const catalogues = new Map(LANGUAGES.map((lang) => [lang, flatten(JSON.parse(readFileSync(join(LOCALES, `${lang}.json`), 'utf8')) as Tree)]))
+/** A language's whole catalogue: its shared file and every page's, no key in two files. */
+function catalogueOf (lang: string): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const file of FILES.filter((f) => f === `${lang}.json` || f.endsWith(`.${lang}.json`))) {
+    for (const [key, text] of flatten(JSON.parse(readFileSync(join(LOCALES, file), 'utf8')) as Tree)) {
+      if (out.has(key)) throw new Error(`${file}: ${key} is in another ${lang} file too`)
+      out.set(key, text)
+    }
+  }
+  return out
+}
+
+const catalogues = new Map(LANGUAGES.map((lang) => [lang, catalogueOf(lang)]))
 const en = catalogues.get('en') as Map<string, string>
 
 const PLURAL = /_(zero|one|two|few|many|other)$/

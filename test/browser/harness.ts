@@ -84,7 +84,7 @@ function newestSource (): number {
     } else if (info.mtimeMs > newest) newest = info.mtimeMs
   }
   try {
-    for (const dir of ['src', 'pages', 'static']) walk(join(ROOT, 'node', 'web', dir))
+    for (const dir of ['src', 'pages', 'static', 'locales']) walk(join(ROOT, 'node', 'web', dir))
     for (const name of readdirSync(join(ROOT, 'packages'))) {
       if (existsSync(join(ROOT, 'packages', name, 'src'))) walk(join(ROOT, 'packages', name, 'src'))
     }
@@ -314,4 +314,26 @@ export async function startPageWalk (name: string): Promise<{ browser: Browser, 
     await city.stop() // nothing left running when the walk cannot start
     throw err
   }
+}
+
+/** The Welsh months, as the pages write dates in Welsh (lib/i18n.ts). */
+export const WELSH_MONTHS = ['Ionawr', 'Chwefror', 'Mawrth', 'Ebrill', 'Mai', 'Mehefin', 'Gorffennaf', 'Awst', 'Medi', 'Hydref', 'Tachwedd', 'Rhagfyr']
+
+/** Every English text of a page's catalogue (node/web/locales/<page>.en.json), as the parts between its placeholders long enough to say something. */
+export function catalogueEnglish (page: string): string[] {
+  const out: string[] = []
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') {
+      for (const part of value.split(/\{\{[^}]*\}\}/)) if (part.trim().length >= 6) out.push(part.trim())
+    } else if (value != null && typeof value === 'object') {
+      for (const v of Object.values(value)) walk(v)
+    }
+  }
+  walk(JSON.parse(readFileSync(new URL(`../../node/web/locales/${page}.en.json`, import.meta.url), 'utf8')))
+  return out
+}
+
+/** The English texts of a page's catalogue that `text` holds, each as whole words. */
+export function englishLeft (text: string, page: string): string[] {
+  return catalogueEnglish(page).filter((english) => new RegExp(`(?<!\\p{L})${english.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\p{L})`, 'u').test(text))
 }

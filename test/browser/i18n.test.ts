@@ -153,14 +153,15 @@ for (const size of ['laptop', 'phone'] as const) {
 
       await switchLanguage(page, size)
       await expectWelsh(page, 'Welsh chosen')
-      await page.goto(node.url + '/verify')
+      // The City dashboard is converted in part (docs/i18n.md): its <html> stays English.
+      await page.goto(node.url + '/admin')
       await page.locator('#lang-switch').waitFor()
-      assert.is(await page.getAttribute('html', 'lang'), 'en', 'the verify page is still English')
+      assert.is(await page.getAttribute('html', 'lang'), 'en', 'the dashboard is not all in Welsh yet')
       const nav = page.getByRole('navigation', { name: 'Tudalennau' })
       assert.is(await nav.getAttribute('lang'), 'cy')
-      assert.is(await nav.getByRole('link', { name: 'Gwirio', exact: true }).getAttribute('aria-current'), 'page')
+      assert.is(await nav.getByRole('link', { name: 'Dangosfwrdd y ddinas', exact: true }).getAttribute('aria-current'), 'page')
       assert.is(await page.locator('a.skip').getAttribute('lang'), 'cy')
-      await state(page, 'verify-welsh-header', size)
+      await state(page, 'admin-welsh-header', size)
       assert.equal(errors, [])
     } finally {
       await context.close()

@@ -1,7 +1,8 @@
 /**
  * The pages' words in English and Welsh (docs/i18n.md). The message catalogues are
- * node/web/locales/<language>.json, bundled into the page (no request, no flash of the other
- * language); i18next looks keys up, fills `{{placeholders}}` and picks plural forms through
+ * node/web/locales/<language>.json (what every page shares) and <page>.<language>.json (a page's
+ * own, added by the page with usePageMessages), bundled into the page (no request, no flash of the
+ * other language); i18next looks keys up, fills `{{placeholders}}` and picks plural forms through
  * Intl.PluralRules (`key_one`, `key_two`, `key_few`, ... as the language has them).
  *
  * The language is the one the person chose with the switcher (kept in localStorage), else the
@@ -181,18 +182,37 @@ export function translate (root: ParentNode): void {
   const mark = (element: HTMLElement): void => {
     if ((element.closest('[lang]')?.getAttribute('lang') ?? '') !== lang) element.lang = lang
   }
+  // A key of a page's own catalogue that is not added yet (usePageMessages) leaves the text as it is.
   for (const element of root.querySelectorAll<HTMLElement>('[data-i18n]')) {
     const key = element.dataset.i18n
-    if (key == null || key === '') continue
+    if (key == null || key === '' || !i18n.exists(key)) continue
     element.textContent = t(key)
     mark(element)
   }
   for (const element of root.querySelectorAll<HTMLElement>('[data-i18n-attr]')) {
+    let any = false
     for (const pair of (element.dataset.i18nAttr ?? '').split(',')) {
       const [attribute, key] = pair.split(':').map((s) => s.trim())
-      if (attribute != null && attribute !== '' && key != null && key !== '') element.setAttribute(attribute, t(key))
+      if (attribute != null && attribute !== '' && key != null && key !== '' && i18n.exists(key)) { element.setAttribute(attribute, t(key)); any = true }
     }
-    mark(element)
+    if (any) mark(element)
+  }
+}
+
+/**
+ * Adds a page's own messages (node/web/locales/<page>.<language>.json, each with the page's name as
+ * its root key) to the catalogues, and fills the page's marked elements again: a page module calls
+ * it first thing, with the files it imports, so that every page carries only its own words.
+ *
+ *   import en from '../../locales/wallet.en.json' with { type: 'json' }
+ *   import cy from '../../locales/wallet.cy.json' with { type: 'json' }
+ *   usePageMessages({ en, cy })
+ */
+export function usePageMessages (messages: Record<Language, object>): void {
+  for (const lang of LANGUAGES) i18n.addResourceBundle(lang, 'translation', messages[lang], true, false)
+  if (typeof document === 'object') {
+    if (document.documentElement.hasAttribute('data-i18n-page')) document.documentElement.lang = language()
+    translate(document)
   }
 }
 

@@ -12,6 +12,7 @@
 import { badgeElement, badgeImageFile } from './badge-image.js'
 import { h } from './dom.js'
 import { checkMessage, isOtherRequest } from './messages.js'
+import { formatDate, formatNumber, language, t, tParts } from './i18n.js'
 
 // The wire shape of the report is the verifier's own (types only: nothing of it is bundled).
 import type { Check, CheckOutcome, TrustResult, VerificationReport } from '@cofl/verifier'
@@ -75,7 +76,7 @@ function verifiedName (did: string, context: ReportContext): string | undefined 
 /** The human sentence of a check that did not pass: what happened, then what to do. */
 function sentence (check: ReportCheck, what: 'badge' | 'presentation'): string {
   const m = checkMessage(check, what)
-  return m != null ? `${m.happened} ${m.todo}` : `${check.title}.`
+  return m != null ? `${m.happened} ${m.todo}` : `${check.title}.` // (a check with no message: its own title, from the verifier)
 }
 
 /**
@@ -85,39 +86,39 @@ function sentence (check: ReportCheck, what: 'badge' | 'presentation'): string {
 export function verdictOf (report: Report, context: ReportContext = {}): Verdict {
   const what = report.kind === 'presentation' ? 'presentation' : 'badge'
   if (report.kind === 'unknown' || failed(report, 'format') != null) {
-    return { kind: 'not-a-credential', title: report.kind === 'presentation' ? 'Not a valid presentation' : 'Not a credential', summary: `This is not something that can be verified. Ask for the ${what} itself: the badge image or the JSON file its issuer sent.`, tone: 'bad' }
+    return { kind: 'not-a-credential', title: report.kind === 'presentation' ? t('verifyPage.report.verdict.notPresentation') : t('verifyPage.report.verdict.notCredential'), summary: what === 'presentation' ? t('verifyPage.report.verdict.notSomethingPresentation') : t('verifyPage.report.verdict.notSomethingBadge'), tone: 'bad' }
   }
   const proof = failed(report, 'proof')
   if (proof != null && (proof.code === 'COFL_ERR_CHALLENGE_MISSING' || isOtherRequest(proof))) {
-    return { kind: 'other-request', title: 'Not valid for this request', summary: sentence(proof, what), tone: 'bad' }
+    return { kind: 'other-request', title: t('verifyPage.report.verdict.otherRequest'), summary: sentence(proof, what), tone: 'bad' }
   }
-  if (proof != null) return { kind: 'tampered', title: 'Not valid', summary: sentence(proof, what), tone: 'bad' }
+  if (proof != null) return { kind: 'tampered', title: t('verifyPage.report.verdict.notValid'), summary: sentence(proof, what), tone: 'bad' }
   const status = failed(report, 'status')
-  if (status?.code === 'COFL_ERR_STATUS_REVOKED') return { kind: 'revoked', title: 'Revoked', summary: sentence(status, what), tone: 'bad' }
-  if (status?.code === 'COFL_ERR_STATUS_SUSPENDED') return { kind: 'suspended', title: 'Suspended', summary: sentence(status, what), tone: 'bad' }
+  if (status?.code === 'COFL_ERR_STATUS_REVOKED') return { kind: 'revoked', title: t('verifyPage.report.verdict.revoked'), summary: sentence(status, what), tone: 'bad' }
+  if (status?.code === 'COFL_ERR_STATUS_SUSPENDED') return { kind: 'suspended', title: t('verifyPage.report.verdict.suspended'), summary: sentence(status, what), tone: 'bad' }
   const dates = failed(report, 'validity')
-  if (dates?.code === 'COFL_ERR_EXPIRED') return { kind: 'expired', title: 'Expired', summary: sentence(dates, what), tone: 'bad' }
-  if (dates?.code === 'COFL_ERR_NOT_YET_VALID') return { kind: 'not-yet-valid', title: 'Not yet valid', summary: sentence(dates, what), tone: 'bad' }
+  if (dates?.code === 'COFL_ERR_EXPIRED') return { kind: 'expired', title: t('verifyPage.report.verdict.expired'), summary: sentence(dates, what), tone: 'bad' }
+  if (dates?.code === 'COFL_ERR_NOT_YET_VALID') return { kind: 'not-yet-valid', title: t('verifyPage.report.verdict.notYetValid'), summary: sentence(dates, what), tone: 'bad' }
   // Nothing failed, but a check could not be made here: neither valid nor forged.
   const unchecked = report.checks.find((c) => c.outcome === 'indeterminate')
   if (unchecked != null && report.checks.every((c) => c.outcome !== 'failed')) {
-    return { kind: 'cannot-be-checked', title: 'Cannot be checked here', summary: `This ${what} could not be checked on this node, so it is shown neither valid nor forged. ${sentence(unchecked, what)}`, tone: 'unknown' }
+    return { kind: 'cannot-be-checked', title: t('verifyPage.report.verdict.cannotBeChecked'), summary: what === 'presentation' ? t('verifyPage.report.verdict.cannotBeCheckedPresentation', { reason: sentence(unchecked, what) }) : t('verifyPage.report.verdict.cannotBeCheckedBadge', { reason: sentence(unchecked, what) }), tone: 'unknown' }
   }
   if (!report.verified) {
     const first = report.checks.find((c) => c.outcome === 'failed')
-    return { kind: 'invalid', title: 'Not valid', summary: first != null ? sentence(first, what) : `This ${what} did not pass every check. See the technical details below.`, tone: 'bad' }
+    return { kind: 'invalid', title: t('verifyPage.report.verdict.notValid'), summary: first != null ? sentence(first, what) : what === 'presentation' ? t('verifyPage.report.verdict.notEveryCheckPresentation') : t('verifyPage.report.verdict.notEveryCheckBadge'), tone: 'bad' }
   }
   if (report.kind === 'presentation') {
     const untrusted = (report.credentials ?? []).filter((r) => r.trust != null && !r.trust.trusted).length
-    if (untrusted > 0) return { kind: 'untrusted', title: 'Valid, but an issuer is not trusted', summary: `Every signature holds, but ${untrusted === 1 ? 'one credential comes' : `${untrusted} credentials come`} from an issuer this node does not trust.`, tone: 'warn' }
-    return { kind: 'valid', title: 'Valid', summary: 'The holder signed this presentation, and every credential in it is valid.', tone: 'ok' }
+    if (untrusted > 0) return { kind: 'untrusted', title: t('verifyPage.report.verdict.untrustedIssuers'), summary: t('verifyPage.report.verdict.untrustedCount', { count: untrusted }), tone: 'warn' }
+    return { kind: 'valid', title: t('verifyPage.report.verdict.valid'), summary: t('verifyPage.report.verdict.validPresentation'), tone: 'ok' }
   }
   if (report.trust != null && !report.trust.trusted) {
-    return { kind: 'untrusted', title: 'Valid, but the issuer is not trusted', summary: 'The badge is unchanged since it was signed, but no city this node trusts vouches for its issuer: who the issuer really is, is not confirmed.', tone: 'warn' }
+    return { kind: 'untrusted', title: t('verifyPage.report.verdict.untrustedIssuer'), summary: t('verifyPage.report.verdict.untrustedIssuerSummary'), tone: 'warn' }
   }
   // Only a name from a verified source is said as fact.
   const by = report.trust?.trusted === true && report.issuer != null ? verifiedName(report.issuer.id, context) : undefined
-  return { kind: 'valid', title: 'Valid', summary: `This badge is genuine, unchanged and current${by != null ? `, issued by ${by}, an issuer this node trusts` : report.trust?.trusted === true ? ', from an issuer this node trusts' : ''}.`, tone: 'ok' }
+  return { kind: 'valid', title: t('verifyPage.report.verdict.valid'), summary: by != null ? t('verifyPage.report.verdict.validBy', { name: by }) : report.trust?.trusted === true ? t('verifyPage.report.verdict.validTrusted') : t('verifyPage.report.verdict.validPlain'), tone: 'ok' }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -189,18 +190,18 @@ function credentialsOf (presentation: unknown): unknown[] {
 
 /** A date as a person reads it, keeping the exact value in `datetime`. */
 function when (value: string): HTMLElement {
-  const t = Date.parse(value)
-  if (Number.isNaN(t)) return h('span', {}, value)
-  const words = new Date(t).toLocaleString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' })
-  return h('time', { datetime: value, title: value }, words)
+  const time = Date.parse(value)
+  if (Number.isNaN(time)) return h('span', {}, value)
+  return h('time', { datetime: value, title: value }, formatDate(time, 'dateTime'))
 }
 
 /** A DID, in monospace, named when it is this node's. */
 function did (value: string, context: ReportContext, name?: string): HTMLElement {
   const own = context.node?.did === value
-  const label = name ?? (own ? (context.node?.name ?? 'this node') : undefined)
+  const thisNode = t('verifyPage.report.facts.thisNode')
+  const label = name ?? (own ? (context.node?.name ?? thisNode) : undefined)
   return h('span', {},
-    label != null ? h('span', {}, label, own && label !== 'this node' ? ' (this node)' : '', ' ') : '',
+    label != null ? h('span', {}, label, own && label !== thisNode ? t('verifyPage.report.facts.thisNodeAfter') : '', ' ') : '',
     h('span', { class: 'mono did' }, value))
 }
 
@@ -211,35 +212,37 @@ function dateFromReason (reason: string | undefined, pattern: RegExp): string | 
 // ---------------------------------------------------------------------------------------------
 // The pieces of a report
 
-const OUTCOME_WORDS: Record<CheckOutcome, { mark: string, word: string, tone: string }> = {
-  passed: { mark: '✓', word: 'Passed', tone: 'ok' },
-  failed: { mark: '✗', word: 'Failed', tone: 'bad' },
-  skipped: { mark: '–', word: 'Not checked', tone: 'muted' },
-  indeterminate: { mark: '?', word: 'Cannot be checked here', tone: 'unknown' }
+/** Each outcome's mark, words (read when the table is drawn, in the language spoken then) and tone. */
+const OUTCOME_WORDS: Record<CheckOutcome, { mark: string, word: () => string, tone: string }> = {
+  passed: { mark: '✓', word: () => t('verifyPage.report.outcome.passed'), tone: 'ok' },
+  failed: { mark: '✗', word: () => t('verifyPage.report.outcome.failed'), tone: 'bad' },
+  skipped: { mark: '–', word: () => t('verifyPage.report.outcome.skipped'), tone: 'muted' },
+  indeterminate: { mark: '?', word: () => t('verifyPage.report.outcome.indeterminate'), tone: 'unknown' }
 }
 
 function checksTable (report: Report, caption: string): HTMLElement {
   return h('table', { class: 'checks' },
     h('caption', {}, caption),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Check'), h('th', { scope: 'col' }, 'Outcome'), h('th', { scope: 'col' }, 'Why'))),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('verifyPage.report.checks.check')), h('th', { scope: 'col' }, t('verifyPage.report.checks.outcome')), h('th', { scope: 'col' }, t('verifyPage.report.checks.why')))),
     h('tbody', {}, ...report.checks.map((c) => {
-      const o = OUTCOME_WORDS[c.outcome] ?? { mark: '?', word: c.outcome, tone: 'muted' }
+      const o = OUTCOME_WORDS[c.outcome] ?? { mark: '?', word: () => c.outcome, tone: 'muted' }
       return h('tr', { 'data-check': c.id, 'data-outcome': c.outcome },
         h('th', { scope: 'row' }, c.title),
-        h('td', { class: `outcome ${o.tone}` }, h('span', { 'aria-hidden': 'true' }, o.mark, ' '), o.word),
+        h('td', { class: `outcome ${o.tone}` }, h('span', { 'aria-hidden': 'true' }, o.mark, ' '), o.word()),
         h('td', { class: 'reason' }, c.reason, c.code != null ? h('span', { class: 'code' }, ' ', h('code', {}, c.code)) : ''))
     })))
 }
 
 function statusWords (report: Report): { text: string, tone: string } {
   const c = checkOf(report, 'status')
-  if (c == null) return { text: 'Not checked', tone: 'muted' }
-  if (c.outcome === 'passed') return { text: 'Active: not revoked or suspended by its issuer', tone: 'ok' }
-  if (c.code === 'COFL_ERR_STATUS_REVOKED') return { text: 'Revoked: revoked by its issuer, it is no longer valid', tone: 'bad' }
-  if (c.code === 'COFL_ERR_STATUS_SUSPENDED') return { text: 'Suspended: suspended by its issuer for now', tone: 'bad' }
-  if (c.outcome === 'skipped') return { text: /^not checked/i.test(c.reason) ? `N${c.reason.slice(1)}` : `Not checked: ${c.reason}`, tone: 'muted' }
-  if (c.outcome === 'indeterminate') return { text: 'Cannot be checked here: this node does not hold the issuer\'s revocation list', tone: 'unknown' }
-  return { text: 'Unknown: its revocation information is broken', tone: 'bad' }
+  if (c == null) return { text: t('verifyPage.report.statusWords.notChecked'), tone: 'muted' }
+  if (c.outcome === 'passed') return { text: t('verifyPage.report.statusWords.active'), tone: 'ok' }
+  if (c.code === 'COFL_ERR_STATUS_REVOKED') return { text: t('verifyPage.report.statusWords.revoked'), tone: 'bad' }
+  if (c.code === 'COFL_ERR_STATUS_SUSPENDED') return { text: t('verifyPage.report.statusWords.suspended'), tone: 'bad' }
+  // The verifier's reason is English: said as it is in English ("Not checked: not ..." made one sentence), under the page's own words otherwise.
+  if (c.outcome === 'skipped') return { text: language() === 'en' && /^not checked/i.test(c.reason) ? `N${c.reason.slice(1)}` : t('verifyPage.report.statusWords.notCheckedReason', { reason: c.reason }), tone: 'muted' }
+  if (c.outcome === 'indeterminate') return { text: t('verifyPage.report.statusWords.indeterminate'), tone: 'unknown' }
+  return { text: t('verifyPage.report.statusWords.broken'), tone: 'bad' }
 }
 
 /** A city or issuer of a trust chain by its verified name, else said to have none. */
@@ -247,50 +250,54 @@ function named (value: string, context: ReportContext): HTMLElement {
   const name = verifiedName(value, context)
   return name != null
     ? h('span', { class: 'verified-name' }, name)
-    : h('span', { class: 'unnamed' }, 'an issuer with no Profile on this node')
+    : h('span', { class: 'unnamed' }, t('verifyPage.report.trust.unnamed'))
 }
 
 function trustBlock (report: Report, facts: CredentialFacts, context: ReportContext, level: 3 | 4): HTMLElement {
-  const heading = h(level === 3 ? 'h3' : 'h4', {}, 'Who vouches for the issuer')
+  const heading = h(level === 3 ? 'h3' : 'h4', {}, t('verifyPage.report.trust.heading'))
   const parts: Node[] = [heading]
   const trust = report.trust
   if (trust == null) {
     const proof = checkOf(report, 'proof')?.outcome
     parts.push(h('p', { class: 'muted' }, proof === 'passed'
-      ? 'This node has no trust network to ask (it runs without the federation).'
+      ? t('verifyPage.report.trust.noNetwork')
       : proof === 'indeterminate'
-        ? 'Not asked: the signature cannot be checked here, so who issued this is not known.'
+        ? t('verifyPage.report.trust.notAskedIndeterminate')
         : proof === 'skipped'
-          ? 'Not asked: the signature was not checked (the badge is not in the Open Badges 3.0 form), so who issued this is not known.'
-          : 'Not asked: the signature does not hold, so who issued this cannot be known.'))
+          ? t('verifyPage.report.trust.notAskedSkipped')
+          : t('verifyPage.report.trust.notAskedFailed')))
   } else {
     const root = trust.chain[0]
-    const role = (d: string): string => d === context.node?.did ? ' (this node, a trust root)' : d === root ? ' (trust root of this node)' : ''
+    const role = (d: string): string => d === context.node?.did ? t('verifyPage.report.trust.roleNode') : d === root ? t('verifyPage.report.trust.roleRoot') : ''
     parts.push(h('p', { class: `trust ${trust.trusted ? 'ok' : 'warn'}` },
-      h('strong', {}, trust.trusted ? 'Trusted. ' : 'Not trusted. '),
+      h('strong', {}, trust.trusted ? t('verifyPage.report.trust.trusted') : t('verifyPage.report.trust.notTrusted')),
       trust.trusted
-        ? trust.chain.length === 1 ? 'The issuer is a trust root itself: this node trusts it directly.' : 'A chain of endorsements leads from a city this node trusts to the issuer.'
-        : 'No city this node trusts vouches for this issuer, so who it really is, is not confirmed.'))
+        ? trust.chain.length === 1 ? t('verifyPage.report.trust.root') : t('verifyPage.report.trust.chainLeads')
+        : t('verifyPage.report.trust.noneVouches')))
     if (trust.endorsedBy.length === 0) {
-      parts.push(h('p', {}, trust.chain.length === 1 ? 'No other endorsement of this issuer is needed.' : 'No endorsement of this issuer is held.'))
+      parts.push(h('p', {}, trust.chain.length === 1 ? t('verifyPage.report.trust.noOtherNeeded') : t('verifyPage.report.trust.noneHeld')))
     } else {
-      parts.push(h('ul', { class: 'endorsers' }, ...trust.endorsedBy.map((d) => h('li', {}, 'Endorsed by ', named(d, context), role(d)))))
+      parts.push(h('ul', { class: 'endorsers' }, ...trust.endorsedBy.map((d) => h('li', {}, ...tParts('verifyPage.report.trust.endorsedBy', { name: named(d, context) }), role(d)))))
     }
     if (trust.chain.length > 1) {
-      parts.push(h('p', {}, 'The chain, from the trust root to the issuer:'))
+      parts.push(h('p', {}, t('verifyPage.report.trust.chain')))
       parts.push(h('ol', { class: 'chain' }, ...trust.chain.map((d, i) => h('li', {},
         named(d, context), ' ',
-        h('span', { class: 'muted' }, i === 0 ? '(trust root)' : i === trust.chain.length - 1 ? '(the issuer)' : '(endorsed by the one before)')))))
+        h('span', { class: 'muted' }, i === 0 ? t('verifyPage.report.trust.chainRoot') : i === trust.chain.length - 1 ? t('verifyPage.report.trust.chainIssuer') : t('verifyPage.report.trust.chainMiddle'))))))
     }
     const dids = [...new Set([...trust.chain, ...trust.endorsedBy])]
     parts.push(h('details', { class: 'trust-details' },
-      h('summary', {}, 'Details: the DIDs and the reason'),
+      h('summary', {}, t('verifyPage.report.trust.details')),
       h('p', {}, trust.reason),
-      dids.length > 0 ? h('ul', {}, ...dids.map((d) => h('li', {}, verifiedName(d, context) ?? 'no Profile on this node', ': ', h('span', { class: 'mono did' }, d)))) : null))
+      dids.length > 0 ? h('ul', {}, ...dids.map((d) => h('li', {}, verifiedName(d, context) ?? t('verifyPage.report.trust.noProfile'), ': ', h('span', { class: 'mono did' }, d)))) : null))
   }
   if (facts.endorsements.length > 0) {
-    parts.push(h('p', {}, h('strong', {}, 'Endorsements carried in the badge'), ' (as the badge states them; not verified here):'))
-    parts.push(h('ul', {}, ...facts.endorsements.map((e) => h('li', {}, `of the ${e.of} by `, e.name != null ? `"${e.name}" (self-declared) ` : '', h('span', { class: 'mono did' }, e.by)))))
+    parts.push(h('p', {}, h('strong', {}, t('verifyPage.report.trust.carried')), t('verifyPage.report.trust.carriedNote')))
+    parts.push(h('ul', {}, ...facts.endorsements.map((e) => {
+      const by = h('span', { class: 'mono did' }, e.by)
+      const name = e.name != null ? h('span', {}, ...tParts('verifyPage.report.trust.selfDeclared', { name: e.name, did: by })) : by
+      return h('li', {}, ...(e.of === 'achievement' ? tParts('verifyPage.report.trust.ofAchievement', { name }) : tParts('verifyPage.report.trust.ofIssuer', { name })))
+    })))
   }
   return h('section', { class: 'trust-block' }, ...parts)
 }
@@ -309,12 +316,12 @@ function issuerWords (report: Report, context: ReportContext, proven: boolean): 
   const verified = signed && report.trust?.trusted === true ? verifiedName(issuer.id, context) : undefined
   if (verified != null) {
     return h('span', { class: 'issuer', 'data-issuer': 'verified' },
-      h('strong', { class: 'issuer-name' }, verified), ' ', h('span', { class: 'muted' }, '(from its Profile, confirmed by the trust chain)'), ' ', didSpan,
-      own != null && own !== verified ? h('span', { class: 'self-declared' }, ` The badge itself names its issuer "${own}" (not confirmed).`) : '')
+      h('strong', { class: 'issuer-name' }, verified), ' ', h('span', { class: 'muted' }, t('verifyPage.report.issuer.verified')), ' ', didSpan,
+      own != null && own !== verified ? h('span', { class: 'self-declared' }, t('verifyPage.report.issuer.ownDiffers', { name: own })) : '')
   }
   const label = !proven
-    ? own != null ? `Claims to be "${own}" (not confirmed): ` : 'Claims to be: '
-    : own != null ? `Names itself "${own}" (self-declared, not confirmed): ` : 'No name confirmed: '
+    ? own != null ? t('verifyPage.report.issuer.claimsNamed', { name: own }) : t('verifyPage.report.issuer.claims')
+    : own != null ? t('verifyPage.report.issuer.namesItself', { name: own }) : t('verifyPage.report.issuer.noName')
   return h('span', { class: 'issuer', 'data-issuer': 'self-declared' }, h('span', { class: 'self-declared' }, label), didSpan)
 }
 
@@ -323,26 +330,26 @@ function detailsList (report: Report, facts: CredentialFacts, context: ReportCon
   const description = facts.description ?? (report.achievement?.id != null ? context.descriptions?.get(report.achievement.id) : undefined)
   if (report.achievement?.name != null) {
     // Its image only when its signature holds: a forged badge may name any image this node holds.
-    rows.push(['Achievement', unverified == null
+    rows.push([t('verifyPage.report.facts.achievement'), unverified == null
       ? h('span', { class: 'achievement-with-image' },
         badgeElement(facts.image, { name: report.achievement.name, issuer: report.issuer?.id, size: 96, className: 'badge-report' }),
         h('strong', { class: 'achievement-name' }, report.achievement.name))
       : h('span', { class: 'achievement-name' }, report.achievement.name)])
   }
-  if (description != null) rows.push(['Description', h('span', { class: 'description' }, description)])
-  if (facts.criteria != null) rows.push(['Criteria', facts.criteria])
+  if (description != null) rows.push([t('verifyPage.report.facts.description'), h('span', { class: 'description' }, description)])
+  if (facts.criteria != null) rows.push([t('verifyPage.report.facts.criteria'), facts.criteria])
   const issuer = issuerWords(report, context, unverified == null)
-  if (issuer != null) rows.push(['Issued by', issuer])
-  if (report.subject != null) rows.push(['Awarded to', h('span', { class: 'mono did' }, report.subject)])
+  if (issuer != null) rows.push([t('verifyPage.report.facts.issuedBy'), issuer])
+  if (report.subject != null) rows.push([t('verifyPage.report.facts.awardedTo'), h('span', { class: 'mono did' }, report.subject)])
   const status = statusWords(report)
-  rows.push(['Status', h('span', { class: `status-words ${status.tone}` }, status.text)])
+  rows.push([t('verifyPage.report.facts.status'), h('span', { class: `status-words ${status.tone}` }, status.text)])
   const validity = checkOf(report, 'validity')
   const from = facts.validFrom ?? dateFromReason(validity?.reason, /valid from (\S+?)(?:,|$)/)
   const until = facts.validUntil ?? dateFromReason(validity?.reason, /until (\S+?)(?:,|$)/)
-  if (from != null) rows.push(['Valid from', when(from)])
-  rows.push(['Valid until', until != null ? when(until) : 'no expiry date'])
-  if (report.types != null && report.types.length > 0) rows.push(['Type', report.types.join(', ')])
-  if (report.id != null) rows.push(['Credential id', h('span', { class: 'mono' }, report.id)])
+  if (from != null) rows.push([t('verifyPage.report.facts.validFrom'), when(from)])
+  rows.push([t('verifyPage.report.facts.validUntil'), until != null ? when(until) : t('verifyPage.report.facts.noExpiry')])
+  if (report.types != null && report.types.length > 0) rows.push([t('verifyPage.report.facts.type'), report.types.join(', ')])
+  if (report.id != null) rows.push([t('verifyPage.report.facts.credentialId'), h('span', { class: 'mono' }, report.id)])
   // A signature that does not hold: every claim greyed and struck, and said to be unbelievable.
   return h('dl', { class: unverified != null ? 'facts unverified' : 'facts', 'data-unverified': unverified != null ? 'true' : null, 'aria-describedby': unverified },
     ...rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]))
@@ -357,13 +364,13 @@ function findingsList (report: Report, level: 3 | 4): HTMLElement | null {
   })
   // One finding is the verdict's own summary already.
   if (items.length < 2) return null
-  return h('section', { class: 'findings' }, h(level === 3 ? 'h3' : 'h4', {}, 'What was found'), h('ul', {}, ...items))
+  return h('section', { class: 'findings' }, h(level === 3 ? 'h3' : 'h4', {}, t('verifyPage.report.checks.found')), h('ul', {}, ...items))
 }
 
 /** The checks, their reasons and codes, and the warnings: technical, behind a disclosure. */
 function technicalDetails (report: Report, caption: string, level: 3 | 4): HTMLElement {
   return h('details', { class: 'technical' },
-    h('summary', {}, 'Technical details: each check, its reason and its code'),
+    h('summary', {}, t('verifyPage.report.checks.technical')),
     checksTable(report, caption),
     warningsList(report, level))
 }
@@ -372,7 +379,7 @@ let cautions = 0
 
 function warningsList (report: Report, level: 3 | 4): HTMLElement | null {
   if (report.warnings.length === 0) return null
-  return h('section', {}, h(level === 3 ? 'h3' : 'h4', {}, 'Warnings'), h('ul', { class: 'warnings' }, ...report.warnings.map((w) => h('li', {}, w))))
+  return h('section', {}, h(level === 3 ? 'h3' : 'h4', {}, t('verifyPage.report.checks.warnings')), h('ul', { class: 'warnings' }, ...report.warnings.map((w) => h('li', {}, w))))
 }
 
 function verdictBlock (verdict: Verdict, heading: HTMLElement): HTMLElement {
@@ -382,30 +389,32 @@ function verdictBlock (verdict: Verdict, heading: HTMLElement): HTMLElement {
 const TONE_MARK: Record<Verdict['tone'], string> = { ok: '✓', bad: '✗', warn: '!', unknown: '?' }
 
 /** One credential's report: verdict, what it says, trust, checks (headings from `level`). */
-function credentialSection (report: Report, document: unknown, context: ReportContext, level: 2 | 3, label: string | null): HTMLElement {
+function credentialSection (report: Report, document: unknown, context: ReportContext, level: 2 | 3, position: { index: number, total: number } | null): HTMLElement {
+  const achievementName = position != null && report.achievement?.name != null && checkOf(report, 'proof')?.outcome === 'passed' ? report.achievement.name : undefined
+  const label = position == null ? null : achievementName != null ? t('verifyPage.report.credentialOfNamed', { ...position, name: achievementName }) : t('verifyPage.report.credentialOf', position)
   const verdict = verdictOf(report, context)
   const sub = level === 2 ? 3 : 4
   const facts = factsOf(document)
   const heading = h(level === 2 ? 'h2' : 'h3', { class: 'verdict-title', id: level === 2 ? 'verdict' : null },
     h('span', { 'aria-hidden': 'true', class: 'mark' }, TONE_MARK[verdict.tone], ' '),
-    label != null ? `${label}: ` : '', verdict.title)
+    label != null ? t('verifyPage.report.verdict.labelled', { label, title: verdict.title }) : verdict.title)
   const readable = verdict.kind !== 'not-a-credential'
   const proof = checkOf(report, 'proof')?.outcome
   const cautionId = proof !== 'passed' ? `caution-${++cautions}` : null
   return h('section', { class: 'credential-report', 'data-kind': report.kind },
     verdictBlock(verdict, heading),
     findingsList(report, sub),
-    readable ? h(level === 2 ? 'h3' : 'h4', {}, 'What the badge says') : null,
+    readable ? h(level === 2 ? 'h3' : 'h4', {}, t('verifyPage.report.says')) : null,
     readable && proof === 'indeterminate'
-      ? h('p', { class: 'caution unknown', id: cautionId }, 'Its signature cannot be checked here, so none of what follows is verified: who issued it, and what it says, are only what it claims.')
+      ? h('p', { class: 'caution unknown', id: cautionId }, t('verifyPage.report.caution.indeterminate'))
       : readable && proof === 'skipped'
-        ? h('p', { class: 'caution bad', id: cautionId }, 'It is not in the Open Badges 3.0 form, so its signature was not checked: none of what follows can be believed.')
+        ? h('p', { class: 'caution bad', id: cautionId }, t('verifyPage.report.caution.skipped'))
         : readable && proof !== 'passed'
-          ? h('p', { class: 'caution bad', id: cautionId }, 'Its signature does not hold, so none of what follows can be believed: the achievement, the issuer, the learner and the dates may all have been made up or changed.')
+          ? h('p', { class: 'caution bad', id: cautionId }, t('verifyPage.report.caution.failed'))
           : null,
     readable ? detailsList(report, facts, context, cautionId) : null,
     readable ? trustBlock(report, facts, context, sub) : null,
-    technicalDetails(report, label != null ? `The checks of ${label.charAt(0).toLowerCase()}${label.slice(1)}` : 'Each check', sub))
+    technicalDetails(report, position != null ? t('verifyPage.report.checks.ofCredential', position) : t('verifyPage.report.checks.each'), sub))
 }
 
 /** The report, ready to put in the page. The first heading (h2, id "verdict") is the verdict. */
@@ -413,20 +422,19 @@ export function renderReport (report: Report, context: ReportContext = {}): HTML
   if (report.kind !== 'presentation') return credentialSection(report, context.document, context, 2, null)
   const verdict = verdictOf(report, context)
   const heading = h('h2', { class: 'verdict-title', id: 'verdict' },
-    h('span', { 'aria-hidden': 'true', class: 'mark' }, TONE_MARK[verdict.tone], ' '), `Presentation: ${verdict.title}`)
+    h('span', { 'aria-hidden': 'true', class: 'mark' }, TONE_MARK[verdict.tone], ' '), t('verifyPage.report.verdict.presentation', { title: verdict.title }))
   const inner = report.credentials ?? []
   const documents = credentialsOf(context.document)
   const rows: Array<[string, Node | string]> = []
-  if (report.holder != null) rows.push(['Presented by (holder)', did(report.holder, context)])
-  rows.push(['Credentials inside', String(inner.length)])
-  if (report.id != null) rows.push(['Presentation id', h('span', { class: 'mono' }, report.id)])
+  if (report.holder != null) rows.push([t('verifyPage.report.facts.holder'), did(report.holder, context)])
+  rows.push([t('verifyPage.report.facts.inside'), formatNumber(inner.length)])
+  if (report.id != null) rows.push([t('verifyPage.report.facts.presentationId'), h('span', { class: 'mono' }, report.id)])
   return h('section', { class: 'presentation-report' },
     verdictBlock(verdict, heading),
     h('dl', { class: 'facts' }, ...rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)])),
     findingsList(report, 3),
-    technicalDetails(report, 'The checks of the presentation', 3),
-    ...inner.map((r, i) => credentialSection(r, documents[i], context, 3,
-      `Credential ${i + 1} of ${inner.length}${r.achievement?.name != null && checkOf(r, 'proof')?.outcome === 'passed' ? ` (${r.achievement.name})` : ''}`)))
+    technicalDetails(report, t('verifyPage.report.checks.ofPresentation'), 3),
+    ...inner.map((r, i) => credentialSection(r, documents[i], context, 3, { index: i + 1, total: inner.length })))
 }
 
 /** The achievement ids of a report (and of the credentials of a presentation). */

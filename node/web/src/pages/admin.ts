@@ -9,12 +9,28 @@ import type { CredentialListing, CredentialSearchPage, Health } from '@cofl/api'
 import type { LearnerRow } from '@cofl/analytics'
 import { barChart } from '../lib/charts.js'
 import type { BarValue } from '../lib/charts.js'
-import { ApiCallError, announce, api, byId, fill, h, markReady, messageOf } from '../lib/dom.js'
+import { ApiCallError, announce as announceText, api, byId, fill, h, markReady, messageOf } from '../lib/dom.js'
 import type { ApiOptions } from '../lib/dom.js'
 import { qrSvg } from '../lib/qr.js'
 import { drawMap } from '../lib/map.js'
 import type { MapPoint, Outline } from '../lib/map.js'
 import { OPPORTUNITY_KINDS, SPINE_LAYERS } from '@cofl/pathways'
+import { formatDate as formatLocalDate, formatNumber, language, t, tParts, usePageMessages } from '../lib/i18n.js'
+import en from '../../locales/admin.en.json' with { type: 'json' }
+import cy from '../../locales/admin.cy.json' with { type: 'json' }
+
+// The page's own words (node/web/locales/admin.*.json), before anything is written.
+usePageMessages({ en, cy })
+
+/**
+ * Says `text` in the status region, with its language: the sections converted so far pass the
+ * language spoken (`language()`); the others' messages are still English, so that a screen reader
+ * reads each in its own language while the page is half converted.
+ */
+function announce (text: string, kind: 'info' | 'error' | 'success' = 'info', lang: string = 'en'): void {
+  announceText(text, kind)
+  document.getElementById('status')?.setAttribute('lang', lang)
+}
 
 /** Where this tab keeps the token (sessionStorage: gone when the tab closes). */
 const TOKEN_KEY = 'cofl.admin.token'
@@ -71,8 +87,8 @@ const isAuthError = (err: unknown): err is ApiCallError => err instanceof ApiCal
 /** Why the node refused a token, for a person. */
 function refusal (err: ApiCallError): string {
   return err.status === 401
-    ? `The node asked for the admin token (${err.code}): ${err.message}.`
-    : `The node refused this token (${err.code}): ${err.message}. Check that it is the whole content of the admin-token file of this node.`
+    ? t('admin.signin.asked', { code: err.code, reason: err.message })
+    : t('admin.signin.refused', { code: err.code, reason: err.message })
 }
 
 /** An admin call: with the token; a 401 or 403 signs this tab out, saying why. */
@@ -115,16 +131,16 @@ async function signIn (candidate: string, restored: boolean): Promise<void> {
   const button = byId<HTMLFormElement>('signin-form').querySelector('button[type="submit"]') as HTMLButtonElement
   button.disabled = true
   setFieldError('token', null)
-  announce(restored ? 'Signing in again with this tab\'s token…' : 'Checking the token…')
+  announce(restored ? t('admin.signin.restoring') : t('admin.signin.checking'), 'info', language())
   try {
     // The smallest admin call there is: one record of the issuance log.
     await api('/api/credentials?limit=1', { token: candidate })
   } catch (err) {
     keepToken(null)
-    const message = isAuthError(err) ? refusal(err) : `Could not sign in: ${messageOf(err)}`
+    const message = isAuthError(err) ? refusal(err) : t('admin.signin.failed', { reason: messageOf(err) })
     showSignIn()
     setFieldError('token', message)
-    announce(message, 'error')
+    announce(message, 'error', language())
     byId('token').focus()
     return
   } finally {
@@ -137,9 +153,9 @@ async function signIn (candidate: string, restored: boolean): Promise<void> {
   byId('dashboard').hidden = false
   // Focus follows a sign-in the person made; a tab reopened signed in starts at the top as usual.
   if (!restored) byId('signed-in-text').focus()
-  announce('Signed in. Loading the dashboard…')
+  announce(t('admin.signin.loading'), 'info', language())
   await loadDashboard()
-  if (token != null) announce('Signed in: the dashboard is up to date.', 'success')
+  if (token != null) announce(t('admin.signin.done'), 'success', language())
 }
 
 /** Forgets the token and everything shown with it (claim links, the issuance log). */
@@ -155,22 +171,29 @@ function signOut (message?: string): void {
   showSignIn()
   if (message != null) {
     setFieldError('token', message)
-    announce(message, 'error')
+    announce(message, 'error', language())
   } else {
     setFieldError('token', null)
-    announce('Signed out. The token is no longer kept in this tab.', 'success')
+    announce(t('admin.signin.signedOut'), 'success', language())
   }
   byId('token').focus()
+}
+
+/** "Signed in to <strong>name</strong> (issuer <span>did</span>)." (the node's name and DID once it said them). */
+function showSignedIn (name: string | null | undefined, did: string): void {
+  const didNode = h('span', { id: 'node-did', class: 'mono' }, did)
+  fill(byId('signed-in-text'), ...(name == null
+    ? tParts('admin.signedIn.unnamed', { did: didNode })
+    : tParts('admin.signedIn.named', { name: h('strong', { id: 'node-name' }, name), did: didNode })))
 }
 
 async function loadDashboard (): Promise<void> {
   try {
     const health = await api<Health>('/api/health')
     nodeDid = health.did
-    byId('node-name').textContent = health.name ?? 'this node'
-    byId('node-did').textContent = health.did
+    showSignedIn(health.name, health.did)
   } catch (err) {
-    announce(`The node did not say who it is: ${messageOf(err)}`, 'error')
+    announce(t('admin.signedIn.whoFailed', { reason: messageOf(err) }), 'error', language())
   }
   try {
     const geography = await api<Outline>('/api/geography')
@@ -1537,18 +1560,27 @@ function mailReasonOf (offer: OfferListing): string | undefined {
 let mailOn = false
 
 /** The states the list can be narrowed to: the offer's own, and its mail's. */
-const OFFER_FILTERS: Array<{ value: string, label: string, match: (o: OfferListing) => boolean }> = [
-  { value: '', label: 'All offers', match: () => true },
-  { value: 'open', label: 'Open (not claimed yet)', match: (o) => o.state === 'open' },
-  { value: 'claimed', label: 'Claimed', match: (o) => o.state === 'claimed' },
-  { value: 'expired', label: 'Expired', match: (o) => o.state === 'expired' },
-  { value: 'withdrawn', label: 'Withdrawn', match: (o) => o.state === 'withdrawn' || o.withdrawn === true },
-  { value: 'mail-failed', label: 'Mail failed', match: (o) => mailStateOf(o) === 'failed' },
-  { value: 'mail-not-sent', label: 'Mail not sent yet', match: (o) => o.state === 'open' && mailStateOf(o) === 'pending' }
+/** The states the list can be narrowed to: the offer's own, and its mail's; `key`: its label `admin.offers.filters.<key>` and summary `admin.offers.summary.count.<key>`. */
+const OFFER_FILTERS: Array<{ value: string, key: string, match: (o: OfferListing) => boolean }> = [
+  { value: '', key: 'all', match: () => true },
+  { value: 'open', key: 'open', match: (o) => o.state === 'open' },
+  { value: 'claimed', key: 'claimed', match: (o) => o.state === 'claimed' },
+  { value: 'expired', key: 'expired', match: (o) => o.state === 'expired' },
+  { value: 'withdrawn', key: 'withdrawn', match: (o) => o.state === 'withdrawn' || o.withdrawn === true },
+  { value: 'mail-failed', key: 'mailFailed', match: (o) => mailStateOf(o) === 'failed' },
+  { value: 'mail-not-sent', key: 'mailNotSent', match: (o) => o.state === 'open' && mailStateOf(o) === 'pending' }
 ]
 
-const OFFER_STATE_TEXT: Record<string, string> = { open: 'Open', claimed: 'Claimed', expired: 'Expired', withdrawn: 'Withdrawn', erased: 'Withdrawn' }
-const MAIL_STATE_TEXT: Record<string, string> = { sent: 'mail sent', failed: 'mail failed', pending: 'mail not sent yet' }
+/** An offer's state, in the language spoken (an erased offer was withdrawn); a state this page does not know, as the node says it. */
+function offerStateText (state: string): string {
+  if (state === 'open' || state === 'claimed' || state === 'expired' || state === 'withdrawn') return t(`admin.offers.state.${state}`)
+  return state === 'erased' ? t('admin.offers.state.withdrawn') : state
+}
+
+/** The state of an offer's mail, in the language spoken. */
+function mailStateText (mail: string): string {
+  return mail === 'sent' || mail === 'failed' || mail === 'pending' ? t(`admin.offers.mail.${mail}`) : t('admin.offers.mail.other', { state: mail })
+}
 
 async function loadOffers (reset: boolean): Promise<void> {
   const run = ++offerRun
@@ -1565,7 +1597,7 @@ async function loadOffers (reset: boolean): Promise<void> {
     renderOffers()
   } catch (err) {
     if (token == null || run !== offerRun) return
-    fill(body, h('p', { class: 'bad' }, `The offers could not be read: ${messageOf(err)}`))
+    fill(body, h('p', { class: 'bad' }, t('admin.offers.readFailed', { reason: messageOf(err) })))
   } finally {
     if (run === offerRun) body.setAttribute('aria-busy', 'false')
   }
@@ -1576,14 +1608,15 @@ function offerAchievementName (offer: OfferListing): string {
   return known != null ? nameOf(known) : offer.achievementId
 }
 
-const offerLearner = (offer: OfferListing): string => offer.name ?? offer.email ?? 'a learner (no name or email kept)'
+const offerLearner = (offer: OfferListing): string => offer.name ?? offer.email ?? t('admin.offers.learnerUnknown')
 
 function renderOfferStates (): void {
   const select = byId<HTMLSelectElement>('offer-state')
   const chosen = select.value
   fill(select, ...OFFER_FILTERS
     .filter((f) => mailOn || !f.value.startsWith('mail-'))
-    .map((f) => h('option', { value: f.value, selected: f.value === chosen }, `${f.label} (${offerList.filter(f.match).length}${offersNext != null ? '+' : ''})`)))
+    .map((f) => h('option', { value: f.value, selected: f.value === chosen },
+      `${t(`admin.offers.filters.${f.key}`)} (${formatNumber(offerList.filter(f.match).length)}${offersNext != null ? '+' : ''})`)))
 }
 
 function renderOffers (): void {
@@ -1593,25 +1626,28 @@ function renderOffers (): void {
   const shown = offerList.filter(filter.match).sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))
   const body = byId('offers-body')
   if (offerList.length === 0) {
-    fill(body, h('p', { id: 'offers-summary' }, 'This node has made no offer yet.'))
+    fill(body, h('p', { id: 'offers-summary' }, t('admin.offers.summary.empty')))
     return
   }
   fill(body,
-    h('p', { id: 'offers-summary' }, `${shown.length} ${shown.length === 1 ? 'offer' : 'offers'}: ${filter.label.toLowerCase()}${offersNext != null ? ' (of those read so far)' : ''}, newest first.`),
+    h('p', { id: 'offers-summary' }, t(`admin.offers.summary.count.${filter.key}`, { count: shown.length }) + (offersNext != null ? ` ${t('admin.offers.summary.soFar')}` : '')),
     shown.length === 0
       ? null
       : h('table', { id: 'offers-table', class: 'cards' },
-        h('caption', { class: 'visually-hidden' }, 'Offers, newest first'),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Learner'), h('th', { scope: 'col' }, 'Achievement'), h('th', { scope: 'col' }, 'State'),
-          h('th', { scope: 'col' }, 'Dates'), h('th', { scope: 'col' }, 'Actions'))),
+        h('caption', { class: 'visually-hidden' }, t('admin.offers.table.caption')),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('admin.offers.table.learner')), h('th', { scope: 'col' }, t('admin.offers.table.achievement')),
+          h('th', { scope: 'col' }, t('admin.offers.table.state')), h('th', { scope: 'col' }, t('admin.offers.table.dates')), h('th', { scope: 'col' }, t('admin.offers.table.actions')))),
         h('tbody', {}, ...shown.map(offerRow))),
-    offersNext != null ? h('p', {}, h('button', { type: 'button', class: 'secondary', id: 'offers-more', onclick: () => { void loadOffers(false) } }, 'Show more offers')) : null)
+    offersNext != null ? h('p', {}, h('button', { type: 'button', class: 'secondary', id: 'offers-more', onclick: () => { void loadOffers(false) } }, t('admin.offers.more'))) : null)
 }
+
+/** The key of an offer's expiry: "Expired <date>" or "Expires <date>". */
+const expiryKey = (offer: OfferListing): string => offer.state === 'expired' ? 'admin.offers.dates.expired' : 'admin.offers.dates.expires'
 
 function offerRow (offer: OfferListing): HTMLTableRowElement {
   const mail = mailStateOf(offer)
   const reason = mailReasonOf(offer)
-  const what = ` ${offerAchievementName(offer)} for ${offerLearner(offer)}`
+  const what = { achievement: offerAchievementName(offer), learner: offerLearner(offer) }
   const link = offer.state === 'open' ? claimLinkOf(offer) : undefined
   const actions: Node[] = []
   if (link != null) {
@@ -1619,19 +1655,19 @@ function offerRow (offer: OfferListing): HTMLTableRowElement {
       type: 'button',
       class: 'secondary small',
       'data-action': 'copy',
-      'aria-label': `Copy link of${what}`,
+      'aria-label': t('admin.offers.copy.label', what),
       onclick: () => {
         navigator.clipboard.writeText(link).then(
-          () => { announce(`The claim link of${what} is copied. Send it to that learner only.`, 'success') },
-          () => { announce(`Could not copy: show the QR code of${what} and copy the link under it.`, 'error') })
+          () => { announce(t('admin.offers.copy.done', what), 'success', language()) },
+          () => { announce(t('admin.offers.copy.failed', what), 'error', language()) })
       }
-    }, 'Copy link'))
+    }, t('admin.offers.copy.button')))
     const qrId = `qr-${offer.offerId}`
     actions.push(h('button', {
       type: 'button',
       class: 'secondary small',
       'data-action': 'qr',
-      'aria-label': `QR code of${what}`,
+      'aria-label': t('admin.offers.qr.label', what),
       'aria-expanded': 'false',
       'aria-controls': qrId,
       onclick: (event: Event) => {
@@ -1639,44 +1675,46 @@ function offerRow (offer: OfferListing): HTMLTableRowElement {
         const box = byId(qrId)
         const open = button.getAttribute('aria-expanded') !== 'true'
         button.setAttribute('aria-expanded', String(open))
-        if (open && box.childElementCount === 0) box.append(qrSvg(link, `QR code of the claim link of${what}`), h('code', { class: 'mono claim-url' }, link))
+        if (open && box.childElementCount === 0) box.append(qrSvg(link, t('admin.offers.qr.image', what)), h('code', { class: 'mono claim-url' }, link))
         box.hidden = !open
       }
-    }, 'QR code'))
+    }, t('admin.offers.qr.button')))
   }
   if (offer.state === 'open' && mailOn && offer.email != null) {
     actions.push(h('button', {
       type: 'button',
       class: 'secondary small',
       'data-action': 'resend',
-      'aria-label': `${mail === 'pending' ? 'Send' : 'Resend'} the mail of${what}`,
+      'aria-label': mail === 'pending' ? t('admin.offers.send.sendLabel', what) : t('admin.offers.send.resendLabel', what),
       onclick: (event: Event) => { void resendOffer(offer, event.currentTarget as HTMLButtonElement) }
-    }, mail === 'pending' ? 'Send' : 'Resend'))
+    }, mail === 'pending' ? t('admin.offers.send.send') : t('admin.offers.send.resend')))
   }
   return h('tr', { 'data-offer-id': offer.offerId, 'data-state': offer.state, 'data-mail': mail ?? null },
     h('th', { scope: 'row', class: 'learner' },
       offer.name != null ? h('span', { class: 'learner-name' }, offer.name) : null,
       offer.email != null ? h('span', { class: 'learner-email muted' }, offer.email) : null,
-      offer.name == null && offer.email == null ? h('span', { class: 'muted' }, 'Not kept (erased)') : null),
-    h('td', { 'data-label': 'Achievement' }, offerAchievementName(offer)),
-    h('td', { 'data-label': 'State', class: 'offer-state' }, OFFER_STATE_TEXT[offer.state] ?? offer.state,
-      mail != null ? h('span', { class: mail === 'failed' ? 'mail bad' : 'mail muted' }, `, ${MAIL_STATE_TEXT[mail] ?? `mail ${mail}`}${mail === 'failed' && reason != null ? ` (${reason})` : ''}`) : null),
-    h('td', { 'data-label': 'Dates' },
+      offer.name == null && offer.email == null ? h('span', { class: 'muted' }, t('admin.offers.notKept')) : null),
+    h('td', { 'data-label': t('admin.offers.table.achievement') }, offerAchievementName(offer)),
+    h('td', { 'data-label': t('admin.offers.table.state'), class: 'offer-state' }, offerStateText(offer.state),
+      mail != null ? h('span', { class: mail === 'failed' ? 'mail bad' : 'mail muted' }, `, ${mailStateText(mail)}${mail === 'failed' && reason != null ? ` (${reason})` : ''}`) : null),
+    h('td', { 'data-label': t('admin.offers.table.dates') },
       offer.claimedAt != null
-        ? h('span', {}, 'Claimed ', h('time', { datetime: offer.claimedAt }, formatDate(offer.claimedAt)))
-        : h('span', {}, offer.state === 'expired' ? 'Expired ' : 'Expires ', h('time', { datetime: offer.expiresAt }, formatDate(offer.expiresAt)))),
+        ? h('span', {}, ...tParts('admin.offers.dates.claimed', { date: h('time', { datetime: offer.claimedAt }, formatLocalDate(offer.claimedAt, 'dateTime')) }))
+        : h('span', {}, ...tParts(expiryKey(offer),
+          { date: h('time', { datetime: offer.expiresAt }, formatLocalDate(offer.expiresAt, 'dateTime')) }))),
     h('td', { class: 'action' }, actions.length > 0 ? h('div', { class: 'row-actions' }, ...actions) : null,
       offer.state === 'open' && link == null
         ? h('p', { class: 'muted small-note' }, mailOn && offer.email != null
-          ? 'The node keeps no claim code, only its hash: Send makes a new link (the one before stops working).'
-          : 'The node keeps no claim code, only its hash: the link was given when the offer was made.')
-        : actions.length === 0 ? h('span', { class: 'muted' }, 'None') : null,
+          ? t('admin.offers.noCodeSend')
+          : t('admin.offers.noCode'))
+        : actions.length === 0 ? h('span', { class: 'muted' }, t('admin.offers.none')) : null,
       link != null ? h('div', { id: `qr-${offer.offerId}`, class: 'qr-box', hidden: true }) : null))
 }
 
 async function resendOffer (offer: OfferListing, button: HTMLButtonElement): Promise<void> {
   button.disabled = true
-  announce(`Sending the mail of ${offerAchievementName(offer)} to ${offerLearner(offer)}…`)
+  const what = { achievement: offerAchievementName(offer), learner: offerLearner(offer) }
+  announce(t('admin.offers.send.sending', what), 'info', language())
   try {
     const answer = await adminApi<{ claimLink?: string, claimUrl?: string, mail?: Json }>(`/api/offers/${encodeURIComponent(offer.offerId)}/send`, { method: 'POST' })
     // A resend makes a new claim code (the link before stops working): the row shows the new link.
@@ -1687,13 +1725,13 @@ async function resendOffer (offer: OfferListing, button: HTMLButtonElement): Pro
     const state = mailStateOf(fresh)
     renderOffers()
     document.querySelector<HTMLElement>(`#offers-table tr[data-offer-id="${CSS.escape(offer.offerId)}"] [data-action="resend"]`)?.focus()
-    if (state === 'failed') announce(`The mail to ${offerLearner(offer)} failed: ${mailReasonOf(fresh) ?? 'no reason given'}.`, 'error')
-    else announce(`The mail of ${offerAchievementName(offer)} is sent to ${offerLearner(offer)}.`, 'success')
+    if (state === 'failed') announce(t('admin.offers.send.failed', { learner: what.learner, reason: mailReasonOf(fresh) ?? t('admin.offers.send.noReason') }), 'error', language())
+    else announce(t('admin.offers.send.sent', what), 'success', language())
   } catch (err) {
     if (token == null) return
     button.disabled = false
     button.focus()
-    announce(`The mail was not sent: ${messageOf(err)}`, 'error')
+    announce(t('admin.offers.send.notSent', { reason: messageOf(err) }), 'error', language())
   }
 }
 
@@ -1732,8 +1770,8 @@ async function loadCredentials (reset: boolean): Promise<void> {
     if (!reset) document.getElementById(`${rowIdAt(firstNew)}-achievement`)?.focus()
   } catch (err) {
     if (token == null || run !== credentialRun) return
-    fill(body, h('p', { class: 'bad' }, `The issued credentials could not be read: ${messageOf(err)}`))
-    announce(`The issued credentials could not be read: ${messageOf(err)}`, 'error')
+    fill(body, h('p', { class: 'bad' }, t('admin.credentials.readFailed', { reason: messageOf(err) })))
+    announce(t('admin.credentials.readFailed', { reason: messageOf(err) }), 'error', language())
   } finally {
     if (run === credentialRun) body.setAttribute('aria-busy', 'false')
   }
@@ -1749,7 +1787,7 @@ function achievementNameOf (record: CredentialListing): string {
 function learnerOf (record: CredentialListing): string {
   if (record.learner?.name != null && record.learner.name !== '') return record.learner.name
   if (record.learner?.email != null && record.learner.email !== '') return record.learner.email
-  return `the learner ${shortDid(record.subject)}`
+  return t('admin.credentials.learnerDid', { did: shortDid(record.subject) })
 }
 
 /** "did:key:z6Mkh…2doK": enough of a DID to tell two apart; the whole one is under the details. */
@@ -1757,7 +1795,8 @@ function shortDid (did: string): string {
   return did.length > 28 ? `${did.slice(0, 16)}…${did.slice(-4)}` : did
 }
 
-const STATUS_TEXT: Record<CredentialListing['status'], string> = { active: 'Active', revoked: 'Revoked', suspended: 'Suspended' }
+/** A credential's status, in the language spoken. */
+const statusText = (status: CredentialListing['status']): string => t(`admin.credentials.status.${status}`)
 
 /**
  * A table that may be wider than the screen, in a box that scrolls sideways: the box can take the
@@ -1768,12 +1807,14 @@ function scrollArea (table: HTMLTableElement): HTMLElement {
   return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': `${name} (scrolls sideways)` }, table)
 }
 
+/** The search's summary: a whole sentence for each status, with the words searched or without. */
 function credentialsSummary (): string {
-  const what = credentialQuery.q !== '' ? ` matching “${credentialQuery.q}”` : ''
-  const status = credentialQuery.status !== '' ? ` ${credentialQuery.status}` : ''
-  if (credentialsTotal === 0) return credentialQuery.q === '' && credentialQuery.status === '' ? 'This node has issued no credential yet.' : `No${status} credential${what}.`
-  return `${credentialsTotal}${status} ${credentialsTotal === 1 ? 'credential' : 'credentials'}${what}, newest first` +
-    (credentials.length < credentialsTotal ? `: the first ${credentials.length} shown.` : '.')
+  const { q } = credentialQuery
+  const status = credentialQuery.status === 'active' || credentialQuery.status === 'suspended' || credentialQuery.status === 'revoked' ? credentialQuery.status : 'any'
+  const which = `${status}${q !== '' ? '_q' : ''}`
+  if (credentialsTotal === 0) return which === 'any' ? t('admin.credentials.summary.empty') : t(`admin.credentials.summary.none.${which}`, { q })
+  const summary = t(`admin.credentials.summary.count.${which}`, { count: credentialsTotal, q })
+  return credentials.length < credentialsTotal ? `${summary} ${t('admin.credentials.summary.shown', { shown: credentials.length })}` : summary
 }
 
 function renderCredentials (): void {
@@ -1785,13 +1826,14 @@ function renderCredentials (): void {
   }
   fill(body, summary,
     h('table', { id: 'credentials-table', class: 'cards' },
-      h('caption', { class: 'visually-hidden' }, 'Issued credentials, newest first'),
+      h('caption', { class: 'visually-hidden' }, t('admin.credentials.table.caption')),
       h('thead', {}, h('tr', {},
-        h('th', { scope: 'col' }, 'Achievement'), h('th', { scope: 'col' }, 'Learner'), h('th', { scope: 'col' }, 'Issued'),
-        h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Actions'))),
+        h('th', { scope: 'col' }, t('admin.credentials.table.achievement')), h('th', { scope: 'col' }, t('admin.credentials.table.learner')),
+        h('th', { scope: 'col' }, t('admin.credentials.table.issued')), h('th', { scope: 'col' }, t('admin.credentials.table.status')),
+        h('th', { scope: 'col' }, t('admin.credentials.table.actions')))),
       h('tbody', {}, ...credentials.map(credentialRow))),
     credentialsNext != null
-      ? h('p', {}, h('button', { type: 'button', class: 'secondary', id: 'credentials-more', onclick: () => { void loadCredentials(false) } }, 'Show more credentials'))
+      ? h('p', {}, h('button', { type: 'button', class: 'secondary', id: 'credentials-more', onclick: () => { void loadCredentials(false) } }, t('admin.credentials.more')))
       : null)
 }
 
@@ -1803,43 +1845,45 @@ function credentialRow (record: CredentialListing): HTMLTableRowElement {
   const learner = record.learner
   return h('tr', { 'data-credential-id': record.credentialId, 'data-status': record.status },
     h('th', { scope: 'row', id: `${id}-achievement`, tabindex: '-1' }, achievementNameOf(record),
-      h('details', { class: 'ids' }, h('summary', {}, 'Details', h('span', { class: 'visually-hidden' }, ` of ${achievementNameOf(record)} for ${learnerOf(record)}`)),
-        h('dl', {},
-          h('dt', {}, 'Learner\'s DID'), h('dd', { class: 'mono' }, record.subject),
-          h('dt', {}, 'Credential'), h('dd', { class: 'mono' }, record.credentialId),
-          h('dt', {}, 'Achievement'), h('dd', { class: 'mono' }, record.achievementId),
-          h('dt', {}, 'Status list'), h('dd', {}, record.statusPurpose === 'suspension' ? 'suspension (can be suspended and restored)' : 'revocation (can be revoked for good)')))),
-    h('td', { 'data-label': 'Learner', class: 'learner' },
+      h('details', { class: 'ids' }, h('summary', {}, t('admin.credentials.details.summary'),
+        h('span', { class: 'visually-hidden' }, ' ' + t('admin.credentials.details.of', rowNames(record)))),
+      h('dl', {},
+        h('dt', {}, t('admin.credentials.details.learnerDid')), h('dd', { class: 'mono' }, record.subject),
+        h('dt', {}, t('admin.credentials.details.credential')), h('dd', { class: 'mono' }, record.credentialId),
+        h('dt', {}, t('admin.credentials.details.achievement')), h('dd', { class: 'mono' }, record.achievementId),
+        h('dt', {}, t('admin.credentials.details.statusList')),
+        h('dd', {}, record.statusPurpose === 'suspension' ? t('admin.credentials.details.suspension') : t('admin.credentials.details.revocation'))))),
+    h('td', { 'data-label': t('admin.credentials.table.learner'), class: 'learner' },
       learner?.name != null ? h('span', { class: 'learner-name' }, learner.name) : null,
       learner?.email != null ? h('span', { class: 'learner-email muted' }, learner.email) : null,
-      learner == null ? h('span', { class: 'muted', title: record.subject }, `Not known (${shortDid(record.subject)})`) : null),
-    h('td', { 'data-label': 'Issued' }, h('time', { datetime: record.issuedAt }, formatDate(record.issuedAt))),
-    h('td', { class: 'status', id: `${id}-status`, tabindex: '-1', 'data-label': 'Status' }, STATUS_TEXT[record.status]),
+      learner == null ? h('span', { class: 'muted', title: record.subject }, t('admin.credentials.notKnown', { did: shortDid(record.subject) })) : null),
+    h('td', { 'data-label': t('admin.credentials.table.issued') }, h('time', { datetime: record.issuedAt }, formatLocalDate(record.issuedAt, 'dateTime'))),
+    h('td', { class: 'status', id: `${id}-status`, tabindex: '-1', 'data-label': t('admin.credentials.table.status') }, statusText(record.status)),
     h('td', { class: 'action' }, actionOf(record)))
 }
 
-/** "Harbour Kayak Safety for Ana Bérard": what a row's buttons act on, in their accessible names. */
-const rowSubject = (record: CredentialListing): string => ` ${achievementNameOf(record)} for ${learnerOf(record)}`
+/** What a row's buttons act on ("Harbour Kayak Safety", "Ana Bérard"), for their accessible names and messages. */
+const rowNames = (record: CredentialListing): { achievement: string, learner: string } => ({ achievement: achievementNameOf(record), learner: learnerOf(record) })
 
 function actionOf (record: CredentialListing): Node {
-  if (record.status === 'revoked') return h('span', { class: 'muted' }, 'None (revoked for good)')
+  if (record.status === 'revoked') return h('span', { class: 'muted' }, t('admin.credentials.revokedForGood'))
   if (record.statusPurpose === 'suspension') {
     const suspend = record.status === 'active'
     return h('button', {
       type: 'button',
       class: 'secondary',
       'data-action': suspend ? 'suspend' : 'unsuspend',
-      'aria-label': `${suspend ? 'Suspend' : 'Unsuspend'}${rowSubject(record)}`,
+      'aria-label': suspend ? t('admin.credentials.actions.suspendLabel', rowNames(record)) : t('admin.credentials.actions.unsuspendLabel', rowNames(record)),
       onclick: (event: Event) => { void changeStatus(record, suspend ? 'suspend' : 'unsuspend', (event.currentTarget as HTMLElement).closest('td') as HTMLTableCellElement) }
-    }, suspend ? 'Suspend' : 'Unsuspend')
+    }, suspend ? t('admin.credentials.actions.suspend') : t('admin.credentials.actions.unsuspend'))
   }
   return h('button', {
     type: 'button',
     class: 'danger',
     'data-action': 'revoke',
-    'aria-label': `Revoke${rowSubject(record)}`,
+    'aria-label': t('admin.credentials.actions.revokeLabel', rowNames(record)),
     onclick: (event: Event) => { confirmRevoke(record, (event.currentTarget as HTMLElement).closest('td') as HTMLTableCellElement) }
-  }, 'Revoke')
+  }, t('admin.credentials.actions.revoke'))
 }
 
 function confirmRevoke (record: CredentialListing, cell: HTMLTableCellElement): void {
@@ -1847,50 +1891,46 @@ function confirmRevoke (record: CredentialListing, cell: HTMLTableCellElement): 
   const cancel = (): void => {
     fill(cell, actionOf(record))
     cell.querySelector('button')?.focus()
-    announce('Not revoked.')
+    announce(t('admin.credentials.confirm.cancelled'), 'info', language())
   }
   const yes = h('button', {
     type: 'button',
     class: 'danger',
     'aria-describedby': `${id}-confirm`,
     onclick: () => { void changeStatus(record, 'revoke', cell) }
-  }, 'Yes, revoke')
-  const no = h('button', { type: 'button', class: 'secondary', onclick: cancel }, 'Cancel')
+  }, t('admin.credentials.confirm.yes'))
+  const no = h('button', { type: 'button', class: 'secondary', onclick: cancel }, t('admin.credentials.confirm.cancel'))
   const box = h('div', {
     class: 'confirm',
     role: 'group',
-    'aria-label': `Confirm the revocation of${rowSubject(record)}`,
+    'aria-label': t('admin.credentials.confirm.label', rowNames(record)),
     onkeydown: (event: Event) => { if ((event as KeyboardEvent).key === 'Escape') cancel() }
-  }, h('p', { id: `${id}-confirm` }, `Revoke “${achievementNameOf(record)}” of ${learnerOf(record)} for good? Every verifier will see it as revoked.`), yes, ' ', no)
+  }, h('p', { id: `${id}-confirm` }, t('admin.credentials.confirm.question', rowNames(record))), yes, ' ', no)
   fill(cell, box)
   yes.focus()
 }
 
-const DONE: Record<'revoke' | 'suspend' | 'unsuspend', { status: CredentialListing['status'], said: string, failed: string }> = {
-  revoke: { status: 'revoked', said: 'Revoked', failed: 'Not revoked' },
-  suspend: { status: 'suspended', said: 'Suspended', failed: 'Not suspended' },
-  unsuspend: { status: 'active', said: 'Restored (unsuspended)', failed: 'Not unsuspended' }
-}
+/** The status each action leaves; its messages are `admin.credentials.{progress,done,failed}.<action>`. */
+const DONE: Record<'revoke' | 'suspend' | 'unsuspend', CredentialListing['status']> = { revoke: 'revoked', suspend: 'suspended', unsuspend: 'active' }
 
 /** Revokes, suspends or unsuspends; the row is drawn again and keeps the focus. */
 async function changeStatus (record: CredentialListing, action: 'revoke' | 'suspend' | 'unsuspend', cell: HTMLTableCellElement): Promise<void> {
   for (const button of cell.querySelectorAll('button')) button.disabled = true
-  announce(`${action === 'revoke' ? 'Revoking' : action === 'suspend' ? 'Suspending' : 'Unsuspending'}: the status list's next version is on its way…`)
-  const done = DONE[action]
+  announce(t(`admin.credentials.progress.${action}`), 'info', language())
   try {
     await adminApi(`/api/credentials/${action}`, { body: { credentialId: record.credentialId } })
-    record.status = done.status
+    record.status = DONE[action]
     const row = cell.closest('tr') as HTMLTableRowElement
     const fresh = credentialRow(record)
     row.replaceWith(fresh)
     // Focus on what follows: the other button of a suspendable credential, the status of a revoked one.
     const next = fresh.querySelector<HTMLElement>('td.action button') ?? fresh.querySelector<HTMLElement>('.status')
     next?.focus()
-    announce(`${done.said}: “${achievementNameOf(record)}” of ${learnerOf(record)}. Verifiers see it at the status list's next publication.`, 'success')
+    announce(t(`admin.credentials.done.${action}`, rowNames(record)), 'success', language())
     void loadAnalytics()
   } catch (err) {
     if (token == null) return
-    announce(`${done.failed}: ${messageOf(err)}`, 'error')
+    announce(t(`admin.credentials.failed.${action}`, { reason: messageOf(err) }), 'error', language())
     fill(cell, actionOf(record))
     cell.querySelector('button')?.focus()
   }
@@ -1904,7 +1944,7 @@ function searchCredentials (force: boolean): void {
   const next = { q: byId<HTMLInputElement>('credential-q').value.trim(), status: byId<HTMLSelectElement>('credential-status').value }
   if (!force && next.q === credentialQuery.q && next.status === credentialQuery.status) return
   credentialQuery = next
-  void loadCredentials(true).then(() => { if (token != null) announce(credentialsSummary()) })
+  void loadCredentials(true).then(() => { if (token != null) announce(credentialsSummary(), 'info', language()) })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1925,13 +1965,18 @@ function main (): void {
     event.preventDefault()
     const candidate = byId<HTMLInputElement>('token').value.trim()
     if (candidate === '') {
-      setFieldError('token', 'Paste the admin token of this node.')
-      announce('Paste the admin token of this node.', 'error')
+      setFieldError('token', t('admin.signin.empty'))
+      announce(t('admin.signin.empty'), 'error', language())
       byId('token').focus()
       return
     }
     void signIn(candidate, false)
   })
+  fill(byId('token-help'), ...tParts('admin.signin.help', { file: h('code', {}, 'admin-token') }))
+  showSignedIn(undefined, '')
+  // What the script writes in the sign-in section is in the language spoken (the page is half converted).
+  // So are all of the issued credentials' and the offers' sections.
+  for (const id of ['token-help', 'token-error', 'signed-in-text', 'credentials', 'offer-list']) byId(id).lang = language()
   byId('signout').addEventListener('click', () => { signOut() })
   byId('analytics-refresh').addEventListener('click', () => {
     void loadAnalytics().then(() => { if (token != null) announce('The figures are up to date.', 'success') })
@@ -1984,7 +2029,7 @@ function main (): void {
   }
   byId('offer-state').addEventListener('change', () => { renderOffers() })
   byId('offers-refresh').addEventListener('click', () => {
-    void loadOffers(true).then(() => { if (token != null) announce('The list of offers is up to date.', 'success') })
+    void loadOffers(true).then(() => { if (token != null) announce(t('admin.offers.refreshed'), 'success', language()) })
   })
 
   const kept = storedToken()

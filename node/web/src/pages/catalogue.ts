@@ -12,6 +12,11 @@ import { announce, api, byId, fill, focusResult, h, markReady, messageOf } from 
 import { drawMap } from '../lib/map.js'
 import type { MapPoint, Outline } from '../lib/map.js'
 import { PLACES, placeById, placeLabel } from '../lib/places.js'
+import { usePageMessages } from '../lib/i18n.js'
+import en from '../../locales/catalogue.en.json' with { type: 'json' }
+import cy from '../../locales/catalogue.cy.json' with { type: 'json' }
+
+usePageMessages({ en, cy })
 
 /** Results asked for per page. */
 const PAGE_SIZE = 20

@@ -9,13 +9,17 @@ import type { ClaimOffer, TrustAnswer } from '@cofl/api'
 import { badgeElement, badgeImageFile } from '../lib/badge-image.js'
 import { api, ApiCallError, announce, byId, fill, focusResult, h, markReady, messageOf } from '../lib/dom.js'
 import { qrSvg } from '../lib/qr.js'
+import { formatDate, t, usePageMessages } from '../lib/i18n.js'
+import en from '../../locales/claim.en.json' with { type: 'json' }
+import cy from '../../locales/claim.cy.json' with { type: 'json' }
+
+// The page's own words (node/web/locales/claim.*.json), before anything is written.
+usePageMessages({ en, cy })
 
 type Json = Record<string, unknown>
 
 /** A claim code as the node makes them (base64url); anything else is a broken link. */
 const CODE = /^[A-Za-z0-9_-]{8,512}$/
-
-const dates = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeStyle: 'short' })
 
 function text (value: unknown, key?: string): string | undefined {
   if (typeof value === 'string' && value.trim() !== '') return value.trim()
@@ -39,17 +43,17 @@ function imageUrl (achievement: Json): string | undefined {
 function problemOf (err: unknown): { title: string, happened: string, todo: string } {
   const code = err instanceof ApiCallError ? err.code : undefined
   switch (code) {
-    case 'COFL_ERR_OFFER_NOT_FOUND':
-      return { title: 'This claim link does not work', happened: 'No offer on this node has this code: the link may be cut short or mistyped, or it was replaced by a newer mail.', todo: 'Open the link from the newest mail again, whole; if it still fails, ask the issuer to send it again.' }
-    case 'COFL_ERR_OFFER_CLAIMED':
-      return { title: 'This badge was claimed already', happened: 'A claim link works once, and this one was used.', todo: 'If it was you, the badge is in the wallet you claimed it with. If not, tell the issuer.' }
-    case 'COFL_ERR_OFFER_EXPIRED':
-      return { title: 'This claim link has expired', happened: 'The time to claim this badge ran out.', todo: 'Ask the issuer for a new link.' }
-    case 'COFL_ERR_OFFER_WITHDRAWN':
-      return { title: 'This offer was withdrawn', happened: 'The issuer ended this offer before it was claimed.', todo: 'If you think it is a mistake, ask the issuer.' }
-    default:
-      return { title: 'The offer could not be read', happened: messageOf(err), todo: 'Try again in a moment; if it keeps failing, ask the issuer.' }
+    case 'COFL_ERR_OFFER_NOT_FOUND': return problem('notFound')
+    case 'COFL_ERR_OFFER_CLAIMED': return problem('claimed')
+    case 'COFL_ERR_OFFER_EXPIRED': return problem('expired')
+    case 'COFL_ERR_OFFER_WITHDRAWN': return problem('withdrawn')
+    default: return problem('unreadable', { reason: messageOf(err) })
   }
+}
+
+/** One of the page's problems (claim.problem.<which>.*) in the page's language. */
+function problem (which: string, vars: Record<string, string> = {}): { title: string, happened: string, todo: string } {
+  return { title: t(`claim.problem.${which}.title`), happened: t(`claim.problem.${which}.happened`, vars), todo: t(`claim.problem.${which}.todo`) }
 }
 
 function showProblem (problem: { title: string, happened: string, todo: string }): void {
@@ -71,16 +75,16 @@ async function trustLine (issuer: ClaimOffer['issuer']): Promise<{ name: string 
     trust = await api<TrustAnswer>(`/api/trust/${encodeURIComponent(issuer.id)}`)
   } catch (err) {
     const none = err instanceof ApiCallError && err.status === 404
-    return { name: undefined, line: h('span', {}, none ? 'This node has no trust network to ask (it runs without the federation).' : `Whether this node trusts the issuer could not be read (${messageOf(err)}).`) }
+    return { name: undefined, line: h('span', {}, none ? t('claim.trust.none') : t('claim.trust.failed', { reason: messageOf(err) })) }
   }
   const name = trust.names[issuer.id]
   return {
     name,
     line: h('span', { class: trust.trusted ? 'ok' : 'warn' },
-      h('strong', {}, trust.trusted ? 'Trusted. ' : 'Not trusted. '),
+      h('strong', {}, trust.trusted ? t('claim.trust.trusted') : t('claim.trust.notTrusted'), ' '),
       trust.trusted
-        ? trust.chain.length === 1 ? 'The issuer is a trust root itself: this node trusts it directly.' : 'A chain of endorsements leads from a city this node trusts to the issuer.'
-        : 'No city this node trusts vouches for this issuer, so who it really is, is not confirmed.')
+        ? trust.chain.length === 1 ? t('claim.trust.root') : t('claim.trust.chain')
+        : t('claim.trust.unconfirmed'))
   }
 }
 
@@ -96,7 +100,7 @@ async function copy (value: string): Promise<boolean> {
 async function showOffer (code: string): Promise<void> {
   const offer = await api<ClaimOffer>(`/api/claims/${encodeURIComponent(code)}`)
   const a = offer.achievement
-  const name = text(a.name) ?? 'A badge'
+  const name = text(a.name) ?? t('claim.offer.untitled')
   // Asked at once, shown when it answers: the offer is on screen one round trip sooner.
   const trust = trustLine(offer.issuer)
 
@@ -106,15 +110,15 @@ async function showOffer (code: string): Promise<void> {
   const image = badgeImageFile(a.image) == null ? imageUrl(a) : undefined
   const imageBox = byId('offer-image')
   fill(imageBox, image != null
-    ? h('img', { src: image, alt: `The badge “${name}”`, width: 128, height: 128 })
+    ? h('img', { src: image, alt: t('claim.offer.imageAlt', { name }), width: 128, height: 128 })
     : badgeElement(a.image, { name, issuer: offer.issuer.id, size: 128 }))
   imageBox.hidden = false
   const criteria = text(a.criteria, 'narrative')
   fill(byId('offer-facts'),
-    h('dt', {}, 'Issuer'), h('dd', { id: 'offer-issuer' }, h('span', { class: 'muted' }, 'Checking who issues it…'), ' ', h('span', { class: 'mono' }, offer.issuer.id)),
-    criteria != null && h('dt', {}, 'Earned by'), criteria != null && h('dd', {}, criteria),
-    h('dt', {}, 'Claim before'), h('dd', {}, h('time', { datetime: offer.expiresAt }, dates.format(new Date(offer.expiresAt)))))
-  fill(byId('offer-trust'), h('span', { class: 'muted' }, 'Asking this node whether it trusts the issuer…'))
+    h('dt', {}, t('claim.offer.issuer')), h('dd', { id: 'offer-issuer' }, h('span', { class: 'muted' }, t('claim.offer.checking')), ' ', h('span', { class: 'mono' }, offer.issuer.id)),
+    criteria != null && h('dt', {}, t('claim.offer.earnedBy')), criteria != null && h('dd', {}, criteria),
+    h('dt', {}, t('claim.offer.claimBefore')), h('dd', {}, h('time', { datetime: offer.expiresAt }, formatDate(offer.expiresAt, 'dateTime'))))
+  fill(byId('offer-trust'), h('span', { class: 'muted' }, t('claim.offer.askingTrust')))
 
   const base = `${location.origin}${location.pathname.replace(/\/claim\/?$/, '')}`
   const apiUrl = `${base}/api/claims/${code}`
@@ -123,20 +127,20 @@ async function showOffer (code: string): Promise<void> {
   const command = `cofl wallet claim ${apiUrl}`
   byId('cli-command').textContent = command
   byId('copy-command').onclick = () => {
-    void copy(command).then((done) => { announce(done ? 'The command is copied.' : 'Copying is not allowed here: select the command and copy it.', done ? 'success' : 'error') })
+    void copy(command).then((done) => { announce(done ? t('claim.actions.copied') : t('claim.actions.copyFailed'), done ? 'success' : 'error') })
   }
-  fill(byId('claim-qr'), qrSvg(pageUrl, `QR code of this claim page's link, for “${name}”`))
+  fill(byId('claim-qr'), qrSvg(pageUrl, t('claim.actions.qrLabel', { name })))
 
   byId('offer').hidden = false
   byId('claim-actions').hidden = false
   byId('claim-problem').hidden = true
-  document.title = `Claim “${name}” · cofl`
+  document.title = t('claim.offer.pageTitle', { name })
   markReady()
   const { name: verifiedName, line } = await trust
   const issuerName = verifiedName ?? offer.issuer.name
-  fill(byId('offer-issuer'), issuerName != null ? h('strong', {}, issuerName) : 'An issuer without a verified name', ' ', h('span', { class: 'mono' }, offer.issuer.id))
+  fill(byId('offer-issuer'), issuerName != null ? h('strong', {}, issuerName) : t('claim.offer.noName'), ' ', h('span', { class: 'mono' }, offer.issuer.id))
   fill(byId('offer-trust'), line)
-  announce(`${issuerName ?? 'An issuer'} offers you the badge “${name}”.`)
+  announce(issuerName != null ? t('claim.offer.announce', { issuer: issuerName, name }) : t('claim.offer.announceUnnamed', { name }))
   focusResult(byId('offer-heading'))
 }
 
@@ -145,14 +149,14 @@ async function main (): Promise<void> {
   for (const id of ['offer', 'claim-actions', 'claim-problem']) byId(id).hidden = true
   const code = decodeURIComponent(location.hash.slice(1)).trim()
   if (code === '') {
-    showProblem({ title: 'No claim code in this link', happened: 'This page shows an offer from its link, which ends in #, then the code: this one has none.', todo: 'Open the whole link from the mail, or paste it into the wallet.' })
+    showProblem(problem('noCode'))
     return
   }
   if (!CODE.test(code)) {
-    showProblem({ title: 'This claim link is broken', happened: 'The code after the # is not one this node makes: the link may have been cut or changed.', todo: 'Open the whole link from the mail again.' })
+    showProblem(problem('broken'))
     return
   }
-  announce('Looking the offer up…')
+  announce(t('claim.lookingUp'))
   try {
     await showOffer(code)
   } catch (err) {

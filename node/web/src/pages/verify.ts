@@ -15,6 +15,11 @@ import { ApiCallError, announce, api, byId, fill, focusResult, h, markReady, mes
 import { renderReport, verdictOf } from '../lib/report.js'
 import { proofTerms, readShareFragment, SHARE_CHALLENGE_PREFIX } from '../lib/share-link.js'
 import type { Report } from '../lib/report.js'
+import { formatDate, t, usePageMessages } from '../lib/i18n.js'
+import en from '../../locales/verify.en.json' with { type: 'json' }
+import cy from '../../locales/verify.cy.json' with { type: 'json' }
+
+usePageMessages({ en, cy })
 
 type Json = Record<string, unknown>
 
@@ -44,8 +49,8 @@ function isObject (value: unknown): value is Json {
 }
 
 function typesOf (value: Json): string[] {
-  const t = value.type
-  return (Array.isArray(t) ? t : [t]).filter((x): x is string => typeof x === 'string')
+  const type = value.type
+  return (Array.isArray(type) ? type : [type]).filter((x): x is string => typeof x === 'string')
 }
 
 type Parsed =
@@ -54,15 +59,15 @@ type Parsed =
 
 /** What the pasted text is (read as JSON by @cofl/formats): a credential, a presentation, or why it is neither. */
 function parse (text: string): Parsed {
-  if (text.trim() === '') return { ok: false, message: 'Nothing to verify: paste a credential or a presentation (JSON) first, or choose a file.' }
+  if (text.trim() === '') return { ok: false, message: t('verifyPage.errors.empty') }
   let value: unknown
   try {
     value = readCredential(new TextEncoder().encode(text), { mediaType: 'application/json' }).value
   } catch (err) {
     const why = err instanceof FormatError && err.cause instanceof Error ? err.cause.message : messageOf(err)
-    return { ok: false, message: `This is not JSON, so it cannot be a credential: ${why}.` }
+    return { ok: false, message: t('verifyPage.errors.notJson', { reason: why }) }
   }
-  if (!isObject(value)) return { ok: false, message: `This is JSON, but ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}: a credential or a presentation is a JSON object.` }
+  if (!isObject(value)) return { ok: false, message: Array.isArray(value) ? t('verifyPage.errors.array') : value === null ? t('verifyPage.errors.null') : t('verifyPage.errors.other', { type: typeof value }) }
   let document: Json = value
   let unwrapped: string | undefined
   if (value.type == null && Object.keys(value).length === 1) {
@@ -80,12 +85,15 @@ function describeInput (): void {
   if (text.trim() === '') { detected.textContent = ''; presentationOptions.hidden = true; return }
   const parsed = parse(text)
   if (!parsed.ok) {
-    detected.textContent = 'Not JSON yet.'
+    detected.textContent = t('verifyPage.detected.notJson')
     return
   }
   presentationOptions.hidden = parsed.kind !== 'presentation'
-  const types = typesOf(parsed.document).filter((t) => t !== 'VerifiableCredential' && t !== 'VerifiablePresentation')
-  detected.textContent = `This looks like a ${parsed.kind}${types.length > 0 ? ` (${types.join(', ')})` : ''}${parsed.unwrapped != null ? `, inside "${parsed.unwrapped}"` : ''}.`
+  const types = typesOf(parsed.document).filter((type) => type !== 'VerifiableCredential' && type !== 'VerifiablePresentation').join(', ')
+  const looks = parsed.kind === 'presentation'
+    ? (types !== '' ? t('verifyPage.detected.presentationTypes', { types }) : t('verifyPage.detected.presentation'))
+    : (types !== '' ? t('verifyPage.detected.credentialTypes', { types }) : t('verifyPage.detected.credential'))
+  detected.textContent = parsed.unwrapped != null ? `${looks} ${t('verifyPage.detected.inside', { wrapper: parsed.unwrapped })}` : looks
 }
 
 function setBusy (on: boolean): void {
@@ -174,7 +182,7 @@ function show (report: Report, document: unknown, source: string): void {
   fill(reportSection, renderReport(report, context))
   reportSection.hidden = false
   const verdict = verdictOf(report, context)
-  announce(`${source}: ${verdict.title}. ${verdict.summary}`, verdict.tone === 'ok' ? 'success' : verdict.tone === 'bad' ? 'error' : 'info')
+  announce(t('verifyPage.status.result', { source, title: verdict.title, summary: verdict.summary }), verdict.tone === 'ok' ? 'success' : verdict.tone === 'bad' ? 'error' : 'info')
   focusResult(byId('verdict'))
 }
 
@@ -197,15 +205,15 @@ async function verifyPasted (): Promise<void> {
   if (parsed.kind === 'presentation') {
     const c = challenge.value.trim()
     const d = domain.value.trim()
-    if (d !== '' && c === '') { fail('A domain is checked together with a challenge: give the challenge too.', challenge); return }
+    if (d !== '' && c === '') { fail(t('verifyPage.errors.domainNeedsChallenge'), challenge); return }
     options = { ...(c !== '' ? { challenge: c } : {}), ...(d !== '' ? { domain: d } : {}) }
   }
   setBusy(true)
-  announce(`Verifying the ${parsed.kind}…`)
+  announce(parsed.kind === 'presentation' ? t('verifyPage.status.verifyingPresentation') : t('verifyPage.status.verifyingCredential'))
   try {
-    show(await verifyHere(parsed.document, options), parsed.document, `The pasted ${parsed.kind}`)
+    show(await verifyHere(parsed.document, options), parsed.document, parsed.kind === 'presentation' ? t('verifyPage.status.pastedPresentation') : t('verifyPage.status.pastedCredential'))
   } catch (err) {
-    fail(`This page could not verify it: ${messageOf(err)}`)
+    fail(t('verifyPage.errors.couldNotVerify', { reason: messageOf(err) }))
   } finally {
     setBusy(false)
   }
@@ -214,16 +222,16 @@ async function verifyPasted (): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Files
 
-async function verifyFile (file: File, how: string): Promise<void> {
+async function verifyFile (file: File, how: 'chosen' | 'dropped'): Promise<void> {
   if (busy) return
   let bytes: Uint8Array
   try {
     bytes = await readFileBytes(file)
   } catch (err) {
-    fail(`The file ${file.name} could not be read: ${messageOf(err)}`)
+    fail(t('verifyPage.errors.fileUnreadable', { name: file.name, reason: messageOf(err) }))
     return
   }
-  if (bytes.length === 0) { fail(`The file ${file.name} is empty.`); return }
+  if (bytes.length === 0) { fail(t('verifyPage.errors.fileEmpty', { name: file.name })); return }
   // Read as the node and the CLI read a file (@cofl/formats): a PNG's iTXt chunk, compressed or
   // not; an SVG's element, in any encoding the SVG declares; a VC-JWT; JSON.
   let read
@@ -233,15 +241,15 @@ async function verifyFile (file: File, how: string): Promise<void> {
     if (!(err instanceof FormatError)) throw err
     const format = detectFormat(bytes, { fileName: file.name })
     if (err.code === FormatErrorCode.NO_CREDENTIAL) {
-      fail(`${file.name} is a picture only: no badge is baked into this ${format === 'png' ? 'PNG' : 'SVG'} image. Ask for the badge image its issuer sent (or its JSON file).`)
+      fail(format === 'png' ? t('verifyPage.errors.pictureOnlyPng', { name: file.name }) : t('verifyPage.errors.pictureOnlySvg', { name: file.name }))
     } else if (err.code === FormatErrorCode.NOT_JSON && format === 'json') {
       // A JSON file that does not parse: shown in the text area, which says why.
       showAsPasted(new TextDecoder().decode(bytes))
       await verifyPasted()
     } else if (err.code === FormatErrorCode.NOT_JSON) {
-      fail(`${file.name} is neither a badge image (PNG or SVG) nor a JSON file.`)
+      fail(t('verifyPage.errors.neither', { name: file.name }))
     } else {
-      fail(`No badge could be read from ${file.name}: the badge baked into it is damaged. Ask for the file again, as its issuer sent it.`)
+      fail(t('verifyPage.errors.damaged', { name: file.name }))
     }
     return
   }
@@ -252,13 +260,13 @@ async function verifyFile (file: File, how: string): Promise<void> {
     return
   }
   setBusy(true)
-  announce(`Reading the badge baked into ${file.name}…`)
+  announce(t('verifyPage.status.readingImage', { name: file.name }))
   try {
     // A VC-JWT has nothing more to show: its report says cofl does not verify it.
     const report = read.vcJwt != null ? (await verifierCode()).vcJwtReport(read.vcJwt) : await verifyHere(read.value, {})
-    show(report, read.vcJwt != null ? undefined : read.value, `The badge ${how} (${file.name})`)
+    show(report, read.vcJwt != null ? undefined : read.value, how === 'chosen' ? t('verifyPage.status.chosen', { name: file.name }) : t('verifyPage.status.dropped', { name: file.name }))
   } catch (err) {
-    fail(`This page could not verify ${file.name}: ${messageOf(err)}`)
+    fail(t('verifyPage.errors.couldNotVerifyFile', { name: file.name, reason: messageOf(err) }))
   } finally {
     setBusy(false)
   }
@@ -277,28 +285,31 @@ async function verifyShareLink (): Promise<void> {
   try {
     presentation = await readShareFragment(location.hash)
   } catch (err) {
-    fail(`This share link cannot be read: ${messageOf(err)}. Ask whoever sent it for the link again.`)
+    fail(t('verifyPage.errors.shareUnreadable', { reason: messageOf(err) }))
     return
   }
   if (presentation == null || busy) return
   const terms = proofTerms(presentation)
   if (terms.challenge?.startsWith(SHARE_CHALLENGE_PREFIX) !== true) {
-    fail('This link carries a presentation that was not made for sharing by link (its holder signed it for one verifier): ask the holder for a share link, or paste it above with the challenge you gave them.')
+    fail(t('verifyPage.errors.shareNotForSharing'))
     return
   }
   setBusy(true)
-  announce('Verifying the shared badge…')
+  announce(t('verifyPage.status.verifyingShared'))
   try {
     const report = await verifyHere(presentation, { challenge: terms.challenge, domain: location.host })
-    show(report, presentation, 'The shared badge')
+    show(report, presentation, t('verifyPage.status.shared'))
     const note = byId('verdict').closest('section')?.querySelector('dl.facts') ?? byId('verdict')
     note.after(h('p', { id: 'share-note', class: 'share-note' },
-      h('strong', {}, 'Shared by link. '),
-      `Signed${terms.created != null ? ` on ${new Date(terms.created).toLocaleString()}` : ''} by the holder${report.holder != null ? ` ${report.holder}` : ''}, for this page (${terms.domain ?? 'no domain'}). `,
-      'Anyone who has the link can show it: it proves that the holder chose to share these badges, not that whoever sent you the link is the holder. ',
-      'To check that someone holds a badge now, give them a challenge of your own and verify the presentation they make for it (above).'))
+      h('strong', {}, t('verifyPage.share.lead')),
+      terms.created != null
+        ? t('verifyPage.share.signedOn', { date: formatDate(terms.created, 'dateTime'), domain: terms.domain ?? t('verifyPage.share.noDomain') })
+        : t('verifyPage.share.signed', { domain: terms.domain ?? t('verifyPage.share.noDomain') }),
+      report.holder != null ? t('verifyPage.share.holder', { holder: report.holder }) : '',
+      t('verifyPage.share.proves'),
+      t('verifyPage.share.ownChallenge')))
   } catch (err) {
-    fail(`This page could not verify the shared badge: ${messageOf(err)}`)
+    fail(t('verifyPage.errors.shareFailed', { reason: messageOf(err) }))
   } finally {
     setBusy(false)
   }
@@ -328,7 +339,7 @@ byId('clear-button').addEventListener('click', () => {
   json.removeAttribute('aria-invalid')
   describeInput()
   clearReport()
-  announce('Cleared.')
+  announce(t('verifyPage.status.cleared'))
   json.focus()
 })
 fileInput.addEventListener('change', () => {
@@ -366,7 +377,7 @@ dropzone.addEventListener('drop', (event) => {
     void verifyPasted()
     return
   }
-  fail('Nothing was dropped that can be verified: drop a badge image (PNG or SVG) or a JSON file.')
+  fail(t('verifyPage.errors.nothingDropped'))
 })
 // A file dropped beside the zone would make the browser open it, leaving the page (text dropped
 // in the text area is still the browser's to handle).
