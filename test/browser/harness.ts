@@ -324,13 +324,13 @@ export function catalogueEnglish (page: string): string[] {
   const out: string[] = []
   const walk = (value: unknown): void => {
     if (typeof value === 'string') {
-      for (const part of value.split(/\{\{[^}]*\}\}/)) if (part.trim().length >= 6) out.push(part.trim())
+      for (const part of value.split(/\{\{[^}]*\}\}/)) if (part.trim().length >= 6 && /\p{L}{3}/u.test(part)) out.push(part.trim())
     } else if (value != null && typeof value === 'object') {
       for (const v of Object.values(value)) walk(v)
     }
   }
   walk(JSON.parse(readFileSync(new URL(`../../node/web/locales/${page}.en.json`, import.meta.url), 'utf8')))
-  return out
+  return [...new Set(out)]
 }
 
 /** The English texts of a page's catalogue that `text` holds, each as whole words. */

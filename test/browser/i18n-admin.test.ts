@@ -8,10 +8,9 @@
 // suspended and restored, each said in Welsh. An offer (made through the API) is listed in Welsh,
 // with a Welsh date; its link is copied and its QR code shown, each named and said in Welsh. Axe-clean, no sideways scroll, a screenshot of each state.
 // The dashboard's other sections are not converted yet: they are checked in English by admin.test.ts.
-import { readFileSync } from 'node:fs'
 import * as assert from 'uvu/assert'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { adminOk, assertAxeClean, assertFits, browserSuite, ensureWebBuilt, launchBrowser, screenshot, SIZES, startTestNode } from './harness.js'
+import { adminOk, assertAxeClean, assertFits, browserSuite, catalogueEnglish, ensureWebBuilt, launchBrowser, screenshot, SIZES, startTestNode } from './harness.js'
 import type { TestNode } from './harness.js'
 
 const { it, before, after, run } = browserSuite('the City dashboard in Welsh')
@@ -33,16 +32,8 @@ after(async () => {
 const node = (): TestNode['node'] => (city as TestNode).node
 
 /** The English side of the page's catalogue: every message, cut at its placeholders, in pieces long enough to be words of the page. */
-function englishTexts (): string[] {
-  const en = JSON.parse(readFileSync(new URL('../../node/web/locales/admin.en.json', import.meta.url), 'utf8')) as unknown
-  const texts: string[] = []
-  const walk = (value: unknown): void => {
-    if (typeof value === 'string') texts.push(...value.split(/\{\{[^}]*\}\}/).map((s) => s.trim()).filter((s) => s.length >= 6 && /[a-z]{3}/i.test(s)))
-    else if (typeof value === 'object' && value != null) for (const v of Object.values(value)) walk(v)
-  }
-  walk(en)
-  return [...new Set(texts)]
-}
+/** The English texts of the dashboard's catalogue (as whole sentences' parts). */
+const englishTexts = (): string[] => catalogueEnglish('admin')
 
 /** English words that the states visited must not show (as whole words), whatever the catalogue says. */
 const ENGLISH_WORDS = ['Sign', 'signed', 'token', 'Admin', 'dashboard', 'City', 'node', 'browser', 'Skip', 'Verify', 'Wallet', 'Paste', 'Check', 'issuer', 'Loading', 'the',
